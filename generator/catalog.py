@@ -1,0 +1,559 @@
+"""Load the catalogue: YAML files -> schema and semantic checks -> frozen model objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import CatalogError, InputError, Location, Problem, Severity
+from .schedules import Schedule
+from .yamlio import LoadedYaml, Locator, load_yaml
+
+__all__ = [
+    "PRODUCTS",
+    "Catalog",
+    "Module",
+    "ModulePage",
+    "ProductVariant",
+    "Source",
+    "Workflow",
+    "discover",
+    "load_catalog",
+    "register_kind",
+    "validate_paths",
+]
+
+PRODUCTS = ("classic-v7", "v8", "standard")
+PRODUCT_NAMES = {
+    "classic-v7": "Campaign Classic v7",
+    "v8": "Campaign v8",
+    "standard": "Campaign Standard",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The English page and sentence a fact was taken from."""
+
+    page: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ProductVariant:
+    """What differs for one product; unset fields inherit the workflow's."""
+
+    product: str
+    label: str | None = None
+    description: str | None = None
+    package: str | None = None
+    schedule: Schedule | None = None
+    has_schedule: bool = False  # distinguishes "schedule: null" from "no override"
+    schedule_source: Source | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One canonical technical workflow."""
+
+    id: str
+    module: str
+    label: str
+    description: str
+    package: str
+    products: tuple[str, ...]
+    status: str
+    schedule: Schedule | None
+    schedule_source: Source | None = None
+    schedule_note: str | None = None
+    replaced_by: str | None = None
+    obsolete_note: str | None = None
+    requires: tuple[str, ...] = ()
+    placeholders: tuple[tuple[str, str], ...] = ()
+    variants: tuple[ProductVariant, ...] = ()
+    location: Location = Location("")
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def is_template(self) -> bool:
+        """True for ids with placeholders such as ``mcSynch_<external_account_name>``."""
+        return "<" in self.id
+
+    @property
+    def obsolete(self) -> bool:
+        """True when the workflow is no longer installed."""
+        return self.status == "obsolete"
+
+    def variant(self, product: str) -> ProductVariant | None:
+        """The per-product difference for ``product``, if the catalogue records one."""
+        return next((v for v in self.variants if v.product == product), None)
+
+    def schedule_for(self, products: Iterable[str]) -> Schedule | None:
+        """The schedule that applies on an instance running ``products`` (first match wins)."""
+        for product in products:
+            variant = self.variant(product)
+            if variant is not None and variant.has_schedule and product in self.products:
+                return variant.schedule
+        return self.schedule
+
+    def line_of(self, name: str) -> int:
+        """Line of field ``name`` in the catalogue file (the entry's line when unknown)."""
+        return dict(self.field_lines).get(name, self.location.line)
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    """An English module page of one product and the order it lists workflows in."""
+
+    product: str
+    page: str
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A built-in package whose workflows a module page documents."""
+
+    key: str
+    name: str
+    package: str
+    summary: str = ""
+    pages: tuple[ModulePage, ...] = ()
+    location: Location = Location("")
+
+    def order(self, product: str | None = None) -> tuple[str, ...]:
+        """Documented order of the module's workflows on ``product``'s page (first page if None)."""
+        for page in self.pages:
+            if product is None or page.product == product:
+                return page.order
+        return ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole canonical catalogue, in a stable order."""
+
+    modules: tuple[Module, ...]
+    workflows: tuple[Workflow, ...]
+    files: tuple[str, ...] = ()
+    _index: dict[str, Workflow] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({w.id: w for w in self.workflows})
+
+    def get(self, workflow_id: str) -> Workflow | None:
+        """The workflow with exactly this id, or None."""
+        return self._index.get(workflow_id)
+
+    def module(self, key: str) -> Module | None:
+        """The module with this key, or None."""
+        return next((m for m in self.modules if m.key == key), None)
+
+    def workflows_of(self, module: str) -> tuple[Workflow, ...]:
+        """Workflows of a module, in the catalogue's order."""
+        return tuple(w for w in self.workflows if w.module == module)
+
+
+# --- file kinds -------------------------------------------------------------------------
+
+SemanticCheck = Callable[[LoadedYaml, Locator], list[Problem]]
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    detect: Callable[[dict[str, Any], Path], bool]
+    schema: str
+    check: SemanticCheck | None
+
+
+_KINDS: list[_Kind] = []
+
+
+def register_kind(
+    name: str,
+    *,
+    detect: Callable[[dict[str, Any], Path], bool],
+    schema_name: str,
+    check: SemanticCheck | None = None,
+) -> None:
+    """Teach ``validate`` another kind of YAML file (environment profiles, the sending model).
+
+    Args:
+        name: short name of the kind.
+        detect: tells from the top-level mapping and path whether a file is of this kind.
+        schema_name: bundled JSON Schema to check it against.
+        check: optional semantic checks beyond the schema.
+    """
+    _KINDS[:] = [k for k in _KINDS if k.name != name]
+    _KINDS.insert(0, _Kind(name, detect, schema_name, check))
+
+
+def _kind_of(data: dict[str, Any], path: Path) -> _Kind:
+    _load_plugins()
+    for kind in _KINDS:
+        if kind.detect(data, path):
+            return kind
+    return _CATALOG_KIND
+
+
+_CATALOG_KIND = _Kind("catalog", lambda data, path: True, "catalog", None)
+_plugins_loaded = False
+
+
+def _load_plugins() -> None:
+    # Other file kinds register themselves on import; import lazily to keep start-up fast.
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    import importlib
+
+    for module in ("generator.environments", "generator.sending"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Expand directories to their YAML files, sorted; files are kept as given.
+
+    Raises:
+        InputError: when a path does not exist.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return files
+
+
+def _problem(
+    loaded: LoadedYaml,
+    locator: Locator,
+    parts: tuple[str | int, ...],
+    message: str,
+    *,
+    key: bool = False,
+    severity: Severity = Severity.ERROR,
+    code: str = "schema",
+    hint: str = "",
+    subject: str = "",
+) -> Problem:
+    line, col = locator.position(parts, key=key)
+    return Problem(
+        Location.of(loaded.path, line, col),
+        message,
+        severity,
+        code=code,
+        json_path=schema.json_path(parts),
+        hint=hint,
+        subject=subject,
+    )
+
+
+def _schema_problems(loaded: LoadedYaml, locator: Locator, schema_name: str) -> list[Problem]:
+    return [
+        _problem(loaded, locator, f.parts, f.message, key=f.key)
+        for f in schema.check(loaded.data, schema_name)
+    ]
+
+
+@dataclass
+class _Collected:
+    modules: dict[str, tuple[dict[str, Any], LoadedYaml]] = field(default_factory=dict)
+    workflows: list[tuple[dict[str, Any], str, LoadedYaml, int]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _workflow_lines(text: str, start: int) -> tuple[tuple[str, int], ...]:
+    """Lines of an entry's top-level fields, read from the text (cheap, no round-trip parse)."""
+    lines = text.splitlines()
+    first = lines[start - 1]
+    indent = len(first) - len(first.lstrip(" -"))
+    out: list[tuple[str, int]] = []
+    for number in range(start - 1, len(lines)):
+        raw = lines[number]
+        body = raw.lstrip(" -") if number == start - 1 else raw.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        this = indent if number == start - 1 else len(raw) - len(body)
+        if this < indent or (number > start - 1 and body.startswith("-") and this <= indent):
+            break
+        if this == indent and ":" in body:
+            out.append((body.split(":", 1)[0].strip(), number + 1))
+    return tuple(out)
+
+
+def _entry_lines(text: str) -> list[int]:
+    """1-based lines where each item of the top-level ``workflows:`` list starts."""
+    starts: list[int] = []
+    inside = False
+    item_indent: int | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if not raw.startswith((" ", "-")):
+            inside = raw.startswith("workflows:")
+            continue
+        if inside and raw.lstrip().startswith("- "):
+            indent = len(raw) - len(raw.lstrip())
+            if item_indent is None:
+                item_indent = indent
+            if indent == item_indent:
+                starts.append(number)
+    return starts
+
+
+def _collect(files: Sequence[Path]) -> tuple[_Collected, list[Problem]]:
+    collected = _Collected()
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            loaded = load_yaml(path)
+        except OSError as err:
+            raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+        collected.files.append(str(path))
+        problems.extend(loaded.problems)
+        if loaded.data is None:
+            continue
+        locator = Locator(loaded.text)
+        kind = _kind_of(loaded.data, path)
+        found = _schema_problems(loaded, locator, kind.schema)
+        problems.extend(found)
+        if kind is not _CATALOG_KIND:
+            if not found and kind.check is not None:
+                problems.extend(kind.check(loaded, locator))
+            continue
+        if found:
+            continue
+        data = loaded.data
+        for key, module in (data.get("modules") or {}).items():
+            if key in collected.modules:
+                problems.append(
+                    _problem(
+                        loaded, locator, ("modules", key), f"module {key!r} is defined twice",
+                        key=True, code="duplicate-module",
+                        hint=f"first defined in {collected.modules[key][1].path}",
+                    )
+                )
+                continue
+            collected.modules[key] = (module, loaded)
+        starts = _entry_lines(loaded.text)
+        for index, entry in enumerate(data.get("workflows") or []):
+            line = starts[index] if index < len(starts) else 0
+            collected.workflows.append((entry, data["module"], loaded, line))
+    return collected, problems
+
+
+def _semantic(collected: _Collected) -> list[Problem]:
+    problems: list[Problem] = []
+    locators: dict[Path, Locator] = {}
+
+    def at(loaded: LoadedYaml, parts: tuple[str | int, ...], message: str, **kw: Any) -> Problem:
+        locator = locators.setdefault(loaded.path, Locator(loaded.text))
+        return _problem(loaded, locator, parts, message, **kw)
+
+    seen: dict[str, tuple[LoadedYaml, int]] = {}
+    folded: dict[str, str] = {}
+    per_file_index: dict[Path, int] = {}
+    ids = {entry["id"] for entry, _, _, _ in collected.workflows}
+    for entry, module, loaded, _line in collected.workflows:
+        index = per_file_index.get(loaded.path, 0)
+        per_file_index[loaded.path] = index + 1
+        here = ("workflows", index)
+        wid = entry["id"]
+        if wid in seen:
+            other = seen[wid][0].path
+            problems.append(
+                at(loaded, (*here, "id"), f"duplicate workflow id {wid!r}", code="duplicate-id",
+                   hint=f"also defined in {other}", subject=wid)
+            )
+        elif wid.casefold() in folded:
+            problems.append(
+                at(loaded, (*here, "id"),
+                   f"workflow id {wid!r} differs only in case from {folded[wid.casefold()]!r}",
+                   code="duplicate-id-case", subject=wid,
+                   hint="ids that differ only in case collide in file names and Kubernetes names")
+            )
+        seen.setdefault(wid, (loaded, index))
+        folded.setdefault(wid.casefold(), wid)
+        if collected.modules and module not in collected.modules:
+            problems.append(
+                at(loaded, ("module",), f"unknown module {module!r}", code="unknown-module",
+                   hint="define it under `modules:` in catalog/modules.yaml")
+            )
+        replaced = entry.get("replaced_by")
+        if replaced is not None and replaced not in ids:
+            problems.append(
+                at(loaded, (*here, "replaced_by"), f"replaced_by names unknown workflow {replaced!r}",
+                   code="unknown-workflow", subject=wid)
+            )
+        if entry["status"] == "obsolete" and replaced is None:
+            problems.append(
+                at(loaded, (*here, "status"), "obsolete workflow without replaced_by",
+                   severity=Severity.WARNING, code="obsolete-no-replacement", subject=wid,
+                   hint="name the workflow that took over, if the docs say")
+            )
+        for product in entry.get("per_product") or {}:
+            if product not in entry["products"]:
+                problems.append(
+                    at(loaded, (*here, "per_product", product),
+                       f"per_product names {product!r}, which is not in products",
+                       key=True, code="unknown-product", subject=wid)
+                )
+        schedules: list[tuple[tuple[str | int, ...], Any]] = [((*here, "schedule"), entry["schedule"])]
+        for product, variant in (entry.get("per_product") or {}).items():
+            if "schedule" in variant:
+                schedules.append(((*here, "per_product", product, "schedule"), variant["schedule"]))
+        for parts, sched in schedules:
+            problems.extend(
+                at(loaded, parts + sub, message, severity=severity, code=code, subject=wid)
+                for sub, message, severity, code in _schedule_semantics(sched)
+            )
+    for key, (module, loaded) in collected.modules.items():
+        for product, page in (module.get("pages") or {}).items():
+            for index, wid in enumerate(page["order"]):
+                if wid not in ids:
+                    problems.append(
+                        at(loaded, ("modules", key, "pages", product, "order", index),
+                           f"order lists unknown workflow {wid!r}", code="unknown-workflow")
+                    )
+    return problems
+
+
+def _schedule_semantics(
+    sched: dict[str, Any] | None,
+) -> list[tuple[tuple[str | int, ...], str, Severity, str]]:
+    """What a schema cannot say about a schedule: suspicious days, windows, cron fields."""
+    if not sched:
+        return []
+    out: list[tuple[tuple[str | int, ...], str, Severity, str]] = []
+    kind = sched["kind"]
+    if kind == "monthly" and sched["day"] >= 29:
+        out.append(
+            (("day",), f"day {sched['day']} does not exist in every month; those months are skipped",
+             Severity.WARNING, "monthly-short-months")
+        )
+    if kind == "every" and sched.get("between"):
+        start, end = sched["between"]["start"], sched["between"]["end"]
+        if end != "00:00" and end <= start:
+            out.append((("between", "end"), f"window end {end} is not after start {start}",
+                        Severity.ERROR, "schedule-window"))
+    if kind == "cron":
+        from .schedules import cron_problem
+
+        message = cron_problem(sched["expression"])
+        if message:
+            out.append((("expression",), message, Severity.ERROR, "cron-syntax"))
+        else:
+            fields = sched["expression"].split()
+            if fields[2] not in ("*", "?") and fields[4] not in ("*", "?"):
+                out.append(
+                    (("expression",),
+                     "both day-of-month and day-of-week are restricted: cron fires when EITHER matches",
+                     Severity.WARNING, "cron-dom-dow")
+                )
+    return out
+
+
+def _build(collected: _Collected) -> Catalog:
+    modules = tuple(
+        Module(
+            key=key,
+            name=m["name"],
+            package=m["package"],
+            summary=m.get("summary", ""),
+            pages=tuple(
+                ModulePage(product, p["page"], tuple(p["order"]))
+                for product, p in (m.get("pages") or {}).items()
+            ),
+            location=Location.of(loaded.path),
+        )
+        for key, (m, loaded) in collected.modules.items()
+    )
+    workflows = []
+    for entry, module, loaded, line in collected.workflows:
+        variants = tuple(
+            ProductVariant(
+                product=product,
+                label=v.get("label"),
+                description=v.get("description"),
+                package=v.get("package"),
+                schedule=Schedule.from_mapping(v["schedule"]) if v.get("schedule") else None,
+                has_schedule="schedule" in v,
+                schedule_source=Source(**v["schedule_source"]) if v.get("schedule_source") else None,
+                note=v.get("note"),
+            )
+            for product, v in (entry.get("per_product") or {}).items()
+        )
+        src = entry.get("schedule_source")
+        workflows.append(
+            Workflow(
+                id=entry["id"],
+                module=module,
+                label=entry["label"],
+                description=entry["description"],
+                package=entry["package"],
+                products=tuple(entry["products"]),
+                status=entry["status"],
+                schedule=Schedule.from_mapping(entry["schedule"]) if entry["schedule"] else None,
+                schedule_source=Source(**src) if src else None,
+                schedule_note=entry.get("schedule_note"),
+                replaced_by=entry.get("replaced_by"),
+                obsolete_note=entry.get("obsolete_note"),
+                requires=tuple(entry.get("requires") or ()),
+                placeholders=tuple((entry.get("placeholders") or {}).items()),
+                variants=variants,
+                location=Location.of(loaded.path, line, 5 if line else 0),
+                field_lines=_workflow_lines(loaded.text, line) if line else (),
+            )
+        )
+    return Catalog(modules=modules, workflows=tuple(workflows), files=tuple(collected.files))
+
+
+def validate_paths(paths: Sequence[Path]) -> list[Problem]:
+    """Check every YAML file under ``paths``; every problem, sorted by file and line.
+
+    Raises:
+        InputError: when a path is missing or unreadable.
+    """
+    collected, problems = _collect(discover(paths))
+    if not any(p.severity is Severity.ERROR for p in problems):
+        problems.extend(_semantic(collected))
+    return sorted(problems, key=lambda p: (p.location, p.message))
+
+
+def load_catalog(paths: Sequence[Path], *, allow_warnings: bool = True) -> tuple[Catalog, list[Problem]]:
+    """Load and validate the catalogue; return it with its warnings.
+
+    Args:
+        paths: catalogue files or folders (environment profiles and other kinds are skipped).
+        allow_warnings: when False, warnings fail like errors.
+
+    Returns:
+        The catalogue and the non-fatal problems found.
+
+    Raises:
+        CatalogError: with every problem, when any is an error.
+        InputError: when a path is missing or unreadable.
+    """
+    collected, problems = _collect(discover(paths))
+    if not any(p.severity is Severity.ERROR for p in problems):
+        problems.extend(_semantic(collected))
+    fatal = [
+        p for p in problems if p.severity is Severity.ERROR or (not allow_warnings and p.severity is Severity.WARNING)
+    ]
+    if fatal:
+        raise CatalogError(problems)
+    return _build(collected), sorted(problems, key=lambda p: (p.location, p.message))

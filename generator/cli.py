@@ -1,0 +1,112 @@
+"""The command line: the only module that imports click, prints, or exits.
+
+Each command parses its options into a frozen settings object and calls one library
+function; errors map to exit codes in one place (``_run``):
+0 success, 1 problems found (validation, check, diff), 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import CatalogError, Problem, Severity, WfgenError, format_problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CATALOG = Path("catalog")
+
+T = TypeVar("T")
+
+
+def _run(func: Callable[[], T]) -> T:
+    """Call the library; turn its errors into one-line messages and exit codes."""
+    try:
+        return func()
+    except CatalogError as err:
+        _print_problems(err.problems, "text")
+        sys.exit(EXIT_PROBLEMS)
+    except WfgenError as err:
+        click.echo(f"wfgen: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        click.echo("wfgen: interrupted", err=True)
+        sys.exit(130)
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"problems": [p.to_json() for p in problems], "errors": errors, "warnings": warnings},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    for problem in problems:
+        click.echo(format_problem(problem))
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+
+
+def _json_dump(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wfgen", prog_name="wfgen")
+def cli() -> None:
+    """wfgen: one canonical catalogue of technical workflows, reconciled with localized
+    documentation and rendered as scheduler configs and localized reference pages.
+
+    Exit codes: 0 success, 1 problems found, 2 usage or I/O error.
+    """
+
+
+# --- validate ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidateSettings:
+    """Options of ``wfgen validate``."""
+
+    paths: tuple[Path, ...]
+    fmt: str
+    strict: bool
+
+
+def validate_command(settings: ValidateSettings) -> int:
+    """Run validation and print the report; return the exit code."""
+    from .catalog import validate_paths
+
+    problems = _run(lambda: validate_paths(list(settings.paths)))
+    _print_problems(problems, settings.fmt)
+    failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
+    if any(p.severity in failing for p in problems):
+        return EXIT_PROBLEMS
+    if settings.fmt == "text":
+        files = len(_run(lambda: __import__("generator.catalog", fromlist=["discover"]).discover(list(settings.paths))))
+        click.echo(f"ok: {files} file(s) valid")
+    return EXIT_OK
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check catalogue files (default: catalog/) and report every problem with file:line:col."""
+    settings = ValidateSettings(paths=paths or (DEFAULT_CATALOG,), fmt=fmt, strict=strict)
+    sys.exit(validate_command(settings))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="wfgen")

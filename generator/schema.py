@@ -1,0 +1,98 @@
+"""JSON Schema checks, pure: data in, findings with JSON paths out (no I/O beyond package data)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["SchemaFinding", "check", "json_path", "load_schema", "schema_path"]
+
+_EXTRA = re.compile(r"'([^']+)' (?:was|were) unexpected")
+_EXTRA_LIST = re.compile(r"\(([^)]*)\s(?:was|were) unexpected\)")
+
+
+@dataclass(frozen=True)
+class SchemaFinding:
+    """A schema violation at a JSON path; ``key`` is true when the key itself is at fault."""
+
+    parts: tuple[str | int, ...]
+    message: str
+    key: bool = False
+
+
+def schema_path(name: str) -> str:
+    """Filesystem path of a bundled schema, e.g. ``catalog`` -> .../catalog.schema.json."""
+    return str(resources.files("generator") / "schemas" / f"{name}.schema.json")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """Load a bundled JSON Schema by name (``catalog``, ``environment``, ``sending``)."""
+    text = (resources.files("generator") / "schemas" / f"{name}.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name))
+
+
+def json_path(parts: tuple[str | int, ...]) -> str:
+    """``("workflows", 3, "id")`` -> ``$.workflows[3].id``."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out += f".{part}"
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out
+
+
+def _leaves(error: Any) -> list[Any]:
+    """Descend into if/then and allOf wrappers so the message names the real fault."""
+    if error.context:
+        best: list[Any] = []
+        for sub in error.context:
+            best.extend(_leaves(sub))
+        return best
+    return [error]
+
+
+def check(data: Any, name: str) -> list[SchemaFinding]:
+    """Validate ``data`` against bundled schema ``name``; every violation, none skipped."""
+    findings: list[SchemaFinding] = []
+    for error in _validator(name).iter_errors(data):
+        for leaf in _leaves(error):
+            parts = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties":
+                extras = _EXTRA.findall(leaf.message)
+                if not extras:
+                    match = _EXTRA_LIST.search(leaf.message)
+                    extras = [x.strip(" '") for x in match.group(1).split(",")] if match else []
+                for extra in extras:
+                    findings.append(
+                        SchemaFinding((*parts, extra), f"unknown key {extra!r}", key=True)
+                    )
+                if extras:
+                    continue
+            if leaf.validator == "required":
+                missing = leaf.message.split("'")[1] if "'" in leaf.message else leaf.message
+                findings.append(SchemaFinding(parts, f"missing required field {missing!r}"))
+                continue
+            if "propertyNames" in leaf.absolute_schema_path and isinstance(leaf.instance, str):
+                findings.append(
+                    SchemaFinding((*parts, leaf.instance), f"key {leaf.message}", key=True)
+                )
+                continue
+            findings.append(SchemaFinding(parts, leaf.message))
+    unique = {(f.parts, f.message): f for f in findings}
+    return list(unique.values())

@@ -1,0 +1,250 @@
+"""Reading YAML safely and fast, and finding where a value sits when something is wrong.
+
+The happy path uses libyaml's C parser through PyYAML's safe loader: no arbitrary tags,
+duplicate keys reported instead of silently overwritten, aliases bounded so an alias bomb
+fails in milliseconds. Positions for error messages come from ruamel.yaml's round-trip
+loader, which is slower and therefore only run on files that have problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem, Severity
+
+__all__ = ["LoadedYaml", "Locator", "load_yaml", "read_text"]
+
+MAX_EXPANDED_VALUES = 1_000_000
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+", re.MULTILINE)
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _loader_class(duplicates: list[tuple[str, int, int]]) -> type[yaml.SafeLoader]:
+    class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    if key in seen:
+                        mark = key_node.start_mark
+                        duplicates.append((str(key), mark.line + 1, mark.column + 1))
+                    seen.add(key)
+                except TypeError:  # unhashable key; the base class reports it properly
+                    pass
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    # Timestamps stay strings: "02:00" and dates are data, not datetime objects.
+    Loader.yaml_implicit_resolvers = {
+        ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for ch, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    """A parsed YAML file: its data (None when unusable), text and the problems found."""
+
+    path: Path
+    text: str
+    data: Any
+    problems: tuple[Problem, ...]
+
+
+def read_text(path: Path) -> tuple[str, list[Problem]]:
+    """Read a file as UTF-8, reporting (not raising) a BOM or undecodable bytes.
+
+    Raises:
+        OSError: when the file cannot be read at all.
+    """
+    raw = path.read_bytes()
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        problems.append(
+            Problem(
+                Location.of(path, 1, 1),
+                "file starts with a UTF-8 byte-order mark",
+                Severity.WARNING,
+                code="yaml-bom",
+                hint="save the file as UTF-8 without BOM",
+            )
+        )
+    try:
+        return raw.decode("utf-8"), problems
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"file is not valid UTF-8 (byte 0x{raw[err.start]:02x})",
+                code="yaml-encoding",
+                hint="re-save the file as UTF-8",
+            )
+        )
+        return "", problems
+
+
+def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    if isinstance(value, dict):
+        total = 1
+        for k, v in value.items():
+            total += 1 + _expanded_size(v, memo, limit)
+            if total > limit:
+                break
+        del k
+    elif isinstance(value, list):
+        total = 1
+        for item in value:
+            total += _expanded_size(item, memo, limit)
+            if total > limit:
+                break
+    else:
+        return 1
+    memo[key] = total
+    return total
+
+
+def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYaml:
+    """Load one YAML file safely, collecting every problem instead of raising.
+
+    Args:
+        path: the file to read.
+        max_values: how many values the document may expand to through aliases.
+
+    Returns:
+        The data (None when the file is unusable) and the problems found.
+
+    Raises:
+        OSError: when the file cannot be read.
+    """
+    text, problems = read_text(path)
+    if any(p.severity is Severity.ERROR for p in problems):
+        return LoadedYaml(path, text, None, tuple(problems))
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        problems.append(
+            Problem(
+                Location.of(path, 1, 1),
+                "file is empty",
+                code="yaml-empty",
+                hint="a catalogue file holds `modules:`, or `module:` with `workflows:`",
+            )
+        )
+        return LoadedYaml(path, text, None, tuple(problems))
+    duplicates: list[tuple[str, int, int]] = []
+    try:
+        data = yaml.load(text, Loader=_loader_class(duplicates))  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = err.problem or str(err)
+        hint = "YAML tags are not allowed in a catalogue" if "tag" in what else ""
+        problems.append(
+            Problem(Location.of(path, line, col), f"YAML: {what}", code="yaml-syntax", hint=hint)
+        )
+        return LoadedYaml(path, text, None, tuple(problems))
+    except yaml.YAMLError as err:
+        problems.append(Problem(Location.of(path, 1, 1), f"YAML: {err}", code="yaml-syntax"))
+        return LoadedYaml(path, text, None, tuple(problems))
+    for key, line, col in duplicates:
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"duplicate key {key!r}",
+                code="yaml-duplicate-key",
+                hint="the later value would silently replace the earlier one; keep one",
+            )
+        )
+    if _ALIAS.search(text) and _expanded_size(data, {}, max_values) > max_values:
+        match = _ALIAS.search(text)
+        assert match is not None
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        if text[match.start()] != "*":
+            col += 1
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"YAML aliases expand to more than {max_values:,} values",
+                code="yaml-alias-bomb",
+                hint="write the values out, or use fewer nested aliases",
+            )
+        )
+        return LoadedYaml(path, text, None, tuple(problems))
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        problems.append(
+            Problem(
+                Location.of(path, 1, 1),
+                f"top level must be a mapping, not {kind}",
+                code="yaml-not-mapping",
+                hint="start the file with a key such as `module:`",
+            )
+        )
+        return LoadedYaml(path, text, None, tuple(problems))
+    return LoadedYaml(path, text, data, tuple(problems))
+
+
+class Locator:
+    """Find the line and column of a JSON path in a YAML text (round-trip parse, lazily)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root: Any = None
+        self._parsed = False
+
+    def _tree(self) -> Any:
+        if not self._parsed:
+            from ruamel.yaml import YAML  # slow import, only needed when reporting
+
+            rt = YAML(typ="rt")
+            rt.allow_duplicate_keys = True
+            try:
+                self._root = rt.load(self._text)
+            except Exception:  # positions are best effort; the fast loader reported the error
+                self._root = None
+            self._parsed = True
+        return self._root
+
+    def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the value at ``parts`` (or of its key when ``key``).
+
+        Falls back to the deepest ancestor that exists, then to 1:1.
+        """
+        node = self._tree()
+        line, col = 1, 1
+        parts = list(parts)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            lc = getattr(node, "lc", None)
+            if lc is None:
+                break
+            try:
+                if isinstance(node, dict) and part in node:
+                    pos = lc.key(part) if (key and last) else lc.value(part)
+                    node = node[part]
+                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                    pos = lc.item(part)
+                    node = node[part]
+                else:
+                    break
+            except (KeyError, TypeError, AttributeError):
+                break
+            if pos and pos[0] is not None:
+                line, col = pos[0] + 1, pos[1] + 1
+        return line, col
