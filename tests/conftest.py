@@ -1,0 +1,46 @@
+"""Shared test helpers: paths to the bundled data and a small file-tree builder."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+PAGES = FIXTURES / "pages"
+SEEDS = PAGES / "seeds"
+REFERENCE = PAGES / "reference"
+CATALOG = ROOT / "catalog"
+LOCALES = ROOT / "locales"
+CASES = ROOT / "tests" / "cases"
+
+FileTree = Mapping[str, "str | bytes | FileTree"]
+
+
+def build_file_tree(root: Path, tree: FileTree) -> Path:
+    """Write ``tree`` (name -> text, bytes or sub-tree) under ``root``; text is dedented."""
+    for name, content in tree.items():
+        path = root / name
+        if isinstance(content, Mapping):
+            path.mkdir(parents=True, exist_ok=True)
+            build_file_tree(path, content)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def file_tree(tmp_path: Path) -> Callable[[FileTree], Path]:
+    """Build a file tree in a fresh temporary folder and return that folder."""
+
+    def make(tree: FileTree) -> Path:
+        return build_file_tree(tmp_path, tree)
+
+    return make
