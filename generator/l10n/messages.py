@@ -1,0 +1,140 @@
+"""Every translatable message of the catalogue, with its context, comment and reference."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog import Catalog
+
+__all__ = ["UI_WORDS", "Message", "messages", "source_hash"]
+
+# Fixed words of the rendered reference tables; the build renders them through ``ui|<name>``.
+UI_WORDS: dict[str, str] = {
+    "label": "Label",
+    "internal-name": "Internal name",
+    "description": "Description",
+    "package": "Package",
+    "schedule": "Schedule",
+    "module": "Module",
+    "untranslated": "untranslated",
+    "translation-completeness": "Translation completeness",
+    "index-title": "Technical workflows",
+    "no-schedule": "No documented schedule",
+    "obsolete": "Obsolete",
+    "replaced-by": "Replaced by",
+}
+
+# Groups used in statistics for messages that belong to no module.
+UI_GROUP = "(ui)"
+PHRASE_GROUP = "(phrases)"
+SENDING_GROUP = "(sending)"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translatable English text and what a translator needs to know about it."""
+
+    context: str
+    english: str
+    comment: str
+    reference: tuple[str, int] | None = None
+    module: str = ""
+
+    @property
+    def subject(self) -> str:
+        """The canonical id (or other entity) the message belongs to."""
+        head, _, tail = self.context.partition("|")
+        return head if tail in ("label", "description") else self.context
+
+
+def source_hash(text: str) -> str:
+    """A short, stable fingerprint of an English source text (for the stale check)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _phrases() -> dict[str, str]:
+    # phrases.py is optional until the schedule sentences land; tolerate its absence.
+    try:
+        module = importlib.import_module("generator.l10n.phrases")
+    except ModuleNotFoundError as err:
+        if err.name != "generator.l10n.phrases":
+            raise
+        return {}
+    phrases: Any = getattr(module, "PHRASES", {})
+    return {str(k): str(v) for k, v in dict(phrases).items()}
+
+
+def _sending() -> list[Message]:
+    # The sending model contributes its own terms when it exposes ``messages()``.
+    try:
+        module = importlib.import_module("generator.sending")
+    except ModuleNotFoundError as err:
+        if err.name != "generator.sending":
+            raise
+        return []
+    produce = getattr(module, "messages", None)
+    if produce is None:
+        return []
+    out: list[Message] = []
+    for item in produce():
+        if isinstance(item, Message):
+            out.append(item)
+            continue
+        context, english, comment, *rest = tuple(item)
+        reference = rest[0] if rest else None
+        out.append(Message(str(context), str(english), str(comment), reference, SENDING_GROUP))
+    return out
+
+
+def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> list[Message]:
+    """Enumerate every translatable message of ``catalog``, sorted by context.
+
+    Args:
+        catalog: the loaded canonical catalogue.
+        extra: further messages to include (tests; other models).
+
+    Returns:
+        One message per label, description, module name, schedule phrase, table word
+        and sending term, sorted by context so PO files are stable.
+    """
+    found: dict[str, Message] = {}
+    for workflow in catalog.workflows:
+        where = f"workflow {workflow.id} (module {workflow.module})"
+        for field_name in ("label", "description"):
+            english = getattr(workflow, field_name)
+            found[f"{workflow.id}|{field_name}"] = Message(
+                context=f"{workflow.id}|{field_name}",
+                english=english,
+                comment=f"{field_name.capitalize()} of {where}. Canonical id: {workflow.id}",
+                reference=(workflow.location.file, workflow.line_of(field_name)),
+                module=workflow.module,
+            )
+    for module in catalog.modules:
+        found[f"module|{module.key}"] = Message(
+            context=f"module|{module.key}",
+            english=module.name,
+            comment=f"Name of module {module.key}. Canonical id: {module.key}",
+            reference=(module.location.file, module.location.line) if module.location.file else None,
+            module=module.key,
+        )
+    for name, template in sorted(_phrases().items()):
+        found[f"phrase|{name}"] = Message(
+            context=f"phrase|{name}",
+            english=template,
+            comment=f"Schedule sentence {name}; keep every {{placeholder}} unchanged",
+            module=PHRASE_GROUP,
+        )
+    for name, word in UI_WORDS.items():
+        found[f"ui|{name}"] = Message(
+            context=f"ui|{name}",
+            english=word,
+            comment=f"Fixed word of the reference tables ({name})",
+            module=UI_GROUP,
+        )
+    for message in [*_sending(), *(extra or ())]:
+        found[message.context] = message
+    return [found[key] for key in sorted(found)]

@@ -1,0 +1,255 @@
+"""PO and POT files: read and write them through Babel with stable, deterministic output."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog as PoCatalog
+from babel.messages.catalog import Message as PoMessage
+from babel.messages.pofile import normalize, read_po, unescape, write_po
+
+from ..errors import InputError, Location, UsageError
+
+__all__ = [
+    "DOMAIN",
+    "FIXED_DATE",
+    "HASH_PREFIX",
+    "Translations",
+    "available_locales",
+    "dump_po",
+    "entry_hash",
+    "load_translations",
+    "new_catalog",
+    "parse_locale",
+    "po_path",
+    "pot_path",
+    "read_po_file",
+    "write_if_changed",
+]
+
+DOMAIN = "workflows"
+WIDTH = 76
+# Headers never carry the time of a run: a no-op write must change no byte.
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
+HASH_PREFIX = "source-hash: "
+IMPORT_PREFIX = "imported from "
+
+
+def po_path(locales_dir: Path, locale: str) -> Path:
+    """Where the PO file of ``locale`` lives."""
+    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def pot_path(locales_dir: Path) -> Path:
+    """Where the template lives."""
+    return locales_dir / f"{DOMAIN}.pot"
+
+
+def parse_locale(code: str) -> Locale:
+    """Validate a locale code against CLDR (``sv``, ``de_CH``, ``pt-BR``).
+
+    Raises:
+        UsageError: when CLDR does not know the code.
+    """
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as err:
+        raise UsageError(
+            f"unknown locale {code!r}",
+            hint="use a CLDR locale code such as sv, de, it or pt_BR",
+        ) from err
+
+
+def new_catalog(locale: str | None) -> PoCatalog:
+    """An empty PO catalogue (POT when ``locale`` is None) with stable headers."""
+    if locale is None:
+        comment = "# Template of the translatable texts of the wfgen workflow catalogue.\n#"
+        team = "none"
+    else:
+        name = parse_locale(locale).english_name or locale
+        comment = f"# {name} texts of the wfgen workflow catalogue.\n#"
+        team = f"{name} translators"
+    catalog = PoCatalog(
+        locale=locale,
+        domain=DOMAIN,
+        header_comment=comment,
+        project="wfgen",
+        version="1",
+        copyright_holder="wfgen",
+        creation_date=FIXED_DATE,
+        revision_date=FIXED_DATE,
+        last_translator="wfgen translators",
+        language_team=team,
+        fuzzy=False,
+    )
+    return catalog
+
+
+def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
+    """Read a PO or POT file.
+
+    Raises:
+        InputError: when it cannot be read or parsed.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read: {err}", hint="PO files are UTF-8") from err
+    lines, previous = _split_previous(text.splitlines(keepends=True))
+    try:
+        catalog = read_po(lines, locale=locale, domain=DOMAIN, abort_invalid=True)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    except Exception as err:  # Babel raises PoFileError and assorted ValueErrors
+        line = getattr(err, "lineno", 0) or 0
+        raise InputError(
+            f"cannot parse PO file: {err}",
+            location=Location.of(path, line),
+            hint="fix the syntax (msgfmt --check shows it too)",
+        ) from err
+    for message in [*catalog, *catalog.obsolete.values()]:
+        if message.lineno in previous:
+            message.previous_id = [previous[message.lineno]]
+    return catalog
+
+
+def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Take ``#| msgid`` lines out of the text; map each msgid's 1-based line to its previous id.
+
+    Babel reads previous msgids as translator comments and writes multi-line ones in a form
+    it cannot read back, so wfgen reads and writes them itself. Lines are blanked, not
+    removed, so Babel's line numbers stay true.
+    """
+    out: list[str] = []
+    previous: dict[int, str] = {}
+    pending: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith(("#|", "#~|")):
+            pending.append(stripped.split("|", 1)[1].strip())
+            out.append("\n")
+            continue
+        body = stripped[2:].lstrip() if stripped.startswith("#~") else stripped
+        if body.startswith("msgid ") and pending:
+            previous[number] = _join_previous(pending)
+            pending = []
+        out.append(line)
+    return out, previous
+
+
+def _join_previous(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        if part.startswith("msgid_plural"):
+            break
+        if part.startswith("msgid "):
+            part = part[len("msgid ") :].strip()
+        if part.startswith('"'):
+            text += unescape(part)
+    return text
+
+
+def _insert_previous(data: str, catalog: PoCatalog) -> str:
+    """Write previous msgids the way GNU gettext does (``#| msgid ""`` then ``#| "..."``)."""
+    ordered = [*catalog, *catalog.obsolete.values()]
+    lines = data.splitlines(keepends=True)
+    starts: list[int] = []
+    after_context = False
+    for index, line in enumerate(lines):
+        body = line[3:] if line.startswith("#~ ") else line
+        if body.startswith("msgctxt "):
+            starts.append(index)
+            after_context = True
+        elif body.startswith("msgid "):
+            if not after_context:
+                starts.append(index)
+            after_context = False
+    inserts: dict[int, str] = {}
+    for start, message in zip(starts, ordered, strict=False):
+        if message.previous_id:
+            prefix = "#~| " if lines[start].startswith("#~") else "#| "
+            text = normalize(str(message.previous_id[0]), prefix=prefix, width=WIDTH)
+            inserts[start] = f"{prefix}msgid {text}\n"
+    return "".join(inserts.get(i, "") + line for i, line in enumerate(lines))
+
+
+def dump_po(catalog: PoCatalog) -> bytes:
+    """Serialise a catalogue exactly as every wfgen command writes it."""
+    buffer = io.BytesIO()
+    write_po(
+        buffer,
+        catalog,
+        width=WIDTH,
+        sort_output=False,
+        include_previous=False,
+        ignore_obsolete=False,
+    )
+    return _insert_previous(buffer.getvalue().decode("utf-8"), catalog).encode("utf-8")
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless the file already holds it; True when written."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def entry_hash(message: PoMessage) -> str | None:
+    """The source hash recorded with an entry, if any."""
+    for comment in message.auto_comments:
+        if comment.startswith(HASH_PREFIX):
+            return str(comment[len(HASH_PREFIX) :]).strip()
+    return None
+
+
+def available_locales(locales_dir: Path) -> list[str]:
+    """Locales that have a PO file under ``locales_dir``, sorted."""
+    if not locales_dir.is_dir():
+        return []
+    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).is_file())
+
+
+@dataclass(frozen=True)
+class Translations:
+    """The usable translations of one locale: translated and not fuzzy, by context."""
+
+    locale: str
+    entries: Mapping[str, str]
+
+    def get(self, msgctxt: str) -> str | None:
+        """The translation for ``msgctxt``, or None when untranslated or fuzzy."""
+        return self.entries.get(msgctxt)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def contexts(self) -> Iterable[str]:
+        """Contexts that have a usable translation, sorted."""
+        return sorted(self.entries)
+
+
+def load_translations(locales_dir: Path, locale: str) -> Translations:
+    """Load the usable translations of ``locale`` (empty when it has no PO file).
+
+    Raises:
+        InputError: when the PO file exists but cannot be parsed.
+    """
+    path = po_path(locales_dir, locale)
+    if not path.is_file():
+        return Translations(locale, {})
+    catalog = read_po_file(path, locale)
+    entries = {
+        str(m.context): str(m.string)
+        for m in catalog
+        if m.id and m.context and isinstance(m.string, str) and m.string and not m.fuzzy
+    }
+    return Translations(locale, entries)
