@@ -1,13 +1,28 @@
 """wfgen: a canonical catalogue of technical workflows, reconciled and rendered.
 
-The public API is what ``__all__`` lists; everything else may change.
+The public API is what ``__all__`` lists; everything else may change. Names are imported
+on first use, so ``wfgen --help`` does not pay for YAML, JSON Schema, Babel or Jinja2.
 """
 
 from __future__ import annotations
 
-from .catalog import Catalog, Module, Workflow, load_catalog, validate_paths
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError, WfgenError
-from .schedules import Schedule
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, Module, Workflow, load_catalog, validate_paths
+    from .schedules import Schedule
+
+_LAZY = {
+    "Catalog": "catalog",
+    "Module": "catalog",
+    "Workflow": "catalog",
+    "load_catalog": "catalog",
+    "validate_paths": "catalog",
+    "Schedule": "schedules",
+}
 
 __all__ = [
     "Catalog",
@@ -26,3 +41,10 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'generator' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
