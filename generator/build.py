@@ -1,0 +1,248 @@
+"""``wfgen build``: validate -> reconcile -> render -> write, in that order and no other.
+
+The catalogue (with its environment profiles) is validated first; a catalogue with errors is
+never rendered. Rendering is pure and complete before anything touches out/, so the write is
+one atomic step, or (with ``check``) a diff and no write at all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from .catalog import Catalog, load_catalog
+from .errors import CatalogError, Problem, Severity, UsageError
+from .output import WriteResult, check_output, manifest_file, write_output
+from .render import RenderedFile, make_environment, make_jobs, render_environment
+from .render_docs import render_docs
+
+__all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Options of ``wfgen build``; empty ``environments``/``locales`` mean all of them."""
+
+    catalog: Path = Path("catalog")
+    out: Path = Path("out")
+    templates: Path | None = None
+    locales_dir: Path = Path("locales")
+    environments: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+    check: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The rendered files, what writing (or checking) them did, and the warnings on the way."""
+
+    files: tuple[RenderedFile, ...]
+    write: WriteResult
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def _namer(base: Path) -> Callable[[str | PurePath], str]:
+    """Input paths as recorded in the manifest: relative to the folder holding catalog/ and
+    locales/, so two machines (or two temporary folders) record the same names."""
+    root = base.resolve()
+
+    def name(path: str | PurePath) -> str:
+        resolved = Path(path).resolve()
+        try:
+            return resolved.relative_to(root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(resolved, root)).as_posix()
+
+    return name
+
+
+def _locales(settings: BuildSettings) -> list[str]:
+    from .l10n.po import available_locales, parse_locale
+
+    wanted = list(settings.locales) or ["en", *available_locales(settings.locales_dir)]
+    for code in wanted:
+        parse_locale(code)  # an unknown locale is a usage error before any rendering
+    return sorted(set(wanted))
+
+
+def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any], list[Problem]]:
+    from . import schedules
+    from .environments import load_environments
+
+    folder = settings.catalog / "environments"
+    names = list(settings.environments) or None
+    if not folder.is_dir():
+        if names:
+            raise UsageError(f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml")
+        return [], []
+    environments = list(load_environments(folder, names))
+    if names:
+        missing = sorted(set(names) - {e.name for e in environments})
+        if missing:
+            raise UsageError(
+                f"unknown environment(s): {', '.join(missing)}",
+                hint=f"choose from the profiles in {folder}",
+            )
+    problems: list[Problem] = []
+    for environment in environments:
+        problems.extend(schedules.lint(environment=environment, catalog=catalog))
+    return sorted(environments, key=lambda e: e.name), problems
+
+
+def _sending_files(
+    settings: BuildSettings, *, locale: str, gettext: Any, jinja: Any, name: Callable[[str | PurePath], str]
+) -> list[RenderedFile]:
+    """out/docs/<locale>/sending.md and .html, when catalog/sending.yaml exists."""
+    path = settings.catalog / "sending.yaml"
+    if not path.is_file():
+        return []
+    try:
+        sending: Any = importlib.import_module("generator.sending")
+    except ModuleNotFoundError:
+        return []
+    load = getattr(sending, "load_model", None)
+    context_of = getattr(sending, "reference_context", None)
+    if load is None or context_of is None:
+        return []
+    from .render import render_template, template_input
+
+    model = load(path)
+    context = context_of(model, locale=locale, gettext=gettext)
+    out = []
+    for ext in ("md", "html"):
+        template = f"sending.{ext}.j2"
+        text = render_template(jinja, template, {**context, "locale": locale})
+        out.append(
+            RenderedFile(
+                f"docs/{locale}/sending.{ext}",
+                (text.rstrip("\n") + "\n").encode("utf-8"),
+                (name(path), template_input(jinja, template)),
+            )
+        )
+    return out
+
+
+def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> tuple[list[RenderedFile], list[Problem]]:
+    """Validate the catalogue and render every output in memory (the manifest included).
+
+    Args:
+        settings: what to build.
+        progress: called with (steps done, steps in all) as rendering goes.
+
+    Returns:
+        The files, sorted by path, and the warnings found on the way.
+
+    Raises:
+        CatalogError: when the catalogue, a profile or a schedule has errors (nothing is rendered).
+        UsageError: for unknown environments or locales.
+        InputError: for unreadable inputs or broken templates.
+    """
+    from . import schedules
+    from .l10n.po import load_translations, po_path
+
+    catalog, warnings = load_catalog([settings.catalog])
+    environments, lint = _environments(settings, catalog)
+    problems = [*warnings, *lint]
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise CatalogError(problems)
+    locales = _locales(settings)
+    jinja = make_environment(settings.templates)
+    name = _namer(settings.catalog.resolve().parent)
+    sentence = _sentence_function()
+
+    total = len(environments) + len(locales)
+    done = 0
+    files: list[RenderedFile] = []
+    for environment in environments:
+        jobs = make_jobs(
+            environment=environment,
+            scheduled=environment.scheduled(catalog),
+            to_cron=schedules.to_cron,
+            to_systemd=schedules.to_systemd,
+            to_kubernetes=schedules.to_kubernetes,
+            inputs=lambda item: (name(item.workflow.location.file),),
+        )
+        profile = (name(environment.location.file),) if getattr(environment, "location", None) else ()
+        files.extend(render_environment(environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile))
+        done += 1
+        if progress:
+            progress(done, total)
+    for locale in locales:
+        translations = None if locale == "en" else load_translations(settings.locales_dir, locale)
+        gettext = translations.get if translations is not None else None
+        po = po_path(settings.locales_dir, locale)
+        files.extend(
+            render_docs(
+                catalog=catalog,
+                locale=locale,
+                gettext=gettext,
+                sentence=sentence,
+                jinja=jinja,
+                inputs=lambda paths: tuple(sorted({name(p) for p in paths})),
+                po_input=name(po) if po.is_file() else None,
+            )
+        )
+        files.extend(_sending_files(settings, locale=locale, gettext=gettext, jinja=jinja, name=name))
+        done += 1
+        if progress:
+            progress(done, total)
+    files.sort(key=lambda f: f.path)
+    files.append(manifest_file(files))
+    return files, [p for p in problems if p.severity is not Severity.INFO]
+
+
+def _sentence_function() -> Callable[..., Any] | None:
+    try:
+        phrases = importlib.import_module("generator.l10n.phrases")
+    except ModuleNotFoundError as err:
+        if err.name != "generator.l10n.phrases":
+            raise
+        return None
+    function: Callable[..., Any] | None = getattr(phrases, "sentence", None)
+    return function
+
+
+def build(settings: BuildSettings, *, progress: Progress | None = None) -> BuildResult:
+    """Render everything, then write out/ atomically (or, with ``check``, only compare).
+
+    Args:
+        settings: what to build and where.
+        progress: called with (steps done, steps in all) as rendering goes.
+
+    Returns:
+        The files, what happened to out/ (with the diff when checking) and the warnings.
+
+    Raises:
+        CatalogError: when the catalogue has errors; out/ is not touched.
+        UsageError: for bad options or files in out/ that wfgen would overwrite.
+        InputError: for unreadable inputs or an unwritable out/ (left as it was).
+    """
+    files, warnings = render_all(settings, progress=progress)
+    if settings.check:
+        result = check_output(files, out_dir=settings.out)
+    else:
+        result = write_output(files, out_dir=settings.out)
+    return BuildResult(tuple(files), result, tuple([*warnings, *result.problems]))
+
+
+def summary(result: BuildResult, *, check: bool) -> str:
+    """The one-line summary the command prints."""
+    w = result.write
+    warnings = sum(1 for p in result.warnings if p.severity is Severity.WARNING)
+    if check:
+        state = "differs from" if w.differs else "matches"
+        return (
+            f"out/ {state} the build: {len(w.written)} to write, {len(w.unchanged)} unchanged, "
+            f"{len(w.removed)} extra, {warnings} warning(s)"
+        )
+    return (
+        f"{len(w.written)} file(s) written, {len(w.unchanged)} unchanged, {len(w.removed)} removed, "
+        f"{warnings} warning(s)"
+    )
+

@@ -1,0 +1,255 @@
+"""The only writer: rendered files -> out/, atomically, with a manifest; or a diff for --check.
+
+A build renders everything into a temporary folder beside out/ and then swaps it into place,
+so a failed build leaves the previous out/ as it was. A file that is no longer generated is
+removed only when the previous manifest says wfgen wrote it; any other file is kept and
+reported, because it is someone's work.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import InputError, Location, Problem, Severity, UsageError
+from .render import RenderedFile
+
+__all__ = ["MANIFEST", "WriteResult", "check_output", "manifest_file", "read_manifest", "write_output"]
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a build did to out/, or (with --check) what it would do."""
+
+    written: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    foreign: tuple[str, ...] = ()
+    diff: str = ""
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def differs(self) -> bool:
+        """True when out/ does not match what would be generated."""
+        return bool(self.diff)
+
+
+def _safe_path(path: str) -> PurePosixPath:
+    """A relative path that stays inside out/ (no absolute paths, no ``..``, no empty parts)."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts) or "\\" in path:
+        raise UsageError(f"refusing to write {path!r}: outside the output folder")
+    return pure
+
+
+def manifest_file(files: Sequence[RenderedFile]) -> RenderedFile:
+    """out/manifest.json: every generated file with its sha256 and the inputs it came from."""
+    entries = {
+        f.path: {"sha256": hashlib.sha256(f.content).hexdigest(), "inputs": sorted(set(f.inputs))}
+        for f in sorted(files, key=lambda f: f.path)
+    }
+    data = {"generator": "wfgen", "format": MANIFEST_FORMAT, "files": entries}
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    inputs = sorted({i for f in files for i in f.inputs})
+    return RenderedFile(MANIFEST, text.encode("utf-8"), tuple(inputs))
+
+
+def read_manifest(out_dir: Path) -> set[str]:
+    """Paths the previous build recorded as its own (empty when there is no usable manifest)."""
+    path = out_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError):
+        # An unreadable manifest proves nothing: treat every old file as someone else's.
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return set()
+    return {str(p) for p in files} | {MANIFEST}
+
+
+def _existing(out_dir: Path) -> dict[str, Path]:
+    """Every file and symlink under out/, by POSIX path; symlinks are not followed."""
+    found: dict[str, Path] = {}
+    if not out_dir.is_dir():
+        return found
+    for root, dirs, names in os.walk(out_dir, followlinks=False):
+        dirs.sort()
+        base = Path(root)
+        for name in sorted(names) + [d for d in dirs if (base / d).is_symlink()]:
+            path = base / name
+            found[path.relative_to(out_dir).as_posix()] = path
+    return found
+
+
+def _read(path: Path) -> bytes | None:
+    if path.is_symlink() or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    return data.decode("utf-8", errors="replace").splitlines(keepends=True)
+
+
+def _diff(name: str, old: bytes | None, new: bytes | None) -> str:
+    before = f"a/{name}" if old is not None else "/dev/null"
+    after = f"b/{name}" if new is not None else "/dev/null"
+    text = "".join(difflib.unified_diff(_lines(old), _lines(new), before, after))
+    if text and not text.endswith("\n"):
+        text += "\n\\ No newline at end of file\n"
+    return text or f"Binary or unreadable file {name} differs\n"
+
+
+def _plan(files: Sequence[RenderedFile], out_dir: Path) -> tuple[dict[str, RenderedFile], dict[str, Path], set[str]]:
+    wanted: dict[str, RenderedFile] = {}
+    for f in files:
+        key = _safe_path(f.path).as_posix()
+        if key in wanted:
+            raise UsageError(f"two outputs would be written to {key}")
+        wanted[key] = f
+    return wanted, _existing(out_dir), read_manifest(out_dir)
+
+
+def check_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult:
+    """Compare out/ with what would be generated; write nothing.
+
+    Args:
+        files: the rendered files, manifest included.
+        out_dir: the output folder.
+
+    Returns:
+        The unified diff of every added, changed or removed file (empty when out/ matches).
+    """
+    wanted, existing, _owned = _plan(files, out_dir)
+    parts: list[str] = []
+    written, unchanged = [], []
+    for key in sorted(wanted):
+        new = wanted[key].content
+        old = _read(existing[key]) if key in existing else None
+        if old == new:
+            unchanged.append(key)
+            continue
+        written.append(key)
+        parts.append(_diff(f"{out_dir.name}/{key}", old, new))
+    extra = sorted(set(existing) - set(wanted))
+    parts.extend(_diff(f"{out_dir.name}/{key}", _read(existing[key]) or b"", None) for key in extra)
+    return WriteResult(
+        written=tuple(written), unchanged=tuple(unchanged), removed=tuple(extra), diff="".join(parts)
+    )
+
+
+def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult:
+    """Write ``files`` to ``out_dir`` atomically; remove only stale files wfgen wrote before.
+
+    Args:
+        files: the rendered files, manifest included.
+        out_dir: the output folder (created when missing).
+
+    Returns:
+        Which files were written, unchanged, removed, and which foreign files were kept.
+
+    Raises:
+        UsageError: when a generated file would overwrite a file wfgen did not write.
+        InputError: on I/O errors; out/ is then left as it was.
+    """
+    wanted, existing, owned = _plan(files, out_dir)
+    clashes = sorted(
+        key for key in wanted
+        if key in existing and key not in owned and _read(existing[key]) != wanted[key].content
+    )
+    if clashes:
+        raise UsageError(
+            f"{len(clashes)} file(s) in {out_dir} were not written by wfgen and would be overwritten: "
+            + ", ".join(clashes),
+            hint="move them away (or delete them) and build again",
+        )
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+    except OSError as err:
+        raise InputError(f"{parent}: cannot create a temporary folder: {err.strerror or err}") from err
+    try:
+        result = _fill(temp, wanted, existing, owned, out_dir)
+        _swap(temp, out_dir.resolve() if out_dir.exists() else parent / out_dir.name)
+    except OSError as err:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise InputError(f"{out_dir}: cannot write: {err.strerror or err}; out/ is unchanged") from err
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return result
+
+
+def _fill(
+    temp: Path, wanted: dict[str, RenderedFile], existing: dict[str, Path], owned: set[str], out_dir: Path
+) -> WriteResult:
+    written, unchanged = [], []
+    for key in sorted(wanted):
+        target = temp / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = wanted[key].content
+        if key in existing and _read(existing[key]) == content:
+            # Copy the old file so its modification time survives: make and rsync stay quiet.
+            shutil.copy2(existing[key], target, follow_symlinks=False)
+            unchanged.append(key)
+        else:
+            target.write_bytes(content)
+            written.append(key)
+    removed, foreign, problems = [], [], []
+    for key in sorted(set(existing) - set(wanted)):
+        if key in owned:
+            removed.append(key)
+            continue
+        target = temp / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(existing[key], target, follow_symlinks=False)
+        foreign.append(key)
+        problems.append(
+            Problem(
+                Location.of(out_dir / key),
+                "not written by wfgen; kept in place",
+                Severity.WARNING,
+                code="foreign-output",
+                hint="remove it by hand if it is no longer needed",
+            )
+        )
+    return WriteResult(
+        written=tuple(written),
+        unchanged=tuple(unchanged),
+        removed=tuple(removed),
+        foreign=tuple(foreign),
+        problems=tuple(problems),
+    )
+
+
+def _swap(temp: Path, out_dir: Path) -> None:
+    """Put ``temp`` where ``out_dir`` is, keeping the old folder until the new one is in place."""
+    os.chmod(temp, 0o755)  # mkdtemp makes 0700; out/ is meant to be shared and published
+    if not out_dir.exists():
+        os.replace(temp, out_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    old.rmdir()
+    os.replace(out_dir, old)
+    try:
+        os.replace(temp, out_dir)
+    except OSError:
+        os.replace(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,421 @@
+"""Render scheduler configs: environment profiles + catalogue -> list[RenderedFile] (pure).
+
+Templates run in a Jinja2 sandbox with ``StrictUndefined`` (a typo fails the build instead of
+writing an empty field) and autoescaping for HTML. Every value a template receives for a
+crontab or a unit is made safe here first, so a user's own template cannot be tricked into
+adding a line by text from the catalogue, a locale or a profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import InputError, Location, UsageError
+
+__all__ = [
+    "BUNDLED_TEMPLATES",
+    "Job",
+    "RenderedFile",
+    "cron_command",
+    "k8s_name",
+    "make_environment",
+    "one_line",
+    "render_environment",
+    "systemd_command",
+    "systemd_value",
+]
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Every character some tool treats as a line break: cron and systemd split on \n, but editors,
+# YAML and Python's splitlines() also honour the others, so none may reach an output line.
+_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One output file: its path under out/ (POSIX), its bytes and the inputs it came from."""
+
+    path: str
+    content: bytes
+    inputs: tuple[str, ...]
+
+
+def one_line(text: str) -> str:
+    """Collapse every line break (and other control characters) to one space.
+
+    Args:
+        text: free text from the catalogue, a locale or a profile.
+
+    Returns:
+        The text on a single line, trimmed.
+    """
+    return _CONTROL.sub("", _BREAKS.sub(" ", text)).strip()
+
+
+def _reject_breaks(value: str, *, what: str, location: Location | None) -> str:
+    if _BREAKS.search(value) or _CONTROL.search(value):
+        raise UsageError(
+            f"{what} {value!r} contains a line break or control character",
+            location=location,
+            hint="commands and ids must stay on one line; remove the character",
+        )
+    return value
+
+
+def cron_command(argv: Sequence[str]) -> str:
+    """A crontab command: each argument shell-quoted, ``%`` escaped (cron turns it into a newline).
+
+    Args:
+        argv: the command and its arguments, already free of line breaks.
+    """
+    return " ".join(shlex.quote(arg) for arg in argv).replace("%", "\\%")
+
+
+_SYSTEMD_PLAIN = re.compile(r"[A-Za-z0-9_@+=:,./-]+")
+
+
+def systemd_value(text: str) -> str:
+    """A unit-file value on one line, ``%`` doubled (specifiers) and no trailing backslash.
+
+    A trailing backslash would continue the value on the next line of the unit.
+    """
+    return one_line(text).replace("%", "%%").rstrip("\\").rstrip()
+
+
+def systemd_command(argv: Sequence[str]) -> str:
+    """An ``ExecStart=`` value: arguments quoted by systemd's own rules, not the shell's.
+
+    systemd splits on whitespace, honours double quotes with C escapes, and expands ``%``
+    specifiers and ``$VARIABLES``; plain words stay bare so the unit reads naturally.
+    """
+    words = []
+    for arg in argv:
+        if _SYSTEMD_PLAIN.fullmatch(arg):
+            words.append(arg.replace("%", "%%"))
+            continue
+        escaped = (
+            arg.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$")
+        )
+        words.append(f'"{escaped}"')
+    return " ".join(words)
+
+
+def k8s_name(workflow_id: str, *, prefix: str = "wfgen", limit: int = 52) -> str:
+    """A DNS-1123 label for a CronJob, unique even for ids that differ only in case.
+
+    The hash of the exact id makes ``cleanupA`` and ``cleanupa`` two names; 52 characters is
+    the CronJob limit (the controller appends 11 characters for each Job).
+    """
+    digest = hashlib.sha256(workflow_id.encode("utf-8")).hexdigest()[:8]
+    slug = re.sub(r"[^a-z0-9]+", "-", workflow_id.lower()).strip("-")
+    room = limit - len(prefix) - len(digest) - 2
+    slug = slug[:room].strip("-")
+    return "-".join(part for part in (prefix, slug, digest) if part)
+
+
+_LABEL_VALUE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?")
+
+
+def _label_value(text: str) -> str:
+    """``text`` if Kubernetes accepts it as a label value, else a safe hash of it."""
+    if _LABEL_VALUE.fullmatch(text):
+        return text
+    return "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- the Jinja environment ---------------------------------------------------------------
+
+
+def make_environment(templates: Path | None = None) -> SandboxedEnvironment:
+    """A sandboxed Jinja environment over ``templates`` (falling back to the bundled ones).
+
+    Args:
+        templates: a folder of the user's own templates; missing names come from the bundled set.
+
+    Raises:
+        InputError: when ``templates`` is given but is not a folder.
+    """
+    folders = []
+    if templates is not None:
+        if not templates.is_dir():
+            raise InputError(f"{templates}: templates folder not found")
+        folders.append(str(templates))
+    if BUNDLED_TEMPLATES.is_dir() and (templates is None or templates.resolve() != BUNDLED_TEMPLATES):
+        folders.append(str(BUNDLED_TEMPLATES))
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        one_line=one_line,
+        cron_command=cron_command,
+        systemd_value=systemd_value,
+        systemd_command=systemd_command,
+        shell_quote=shlex.quote,
+    )
+    return env
+
+
+def template_input(env: jinja2.Environment, name: str) -> str:
+    """How a template appears among a file's inputs: ``<folder name>/<template>``."""
+    assert env.loader is not None
+    _source, filename, _uptodate = env.loader.get_source(env, name)
+    path = Path(filename or name)
+    return f"{path.parent.name}/{path.name}"
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render one template; a template error becomes an input error naming the template.
+
+    Raises:
+        InputError: when the template is missing, malformed or uses an undefined name.
+    """
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as err:
+        raise InputError(f"template {name!r} not found", hint="copy it from the bundled templates/") from err
+    except jinja2.TemplateSyntaxError as err:
+        raise InputError(f"{err.filename or name}:{err.lineno}: template syntax: {err.message}") from err
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
+        raise InputError(f"template {name!r}: {err}") from err
+
+
+def _final_newline(text: str) -> bytes:
+    # cron ignores a last line without a newline; every text output ends with exactly one.
+    return (text.rstrip("\n") + "\n").encode("utf-8")
+
+
+# --- scheduler targets ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One scheduled workflow of one environment, with every form already made safe."""
+
+    id: str
+    label: str
+    comment: str
+    cron: tuple[str, ...]
+    cron_command: str
+    unit: str
+    description: str
+    on_calendar: tuple[str, ...]
+    exec_start: str
+    argv: tuple[str, ...]
+    kubernetes: Mapping[str, Any]
+    name: str
+    inputs: tuple[str, ...]
+
+
+def _argv(template: Sequence[str], *, workflow_id: str, instance: str, location: Location | None) -> tuple[str, ...]:
+    # str.replace, not str.format: a brace in a profile must not reach Python's formatter.
+    argv = tuple(arg.replace("{id}", workflow_id).replace("{instance}", instance) for arg in template)
+    for arg in argv:
+        _reject_breaks(arg, what="command argument", location=location)
+    if not argv or not argv[0]:
+        raise UsageError("the environment's command is empty", location=location)
+    return argv
+
+
+def make_jobs(
+    *,
+    environment: Any,
+    scheduled: Iterable[Any],
+    to_cron: Callable[..., str],
+    to_systemd: Callable[..., list[str]],
+    to_kubernetes: Callable[..., dict[str, Any]],
+    inputs: Callable[[Any], tuple[str, ...]],
+) -> list[Job]:
+    """Turn an environment's scheduled workflows into jobs for every target.
+
+    Args:
+        environment: the profile (name, instance, timezone, nightly, command, ...).
+        scheduled: its ``ScheduledWorkflow`` values (workflow, id, schedule).
+        to_cron: schedule -> cron expression(s), one per line.
+        to_systemd: schedule -> OnCalendar values with the zone.
+        to_kubernetes: schedule -> ``{"schedule", "timeZone"}``.
+        inputs: the catalogue and profile files a scheduled workflow came from.
+    """
+    location = getattr(environment, "location", None)
+    jobs = []
+    for item in scheduled:
+        wid = _reject_breaks(item.id, what="workflow id", location=location)
+        label = one_line(item.workflow.label)
+        argv = _argv(tuple(environment.command), workflow_id=wid, instance=environment.instance, location=location)
+        nightly = environment.nightly
+        cron = tuple(
+            line.strip()
+            for line in _BREAKS.split(to_cron(item.schedule, nightly=nightly))
+            if line.strip()
+        )
+        calendar = tuple(
+            systemd_value(v)
+            for v in to_systemd(item.schedule, nightly=nightly, timezone=environment.timezone)
+        )
+        jobs.append(
+            Job(
+                id=wid,
+                label=label,
+                comment=f"{label} ({wid})",
+                cron=cron,
+                cron_command=cron_command(argv),
+                unit=f"wfgen-{wid}",
+                description=systemd_value(f"{label} ({wid})"),
+                on_calendar=calendar,
+                exec_start=systemd_command(argv),
+                argv=argv,
+                kubernetes=to_kubernetes(item.schedule, nightly=nightly, timezone=environment.timezone),
+                name=k8s_name(wid),
+                inputs=inputs(item),
+            )
+        )
+    return jobs
+
+
+def _setting(environment: Any, name: str, default: Any = None) -> Any:
+    settings = getattr(environment, "kubernetes", None)
+    if isinstance(settings, Mapping):
+        return settings.get(name, default)
+    return getattr(settings, name, default) if settings is not None else default
+
+
+def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
+    """Every job as one ``batch/v1`` CronJob, written by the YAML emitter (multi-document)."""
+    namespace = _setting(environment, "namespace", "default")
+    image = _setting(environment, "image")
+    deadline = _setting(environment, "starting_deadline_seconds", None)
+    if deadline is None:
+        deadline = _setting(environment, "startingDeadlineSeconds", 300)
+    docs = []
+    for job in jobs:
+        labels = {
+            "app.kubernetes.io/name": "wfgen",
+            "app.kubernetes.io/managed-by": "wfgen",
+            "wfgen.dev/environment": _label_value(environment.name),
+            "wfgen.dev/workflow": _label_value(job.id),
+        }
+        docs.append(
+            {
+                "apiVersion": "batch/v1",
+                "kind": "CronJob",
+                "metadata": {
+                    "name": job.name,
+                    "namespace": namespace,
+                    "labels": labels,
+                    "annotations": {
+                        "wfgen.dev/workflow-id": job.id,
+                        "wfgen.dev/label": job.label,
+                    },
+                },
+                "spec": {
+                    "schedule": job.kubernetes["schedule"],
+                    "timeZone": job.kubernetes["timeZone"],
+                    "concurrencyPolicy": "Forbid",
+                    "startingDeadlineSeconds": int(deadline),
+                    "jobTemplate": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            "template": {
+                                "metadata": {"labels": labels},
+                                "spec": {
+                                    "restartPolicy": "Never",
+                                    "containers": [
+                                        {"name": "workflow", "image": image, "command": list(job.argv)}
+                                    ],
+                                },
+                            }
+                        },
+                    },
+                },
+            }
+        )
+    header = f"# Generated by wfgen for environment {one_line(environment.name)}; do not edit.\n"
+    if not docs:
+        return header
+    body = yaml.safe_dump_all(
+        docs, sort_keys=False, allow_unicode=True, explicit_start=True, default_flow_style=False, width=4096
+    )
+    return header + body
+
+
+TARGET_FILES = {
+    "crontab": ("crontab.j2", "crontab"),
+    "cron.d": ("cron.d.j2", "cron.d/wfgen"),
+}
+
+
+def render_environment(
+    *,
+    environment: Any,
+    jobs: Sequence[Job],
+    jinja: jinja2.Environment,
+    profile_inputs: tuple[str, ...],
+) -> list[RenderedFile]:
+    """Render one environment's scheduler files for every target it enables.
+
+    Args:
+        environment: the profile; ``targets`` names crontab, cron.d, systemd, kubernetes.
+        jobs: its jobs (see ``make_jobs``).
+        jinja: the template environment.
+        profile_inputs: the profile file(s), recorded as inputs of every file.
+
+    Returns:
+        Files under ``<environment name>/``, sorted by path.
+    """
+    base = environment.name
+    targets = set(environment.targets)
+    all_inputs = tuple(sorted({*profile_inputs, *(i for job in jobs for i in job.inputs)}))
+    context = {
+        "environment": {
+            "name": one_line(environment.name),
+            "instance": one_line(environment.instance),
+            "timezone": one_line(environment.timezone),
+            "user": one_line(environment.user or ""),
+        },
+        "jobs": jobs,
+    }
+    out: list[RenderedFile] = []
+    for target, (template, path) in TARGET_FILES.items():
+        if target in targets:
+            text = render_template(jinja, template, context)
+            out.append(
+                RenderedFile(f"{base}/{path}", _final_newline(text), (*all_inputs, template_input(jinja, template)))
+            )
+    if "systemd" in targets:
+        for job in jobs:
+            for kind in ("service", "timer"):
+                template = f"systemd.{kind}.j2"
+                text = render_template(jinja, template, {**context, "job": job})
+                out.append(
+                    RenderedFile(
+                        f"{base}/systemd/{job.unit}.{kind}",
+                        _final_newline(text),
+                        tuple(sorted({*profile_inputs, *job.inputs})) + (template_input(jinja, template),),
+                    )
+                )
+    if "kubernetes" in targets:
+        out.append(
+            RenderedFile(
+                f"{base}/kubernetes/cronjobs.yaml",
+                kubernetes_document(environment, jobs).encode("utf-8"),
+                all_inputs,
+            )
+        )
+    return sorted(out, key=lambda f: f.path)

@@ -1,0 +1,196 @@
+"""Render the localized reference pages: one table per module and an index per locale (pure).
+
+Each table has the documentation's own columns (Label | Internal name | Description). Labels
+and descriptions come from the locale's PO file; the internal name is always the canonical id;
+the description ends with the schedule sentence in the locale. What has no usable translation
+is shown in English and visibly marked, so readers and translators both see the gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from babel.numbers import format_percent
+
+from .catalog import Catalog, Module, Workflow
+from .l10n.messages import UI_WORDS
+from .render import RenderedFile, one_line, render_template, template_input
+
+__all__ = ["Cell", "DocRow", "ModuleTable", "md_cell", "module_rows", "render_docs"]
+
+Gettext = Callable[[str], "str | None"]
+SentenceFn = Callable[..., Any]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def md_cell(text: str) -> str:
+    """Text safe inside one Markdown table cell: one line, markup characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A piece of text and whether it fell back to English."""
+
+    text: str
+    untranslated: bool = False
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One row of a reference table."""
+
+    id: str
+    label: Cell
+    description: Cell
+    sentence: Cell | None
+
+
+@dataclass(frozen=True)
+class ModuleTable:
+    """One module's page in one locale, with its translation completeness."""
+
+    key: str
+    title: Cell
+    rows: tuple[DocRow, ...]
+    translated: int
+    total: int
+    percent: str
+    page: str
+
+
+def _page_workflows(catalog: Catalog, module: Module) -> list[Workflow]:
+    """The documented order, then any other current workflow of the module (obsolete ones are gone)."""
+    ordered = [w for w in (catalog.get(i) for i in module.order()) if w is not None]
+    seen = {w.id for w in ordered}
+    ordered += [w for w in catalog.workflows_of(module.key) if w.id not in seen]
+    return [w for w in ordered if not w.obsolete]
+
+
+def _lookup(gettext: Gettext | None, context: str, english: str) -> Cell:
+    if gettext is None:
+        return Cell(one_line(english))
+    found = gettext(context)
+    return Cell(one_line(found)) if found else Cell(one_line(english), untranslated=True)
+
+
+def module_rows(
+    *,
+    catalog: Catalog,
+    module: Module,
+    locale: str,
+    gettext: Gettext | None,
+    sentence: SentenceFn | None,
+) -> ModuleTable:
+    """Build one module's table in ``locale``.
+
+    Args:
+        catalog: the canonical catalogue.
+        module: the module to document.
+        locale: a CLDR locale code (``sv``, ``de``...); ``en`` is the source language.
+        gettext: msgctxt -> usable translation, or None for English.
+        sentence: ``l10n.phrases.sentence`` (schedule -> localized sentence), or None.
+    """
+    rows = []
+    translated = total = 0
+    for workflow in _page_workflows(catalog, module):
+        label = _lookup(gettext, f"{workflow.id}|label", workflow.label)
+        description = _lookup(gettext, f"{workflow.id}|description", workflow.description)
+        total += 2
+        translated += (not label.untranslated) + (not description.untranslated)
+        said = None
+        if sentence is not None and workflow.schedule is not None:
+            result = sentence(workflow.schedule, locale=locale, gettext=gettext)
+            said = Cell(one_line(result.text), untranslated=bool(result.fallback) and gettext is not None)
+        rows.append(DocRow(workflow.id, label, description, said))
+    title = _lookup(gettext, f"module|{module.key}", module.name)
+    total += 1
+    translated += not title.untranslated
+    return ModuleTable(
+        key=module.key,
+        title=title,
+        rows=tuple(rows),
+        translated=translated,
+        total=total,
+        percent=format_percent(translated / total, locale=locale),
+        page=module.key,
+    )
+
+
+def ui_words(gettext: Gettext | None) -> dict[str, str]:
+    """The fixed words of the pages, translated where the locale has them."""
+    return {
+        key.replace("-", "_"): one_line((gettext(f"ui|{key}") if gettext else None) or english)
+        for key, english in UI_WORDS.items()
+    }
+
+
+def render_docs(
+    *,
+    catalog: Catalog,
+    locale: str,
+    gettext: Gettext | None,
+    sentence: SentenceFn | None,
+    jinja: jinja2.Environment,
+    inputs: Callable[[Sequence[str]], tuple[str, ...]],
+    po_input: str | None,
+    modules: Sequence[str] | None = None,
+) -> list[RenderedFile]:
+    """Render every module page and the index of one locale, in Markdown and HTML.
+
+    Args:
+        catalog: the canonical catalogue.
+        locale: the locale to render.
+        gettext: msgctxt -> usable translation (None for English).
+        sentence: the schedule-sentence function, or None to leave sentences out.
+        jinja: the template environment.
+        inputs: catalogue file paths -> their names in the manifest.
+        po_input: the PO file's name in the manifest, if the locale has one.
+        modules: module keys to render (default: every module with workflows).
+
+    Returns:
+        Files under ``docs/<locale>/``, sorted by path.
+    """
+    words = ui_words(gettext)
+    tables = []
+    for module in catalog.modules:
+        if modules is not None and module.key not in modules:
+            continue
+        table = module_rows(catalog=catalog, module=module, locale=locale, gettext=gettext, sentence=sentence)
+        if table.rows:
+            tables.append(table)
+    out: list[RenderedFile] = []
+    po = (po_input,) if po_input else ()
+    common = {"locale": locale, "words": words, "md": md_cell}
+    for table in tables:
+        sources = [w.location.file for w in catalog.workflows_of(table.key)]
+        module = catalog.module(table.key)
+        if module is not None:
+            sources.append(module.location.file)
+        for ext in ("md", "html"):
+            template = f"module.{ext}.j2"
+            text = render_template(jinja, template, {**common, "table": table})
+            out.append(
+                RenderedFile(
+                    f"docs/{locale}/{table.page}.{ext}",
+                    (text.rstrip("\n") + "\n").encode("utf-8"),
+                    (*inputs(sources), *po, template_input(jinja, template)),
+                )
+            )
+    all_sources = [w.location.file for w in catalog.workflows] + [m.location.file for m in catalog.modules]
+    for ext in ("md", "html"):
+        template = f"index.{ext}.j2"
+        text = render_template(jinja, template, {**common, "tables": tables})
+        out.append(
+            RenderedFile(
+                f"docs/{locale}/index.{ext}",
+                (text.rstrip("\n") + "\n").encode("utf-8"),
+                (*inputs(all_sources), *po, template_input(jinja, template)),
+            )
+        )
+    return sorted(out, key=lambda f: f.path)
