@@ -1,0 +1,97 @@
+"""Numbers and times in prose: digits, clock times and small number words per locale."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["NUMBER_WORDS", "Quantities", "english_quantities", "translated_quantities"]
+
+# Small cardinal words, as documentation writes "every three hours" or "klockan tre".
+# Words that double as articles ("en", "ein", "un", "one") are left out on purpose:
+# reading them as numbers would invent findings. Babel ships no CLDR spell-out rules,
+# so these few words per language live here; other locales are "cannot verify".
+NUMBER_WORDS: dict[str, dict[str, int]] = {
+    "en": {
+        "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+        "thirty": 30, "midnight": 0, "noon": 12,
+    },
+    "sv": {
+        "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9,
+        "tio": 10, "elva": 11, "tolv": 12, "femton": 15, "tjugo": 20, "trettio": 30,
+        "midnatt": 0,
+    },
+    "de": {
+        "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+        "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "fünfzehn": 15, "zwanzig": 20,
+        "dreißig": 30, "mitternacht": 0,
+    },
+    "it": {
+        "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
+        "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "quindici": 15, "venti": 20,
+        "trenta": 30, "mezzanotte": 0, "mezzogiorno": 12,
+    },
+}
+
+_EN_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\b\.?", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d.,])(\d{1,2})[:.h](\d{2})(?![\d])")
+_DIGITS = re.compile(r"(?<![\w.])(\d+)(?:st|nd|rd|th|e|:e|\.)?(?![\d])")
+_WORD = re.compile(r"[^\W\d_]+")
+# Digits that are part of identifiers, versions or markup are not quantities.
+_NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^>]*>|\d+(?:\.\d+){2,}")
+
+
+@dataclass(frozen=True)
+class Quantities:
+    """The times (hour, minute) and plain numbers a text states."""
+
+    times: frozenset[tuple[int, int]]
+    numbers: frozenset[int]
+    words_known: bool
+
+    @property
+    def empty(self) -> bool:
+        """True when the text states no number or time at all."""
+        return not self.times and not self.numbers
+
+    def values(self) -> frozenset[int]:
+        """Every number, counting each time's hour and minute."""
+        return self.numbers | {h for h, _ in self.times} | {m for _, m in self.times if m}
+
+
+def _clean(text: str) -> str:
+    return _NOT_A_QUANTITY.sub(" ", text)
+
+
+def english_quantities(text: str) -> Quantities:
+    """Read times (``2am``, ``02:00``, ``midnight``) and numbers from English prose."""
+    text = _clean(text)
+    times: set[tuple[int, int]] = set()
+    for match in _EN_TIME.finditer(text):
+        hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+        times.add((hour, int(match.group(2) or 0)))
+    text = _EN_TIME.sub(" ", text)
+    for match in _CLOCK.finditer(text):
+        times.add((int(match.group(1)), int(match.group(2))))
+    text = _CLOCK.sub(" ", text)
+    numbers = {int(m.group(1)) for m in _DIGITS.finditer(text)}
+    words = NUMBER_WORDS["en"]
+    for word in _WORD.findall(text.lower()):
+        if word in ("midnight", "noon"):
+            times.add((words[word], 0))
+        elif word in words:
+            numbers.add(words[word])
+    return Quantities(frozenset(times), frozenset(numbers), True)
+
+
+def translated_quantities(text: str, locale: str) -> Quantities:
+    """Read clock times (``kl. 2.00``, ``14:00``), digits and small number words of ``locale``."""
+    text = _clean(text)
+    times = {(int(m.group(1)), int(m.group(2))) for m in _CLOCK.finditer(text)}
+    text = _CLOCK.sub(" ", text)
+    numbers = {int(m.group(1)) for m in _DIGITS.finditer(text)}
+    words = NUMBER_WORDS.get(locale.split("_")[0].lower())
+    if words is not None:
+        numbers |= {words[w] for w in _WORD.findall(text.lower()) if w in words}
+    return Quantities(frozenset(times), frozenset(numbers), words is not None)

@@ -1,0 +1,267 @@
+"""Checks of one translated text against its English source: shared by PO files and pages.
+
+Codes (stable; documented in README):
+  identifier-changed   error    a do-not-translate token of the source is missing
+  placeholder-changed  error    a ``<placeholder>`` or ``{placeholder}`` differs from the source
+  number-mismatch      error    a number or time differs from the source
+  schedule-mismatch    error    a time differs from the catalogue's schedule
+  number-unverified    info     the source states a number the translation may write in words
+  encoding-damage      error    mojibake such as ``attivit√†``; the hint carries the repair
+  html-entity          error    a leftover entity such as ``&#39;``
+  markup-mismatch      error    tags differ from the source or do not balance
+  empty-translation    error    only whitespace where the source has text
+  whitespace           warning  leading or trailing whitespace unlike the source
+  identical-to-source  warning  a sentence left in English
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import ftfy
+
+from ..errors import Location, Problem, Severity
+from ..schedules import Schedule
+from .numbers import english_quantities, translated_quantities
+
+__all__ = ["PRODUCT_NAMES", "check_text", "protected_tokens", "repair_text"]
+
+# Product and platform names keep their form in every language.
+PRODUCT_NAMES = (
+    "Adobe Campaign", "Campaign Classic", "Campaign Standard", "Adobe Analytics",
+    "Adobe Experience Cloud", "Adobe Experience Manager", "Adobe Experience Platform",
+    "Adobe Target", "Adobe Launch", "Experience Cloud", "Microsoft Dynamics", "Salesforce",
+    "Facebook", "Twitter", "LINE", "Message Center",
+)
+_HTML_TAGS = frozenset(
+    "a abbr b br code div em h1 h2 h3 h4 i img li ol p pre span strong sub sup table tbody td "
+    "th thead tr u ul".split()
+)
+_VOID = frozenset({"br", "img"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
+_ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w-]*)>")
+_BRACE_PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}|%\(\w+\)[sd]|%[sd]")
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,7});")
+# camelCase, snake_case, schema:names and dotted.names: shapes prose never has.
+_IDENTIFIER = re.compile(
+    r"(?<![\w:.])(?:[a-z]+[A-Z]\w*|[A-Za-z]+_\w+|[a-z]{2,}:[A-Za-z]\w*|[a-z]\w*\.[a-z]\w*\.\w+)(?![\w:])"
+)
+_QUOTED = re.compile(r"['‘`\"“](\w[\w-]*)['’`\"”]")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def repair_text(text: str) -> str:
+    """Undo mojibake and decode leftover HTML entities; nothing else is touched."""
+    fixed = ftfy.fix_text(
+        text,
+        unescape_html=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_terminal_escapes=False,
+        remove_control_chars=False,
+        normalization=None,
+    )
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), fixed)
+
+
+def protected_tokens(source: str, protected: Iterable[str] = ()) -> list[str]:
+    """Tokens of ``source`` a translation must keep verbatim, in order of first appearance.
+
+    Identifier-shaped words, product names, and every ``protected`` id the source names:
+    ids shaped like ordinary words (``billing``) count only where the source quotes them.
+    """
+    found: list[str] = []
+    quoted = set(_QUOTED.findall(source))
+    for token in protected:
+        if not token or token in found:
+            continue
+        if token.isalpha() and token.islower():
+            if token in quoted:
+                found.append(token)
+        elif re.search(rf"(?<![\w<]){re.escape(token)}(?![\w>])", source):
+            found.append(token)
+    for match in _IDENTIFIER.finditer(_ANGLE_PLACEHOLDER.sub(" ", source)):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    for name in PRODUCT_NAMES:
+        if re.search(rf"\b{re.escape(name)}\b", source) and name not in found:
+            found.append(name)
+    return sorted(found, key=source.find)
+
+
+def _problem(
+    code: str, severity: Severity, message: str, *, location: Location, subject: str, hint: str
+) -> Problem:
+    return Problem(location, message, severity, code=code, hint=hint, subject=subject)
+
+
+def _tags(text: str) -> list[tuple[str, str]]:
+    return [
+        (m.group(1) or ("/" if m.group(3) else ""), m.group(2).lower())
+        for m in _TAG.finditer(text)
+        if m.group(2).lower() in _HTML_TAGS
+    ]
+
+
+def _unbalanced(tags: list[tuple[str, str]]) -> list[str]:
+    stack: list[str] = []
+    bad: list[str] = []
+    for kind, name in tags:
+        if name in _VOID:
+            continue
+        if kind == "":
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+        else:
+            bad.append(f"</{name}>")
+    return bad + [f"<{name}>" for name in stack]
+
+
+def _placeholders(text: str) -> Counter[str]:
+    found = Counter(m.group(0) for m in _BRACE_PLACEHOLDER.finditer(text))
+    found.update(
+        m.group(0) for m in _ANGLE_PLACEHOLDER.finditer(text) if m.group(1).lower() not in _HTML_TAGS
+    )
+    return found
+
+
+def _fmt_time(time: tuple[int, int]) -> str:
+    return f"{time[0]:02d}:{time[1]:02d}"
+
+
+def _quantity_checks(
+    source: str | None, translation: str, locale: str, schedule: Schedule | None
+) -> list[tuple[str, Severity, str, str]]:
+    out: list[tuple[str, Severity, str, str]] = []
+    said = translated_quantities(translation, locale)
+    scheduled: set[tuple[int, int]] = set()
+    if schedule is not None and schedule.at:
+        hour, minute = (int(part) for part in schedule.at.split(":"))
+        # Pages add the schedule sentence to the description; its time is not "extra".
+        scheduled = {(hour, minute), (hour % 12 or 12, minute)}
+    if source is not None:
+        english = english_quantities(source)
+        values = said.values()
+        for time in sorted(english.times):
+            if time in said.times or (time[1] == 0 and time[0] in said.numbers):
+                continue
+            if said.empty:
+                out.append(("number-unverified", Severity.INFO,
+                            f"cannot verify the time {_fmt_time(time)} of the source",
+                            "check that the translation states the same time"))
+            else:
+                out.append(("number-mismatch", Severity.ERROR,
+                            f"the source says {_fmt_time(time)}, the translation does not",
+                            f"write the time {_fmt_time(time)} as the source does"))
+        for number in sorted(english.numbers - values):
+            if said.empty or not said.words_known:
+                out.append(("number-unverified", Severity.INFO,
+                            f"cannot verify the number {number} of the source",
+                            "check that the translation states the same number"))
+            else:
+                out.append(("number-mismatch", Severity.ERROR,
+                            f"the source says {number}, the translation does not",
+                            f"keep the number {number}"))
+        allowed = english.values() | {h + 12 for h, _ in english.times} | {h % 12 for h, _ in english.times}
+        allowed |= {v for t in scheduled for v in t}
+        for time in sorted(said.times - english.times - scheduled):
+            if time[0] not in allowed or time[1] not in allowed | {0}:
+                out.append(("number-mismatch", Severity.ERROR,
+                            f"the translation says {_fmt_time(time)}, the source does not",
+                            "state the time the source states"))
+        for number in sorted(said.numbers - allowed):
+            if str(number) in translation:
+                out.append(("number-mismatch", Severity.ERROR,
+                            f"the translation says {number}, the source does not",
+                            "remove the number or use the source's"))
+    if schedule is not None and schedule.at and said.times:
+        if not scheduled & said.times:
+            out.append(("schedule-mismatch", Severity.ERROR,
+                        f"the text gives {', '.join(_fmt_time(t) for t in sorted(said.times))}, "
+                        f"the catalogue's schedule runs at {schedule.at}",
+                        f"state {schedule.at}, or correct the catalogue if the schedule changed"))
+    return out
+
+
+def check_text(
+    *,
+    source: str | None,
+    translation: str,
+    locale: str,
+    subject: str,
+    location: Location,
+    schedule: Schedule | None = None,
+    protected: Iterable[str] = (),
+) -> list[Problem]:
+    """Check one translated text; every finding, never just the first.
+
+    Args:
+        source: the English text, or None when unknown (page rows without a source).
+        translation: the translated text.
+        locale: CLDR locale of the translation.
+        subject: canonical id the text belongs to (reported with each finding).
+        location: where the translation is (file:line).
+        schedule: the catalogue's schedule, to check times against.
+        protected: identifiers that must never be translated (every workflow id).
+
+    Returns:
+        Problems with stable codes (see the module docstring).
+    """
+    found: list[tuple[str, Severity, str, str]] = []
+    if source and not translation.strip():
+        found.append(("empty-translation", Severity.ERROR, "the translation is only whitespace",
+                      "translate the text or leave the entry empty"))
+    repaired = repair_text(translation)
+    fixed_encoding = repair_text(_ENTITY.sub("", translation)) != _ENTITY.sub("", translation)
+    if fixed_encoding:
+        found.append(("encoding-damage", Severity.ERROR, "the text has encoding damage (mojibake)",
+                      f"repair it to: {repaired}"))
+    entities = [e for e in _ENTITY.findall(translation) if source is None or e not in source]
+    if entities:
+        found.append(("html-entity", Severity.ERROR,
+                      f"leftover HTML entit{'y' if len(entities) == 1 else 'ies'} {', '.join(entities)}",
+                      f"write the characters themselves: {repaired}"))
+    tags = _tags(translation)
+    bad = _unbalanced(tags)
+    if bad:
+        found.append(("markup-mismatch", Severity.ERROR, f"unbalanced markup: {', '.join(bad)}",
+                      "close every tag the text opens"))
+    elif source is not None and Counter(n for _, n in tags) != Counter(n for _, n in _tags(source)):
+        found.append(("markup-mismatch", Severity.ERROR, "the markup differs from the source",
+                      "keep the source's tags around the same words"))
+    if source is not None:
+        want, have = _placeholders(source), _placeholders(translation)
+        if want != have:
+            missing = sorted((want - have).elements())
+            extra = sorted((have - want).elements())
+            what = "; ".join(
+                part for part in (
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"unexpected {', '.join(extra)}" if extra else "",
+                ) if part
+            )
+            found.append(("placeholder-changed", Severity.ERROR, f"placeholders differ: {what}",
+                          "keep every placeholder exactly as the source writes it"))
+        for token in protected_tokens(source, protected):
+            if token not in repaired:
+                found.append(("identifier-changed", Severity.ERROR,
+                              f"{token!r} of the source is missing: translated or altered?",
+                              f"keep {token!r} unchanged; it is a name, not a word"))
+        if source.strip() == source and translation.strip() != translation and translation.strip():
+            found.append(("whitespace", Severity.WARNING, "leading or trailing whitespace unlike the source",
+                          "remove the surrounding whitespace"))
+        words = [w for w in _WORDS.findall(source) if not any(w in t for t in protected_tokens(source, protected))]
+        if translation.strip() == source.strip() and len(words) >= 3 and not locale.startswith("en"):
+            found.append(("identical-to-source", Severity.WARNING, "the translation is the English text",
+                          "translate it, or leave the entry empty so it counts as untranslated"))
+    found.extend(_quantity_checks(source, repaired, locale, schedule))
+    return [
+        _problem(code, severity, message, location=location, subject=subject, hint=hint)
+        for code, severity, message, hint in found
+    ]
