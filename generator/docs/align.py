@@ -1,0 +1,264 @@
+"""Align every row of a page with the canonical catalogue, as one assignment over the table.
+
+Exact ids anchor the table. The remaining rows and workflows are scored from independent
+evidence (documented order between anchors, the locale's labels, identifier shape, schedule
+numbers, shared names) and paired by a maximum-weight assignment. A row whose best pairing
+lacks confidence or a clear margin is ``unresolved``: never a confident wrong answer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ..catalog import PRODUCTS, Catalog, Module, Workflow
+from . import evidence as ev
+from .assign import assign
+from .model import Page, Row
+from .results import PageReport, RowResult
+
+__all__ = ["CONFIDENT", "MARGIN", "align", "detect_module"]
+
+CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
+MARGIN = 0.15  # the best pairing must beat every alternative by this much
+_FLOOR = 0.2  # pairings weaker than this are not worth making at all
+_MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
+
+
+def _slug(page: str) -> str:
+    stem = Path(page).stem
+    return stem.split("_", 1)[1] if "_" in stem else stem
+
+
+def detect_module(page: Page, catalog: Catalog) -> tuple[Module | None, list[str]]:
+    """The module a page documents (None for list pages spanning modules), with the reasons."""
+    hits = Counter(w.module for r in page.rows if (w := catalog.get(r.documented_id)))
+    total = sum(hits.values())
+    by_anchor = [m for m in catalog.modules if page.anchor and (
+        page.anchor == m.key or page.anchor in {_slug(p.page) for p in m.pages})]
+    by_title = [m for m in catalog.modules if page.title and ev.fold(page.title) == ev.fold(m.name)]
+    if total:
+        module_key, count = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if count * 10 >= total * 7:
+            module = catalog.module(module_key)
+            reasons = [f"{count} of {total} exact ids belong to module {module_key}"]
+            return module, reasons
+        if len(hits) > 1:
+            return None, [f"exact ids span {len(hits)} modules: a list page"]
+    for found, why in ((by_anchor, "the page anchor"), (by_title, "the title")):
+        if len(found) == 1:
+            return found[0], [f"{why} names module {found[0].key}"]
+    return None, ["no module recognised"]
+
+
+def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
+    pages = {p.product for p in module.pages} if module else set(PRODUCTS)
+    if page.product in pages:
+        return page.product
+    exact = [w for r in page.rows if (w := catalog.get(r.documented_id))]
+    for product in PRODUCTS:
+        if product in pages and exact and all(product in w.products for w in exact):
+            return product
+    return sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product
+
+
+def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
+    """``mcSynch_<externt_kontonamn>`` is ``mcSynch_<external_account_name>``: a placeholder."""
+    if "<" not in documented:
+        return None
+    prefix = documented.split("<", 1)[0]
+    found = [w for w in catalog.workflows if w.is_template and w.id.split("<", 1)[0] == prefix]
+    return found[0] if len(found) == 1 else None
+
+
+def align(
+    page: Page,
+    catalog: Catalog,
+    *,
+    known_labels: Mapping[str, str] | None = None,
+) -> PageReport:
+    """Map every row of ``page`` to a canonical workflow, or say it cannot.
+
+    Args:
+        page: a page from ``read_page``.
+        catalog: the canonical catalogue.
+        known_labels: canonical id -> the page locale's label; English pages use the
+            catalogue's own labels when this is None.
+
+    Returns:
+        The page's verdicts, row by row, and the module's workflows the page lacks.
+    """
+    module, notes = detect_module(page, catalog)
+    product = _product(page, module, catalog)
+    labels = dict(known_labels or {})
+    if not labels and page.locale.split("_")[0] == "en":
+        labels = {w.id: _label(w, product) for w in catalog.workflows}
+    order = _order(module, product, catalog)
+    verdicts: dict[int, RowResult] = {}
+
+    # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
+    by_id: dict[str, list[Row]] = {}
+    for row in page.rows:
+        workflow = catalog.get(row.documented_id) or _template_match(row.documented_id, catalog)
+        if workflow is not None:
+            by_id.setdefault(workflow.id, []).append(row)
+    duplicates: dict[int, str] = {}
+    for wid, rows in by_id.items():
+        keeper = max(rows, key=lambda r: (_label_fit(r, labels.get(wid, "")), -r.index))
+        verdicts[keeper.index] = _exact(keeper, catalog.get(wid))  # type: ignore[arg-type]
+        for other in rows:
+            if other is not keeper:
+                duplicates[other.index] = (
+                    f"`{wid}` is already documented by row {keeper.index + 1} "
+                    f"({keeper.label!r}); this row repeats the id"
+                )
+    anchors = {i: order.index(v.canonical_id) for i, v in verdicts.items() if v.canonical_id in order}
+    taken = {v.canonical_id for v in verdicts.values()}
+    pending = [r for r in page.rows if r.index not in verdicts]
+    candidates = [w for w in catalog.workflows if w.id not in taken and not w.is_template
+                  and (product is None or product in w.products or w.id in order)]
+    if pending and candidates:
+        verdicts.update(_solve(pending, candidates, catalog=catalog, page=page, order=order,
+                               anchors=anchors, labels=labels, duplicates=duplicates))
+    for row in pending:
+        if row.index not in verdicts:
+            verdicts[row.index] = RowResult(row, None, "unresolved", 0.0,
+                                            tuple(_extra(row, duplicates)) + ("no candidate left",))
+    matched = {v.canonical_id for v in verdicts.values() if v.canonical_id}
+    missing = tuple(wid for wid in order if wid not in matched
+                    and not (w := catalog.get(wid)) is None and not w.obsolete) if module else ()
+    return PageReport(
+        path=page.path,
+        locale=page.locale,
+        module=module.key if module else None,
+        product=product,
+        layout=page.layout,
+        rows=tuple(verdicts[i] for i in sorted(verdicts)),
+        missing=missing,
+        notes=tuple(notes),
+    )
+
+
+def _label(workflow: Workflow, product: str | None) -> str:
+    variant = workflow.variant(product) if product else None
+    return variant.label if variant and variant.label else workflow.label
+
+
+def _order(module: Module | None, product: str | None, catalog: Catalog) -> list[str]:
+    if module is None:
+        return []
+    order = list(module.order(product)) or list(module.order())
+    return order or [w.id for w in catalog.workflows_of(module.key)]
+
+
+def _label_fit(row: Row, known: str) -> float:
+    return ev.combine(ev.label_match(row.label, known, canonical="", locale=""))
+
+
+def _exact(row: Row, workflow: Workflow) -> RowResult:
+    found = [f"`{row.documented_id}` is a canonical id"]
+    if row.documented_id != workflow.id:
+        found = [f"`{row.documented_id}` is the template id `{workflow.id}` with its placeholder "
+                 "written differently"]
+    return _with_obsolete(RowResult(row, workflow.id, "ok", 1.0, tuple(found)), workflow)
+
+
+def _with_obsolete(result: RowResult, workflow: Workflow) -> RowResult:
+    if not workflow.obsolete:
+        return result
+    note = f"`{workflow.id}` is obsolete"
+    if workflow.replaced_by:
+        note += f"; replaced by `{workflow.replaced_by}`"
+    return RowResult(result.row, result.canonical_id, result.status, result.confidence,
+                     (*result.evidence, note), obsolete=True, replaced_by=workflow.replaced_by)
+
+
+def _extra(row: Row, duplicates: Mapping[int, str]) -> list[str]:
+    extra = [duplicates[row.index]] if row.index in duplicates else []
+    return extra + ev.translated_id(row.documented_id, row.label)
+
+
+def _position(row: Row, wid: str, order: Sequence[str], anchors: Mapping[int, int]) -> list[ev.Evidence]:
+    if wid not in order:
+        return []
+    pos = order.index(wid)
+    before = [i for i in anchors if i < row.index]
+    after = [i for i in anchors if i > row.index]
+    low = anchors[max(before)] if before else -1
+    high = anchors[min(after)] if after else len(order)
+    if before:
+        expected = low + (row.index - max(before))
+    elif after:
+        expected = high - (min(after) - row.index)
+    else:
+        expected = row.index
+    if pos == expected and low < pos < high:
+        return [(0.6, f"the documented order puts `{wid}` at row {row.index + 1}")]
+    if low < pos < high:
+        return [(0.3, f"`{wid}` falls between this row's neighbours in the documented order")]
+    return []
+
+
+def _solve(
+    pending: Sequence[Row],
+    candidates: Sequence[Workflow],
+    *,
+    catalog: Catalog,
+    page: Page,
+    order: Sequence[str],
+    anchors: Mapping[int, int],
+    labels: Mapping[str, str],
+    duplicates: Mapping[int, str],
+) -> dict[int, RowResult]:
+    names = {w.id: ev.names_of(f"{w.label} {w.description} {w.id}") for w in candidates}
+    rarity = Counter(n for found in names.values() for n in found)
+    suffixes = Counter(ev.split_words(w.id)[-1] for w in candidates if ev.split_words(w.id))
+    module_left = [w.id for w in candidates if w.id in order]
+    found: list[list[list[ev.Evidence]]] = []
+    for row in pending:
+        row_names = ev.names_of(f"{row.label} {row.description}")
+        per_row: list[list[ev.Evidence]] = []
+        for workflow in candidates:
+            words = ev.split_words(workflow.id)
+            items: list[ev.Evidence] = []
+            items += ev.id_shape(row.documented_id, workflow.id,
+                                 suffix_share=suffixes[words[-1]] if words else 1)
+            items += _position(row, workflow.id, order, anchors)
+            items += ev.label_match(row.label, labels.get(workflow.id, ""), canonical=workflow.id,
+                                    locale=page.locale)
+            items += ev.schedule_match(row.description, workflow.schedule, locale=page.locale,
+                                       canonical=workflow.id)
+            items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
+            if workflow.id in order:
+                items.append((_MODULE_PRIOR, f"`{workflow.id}` belongs to the page's module"))
+                if len(pending) == 1 and len(module_left) == 1:
+                    items.append((0.4, f"`{workflow.id}` is the only workflow of the module the "
+                                  "page does not name exactly"))
+            per_row.append(items)
+        found.append(per_row)
+    scores = [[round(ev.combine(items), 4) for items in per_row] for per_row in found]
+    pairs = assign(scores, floor=_FLOOR)
+    results: dict[int, RowResult] = {}
+    for r, row in enumerate(pending):
+        extra = _extra(row, duplicates)
+        c = pairs.get(r)
+        best_c = c if c is not None else max(range(len(candidates)), key=lambda k: scores[r][k])
+        score = scores[r][best_c]
+        rivals = [scores[r][k] for k in range(len(candidates)) if k != best_c]
+        rivals += [scores[o][best_c] for o in range(len(pending)) if o != r]
+        margin = score - max(rivals, default=0.0)
+        workflow = candidates[best_c]
+        reasons = [why for _, why in found[r][best_c]]
+        if c is not None and score >= CONFIDENT and margin >= MARGIN:
+            status = "ok" if workflow.id == row.documented_id else "mismatch"
+            fix = f"replace `{row.documented_id}` with `{workflow.id}`"
+            result = RowResult(row, workflow.id, status, round(score, 2),
+                               tuple(extra + reasons + [fix]))
+            results[row.index] = _with_obsolete(result, workflow)
+            continue
+        guess = (f"best guess `{workflow.id}` ({score:.2f}) lacks confidence or a clear margin "
+                 f"({margin:.2f})") if score >= _FLOOR else "no workflow fits this row"
+        results[row.index] = RowResult(row, None, "unresolved", round(score, 2),
+                                       tuple(extra + reasons + [guess]))
+    return results

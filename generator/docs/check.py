@@ -1,0 +1,100 @@
+"""Check several pages: read, align, run the text checks; one bad page never stops the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..errors import Location, Problem, WfgenError
+from .align import align
+from .reader import read_page
+from .results import DocsReport, PageError, PageReport
+
+__all__ = ["check_pages", "labels_from_po"]
+
+
+def labels_from_po(path: Path) -> dict[str, str]:
+    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``, not fuzzy).
+
+    Returns an empty mapping when the file does not exist.
+    """
+    if not path.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    labels: dict[str, str] = {}
+    for message in catalog:
+        context = message.context or ""
+        if context.endswith("|label") and message.string and not message.fuzzy:
+            labels[context.removesuffix("|label")] = str(message.string)
+    return labels
+
+
+def check_pages(
+    paths: Sequence[Path],
+    *,
+    catalog: Catalog,
+    locale: str | None = None,
+    labels_for: Callable[[str], Mapping[str, str]] | None = None,
+) -> DocsReport:
+    """Read and align every page; pages that cannot be read become errors naming the page.
+
+    Args:
+        paths: the pages, reported in the order given.
+        catalog: the canonical catalogue.
+        locale: the pages' locale; inferred per page when None.
+        labels_for: locale -> known labels (canonical id -> label) of that locale.
+
+    Returns:
+        One PageReport per readable page and one PageError per unreadable one.
+    """
+    pages: list[PageReport] = []
+    errors: list[PageError] = []
+    for path in paths:
+        try:
+            page = read_page(path, locale=locale)
+        except WfgenError as err:
+            errors.append(PageError(path, str(err)))
+            continue
+        known = labels_for(page.locale) if labels_for else None
+        report = align(page, catalog, known_labels=known)
+        findings = _text_findings(report, catalog)
+        if findings:
+            report = PageReport(
+                path=report.path, locale=report.locale, module=report.module,
+                product=report.product, layout=report.layout, rows=report.rows,
+                missing=report.missing, findings=tuple(findings), notes=report.notes,
+            )
+        pages.append(report)
+    return DocsReport(pages=tuple(pages), errors=tuple(errors))
+
+
+def _text_findings(report: PageReport, catalog: Catalog) -> list[Problem]:
+    """Encoding damage, leftover entities, translated identifiers... in each row's text."""
+    try:
+        from ..l10n.textchecks import check_text
+    except ImportError:
+        # The text checks ship separately; without them the page is aligned but not proofread.
+        return []
+    problems: list[Problem] = []
+    for result in report.rows:
+        row = result.row
+        workflow = catalog.get(result.canonical_id) if result.canonical_id else None
+        location = Location.of(report.path, row.line)
+        for field, text, source in (
+            ("label", row.raw_label or row.label, workflow.label if workflow else None),
+            ("description", row.raw_description or row.description,
+             workflow.description if workflow else None),
+        ):
+            subject = f"{result.canonical_id or row.documented_id}|{field}"
+            problems.extend(
+                check_text(
+                    source=source, translation=text, locale=report.locale, subject=subject,
+                    location=location,
+                    schedule=workflow.schedule if workflow and field == "description" else None,
+                )
+            )
+    return problems

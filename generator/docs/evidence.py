@@ -1,0 +1,200 @@
+"""Independent pieces of evidence that a table row stands for a canonical workflow.
+
+Each function looks at one kind of evidence and returns ``(strength, reason)`` pairs with a
+strength in [0, 1]; the aligner combines them. None of them knows any particular id or word:
+they compare shapes, positions, numbers and the locale's own labels.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from ..schedules import Schedule
+
+__all__ = [
+    "fold",
+    "id_shape",
+    "label_match",
+    "numbers_in",
+    "schedule_match",
+    "shared_names",
+    "split_words",
+    "translated_id",
+]
+
+Evidence = tuple[float, str]
+
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", re.UNICODE)
+_TIME = re.compile(r"(?<![\d:.])(\d{1,2})[:.h](\d{2})(?![\d:])|(?<!\d)(\d{1,2})\s?(am|pm|uhr|h)\b", re.I)
+_NUMBER = re.compile(r"(?<![\d.:])\d{1,3}(?![\d:])")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]{2,}")
+
+# Spelled-out numbers 2..12 (CLDR has no spell-out data Babel exposes). "One" is left out on
+# purpose: in most languages it is also the indefinite article.
+NUMBER_WORDS: Mapping[str, Mapping[str, int]] = {
+    "en": dict(two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10,
+               eleven=11, twelve=12),
+    "sv": dict(två=2, tre=3, fyra=4, fem=5, sex=6, sju=7, åtta=8, nio=9, tio=10, elva=11,
+               tolv=12),
+    "da": dict(to=2, tre=3, fire=4, fem=5, seks=6, syv=7, otte=8, ni=9, ti=10, elleve=11,
+               tolv=12),
+    "nb": dict(to=2, tre=3, fire=4, fem=5, seks=6, sju=7, åtte=8, ni=9, ti=10, elleve=11,
+               tolv=12),
+    "de": dict(zwei=2, drei=3, vier=4, fünf=5, sechs=6, sieben=7, acht=8, neun=9, zehn=10,
+               elf=11, zwölf=12),
+    "nl": dict(twee=2, drie=3, vier=4, vijf=5, zes=6, zeven=7, acht=8, negen=9, tien=10,
+               elf=11, twaalf=12),
+    "it": dict(due=2, tre=3, quattro=4, cinque=5, sei=6, sette=7, otto=8, nove=9, dieci=10,
+               undici=11, dodici=12),
+    "fr": dict(deux=2, trois=3, quatre=4, cinq=5, six=6, sept=7, huit=8, neuf=9, dix=10,
+               onze=11, douze=12),
+    "es": dict(dos=2, tres=3, cuatro=4, cinco=5, seis=6, siete=7, ocho=8, nueve=9, diez=10,
+               once=11, doce=12),
+    "pt": dict(dois=2, duas=2, três=3, quatro=4, cinco=5, seis=6, sete=7, oito=8, nove=9,
+               dez=10, onze=11, doze=12),
+}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Case-folded letters and digits only: ``Gestione fornitori`` -> ``gestionefornitori``."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def split_words(identifier: str) -> list[str]:
+    """camelCase, snake_case and spaced words, case-folded: ``supplierMgt`` -> supplier, mgt."""
+    return [w.casefold() for w in _CAMEL.findall(identifier)]
+
+
+def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[Evidence]:
+    """Compare the identifier as written with a canonical id.
+
+    Args:
+        documented: the id the page writes.
+        canonical: a candidate canonical id.
+        suffix_share: how many candidates share the matched word; shared by many, it says less.
+    """
+    found: list[Evidence] = []
+    if fold(documented) == fold(canonical):
+        found.append((0.95, f"`{documented}` differs from `{canonical}` only in case or spacing"))
+        return found
+    ratio = difflib.SequenceMatcher(None, fold(documented), fold(canonical)).ratio()
+    if ratio >= 0.8:
+        found.append((0.9 * ratio, f"`{documented}` is spelled almost like `{canonical}`"))
+    words, target = split_words(documented), split_words(canonical)
+    if len(words) > 1 and len(target) > 1:
+        weight = 0.35 / max(1, suffix_share) ** 0.5
+        if words[-1] == target[-1] and words[:-1] != target[:-1]:
+            found.append((weight, f"`{documented}` shares the suffix `{target[-1]}` with `{canonical}`"))
+        elif words[0] == target[0] and words[1:] != target[1:]:
+            found.append((weight, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`"))
+    return found
+
+
+def translated_id(documented: str, label: str) -> list[str]:
+    """Reasons to think the id was translated along with the label (no candidate implied)."""
+    reasons: list[str] = []
+    odd = sorted({ch for ch in documented if ord(ch) > 127})
+    if odd:
+        reasons.append(
+            f"`{documented}` contains {', '.join(repr(c) for c in odd)}: no canonical id has "
+            "non-ASCII letters"
+        )
+    if " " in documented.strip():
+        reasons.append(f"`{documented}` contains a space: canonical ids are single words")
+    label_words = {fold(w) for w in re.split(r"[\s/()\-:]+", label) if w}
+    if fold(documented) and (fold(documented) == fold(label) or fold(documented) in label_words):
+        reasons.append(f"`{documented}` repeats the row's own label {label!r}: a translated name")
+    return reasons
+
+
+def label_match(label: str, known: str, *, canonical: str, locale: str) -> list[Evidence]:
+    """Compare the row's label with the locale's known label of a workflow."""
+    if not known:
+        return []
+    a, b = fold(label), fold(known)
+    if not a or not b:
+        return []
+    if a == b:
+        return [(0.9, f"label {label!r} is the {locale} label of `{canonical}`")]
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    if ratio >= 0.75:
+        return [(0.8 * ratio, f"label {label!r} is close to the {locale} label {known!r} of `{canonical}`")]
+    return []
+
+
+def numbers_in(text: str, *, locale: str) -> tuple[set[str], set[int]]:
+    """Clock times (``HH:MM``) and plain numbers a description mentions, spelled-out ones too."""
+    times: set[str] = set()
+    for match in _TIME.finditer(text):
+        if match[1] is not None:
+            hour, minute = int(match[1]), int(match[2])
+        else:
+            hour, minute = int(match[3]), 0
+            if match[4].lower() == "pm" and hour < 12:
+                hour += 12
+        if hour < 24 and minute < 60:
+            times.add(f"{hour:02d}:{minute:02d}")
+    numbers = {int(n) for n in _NUMBER.findall(text)}
+    words = NUMBER_WORDS.get(locale.split("_")[0], {})
+    for word in re.findall(r"[^\W\d_]+", text.casefold()):
+        if word in words:
+            numbers.add(words[word])
+    return times, numbers
+
+
+def schedule_numbers(schedule: Schedule | None) -> tuple[set[str], set[int]]:
+    """The clock times and numbers a schedule would be described with."""
+    if schedule is None:
+        return set(), set()
+    times: set[str] = set()
+    numbers: set[int] = set()
+    if schedule.at:
+        times.add(schedule.at)
+        hour, minute = (int(x) for x in schedule.at.split(":"))
+        numbers.update({hour, hour % 12 or 12} if minute == 0 else {hour})
+    if schedule.between:
+        times.update({schedule.between.start, schedule.between.end})
+    for value in (schedule.minutes, schedule.hours, schedule.day):
+        if value:
+            numbers.add(value)
+    return times, numbers
+
+
+def schedule_match(description: str, schedule: Schedule | None, *, locale: str, canonical: str) -> list[Evidence]:
+    """Times and numbers in the description that the workflow's schedule also has."""
+    times, numbers = numbers_in(description, locale=locale)
+    want_times, want_numbers = schedule_numbers(schedule)
+    if times & want_times:
+        shown = ", ".join(sorted(times & want_times))
+        return [(0.5, f"the description's time {shown} is the schedule of `{canonical}`")]
+    shared = numbers & want_numbers
+    if shared:
+        shown = ", ".join(str(n) for n in sorted(shared))
+        return [(0.3, f"the description's number {shown} matches the schedule of `{canonical}`")]
+    return []
+
+
+def names_of(text: str) -> set[str]:
+    """Words translation leaves alone: product names, acronyms, camelCase and digit words."""
+    return {n.casefold() for n in _NAME.findall(text)}
+
+
+def shared_names(row_names: set[str], workflow_names: set[str], rarity: Mapping[str, int], *, canonical: str) -> list[Evidence]:
+    """Names the row shares with a workflow's English text, weighted by how rare they are."""
+    shared = sorted(row_names & workflow_names)
+    weight = sum(1.0 / rarity.get(name, 1) for name in shared)
+    if weight < 0.5:
+        return []
+    return [(min(0.5, 0.2 * weight), f"shares the names {', '.join(shared)} with `{canonical}`")]
+
+
+def combine(evidence: Iterable[Evidence]) -> float:
+    """Noisy-OR: independent pieces each remove part of the remaining doubt."""
+    doubt = 1.0
+    for strength, _ in evidence:
+        doubt *= 1.0 - max(0.0, min(1.0, strength))
+    return 1.0 - doubt

@@ -1,0 +1,71 @@
+"""Turn the markup of documentation pages into clean text, keeping what was damaged visible.
+
+Pages mix Markdown, Adobe's ``[!UICONTROL ...]`` extensions and HTML; machine translation adds
+HTML entities (``l&#39;esecuzione``) and encoding damage (``attivit√†``). ``clean`` gives the
+text a reader sees; callers keep the raw cell so text checks can still report the damage.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ftfy
+from ftfy.badness import is_bad
+
+__all__ = ["clean", "repair", "strip_markup"]
+
+# Only real HTML tag names are stripped: ``mcSynch_<external_account_name>`` is an id, not a tag.
+_TAGS = (
+    "a|b|br|code|div|em|i|img|li|ol|p|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul|"
+    "h[1-6]|blockquote|pre|hr|kbd|small|font|center"
+)
+_TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_BREAKS = re.compile(r"<(?:br|/p|/li|li|/div|/tr|/td)\b[^<>]*>", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ADOBE = re.compile(r"\[!(?:UICONTROL|DNL)\s+([^\]]*)\]")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
+_ANCHOR = re.compile(r"\{#[^}]*\}")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags, Markdown emphasis, links and Adobe extensions; keep entities as written.
+
+    Args:
+        text: a fragment of a page.
+
+    Returns:
+        The fragment's words with single spaces, entities and damage untouched.
+    """
+    text = _COMMENT.sub(" ", text)
+    text = _BREAKS.sub(" ", text)
+    text = _TAG.sub("", text)
+    text = _ADOBE.sub(r"\1", text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _ANCHOR.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = text.replace("\\|", "|")
+    return _SPACES.sub(" ", text).strip()
+
+
+def repair(text: str) -> str:
+    """Decode HTML entities and undo encoding damage (mojibake), leaving quotes as written.
+
+    ftfy judges a whole string at once, so one well-formed curly quote can hide the damage in
+    the next word; words that still look damaged are repaired one by one.
+    """
+    text = html.unescape(html.unescape(text))
+    fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False)
+    if not is_bad(fixed):
+        return fixed
+    words = [ftfy.fix_encoding(w) if is_bad(w) else w for w in fixed.split(" ")]
+    return " ".join(words)
+
+
+def clean(text: str) -> str:
+    """Markup stripped, entities decoded and damage repaired: the text a reader sees."""
+    return _SPACES.sub(" ", repair(strip_markup(text))).strip()
