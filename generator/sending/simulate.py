@@ -1,0 +1,359 @@
+"""The executable model: stream per-message events through one mode's transition table.
+
+Each message's state is one small integer (last accepted event, log status, and whether it
+counts towards Delivered and Bounces + errors), so memory grows with the number of
+messages, not events. Every (state, event) pair is precomputed into a lookup table and the
+KPIs are kept as counts per state, which keeps the per-event work to a few list lookups.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO
+
+from ..errors import Location, Problem, Severity
+from .model import SendingModel
+
+__all__ = [
+    "EVENT_NAMES",
+    "KpiSummary",
+    "SimulationResult",
+    "Simulator",
+    "format_time",
+    "parse_time",
+    "read_events",
+    "simulate",
+]
+
+# The documented event vocabulary of `wfgen sending simulate` (a contract: README).
+EVENT_NAMES = ("relayed", "delivered", "hard_bounce", "soft_bounce", "retry_succeeded", "retries_failed")
+MAX_REPORTED = 1000  # skipped events kept with details; the rest are only counted
+
+_PHASE, _STATUS, _DELIVERED, _BOUNCED = 16, 4, 2, 1  # bit layout of a state integer
+RawEvent = tuple[int, str, str, str]  # line, message id, event name, time text
+
+
+def parse_time(text: str) -> float:
+    """ISO 8601 time -> POSIX seconds; times without an offset are taken as UTC.
+
+    Raises:
+        ValueError: when ``text`` is not an ISO 8601 time.
+    """
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def format_time(seconds: float) -> str:
+    """POSIX seconds -> ISO 8601 in UTC, e.g. ``2024-05-01T10:00:00Z``."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class KpiSummary:
+    """The KPIs of the Deployment zone that sending events determine, at one moment."""
+
+    to_deliver: int
+    statuses: tuple[tuple[str, int], ...]
+    delivered: int
+    bounces: int
+
+    def count(self, status: str) -> int:
+        """Messages whose log status is ``status``."""
+        return dict(self.statuses).get(status, 0)
+
+    @property
+    def sent(self) -> int:
+        """The number of messages sent (log status Sent)."""
+        return self.count("sent")
+
+    @property
+    def delivered_percent(self) -> float:
+        """Delivered %: messages counted as delivered over messages to deliver."""
+        return 100.0 * self.delivered / self.to_deliver if self.to_deliver else 0.0
+
+    @property
+    def bounces_percent(self) -> float:
+        """Bounces + errors %: messages counted as bounced over messages to deliver."""
+        return 100.0 * self.bounces / self.to_deliver if self.to_deliver else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        """Stable machine-readable form."""
+        return {
+            "to_deliver": self.to_deliver,
+            "sent": self.sent,
+            "delivered_percent": round(self.delivered_percent, 4),
+            "bounces_percent": round(self.bounces_percent, 4),
+            "statuses": dict(self.statuses),
+        }
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Final statuses, KPI summaries and the events that were skipped."""
+
+    mode: str
+    final: KpiSummary
+    validity_end: float | None
+    at: KpiSummary | None = None
+    at_time: float | None = None
+    skipped: tuple[Problem, ...] = ()
+    skipped_total: int = 0
+    events_applied: int = 0
+    _states: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _status_keys: tuple[str, ...] = ()
+
+    def messages(self) -> Iterator[tuple[str, str]]:
+        """Each message id with its final log status, in the order messages first appeared."""
+        keys = self._status_keys
+        for message, state in self._states.items():
+            yield message, keys[(state % _PHASE) // _STATUS]
+
+
+class Simulator:
+    """Apply one mode's transition table to a stream of events, one event at a time."""
+
+    def __init__(self, model: SendingModel, *, efs: bool, source: str = "<events>") -> None:
+        """Precompute the lookup tables of ``model``'s table for the chosen mode.
+
+        Args:
+            model: the checked sending model.
+            efs: True for the table with the Email Feedback Service.
+            source: file name used in skipped-event problems.
+        """
+        self.model = model
+        self.mode = "efs" if efs else "no_efs"
+        self.source = source
+        table = model.table(self.mode)
+        self.status_keys = tuple(s.key for s in model.statuses)
+        self.event_keys = tuple(e.key for e in model.events)
+        self._event_index = {key: i for i, key in enumerate(self.event_keys)}
+        phases = len(self.event_keys) + 1  # phase 0: the message has not been seen
+        self._size = phases * _PHASE
+        # _next[event][state] -> new state, or -1 when the event cannot follow that state
+        self._next: list[list[int]] = []
+        for event in model.events:
+            row = table.row(event.key)
+            allowed = {0} if event.starts else {self._event_index[a] + 1 for a in event.after}
+            status = self.status_keys.index(row.status)
+            targets = [-1] * self._size
+            for state in range(self._size):
+                if state // _PHASE not in allowed:
+                    continue
+                delivered = row.effect("delivered").counts(bool(state & _DELIVERED))
+                bounced = row.effect("bounces").counts(bool(state & _BOUNCED))
+                targets[state] = (
+                    (self._event_index[event.key] + 1) * _PHASE + status * _STATUS
+                    + delivered * _DELIVERED + bounced * _BOUNCED
+                )
+            self._next.append(targets)
+        self._closing = [
+            self._event_index[e.key] for e in model.events if e.at_validity_end
+        ]
+        self.states: dict[str, int] = {}
+        self.per_state = [0] * self._size
+        self.last_time: float | None = None
+        self.skipped: list[Problem] = []
+        self.skipped_total = 0
+        self.applied = 0
+
+    def skip(self, line: int, message: str, hint: str = "") -> None:
+        """Record a skipped event (details for the first ``MAX_REPORTED``)."""
+        self.skipped_total += 1
+        if len(self.skipped) < MAX_REPORTED:
+            self.skipped.append(
+                Problem(Location(self.source, line, 1 if line else 0), message, Severity.ERROR,
+                        code="sending-bad-event", hint=hint)
+            )
+
+    def _why(self, message_id: str, event: str, state: int) -> tuple[str, str]:
+        phase = state // _PHASE
+        expected = self.model.event(event).after
+        if phase == 0:
+            return (f"unknown message {message_id!r}: no {self.model.start_event.key!r} event before",
+                    "every message starts with a relayed event")
+        last = self.event_keys[phase - 1]
+        start = self.model.start_event.key
+        if event == start:
+            return (f"message {message_id!r} was already {start}", "each message is relayed once")
+        if len(expected) == 1 and expected[0] != start:
+            return (f"{event} for message {message_id!r} without a {expected[0]} before it "
+                    f"(its last event was {last})",
+                    f"a {event} event reports the result of retrying after a {expected[0]}")
+        return (f"{event} cannot follow {last} for message {message_id!r}",
+                f"{event} may follow: {', '.join(expected)}")
+
+    def feed(self, line: int, message_id: str, event: str, time: float) -> bool:
+        """Apply one event; return False (and record why) when it is skipped."""
+        index = self._event_index.get(event)
+        if index is None:
+            self.skip(line, f"unknown event {event!r}", f"events: {', '.join(self.event_keys)}")
+            return False
+        if self.last_time is not None and time < self.last_time:
+            self.skip(line, f"event at {format_time(time)} is earlier than the one before "
+                      f"({format_time(self.last_time)})", "sort the events by time")
+            return False
+        old = self.states.get(message_id, 0)
+        new = self._next[index][old]
+        if new < 0:
+            self.skip(line, *self._why(message_id, event, old))
+            return False
+        self.states[message_id] = new
+        self.per_state[old] -= 1
+        self.per_state[new] += 1
+        self.last_time = time
+        self.applied += 1
+        return True
+
+    def close(self) -> int:
+        """End the validity period: apply ``at_validity_end`` events where they may follow.
+
+        Returns:
+            How many messages changed.
+        """
+        changed = 0
+        for index in self._closing:
+            targets = self._next[index]
+            for message_id, old in self.states.items():
+                new = targets[old]
+                if new >= 0:
+                    self.states[message_id] = new
+                    self.per_state[old] -= 1
+                    self.per_state[new] += 1
+                    changed += 1
+        return changed
+
+    def summary(self) -> KpiSummary:
+        """The KPIs now."""
+        counts = [0] * len(self.status_keys)
+        delivered = bounces = 0
+        for state in range(_PHASE, self._size):  # phase 0 holds no message
+            n = self.per_state[state]
+            if n:
+                counts[(state % _PHASE) // _STATUS] += n
+                delivered += n if state & _DELIVERED else 0
+                bounces += n if state & _BOUNCED else 0
+        return KpiSummary(len(self.states), tuple(zip(self.status_keys, counts, strict=True)),
+                          delivered, bounces)
+
+
+def read_events(stream: IO[str], *, fmt: str = "auto") -> Iterator[RawEvent | tuple[int, str]]:
+    """Read CSV (header ``message_id,event,time``) or JSON lines, one event at a time.
+
+    Args:
+        stream: the open text stream.
+        fmt: ``csv``, ``jsonl`` or ``auto`` (JSON lines when the first character is ``{``).
+
+    Yields:
+        ``(line, message_id, event, time)`` for each readable event, or ``(line, why)`` for a
+        line that cannot be read (it is skipped).
+    """
+    first = stream.readline()
+    if fmt == "auto":
+        fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
+    if fmt == "jsonl":
+        for number, text in enumerate([first] if first else [], start=1):
+            yield from _json_line(number, text)
+        for number, text in enumerate(stream, start=2):
+            yield from _json_line(number, text)
+        return
+    header = [h.strip() for h in next(csv.reader([first]), [])]
+    columns = ("message_id", "event", "time")
+    if sorted(header) != sorted(columns):
+        yield (1, f"CSV header must name message_id,event,time, not {','.join(header)!r}")
+        return
+    order = [header.index(c) for c in columns]
+    reader = csv.reader(stream)
+    for number, record in enumerate(reader, start=2):
+        if len(record) != 3:
+            if record:
+                yield (number, f"expected 3 fields, found {len(record)}")
+            continue
+        yield (number, record[order[0]], record[order[1]], record[order[2]])
+
+
+def _json_line(number: int, text: str) -> Iterator[RawEvent | tuple[int, str]]:
+    if not text.strip():
+        return
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        yield (number, f"not JSON: {err}")
+        return
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("message_id", "event", "time")):
+        yield (number, "a JSON line needs string fields message_id, event and time")
+        return
+    yield (number, data["message_id"], data["event"], data["time"])
+
+
+def simulate(
+    model: SendingModel,
+    events: Iterable[RawEvent | tuple[int, str]],
+    *,
+    efs: bool,
+    at: float | None = None,
+    validity_end: float | None = None,
+    source: str = "<events>",
+) -> SimulationResult:
+    """Run events through the model; bad events are recorded and skipped, never raised.
+
+    Args:
+        model: the checked sending model.
+        events: what ``read_events`` yields.
+        efs: True to use the table with the Email Feedback Service.
+        at: also summarize the KPIs as they stood at this time (POSIX seconds).
+        validity_end: end of the validity period; later events are skipped. Without it the
+            period ends with the last event.
+        source: file name for skipped-event problems.
+
+    Returns:
+        The final statuses, the summary at ``at`` and at the end of the validity period.
+    """
+    sim = Simulator(model, efs=efs, source=source)
+    snapshot: KpiSummary | None = None
+    parse = parse_time
+    cache_text, cache_value = "", 0.0
+    feed = sim.feed
+    for item in events:
+        if len(item) == 2:
+            sim.skip(item[0], item[1])  # type: ignore[misc]
+            continue
+        line, message_id, event, text = item  # type: ignore[misc]
+        if text != cache_text:  # consecutive events often share a time stamp
+            try:
+                cache_value = parse(text)
+            except ValueError:
+                sim.skip(line, f"bad time {text!r}", "use ISO 8601, e.g. 2024-05-01T10:00:00Z")
+                continue
+            cache_text = text
+        if validity_end is not None and cache_value > validity_end:
+            sim.skip(line, f"{event} at {text} is after the end of the validity period "
+                     f"({format_time(validity_end)})", "events after the validity period are ignored")
+            continue
+        if snapshot is None and at is not None and cache_value > at:
+            snapshot = sim.summary()
+        feed(line, message_id, event, cache_value)
+    end = validity_end if validity_end is not None else sim.last_time
+    if snapshot is None and at is not None and (end is None or at < end):
+        snapshot = sim.summary()
+    sim.close()
+    final = sim.summary()
+    if snapshot is None and at is not None:
+        snapshot = final
+    return SimulationResult(
+        mode=sim.mode,
+        final=final,
+        validity_end=end,
+        at=snapshot,
+        at_time=at,
+        skipped=tuple(sim.skipped),
+        skipped_total=sim.skipped_total,
+        events_applied=sim.applied,
+        _states=sim.states,
+        _status_keys=sim.status_keys,
+    )
