@@ -47,7 +47,8 @@ class WriteResult:
 def _safe_path(path: str) -> PurePosixPath:
     """A relative path that stays inside out/ (no absolute paths, no ``..``, no empty parts)."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts) or "\\" in path:
+    parts = path.split("/")
+    if pure.is_absolute() or any(p in ("", ".", "..") for p in parts) or "\\" in path:
         raise UsageError(f"refusing to write {path!r}: outside the output folder")
     return pure
 
