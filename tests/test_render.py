@@ -1,0 +1,91 @@
+"""Rendering primitives: escaping for cron and systemd, Kubernetes names, the Jinja sandbox."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InputError
+from generator.render import cron_command, k8s_name, make_environment, one_line, render_template, systemd_value
+
+BREAKS = ["\n", "\r", "\r\n", "\v", "\f", "\x85", "\u2028", "\u2029"]
+DNS_1123 = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+@pytest.mark.parametrize("brk", BREAKS, ids=[repr(b) for b in BREAKS])
+def test_one_line_removes_every_line_break(brk: str) -> None:
+    """Every character some tool reads as a line break becomes a space."""
+    text = one_line(f"first{brk}second")
+    assert text == "first second"
+    assert len(text.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["/usr/bin/nlserver", "start", "tracking@prod"], ["/bin/x", "50%", "it's", "a b", "$HOME", "`id`", ";rm"]],
+)
+def test_cron_command_quotes_and_escapes_percent(argv: list[str]) -> None:
+    """A cron command splits back to the same argv once cron has turned \\% back into %."""
+    command = cron_command(argv)
+    assert re.search(r"(?<!\\)%", command) is None
+    assert shlex.split(command.replace("\\%", "%")) == argv
+
+
+def test_systemd_value_doubles_percent_and_stays_on_one_line() -> None:
+    """Unit values double % (specifiers) and cannot continue onto the next line."""
+    assert systemd_value("50% done\nExecStart=/bin/evil \\") == "50%% done ExecStart=/bin/evil"
+
+
+@pytest.mark.parametrize("ids", [("cleanup", "Cleanup"), ("mcSynch_A", "mcsynch_a"), ("x" * 80, "x" * 81)])
+def test_k8s_names_are_dns_labels_and_unique(ids: tuple[str, str]) -> None:
+    """CronJob names are DNS-1123 labels of at most 52 characters, distinct for distinct ids."""
+    names = [k8s_name(i) for i in ids]
+    for name in names:
+        assert DNS_1123.fullmatch(name) and len(name) <= 52
+    assert names[0] != names[1]
+
+
+def _env_with(tmp_path: Path, name: str, text: str) -> tuple[Path, str]:
+    (tmp_path / name).write_text(text)
+    return tmp_path, name
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ job.__init__.__globals__ }}",
+    ],
+)
+def test_sandbox_blocks_python_internals(tmp_path: Path, source: str) -> None:
+    """A user's template cannot reach Python internals."""
+    folder, name = _env_with(tmp_path, "evil.j2", source)
+    with pytest.raises(InputError):
+        render_template(make_environment(folder), name, {"job": object()})
+
+
+def test_undefined_names_fail(tmp_path: Path) -> None:
+    """A misspelt variable fails the build instead of rendering as empty text."""
+    folder, name = _env_with(tmp_path, "typo.j2", "{{ jbo.id }}")
+    with pytest.raises(InputError, match="typo.j2"):
+        render_template(make_environment(folder), name, {})
+
+
+def test_html_templates_are_autoescaped(tmp_path: Path) -> None:
+    """Text rendered into .html templates is escaped; other templates are left as text."""
+    folder, _ = _env_with(tmp_path, "page.html.j2", "{{ text }}")
+    _env_with(tmp_path, "page.md.j2", "{{ text }}")
+    env = make_environment(folder)
+    assert render_template(env, "page.html.j2", {"text": "<b>&"}) == "&lt;b&gt;&amp;"
+    assert render_template(env, "page.md.j2", {"text": "<b>&"}) == "<b>&"
+
+
+def test_user_templates_override_bundled_ones(tmp_path: Path) -> None:
+    """A template in --templates replaces the bundled one of the same name; others still load."""
+    folder, _ = _env_with(tmp_path, "crontab.j2", "mine")
+    env = make_environment(folder)
+    assert render_template(env, "crontab.j2", {}) == "mine"
+    assert env.get_template("systemd.timer.j2") is not None
