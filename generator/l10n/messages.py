@@ -6,6 +6,7 @@ import hashlib
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog
@@ -68,25 +69,22 @@ def _phrases() -> dict[str, str]:
     return {str(k): str(v) for k, v in dict(phrases).items()}
 
 
-def _sending() -> list[Message]:
-    # The sending model contributes its own terms when it exposes ``messages()``.
+def _sending(catalog: Catalog) -> list[Message]:
+    # The sending model (catalog/sending.yaml) contributes its own terms; tolerate its absence.
+    files = [Path(f) for f in catalog.files if Path(f).name == "sending.yaml"]
+    if not files:
+        return []
     try:
         module = importlib.import_module("generator.sending")
     except ModuleNotFoundError as err:
         if err.name != "generator.sending":
             raise
         return []
-    produce = getattr(module, "messages", None)
-    if produce is None:
-        return []
     out: list[Message] = []
-    for item in produce():
-        if isinstance(item, Message):
-            out.append(item)
-            continue
-        context, english, comment, *rest = tuple(item)
-        reference = rest[0] if rest else None
-        out.append(Message(str(context), str(english), str(comment), reference, SENDING_GROUP))
+    for path in files:
+        model = module.load_model(path)
+        for context, english, comment in module.messages(model):
+            out.append(Message(str(context), str(english), str(comment), None, SENDING_GROUP))
     return out
 
 
@@ -135,6 +133,6 @@ def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> lis
             comment=f"Fixed word of the reference tables ({name})",
             module=UI_GROUP,
         )
-    for message in [*_sending(), *(extra or ())]:
+    for message in [*_sending(catalog), *(extra or ())]:
         found[message.context] = message
     return [found[key] for key in sorted(found)]

@@ -11,7 +11,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
-from ..catalog import load_catalog
+from ..catalog import Catalog, load_catalog
 from ..errors import UsageError
 from .messages import Message, messages, source_hash
 from .po import (
@@ -33,6 +33,7 @@ __all__ = [
     "extract",
     "init_locale",
     "load_messages",
+    "load_sources",
     "merge",
     "update_all",
 ]
@@ -56,10 +57,18 @@ class WriteResult:
 
 
 def load_messages(catalog_dir: Path) -> list[Message]:
+    """Load the catalogue under ``catalog_dir`` and enumerate its messages."""
+    return load_sources(catalog_dir)[1]
+
+
+def load_sources(catalog_dir: Path) -> tuple[Catalog, list[Message]]:
     """Load the catalogue under ``catalog_dir`` and enumerate its messages.
 
     References are written relative to the catalogue folder's parent, so they read
     ``catalog/workflows/x.yaml`` wherever the command runs.
+
+    Raises:
+        CatalogError: when the catalogue does not validate.
     """
     catalog, _ = load_catalog([catalog_dir])
     root = catalog_dir.resolve().parent
@@ -73,7 +82,7 @@ def load_messages(catalog_dir: Path) -> list[Message]:
         out.append(
             Message(message.context, message.english, message.comment, reference, message.module)
         )
-    return out
+    return catalog, out
 
 
 def _comments(message: Message, digest: str) -> list[str]:
