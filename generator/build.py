@@ -112,8 +112,10 @@ def _sending_files(
         return []
     from .render import render_template, template_input
 
+    if "sending.md.j2" not in jinja.list_templates():
+        return []  # the sending templates ship with the sending model; without them, no page
     model = load(path)
-    context = context_of(model, locale=locale, gettext=gettext)
+    context = context_of(model, locale=locale, gettext=gettext or (lambda _context: None))
     out = []
     for ext in ("md", "html"):
         template = f"sending.{ext}.j2"
