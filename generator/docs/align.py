@@ -9,6 +9,7 @@ lacks confidence or a clear margin is ``unresolved``: never a confident wrong an
 from __future__ import annotations
 
 from collections import Counter
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,10 +19,10 @@ from .assign import assign
 from .model import Page, Row
 from .results import PageReport, RowResult
 
-__all__ = ["CONFIDENT", "MARGIN", "align", "detect_module"]
+__all__ = ["CONFIDENT", "LOGIT_MARGIN", "align", "detect_module"]
 
 CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
-MARGIN = 0.15  # the best pairing must beat every alternative by this much
+LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairing (log-odds)
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 
@@ -33,22 +34,29 @@ def _slug(page: str) -> str:
 
 def detect_module(page: Page, catalog: Catalog) -> tuple[Module | None, list[str]]:
     """The module a page documents (None for list pages spanning modules), with the reasons."""
-    hits = Counter(w.module for r in page.rows if (w := catalog.get(r.documented_id)))
-    total = sum(hits.values())
-    by_anchor = [m for m in catalog.modules if page.anchor and (
-        page.anchor == m.key or page.anchor in {_slug(p.page) for p in m.pages})]
-    by_title = [m for m in catalog.modules if page.title and ev.fold(page.title) == ev.fold(m.name)]
-    if total:
-        module_key, count = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        if count * 10 >= total * 7:
-            module = catalog.module(module_key)
-            reasons = [f"{count} of {total} exact ids belong to module {module_key}"]
-            return module, reasons
-        if len(hits) > 1:
-            return None, [f"exact ids span {len(hits)} modules: a list page"]
+    exact = {r.documented_id for r in page.rows if catalog.get(r.documented_id)}
+    by_anchor = {m.key for m in catalog.modules if page.anchor and (
+        page.anchor == m.key or page.anchor in {_slug(p.page) for p in m.pages})}
+    by_title = {m.key for m in catalog.modules if page.title and ev.fold(page.title) == ev.fold(m.name)}
+    if exact:
+        # A workflow can be listed on several module pages: count membership in each page's order.
+        ranked = []
+        for module in catalog.modules:
+            members = {wid for p in module.pages for wid in p.order}
+            members |= {w.id for w in catalog.workflows_of(module.key)}
+            count = len(exact & members)
+            if count:
+                named = module.key in by_anchor or module.key in by_title
+                ranked.append((count, named, count / len(members), module))
+        ranked.sort(key=lambda t: (-t[0], not t[1], -t[2], t[3].key))
+        count, _, _, module = ranked[0]
+        if count * 10 >= len(exact) * 7:
+            return module, [f"{count} of {len(exact)} exact ids belong to module {module.key}"]
+        return None, [f"exact ids span {len(ranked)} modules: a list page"]
     for found, why in ((by_anchor, "the page anchor"), (by_title, "the title")):
         if len(found) == 1:
-            return found[0], [f"{why} names module {found[0].key}"]
+            key = next(iter(found))
+            return catalog.module(key), [f"{why} names module {key}"]
     return None, ["no module recognised"]
 
 
@@ -95,6 +103,10 @@ def align(
     if not labels and page.locale.split("_")[0] == "en":
         labels = {w.id: _label(w, product) for w in catalog.workflows}
     order = _order(module, product, catalog)
+    # A list page keeps the English page's alphabetical order of labels, translated or not.
+    list_order = [] if module else [w.id for w in sorted(
+        (w for w in catalog.workflows if product is None or product in w.products),
+        key=lambda w: (_label(w, product).casefold(), w.id))]
     verdicts: dict[int, RowResult] = {}
 
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
@@ -113,14 +125,24 @@ def align(
                     f"`{wid}` is already documented by row {keeper.index + 1} "
                     f"({keeper.label!r}); this row repeats the id"
                 )
-    anchors = {i: order.index(v.canonical_id) for i, v in verdicts.items() if v.canonical_id in order}
+    first_of: dict[str, Row] = {}
+    for row in page.rows:
+        first = first_of.setdefault(row.documented_id, row)
+        if first is not row and row.index not in verdicts and row.index not in duplicates:
+            duplicates[row.index] = (f"`{row.documented_id}` is also written in row "
+                                     f"{first.index + 1} ({first.label!r})")
+    sequence = order or list_order
+    anchors = {i: sequence.index(v.canonical_id) for i, v in verdicts.items()
+               if v.canonical_id in sequence}
+    packages = _package_names(page, verdicts, catalog, product)
     taken = {v.canonical_id for v in verdicts.values()}
     pending = [r for r in page.rows if r.index not in verdicts]
     candidates = [w for w in catalog.workflows if w.id not in taken and not w.is_template
                   and (product is None or product in w.products or w.id in order)]
     if pending and candidates:
-        verdicts.update(_solve(pending, candidates, catalog=catalog, page=page, order=order,
-                               anchors=anchors, labels=labels, duplicates=duplicates))
+        verdicts.update(_solve(pending, candidates, page=page, order=order, sequence=sequence,
+                               anchors=anchors, labels=labels, duplicates=duplicates,
+                               packages=packages, product=product))
     for row in pending:
         if row.index not in verdicts:
             verdicts[row.index] = RowResult(row, None, "unresolved", 0.0,
@@ -179,7 +201,32 @@ def _extra(row: Row, duplicates: Mapping[int, str]) -> list[str]:
     return extra + ev.translated_id(row.documented_id, row.label)
 
 
-def _position(row: Row, wid: str, order: Sequence[str], anchors: Mapping[int, int]) -> list[ev.Evidence]:
+def _package_names(
+    page: Page, verdicts: Mapping[int, RowResult], catalog: Catalog, product: str | None
+) -> dict[str, str]:
+    """What each Package cell of a list page means, learnt from the rows with exact ids."""
+    seen: dict[str, Counter[str]] = {}
+    for verdict in verdicts.values():
+        workflow = catalog.get(verdict.canonical_id or "")
+        if workflow is None or not verdict.row.package:
+            continue
+        seen.setdefault(ev.fold(verdict.row.package), Counter())[_package(workflow, product)] += 1
+    learnt: dict[str, str] = {}
+    for cell, counts in seen.items():
+        (package, count), *rest = counts.most_common()
+        if count >= 2 and not rest:
+            learnt[cell] = package
+    return learnt
+
+
+def _package(workflow: Workflow, product: str | None) -> str:
+    variant = workflow.variant(product) if product else None
+    return variant.package if variant and variant.package else workflow.package
+
+
+def _position(
+    row: Row, wid: str, order: Sequence[str], anchors: Mapping[int, int], *, weight: float = 1.0
+) -> list[ev.Evidence]:
     if wid not in order:
         return []
     pos = order.index(wid)
@@ -194,9 +241,9 @@ def _position(row: Row, wid: str, order: Sequence[str], anchors: Mapping[int, in
     else:
         expected = row.index
     if pos == expected and low < pos < high:
-        return [(0.6, f"the documented order puts `{wid}` at row {row.index + 1}")]
+        return [(0.6 * weight, f"the documented order puts `{wid}` at row {row.index + 1}")]
     if low < pos < high:
-        return [(0.3, f"`{wid}` falls between this row's neighbours in the documented order")]
+        return [(0.3 * weight, f"`{wid}` falls between this row's neighbours in the documented order")]
     return []
 
 
@@ -204,32 +251,40 @@ def _solve(
     pending: Sequence[Row],
     candidates: Sequence[Workflow],
     *,
-    catalog: Catalog,
     page: Page,
     order: Sequence[str],
+    sequence: Sequence[str],
     anchors: Mapping[int, int],
     labels: Mapping[str, str],
     duplicates: Mapping[int, str],
+    packages: Mapping[str, str],
+    product: str | None,
 ) -> dict[int, RowResult]:
     names = {w.id: ev.names_of(f"{w.label} {w.description} {w.id}") for w in candidates}
     rarity = Counter(n for found in names.values() for n in found)
     suffixes = Counter(ev.split_words(w.id)[-1] for w in candidates if ev.split_words(w.id))
     module_left = [w.id for w in candidates if w.id in order]
+    # On list pages the alphabetical order is a weak hint: translation may reorder labels.
+    order_weight = 1.0 if order else 0.4
     found: list[list[list[ev.Evidence]]] = []
     for row in pending:
         row_names = ev.names_of(f"{row.label} {row.description}")
+        package = packages.get(ev.fold(row.package)) if row.package else None
         per_row: list[list[ev.Evidence]] = []
         for workflow in candidates:
             words = ev.split_words(workflow.id)
             items: list[ev.Evidence] = []
             items += ev.id_shape(row.documented_id, workflow.id,
                                  suffix_share=suffixes[words[-1]] if words else 1)
-            items += _position(row, workflow.id, order, anchors)
+            items += _position(row, workflow.id, sequence, anchors, weight=order_weight)
             items += ev.label_match(row.label, labels.get(workflow.id, ""), canonical=workflow.id,
                                     locale=page.locale)
             items += ev.schedule_match(row.description, workflow.schedule, locale=page.locale,
                                        canonical=workflow.id)
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
+            if package and _package(workflow, product) == package:
+                items.append((0.3, f"rows whose package reads {row.package!r} are in package "
+                              f"{package!r}, like `{workflow.id}`"))
             if workflow.id in order:
                 items.append((_MODULE_PRIOR, f"`{workflow.id}` belongs to the page's module"))
                 if len(pending) == 1 and len(module_left) == 1:
@@ -238,27 +293,58 @@ def _solve(
             per_row.append(items)
         found.append(per_row)
     scores = [[round(ev.combine(items), 4) for items in per_row] for per_row in found]
-    pairs = assign(scores, floor=_FLOOR)
+    # Keep only columns some row could plausibly take: the assignment stays small and fast.
+    columns = [c for c in range(len(candidates)) if any(s[c] >= _FLOOR for s in scores)]
+    weights = [[_logit(scores[r][c]) - _logit(_FLOOR) for c in columns] for r in range(len(pending))]
+    pairs = assign_weights(weights)
+    total = _total(weights, pairs)
     results: dict[int, RowResult] = {}
     for r, row in enumerate(pending):
         extra = _extra(row, duplicates)
-        c = pairs.get(r)
-        best_c = c if c is not None else max(range(len(candidates)), key=lambda k: scores[r][k])
-        score = scores[r][best_c]
-        rivals = [scores[r][k] for k in range(len(candidates)) if k != best_c]
-        rivals += [scores[o][best_c] for o in range(len(pending)) if o != r]
-        margin = score - max(rivals, default=0.0)
-        workflow = candidates[best_c]
-        reasons = [why for _, why in found[r][best_c]]
-        if c is not None and score >= CONFIDENT and margin >= MARGIN:
+        k = pairs.get(r)
+        if k is None:
+            best = max(range(len(candidates)), key=lambda c: scores[r][c])
+            guess = (f"best guess `{candidates[best].id}` ({scores[r][best]:.2f}) is too weak"
+                     if scores[r][best] > 0 else "no workflow fits this row")
+            reasons = [why for _, why in found[r][best]] if scores[r][best] >= _FLOOR / 2 else []
+            results[row.index] = RowResult(row, None, "unresolved", round(scores[r][best], 2),
+                                           tuple(extra + reasons + [guess]))
+            continue
+        c = columns[k]
+        workflow, score = candidates[c], scores[r][c]
+        # The margin: how much worse the best table is when this row may not take this workflow.
+        blocked = [list(w) for w in weights]
+        blocked[r][k] = -1.0e3
+        margin = total - _total(weights, assign_weights(blocked))
+        reasons = [why for _, why in found[r][c]]
+        if score >= CONFIDENT and margin >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
-            fix = f"replace `{row.documented_id}` with `{workflow.id}`"
+            tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
             result = RowResult(row, workflow.id, status, round(score, 2),
-                               tuple(extra + reasons + [fix]))
+                               tuple(extra + reasons + tail))
             results[row.index] = _with_obsolete(result, workflow)
             continue
         guess = (f"best guess `{workflow.id}` ({score:.2f}) lacks confidence or a clear margin "
-                 f"({margin:.2f})") if score >= _FLOOR else "no workflow fits this row"
+                 "over the next best table")
         results[row.index] = RowResult(row, None, "unresolved", round(score, 2),
                                        tuple(extra + reasons + [guess]))
     return results
+
+
+def _logit(p: float) -> float:
+    p = min(0.995, max(0.005, p))
+    return math.log(p / (1.0 - p))
+
+
+def _total(weights: Sequence[Sequence[float]], pairs: Mapping[int, int]) -> float:
+    return sum(weights[r][c] for r, c in pairs.items())
+
+
+def assign_weights(weights: Sequence[Sequence[float]]) -> dict[int, int]:
+    """Best pairing under log-odds weights; a pairing must beat leaving the row unpaired (0)."""
+    if not weights or not weights[0]:
+        return {}
+    shift = max(0.0, -min(min(row) for row in weights))
+    shifted = [[w + shift for w in row] for row in weights]
+    pairs = assign(shifted, floor=shift)
+    return {r: c for r, c in pairs.items() if weights[r][c] > 0}

@@ -29,7 +29,7 @@ Evidence = tuple[float, str]
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", re.UNICODE)
 _TIME = re.compile(r"(?<![\d:.])(\d{1,2})[:.h](\d{2})(?![\d:])|(?<!\d)(\d{1,2})\s?(am|pm|uhr|h)\b", re.I)
-_NUMBER = re.compile(r"(?<![\d.:])\d{1,3}(?![\d:])")
+_NUMBER = re.compile(r"(?<![\d.:])\d{1,3}(?!\d|[:.]\d)")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]{2,}")
 
 # Spelled-out numbers 2..12 (CLDR has no spell-out data Babel exposes). "One" is left out on

@@ -24,6 +24,7 @@ class Row:
     raw_description: str = ""
     raw_label: str = ""
     raw_id: str = ""
+    package: str = ""  # the Package cell of list pages, as written
 
 
 @dataclass(frozen=True)

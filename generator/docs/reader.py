@@ -259,8 +259,9 @@ def _list_row(index: int, row: _Cells) -> Row:
     match = _LIST_CELL.match(row.cells[0])
     assert match is not None  # callers keep only matching rows
     # A broken parenthesis "(tracking" or "(trackingà" leaves the id up to the cell's end.
-    ident = match["id"] if ")" in row.cells[0] else (match["id"] + match["rest"])
-    description = row.cells[2] if len(row.cells) > 2 else (row.cells[-1] if len(row.cells) > 1 else "")
+    ident = match["id"]
+    description = row.cells[-1] if len(row.cells) > 1 else ""
+    package = row.cells[1] if len(row.cells) > 2 else ""
     return Row(
         index=index,
         label=clean(match["label"]),
@@ -270,4 +271,5 @@ def _list_row(index: int, row: _Cells) -> Row:
         raw_description=strip_markup(description),
         raw_label=strip_markup(match["label"]),
         raw_id=strip_markup(ident),
+        package=clean(package),
     )
