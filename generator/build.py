@@ -72,15 +72,15 @@ def _locales(settings: BuildSettings) -> list[str]:
 
 
 def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any], list[Problem]]:
-    from . import schedules
-    from .environments import load_environments
-
     folder = settings.catalog / "environments"
     names = list(settings.environments) or None
     if not folder.is_dir():
         if names:
             raise UsageError(f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml")
         return [], []
+    from . import schedules
+    from .environments import load_environments
+
     environments = list(load_environments(folder, names))
     if names:
         missing = sorted(set(names) - {e.name for e in environments})

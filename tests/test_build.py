@@ -1,0 +1,226 @@
+"""wfgen build end to end on a small inline catalogue: reference pages, determinism, --check."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from generator.build import BuildSettings, build, render_all
+from generator.errors import CatalogError
+
+SMALL: dict[str, Any] = {
+    "catalog": {
+        "modules.yaml": """
+            modules:
+              deliveries:
+                name: Deliveries
+                package: Delivery
+                pages:
+                  classic-v7:
+                    page: classic-v7_deliveries.md
+                    order: [reportingAggregates, tracking]
+            """,
+        "workflows": {
+            "deliveries.yaml": """
+                module: deliveries
+                workflows:
+                  - id: reportingAggregates
+                    label: Reporting aggregates
+                    description: This workflow updates aggregates used in reports.
+                    package: Delivery
+                    products: [classic-v7]
+                    status: active
+                    schedule: {kind: daily, at: "02:00"}
+                  - id: tracking
+                    label: Tracking
+                    description: This workflow recovers tracking information.
+                    package: Delivery
+                    products: [classic-v7]
+                    status: active
+                    schedule: {kind: hourly, minute: 0}
+                  - id: oldTracking
+                    label: Old tracking
+                    description: Gone.
+                    package: Delivery
+                    products: [classic-v7]
+                    status: obsolete
+                    replaced_by: tracking
+                    schedule: null
+                """,
+        },
+    },
+    "locales": {
+        "sv": {
+            "LC_MESSAGES": {
+                "workflows.po": """
+                    msgid ""
+                    msgstr ""
+                    "Language: sv\\n"
+                    "Content-Type: text/plain; charset=UTF-8\\n"
+
+                    msgctxt "tracking|label"
+                    msgid "Tracking"
+                    msgstr "Spårning"
+
+                    msgctxt "tracking|description"
+                    msgid "This workflow recovers tracking information."
+                    msgstr "Det här arbetsflödet hämtar spårningsinformation."
+
+                    msgctxt "module|deliveries"
+                    msgid "Deliveries"
+                    msgstr "Leveranser"
+
+                    msgctxt "ui|label"
+                    msgid "Label"
+                    msgstr "Etikett"
+
+                    msgctxt "ui|internal-name"
+                    msgid "Internal name"
+                    msgstr "Internt namn"
+
+                    #, fuzzy
+                    msgctxt "reportingAggregates|label"
+                    msgid "Reporting aggregates"
+                    msgstr "Rapporteringsaggregat"
+                    """,
+            }
+        }
+    },
+}
+
+FileTreeMaker = Callable[[dict[str, Any]], Path]
+
+
+def _settings(root: Path, **changes: Any) -> BuildSettings:
+    base = BuildSettings(catalog=root / "catalog", out=root / "out", locales_dir=root / "locales")
+    return BuildSettings(**{**base.__dict__, **changes})
+
+
+@pytest.fixture
+def small(file_tree: FileTreeMaker) -> Path:
+    """The small catalogue with a Swedish PO file, in a fresh folder."""
+    return file_tree(SMALL)
+
+
+class _Cells(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_table(text: str) -> list[list[str]]:
+    """The text of every table cell, row by row, as an HTML parser reads it."""
+    parser = _Cells()
+    parser.feed(text)
+    parser.close()
+    return parser.rows
+
+
+def md_table(text: str) -> list[list[str]]:
+    """The text of every table cell, row by row, as markdown-it-py reads it."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    rows: list[list[str]] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append(" ".join(child.content for child in token.children or [] if child.content))
+    return [r for r in rows if r]
+
+
+def test_swedish_table_has_translations_canonical_ids_and_marks(small: Path) -> None:
+    """The Swedish page shows Swedish labels, canonical ids, and marks English fallbacks."""
+    build(_settings(small))
+    for ext, parse in (("md", md_table), ("html", html_table)):
+        rows = parse((small / "out" / "docs" / "sv" / f"deliveries.{ext}").read_text())
+        assert rows[0][:2] == ["Etikett", "Internt namn"]
+        by_id = {row[1]: row for row in rows[1:]}
+        assert set(by_id) == {"reportingAggregates", "tracking"}, "obsolete workflows are not listed"
+        assert by_id["tracking"][0] == "Spårning"
+        assert by_id["tracking"][2].startswith("Det här arbetsflödet hämtar spårningsinformation.")
+        # fuzzy is not a translation: English, visibly marked
+        assert by_id["reportingAggregates"][0].startswith("Reporting aggregates")
+        assert "untranslated" in by_id["reportingAggregates"][0]
+
+
+def test_english_pages_have_no_marks(small: Path) -> None:
+    """English is the source language: nothing on its pages is marked untranslated."""
+    build(_settings(small))
+    text = (small / "out" / "docs" / "en" / "deliveries.md").read_text()
+    assert "untranslated" not in text
+    assert [r[1] for r in md_table(text)[1:]] == ["reportingAggregates", "tracking"]
+
+
+def test_index_reports_completeness(small: Path) -> None:
+    """The index lists each module with how much of it the locale translates."""
+    build(_settings(small))
+    rows = html_table((small / "out" / "docs" / "sv" / "index.html").read_text())
+    assert rows[1][0] == "Leveranser"
+    assert "(3/5)" in rows[1][1]
+
+
+def test_locales_default_to_po_files_plus_english(small: Path) -> None:
+    """Without --locale, pages are written for English and every locale with a PO file."""
+    files, _ = render_all(_settings(small))
+    assert sorted({f.path.split("/")[1] for f in files if f.path.startswith("docs/")}) == ["en", "sv"]
+
+
+def test_catalogue_errors_render_nothing(small: Path) -> None:
+    """A catalogue with errors stops the build before anything is written."""
+    broken = small / "catalog" / "workflows" / "deliveries.yaml"
+    broken.write_text(broken.read_text().replace("status: active", "status: bogus", 1))
+    with pytest.raises(CatalogError):
+        build(_settings(small))
+    assert not (small / "out").exists()
+
+
+def test_build_is_byte_identical_across_runs_and_host_locales(small: Path, tmp_path: Path) -> None:
+    """Two builds, under different host locales and time zones, write the same bytes."""
+    trees = []
+    for index, (lang, tz) in enumerate((("C.UTF-8", "UTC"), ("sv_SE.UTF-8", "Asia/Tokyo"))):
+        out = tmp_path / f"run{index}"
+        env = {**os.environ, "LANG": lang, "LC_ALL": lang, "TZ": tz}
+        command = [sys.executable, "-m", "generator", "build", "--quiet", "--out", str(out),
+                   "--catalog", str(small / "catalog"), "--locales", str(small / "locales")]
+        subprocess.run(command, check=True, env=env, cwd=small)
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1]
+    assert "manifest.json" in trees[0]
+
+
+def test_check_after_build_passes_and_fails_after_edit(small: Path) -> None:
+    """--check exits 0 right after a build and 1, naming the file, after a hand edit."""
+    command = [sys.executable, "-m", "generator", "build", "--quiet"]
+    subprocess.run(command, check=True, cwd=small)
+    ok = subprocess.run([*command, "--check"], cwd=small, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    page = small / "out" / "docs" / "sv" / "deliveries.md"
+    page.write_text(page.read_text() + "hand edit\n")
+    bad = subprocess.run([*command, "--check"], cwd=small, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "out/docs/sv/deliveries.md" in bad.stdout
+    assert "+hand edit" not in bad.stdout and "-hand edit" in bad.stdout
