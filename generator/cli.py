@@ -379,6 +379,70 @@ def l10n_check_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
     sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
 
 
+# --- docs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocsCheckSettings:
+    """Options of ``wfgen docs check``."""
+
+    pages: tuple[Path, ...]
+    locale: str | None
+    fmt: str
+    catalog: Path
+    locales_dir: Path
+
+
+def docs_check_command(settings: DocsCheckSettings) -> int:
+    """Align every page with the catalogue and print the report; return the exit code."""
+    from .catalog import load_catalog
+    from .docs import check_pages, labels_from_po
+
+    catalog, _ = _run(lambda: load_catalog([settings.catalog]))
+
+    def labels_for(locale: str) -> dict[str, str]:
+        return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
+
+    report = _run(lambda: check_pages(list(settings.pages), catalog=catalog, locale=settings.locale,
+                                      labels_for=labels_for))
+    if settings.fmt == "json":
+        _json_dump(report.to_json())
+    else:
+        from .docs.report import render_text
+
+        click.echo(render_text(report))
+    for error in report.errors:
+        click.echo(f"wfgen: error: {error.message}", err=True)
+    if report.errors:
+        return EXIT_USAGE
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+@cli.group("docs")
+def docs_group() -> None:
+    """Localized documentation pages: check their rows against the catalogue."""
+
+
+@docs_group.command("check")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True,
+              help="Catalogue folder.")
+@click.option("--locales", "locales_dir", type=click.Path(path_type=Path), default=Path("locales"),
+              show_default=True, help="PO files whose labels help align translated rows.")
+def docs_check_cmd(pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path,
+                   locales_dir: Path) -> None:
+    """Map every row of each PAGE to a canonical workflow; flag translated or unknown ids.
+
+    Exit 0 when every row is ok, 1 when any row is a mismatch or unresolved, 2 when a page
+    cannot be read (the other pages are still checked).
+    """
+    settings = DocsCheckSettings(pages=pages, locale=locale, fmt=fmt, catalog=catalog,
+                                 locales_dir=locales_dir)
+    sys.exit(docs_check_command(settings))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="wfgen")

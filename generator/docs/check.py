@@ -61,7 +61,7 @@ def check_pages(
             continue
         known = labels_for(page.locale) if labels_for else None
         report = align(page, catalog, known_labels=known)
-        findings = _text_findings(report, catalog)
+        findings = _text_findings(report, catalog, page.prose)
         if findings:
             report = PageReport(
                 path=report.path, locale=report.locale, module=report.module,
@@ -72,7 +72,9 @@ def check_pages(
     return DocsReport(pages=tuple(pages), errors=tuple(errors))
 
 
-def _text_findings(report: PageReport, catalog: Catalog) -> list[Problem]:
+def _text_findings(
+    report: PageReport, catalog: Catalog, prose: Sequence[tuple[int, str]]
+) -> list[Problem]:
     """Encoding damage, leftover entities, translated identifiers... in each row's text."""
     try:
         from ..l10n.textchecks import check_text
@@ -80,6 +82,11 @@ def _text_findings(report: PageReport, catalog: Catalog) -> list[Problem]:
         # The text checks ship separately; without them the page is aligned but not proofread.
         return []
     problems: list[Problem] = []
+    # An English page is itself the source: compare it with nothing, only proofread it.
+    english = report.locale.split("_")[0] == "en"
+    for line, text in prose:
+        problems.extend(check_text(source=None, translation=text, locale=report.locale,
+                                   subject="page", location=Location.of(report.path, line)))
     for result in report.rows:
         row = result.row
         workflow = catalog.get(result.canonical_id) if result.canonical_id else None
@@ -89,12 +96,15 @@ def _text_findings(report: PageReport, catalog: Catalog) -> list[Problem]:
             ("description", row.raw_description or row.description,
              workflow.description if workflow else None),
         ):
+            if english:
+                source = None
             subject = f"{result.canonical_id or row.documented_id}|{field}"
             problems.extend(
                 check_text(
                     source=source, translation=text, locale=report.locale, subject=subject,
                     location=location,
-                    schedule=workflow.schedule if workflow and field == "description" else None,
+                    schedule=(workflow.schedule_for([report.product] if report.product else [])
+                              if workflow and field == "description" and not english else None),
                 )
             )
     return problems

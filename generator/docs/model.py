@@ -41,3 +41,4 @@ class Page:
     rows: tuple[Row, ...]
     anchor: str = ""  # the H1's {#anchor}: pages keep the English slug in every language
     headers: tuple[str, ...] = ()
+    prose: tuple[tuple[int, str], ...] = ()  # (line, raw text) of Markdown lines outside tables

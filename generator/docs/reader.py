@@ -9,6 +9,7 @@ pages in any language are read alike.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,7 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
         rows=rows,
         anchor=anchor,
         headers=headers,
+        prose=_prose(lines, body_start),
     )
 
 
@@ -141,6 +143,23 @@ def _title_and_lead(
     if not title:
         title = clean(str(frontmatter.get("title", "")))
     return title, anchor, lead
+
+
+def _prose(lines: list[str], start: int) -> tuple[tuple[int, str], ...]:
+    """Markdown text lines outside tables and HTML blocks, for the text checks."""
+    found: list[tuple[int, str]] = []
+    in_html = False
+    for number, line in enumerate(lines[start:], start=start + 1):
+        stripped = line.strip().lstrip(">").strip()
+        if "<table" in line.lower():
+            in_html = True
+        if in_html:
+            in_html = "</table>" not in line.lower()
+            continue
+        if not stripped or stripped.startswith(("|", "<", "[!", "#", "!")):
+            continue
+        found.append((number, strip_markup(stripped)))
+    return tuple(found)
 
 
 def _product(frontmatter: dict[str, Any], text: str, path: Path) -> str | None:
@@ -238,20 +257,24 @@ def _workflow_rows(
     if len(wide) * 2 <= len(data) or len(shaped) * 2 <= len(wide):
         return None
     layout = "html-table" if kind == "html-table" else "id-table"
-    return layout, headers, tuple(_plain_row(i, r) for i, r in enumerate(wide))
+    return layout, headers, tuple(
+        _plain_row(i, r, html_cells=kind == "html-table") for i, r in enumerate(wide)
+    )
 
 
-def _plain_row(index: int, row: _Cells) -> Row:
+def _plain_row(index: int, row: _Cells, *, html_cells: bool) -> Row:
     label, ident, description = row.cells[0], row.cells[1], " ".join(row.cells[2:])
+    # In HTML an entity is the markup's own escape; in Markdown it is a translation leftover.
+    raw = (lambda t: html.unescape(strip_markup(t))) if html_cells else strip_markup
     return Row(
         index=index,
         label=clean(label),
         documented_id=clean(ident),
         description=clean(description),
         line=row.line,
-        raw_description=strip_markup(description),
-        raw_label=strip_markup(label),
-        raw_id=strip_markup(ident),
+        raw_description=raw(description),
+        raw_label=raw(label),
+        raw_id=raw(ident),
     )
 
 
