@@ -100,7 +100,7 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot read: {err}", hint="PO files are UTF-8") from err
-    lines, previous = _split_previous(text.splitlines(keepends=True))
+    lines, previous, comments = _split_previous(text.splitlines(keepends=True))
     try:
         catalog = read_po(lines, locale=locale, domain=DOMAIN, abort_invalid=True)
     except OSError as err:
@@ -115,11 +115,15 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
     for message in [*catalog, *catalog.obsolete.values()]:
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
+        if message.id and message.lineno in comments:
+            # Babel drops repeated comment lines; wrapped long comments can repeat a line.
+            message.user_comments = comments[message.lineno]
     return catalog
 
 
-def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str]]:
-    """Take ``#| msgid`` lines out of the text; map each msgid's 1-based line to its previous id.
+def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[int, list[str]]]:
+    """Take ``#| msgid`` lines out of the text; map each msgid's 1-based line to its previous id
+    and to its translator comments, exactly as written.
 
     Babel reads previous msgids as translator comments and writes multi-line ones in a form
     it cannot read back, so wfgen reads and writes them itself. Lines are blanked, not
@@ -128,18 +132,25 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str]]:
     out: list[str] = []
     previous: dict[int, str] = {}
     pending: list[str] = []
+    comments: dict[int, list[str]] = {}
+    said: list[str] = []
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        if stripped == "#" or stripped.startswith("# "):
+            said.append(stripped[1:].strip())
         if stripped.startswith(("#|", "#~|")):
             pending.append(stripped.split("|", 1)[1].strip())
             out.append("\n")
             continue
         body = stripped[2:].lstrip() if stripped.startswith("#~") else stripped
-        if body.startswith("msgid ") and pending:
-            previous[number] = _join_previous(pending)
-            pending = []
+        if body.startswith("msgid "):
+            if pending:
+                previous[number] = _join_previous(pending)
+            if said:
+                comments[number] = said
+            pending, said = [], []
         out.append(line)
-    return out, previous
+    return out, previous, comments
 
 
 def _join_previous(parts: list[str]) -> str:

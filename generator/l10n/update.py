@@ -148,6 +148,7 @@ def _carry(message: Message, old: PoMessage) -> PoMessage:
         previous_id=previous,
         context=message.context,
     )
+    entry.user_comments = list(old.user_comments)  # the constructor would drop repeated lines
     entry.flags.discard("python-format")
     return entry
 
@@ -190,6 +191,7 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
                 previous_id=list(old.previous_id) if old.previous_id else [],
                 context=context,
             )
+            entry.user_comments = list(old.user_comments)
             entry.flags.discard("python-format")
             catalog.obsolete[(str(old.id), context)] = entry
     return catalog

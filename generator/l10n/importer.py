@@ -1,0 +1,247 @@
+"""``wfgen docs import``: labels and descriptions of localized pages into the PO files.
+
+Decisions:
+- Entries are written under the canonical id the aligner found, never the documented one;
+  unresolved rows are skipped and reported.
+- Pages write the schedule sentence into the description; the catalogue keeps it apart
+  (``schedule_source``). A description is imported when its sentences line up with the
+  English: as many as the catalogue's description (taken whole), or that many plus the
+  schedule sentence (which is dropped). Anything else is reported and not imported.
+- A page whose product words a label or description differently from the catalogue's
+  main text (a per-product variant) gives no translation of the main text.
+- Text left in English is not a translation and is not imported.
+- Pages are read in sorted path order; the first page to translate an entry wins, later
+  different ones are kept as ``alternative`` translator comments and the entry is fuzzy.
+- Alignment does not use labels from the PO files being written, so a second run sees
+  the same evidence as the first and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog as PoCatalog
+from babel.messages.catalog import Message as PoMessage
+
+from ..catalog import Catalog, Workflow
+from ..errors import WfgenError
+from .messages import Message, source_hash
+from .po import HASH_PREFIX, IMPORT_PREFIX, dump_po, parse_locale, po_path, read_po_file, write_if_changed
+from .update import WriteResult, load_sources, merge
+
+__all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "split_sentences"]
+
+ALTERNATIVE_PREFIX = "alternative from "
+REPAIRED_NOTE = "repaired on import (encoding damage or HTML entities); review it"
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\s]+(?=[^\s\da-zäöüåàèéìòù(])")
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """Options of ``wfgen docs import``."""
+
+    pages: tuple[Path, ...]
+    locale: str | None = None
+    overwrite: bool = False
+    catalog_dir: Path = Path("catalog")
+    locales_dir: Path = Path("locales")
+
+
+@dataclass(frozen=True)
+class ImportEvent:
+    """What happened to one row field: imported, kept, conflict, skipped..."""
+
+    page: str
+    line: int
+    kind: str
+    context: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.page}:{self.line}" if self.line else self.page
+        return f"{where}: {self.kind}: {self.context}: {self.message}" if self.context else f"{where}: {self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Every event, the files written, and the pages that could not be read."""
+
+    events: tuple[ImportEvent, ...]
+    written: tuple[WriteResult, ...]
+    errors: tuple[str, ...] = field(default=())
+
+    def count(self, kind: str) -> int:
+        """How many events of ``kind``."""
+        return sum(1 for e in self.events if e.kind == kind)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences at a full stop followed by a capitalised word."""
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def _variant_text(workflow: Workflow, product: str | None, name: str) -> str | None:
+    variant = workflow.variant(product) if product else None
+    value = getattr(variant, name) if variant is not None else None
+    return str(value) if value is not None and value != getattr(workflow, name) else None
+
+
+def _schedule_sentence(workflow: Workflow, product: str | None) -> str:
+    variant = workflow.variant(product) if product else None
+    source = variant.schedule_source if variant is not None and variant.schedule_source else workflow.schedule_source
+    return source.text if source is not None else ""
+
+
+def _description(text: str, workflow: Workflow, product: str | None) -> tuple[str | None, str]:
+    """The part of a page description that translates the catalogue's description."""
+    want = len(split_sentences(workflow.description))
+    have = split_sentences(text)
+    extra = len(split_sentences(_schedule_sentence(workflow, product)))
+    if len(have) == want:
+        return " ".join(have), ""
+    if extra and len(have) == want + extra:
+        return " ".join(have[:want]), ""
+    return None, (
+        f"{len(have)} sentence(s) on the page, {want} in the English description"
+        + (f" plus {extra} of schedule" if extra else "")
+        + "; not imported"
+    )
+
+
+@dataclass
+class _Offer:
+    context: str
+    text: str
+    page: str
+    line: int
+    repaired: bool
+
+
+def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list[ImportEvent]) -> tuple[str, list[_Offer]]:
+    from ..docs import align, read_page
+    from ..docs.markup import clean
+
+    page = read_page(path, locale=settings.locale)
+    locale = str(parse_locale(page.locale))
+    name = path.as_posix()
+    if locale.split("_")[0] == "en":
+        events.append(ImportEvent(name, 0, "skipped", "", "English pages are the source; nothing to import"))
+        return locale, []
+    report = align(page, catalog)
+    offers: list[_Offer] = []
+    for result in report.rows:
+        row = result.row
+        if result.status == "unresolved" or result.canonical_id is None:
+            events.append(ImportEvent(name, row.line, "unresolved", "",
+                                      f"row {row.documented_id!r} maps to no workflow with confidence; skipped"))
+            continue
+        workflow = catalog.get(result.canonical_id)
+        if workflow is None:
+            continue
+        fields = (("label", row.label, row.raw_label), ("description", row.description, row.raw_description))
+        for field_name, text, raw in fields:
+            context = f"{workflow.id}|{field_name}"
+            if not text.strip():
+                continue
+            if _variant_text(workflow, report.product, field_name) is not None:
+                events.append(ImportEvent(name, row.line, "skipped", context,
+                                          f"the {report.product} page words the English differently"))
+                continue
+            if field_name == "description":
+                part, why = _description(text, workflow, report.product)
+                if part is None:
+                    events.append(ImportEvent(name, row.line, "skipped", context, why))
+                    continue
+                text = part
+            if text.strip() == getattr(workflow, field_name).strip():
+                events.append(ImportEvent(name, row.line, "untranslated", context, "the page leaves it in English"))
+                continue
+            repaired = " ".join(raw.split()) != " ".join(clean(raw).split()) if raw else False
+            offers.append(_Offer(context, text, name, row.line, repaired))
+    return locale, offers
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _same(a: str, b: str) -> bool:
+    # Case, spacing and a final full stop are not a different translation.
+    return _words(a).rstrip(".").casefold() == _words(b).rstrip(".").casefold()
+
+
+def _apply(entry: PoMessage, offer: _Offer, message: Message, *, fresh: set[str], overwrite: bool,
+           events: list[ImportEvent]) -> None:
+    current = entry.string if isinstance(entry.string, str) else ""
+    comments = list(entry.user_comments)
+    note = f"{IMPORT_PREFIX}{offer.page}"
+    if _same(current, offer.text):
+        return
+    alternative = f"{ALTERNATIVE_PREFIX}{offer.page}: {offer.text}"
+    # Babel wraps long comments over several lines; compare the words, not the lines.
+    if current and _words(f": {offer.text}") in _words(" ".join(comments)):
+        return
+    if current and offer.context in fresh:
+        # Two pages of this run disagree: keep the first, flag it, keep the other in view.
+        entry.user_comments = [*comments, alternative]
+        entry.flags.add("fuzzy")
+        events.append(ImportEvent(offer.page, offer.line, "alternative", offer.context,
+                                  "another page translates it differently; kept the first, marked fuzzy"))
+        return
+    if current and not overwrite:
+        events.append(ImportEvent(offer.page, offer.line, "conflict", offer.context,
+                                  f"kept the existing translation {current!r}; the page says {offer.text!r} "
+                                  "(use --overwrite to replace it)"))
+        return
+    entry.string = offer.text
+    entry.user_comments = [c for c in comments if not c.startswith((IMPORT_PREFIX, ALTERNATIVE_PREFIX))]
+    entry.user_comments.append(note)
+    entry.flags.discard("fuzzy")
+    if offer.repaired:
+        entry.user_comments.append(REPAIRED_NOTE)
+        entry.flags.add("fuzzy")
+    entry.previous_id = []
+    entry.auto_comments = [c for c in entry.auto_comments if not c.startswith(HASH_PREFIX)]
+    entry.auto_comments.append(f"{HASH_PREFIX}{source_hash(message.english)}")
+    fresh.add(offer.context)
+    events.append(ImportEvent(offer.page, offer.line, "replaced" if current else "imported", offer.context,
+                              "repaired and marked for review" if offer.repaired else "imported"))
+
+
+def import_pages(settings: ImportSettings) -> ImportResult:
+    """Import every page's labels and descriptions into its locale's PO file.
+
+    Raises:
+        CatalogError: when the catalogue does not validate.
+        UsageError: when a page's locale is not a CLDR locale.
+    """
+    catalog, msgs = load_sources(settings.catalog_dir)
+    by_context = {m.context: m for m in msgs}
+    events: list[ImportEvent] = []
+    errors: list[str] = []
+    per_locale: dict[str, list[_Offer]] = {}
+    for path in sorted(settings.pages, key=lambda p: p.as_posix()):
+        try:
+            locale, offers = _offers(path, settings, catalog, events)
+        except WfgenError as err:
+            errors.append(f"{path}: {err}")
+            continue
+        per_locale.setdefault(locale, []).extend(offers)
+    written: list[WriteResult] = []
+    for locale in sorted(per_locale):
+        path = po_path(settings.locales_dir, locale)
+        existing: PoCatalog | None = read_po_file(path, locale) if path.is_file() else None
+        po = merge(existing, msgs, locale=locale)
+        fresh: set[str] = set()
+        for offer in per_locale[locale]:
+            entry = po.get(by_context[offer.context].english, context=offer.context)
+            if entry is None:
+                continue
+            _apply(entry, offer, by_context[offer.context], fresh=fresh, overwrite=settings.overwrite,
+                   events=events)
+        changed = write_if_changed(path, dump_po(po))
+        written.append(WriteResult(path, changed, len(msgs)))
+    return ImportResult(tuple(events), tuple(written), tuple(errors))
