@@ -165,7 +165,7 @@ def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> 
         jobs = make_jobs(
             environment=environment,
             scheduled=environment.scheduled(catalog),
-            to_cron=schedules.to_cron,
+            to_cron=_cron_lines,
             to_systemd=schedules.to_systemd,
             to_kubernetes=schedules.to_kubernetes,
             inputs=lambda item: (name(item.workflow.location.file),),
@@ -197,6 +197,16 @@ def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> 
     files.sort(key=lambda f: f.path)
     files.append(manifest_file(files))
     return files, [p for p in problems if p.severity is not Severity.INFO]
+
+
+def _cron_lines(schedule: Any, *, nightly: str | None = None) -> str:
+    """Every cron line the schedule needs (a window inside an hour needs up to three)."""
+    from . import schedules
+
+    lines = getattr(schedules, "to_cron_lines", None)
+    if lines is None:
+        return str(schedules.to_cron(schedule, nightly=nightly))
+    return "\n".join(lines(schedule, nightly=nightly))
 
 
 def _sentence_function() -> Callable[..., Any] | None:

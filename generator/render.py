@@ -281,7 +281,13 @@ def make_jobs(
                 on_calendar=calendar,
                 exec_start=systemd_command(argv),
                 argv=argv,
-                kubernetes=to_kubernetes(item.schedule, nightly=nightly, timezone=environment.timezone),
+                # A window that starts or ends inside an hour needs several cron lines, and a
+                # CronJob has one schedule: such a workflow gets one CronJob per line.
+                kubernetes=(
+                    to_kubernetes(item.schedule, nightly=nightly, timezone=environment.timezone)
+                    if len(cron) == 1
+                    else {"schedules": cron, "timeZone": environment.timezone}
+                ),
                 name=k8s_name(wid),
                 inputs=inputs(item),
             )
@@ -296,6 +302,17 @@ def _setting(environment: Any, name: str, default: Any = None) -> Any:
     return getattr(settings, name, default) if settings is not None else default
 
 
+def _cronjob_parts(jobs: Sequence[Job]) -> list[tuple[Job, str | None, str]]:
+    out: list[tuple[Job, str | None, str]] = []
+    for job in jobs:
+        if "schedule" in job.kubernetes:
+            out.append((job, None, str(job.kubernetes["schedule"])))
+            continue
+        lines = list(job.kubernetes["schedules"])
+        out.extend((job, f"{i}-of-{len(lines)}", line) for i, line in enumerate(lines, start=1))
+    return out
+
+
 def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
     """Every job as one ``batch/v1`` CronJob, written by the YAML emitter (multi-document)."""
     namespace = _setting(environment, "namespace", "default")
@@ -304,7 +321,7 @@ def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
     if deadline is None:
         deadline = _setting(environment, "startingDeadlineSeconds", 300)
     docs = []
-    for job in jobs:
+    for job, part, schedule in _cronjob_parts(jobs):
         labels = {
             "app.kubernetes.io/name": "wfgen",
             "app.kubernetes.io/managed-by": "wfgen",
@@ -316,16 +333,17 @@ def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
                 "apiVersion": "batch/v1",
                 "kind": "CronJob",
                 "metadata": {
-                    "name": job.name,
+                    "name": job.name if part is None else k8s_name(f"{job.id}-{part}"),
                     "namespace": namespace,
                     "labels": labels,
                     "annotations": {
                         "wfgen.dev/workflow-id": job.id,
                         "wfgen.dev/label": job.label,
+                        **({"wfgen.dev/part": part} if part else {}),
                     },
                 },
                 "spec": {
-                    "schedule": job.kubernetes["schedule"],
+                    "schedule": schedule,
                     "timeZone": job.kubernetes["timeZone"],
                     "concurrencyPolicy": "Forbid",
                     "startingDeadlineSeconds": int(deadline),
