@@ -29,7 +29,7 @@ $(SYS_STAMP): | $(BIN)/python
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/wfgen validate
+	$(BIN)/wfgen build
 
 test: $(TEST_STAMP) $(SYS_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

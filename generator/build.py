@@ -91,7 +91,12 @@ def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any],
             )
     problems: list[Problem] = []
     for environment in environments:
-        problems.extend(schedules.lint(environment=environment, catalog=catalog))
+        try:
+            problems.extend(schedules.lint(environment=environment, catalog=catalog))
+        except ModuleNotFoundError as err:
+            # The schedule lint is optional: a build without it still renders correct files.
+            if err.name != "generator.schedule_lint":
+                raise
     return sorted(environments, key=lambda e: e.name), problems
 
 
