@@ -443,6 +443,39 @@ def docs_check_cmd(pages: tuple[Path, ...], locale: str | None, fmt: str, catalo
     sys.exit(docs_check_command(settings))
 
 
+# --- docs import (l10n) -----------------------------------------------------------------
+
+
+@docs_group.command("import")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page).")
+@click.option("--overwrite", is_flag=True, help="Replace existing translations that differ from the page.")
+@click.option("--verbose", "-v", is_flag=True, help="List every imported entry, not only what needs attention.")
+@_l10n_paths
+def docs_import_cmd(pages: tuple[Path, ...], locale: str | None, overwrite: bool, verbose: bool,
+                    catalog: Path, locales_dir: Path) -> None:
+    """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
+
+    Existing translations are kept (reported as conflicts) unless --overwrite; imported
+    entries carry an "imported from" translator comment; repaired text is marked fuzzy.
+    Exit 0 when done, 2 when a page cannot be read (the others are still imported).
+    """
+    from .l10n.importer import ImportSettings, import_pages
+
+    settings = ImportSettings(pages=pages, locale=locale, overwrite=overwrite, catalog_dir=catalog,
+                              locales_dir=locales_dir)
+    result = _run(lambda: import_pages(settings))
+    for event in result.events:
+        if verbose or event.kind != "imported":
+            click.echo(str(event))
+    _report_writes(result.written)
+    kinds = ("imported", "replaced", "alternative", "conflict", "unresolved", "skipped", "untranslated")
+    click.echo(", ".join(f"{result.count(k)} {k}" for k in kinds))
+    for error in result.errors:
+        click.echo(f"wfgen: error: {error}", err=True)
+    sys.exit(EXIT_USAGE if result.errors else EXIT_OK)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="wfgen")
