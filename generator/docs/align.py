@@ -234,17 +234,24 @@ def _position(
     after = [i for i in anchors if i > row.index]
     low = anchors[max(before)] if before else -1
     high = anchors[min(after)] if after else len(order)
-    if before:
-        expected = low + (row.index - max(before))
-    elif after:
-        expected = high - (min(after) - row.index)
-    else:
-        expected = row.index
-    if pos == expected and low < pos < high:
-        return [(0.6 * weight, f"the documented order puts `{wid}` at row {row.index + 1}")]
+    # Both neighbours must agree on the row's place: a deleted row shifts only one of them.
+    expected = {low + (row.index - max(before))} if before else set()
+    if after:
+        expected.add(high - (min(after) - row.index))
+    if not expected:
+        expected = {row.index}
+    if expected == {pos} and low < pos < high:
+        strength = 0.6 if before and after else 0.45
+        return [(strength * weight, f"the documented order puts `{wid}` at row {row.index + 1}")]
     if low < pos < high:
         return [(0.3 * weight, f"`{wid}` falls between this row's neighbours in the documented order")]
     return []
+
+
+def _follows_order(anchors: Mapping[int, int]) -> bool:
+    """True when the exactly named rows appear in the documented order (the page is not shuffled)."""
+    positions = [anchors[i] for i in sorted(anchors)]
+    return all(a < b for a, b in zip(positions, positions[1:], strict=False))
 
 
 def _solve(
@@ -266,6 +273,8 @@ def _solve(
     module_left = [w.id for w in candidates if w.id in order]
     # On list pages the alphabetical order is a weak hint: translation may reorder labels.
     order_weight = 1.0 if order else 0.4
+    if not _follows_order(anchors):
+        order_weight = 0.0
     found: list[list[list[ev.Evidence]]] = []
     for row in pending:
         row_names = ev.names_of(f"{row.label} {row.description}")
