@@ -42,6 +42,14 @@ _WORD = re.compile(r"[^\W\d_]+")
 _NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^>]*>|\d+(?:\.\d+){2,}")
 
 
+# Hour-only clock phrases ("um 1 Uhr", "klockan tre", "alle 2"): the hour is a time, not a count.
+_HOUR_ONLY: dict[str, re.Pattern[str]] = {
+    "de": re.compile(r"\b(?:um\s+)?(\w+)\s+Uhr\b"),
+    "sv": re.compile(r"\b(?:kl\.|klockan)\s*(\w+)\b(?![.:]\d)", re.IGNORECASE),
+    "it": re.compile(r"\b(?:alle|ore)\s+(\w+)\b(?![.:]\d)", re.IGNORECASE),
+}
+
+
 @dataclass(frozen=True)
 class Quantities:
     """The times (hour, minute) and plain numbers a text states."""
@@ -90,8 +98,17 @@ def translated_quantities(text: str, locale: str) -> Quantities:
     text = _clean(text)
     times = {(int(m.group(1)), int(m.group(2))) for m in _CLOCK.finditer(text)}
     text = _CLOCK.sub(" ", text)
+    language = locale.split("_")[0].lower()
+    words = NUMBER_WORDS.get(language)
+    hour_only = _HOUR_ONLY.get(language)
+    if hour_only is not None:
+        for match in hour_only.finditer(text):
+            word = match.group(1).lower()
+            hour = int(word) if word.isdigit() else (words or {}).get(word)
+            if hour is not None and hour < 24:
+                times.add((hour, 0))
+        text = hour_only.sub(" ", text)
     numbers = {int(m.group(1)) for m in _DIGITS.finditer(text)}
-    words = NUMBER_WORDS.get(locale.split("_")[0].lower())
     if words is not None:
         numbers |= {words[w] for w in _WORD.findall(text.lower()) if w in words}
     return Quantities(frozenset(times), frozenset(numbers), words is not None)

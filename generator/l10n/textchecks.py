@@ -135,6 +135,19 @@ def _fmt_time(time: tuple[int, int]) -> str:
     return f"{time[0]:02d}:{time[1]:02d}"
 
 
+def _schedule_values(schedule: Schedule | None) -> set[int]:
+    """Numbers a page may add when it writes the schedule into the description."""
+    if schedule is None:
+        return set()
+    values = {v for v in (schedule.minute, schedule.minutes, schedule.hours, schedule.day) if v is not None}
+    times = [t for t in (schedule.at, *(
+        (schedule.between.start, schedule.between.end) if schedule.between else ())) if t]
+    for time in times:
+        hour, minute = (int(part) for part in time.split(":"))
+        values |= {hour, minute, hour % 12 or 12}
+    return values
+
+
 def _quantity_checks(
     source: str | None, translation: str, locale: str, schedule: Schedule | None
 ) -> list[tuple[str, Severity, str, str]]:
@@ -169,7 +182,7 @@ def _quantity_checks(
                             f"the source says {number}, the translation does not",
                             f"keep the number {number}"))
         allowed = english.values() | {h + 12 for h, _ in english.times} | {h % 12 for h, _ in english.times}
-        allowed |= {v for t in scheduled for v in t}
+        allowed |= {v for t in scheduled for v in t} | _schedule_values(schedule)
         for time in sorted(said.times - english.times - scheduled):
             if time[0] not in allowed or time[1] not in allowed | {0}:
                 out.append(("number-mismatch", Severity.ERROR,
