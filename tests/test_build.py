@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 
 from generator.build import BuildSettings, build, render_all
 from generator.errors import CatalogError
+
+from tests.conftest import build_file_tree
 
 SMALL: dict[str, Any] = {
     "catalog": {
@@ -28,6 +32,24 @@ SMALL: dict[str, Any] = {
                     page: classic-v7_deliveries.md
                     order: [reportingAggregates, tracking]
             """,
+        "environments": {
+            "prod.yaml": """
+                environment:
+                  instance: prod_mkt
+                  role: marketing
+                  timezone: Europe/Stockholm
+                  products: [classic-v7]
+                  modules: [deliveries]
+                  nightly: "01:30"
+                  user: neolane
+                  command: [/bin/true, "-instance:{instance}", "-arg:{id}"]
+                  targets: [crontab, cron.d, systemd, kubernetes]
+                  kubernetes:
+                    namespace: campaign-prod
+                    image: registry.example.com/campaign/nlserver:7.4.1
+                    startingDeadlineSeconds: 300
+                """,
+        },
         "workflows": {
             "deliveries.yaml": """
                 module: deliveries
@@ -224,3 +246,75 @@ def test_check_after_build_passes_and_fails_after_edit(small: Path) -> None:
     assert bad.returncode == 1
     assert "out/docs/sv/deliveries.md" in bad.stdout
     assert "+hand edit" not in bad.stdout and "-hand edit" in bad.stdout
+
+
+# --- injection ---------------------------------------------------------------------------
+
+EVIL = "x\\n* * * * * root /bin/evil %s\\r\\n[Unit]\\u2028% 100%%"
+
+# (file under the small tree, text to replace, replacement) for every free-text field
+FIELDS = {
+    "label": ("catalog/workflows/deliveries.yaml", "label: Tracking", 'label: "Tracking 100% \\\\ | <b> *"'),
+    "description": ("catalog/workflows/deliveries.yaml", "description: This workflow recovers tracking information.",
+                    f'description: "This workflow {EVIL}"'),
+    "module name": ("catalog/modules.yaml", "name: Deliveries", 'name: "Deliveries % | `x` \\\\"'),
+    "translation": ("locales/sv/LC_MESSAGES/workflows.po", 'msgstr "Spårning"', 'msgstr "Spår\\nning % x\\r\\n| a |"'),
+    "ui word": ("locales/sv/LC_MESSAGES/workflows.po", 'msgstr "Etikett"', 'msgstr "Eti\\nkett |"'),
+}
+
+
+def _shape(path: str, content: bytes) -> Any:
+    """The structure of an output, without its free text."""
+    text = content.decode("utf-8")
+    if path.endswith(".md"):
+        return [len(row) for row in md_table(text)], sum(1 for line in text.splitlines() if line.startswith("|"))
+    if path.endswith(".html"):
+        return [len(row) for row in html_table(text)], len(re.findall(r"<tr>", text))
+    if path.endswith(".yaml"):
+        return [sorted(doc) for doc in yaml.safe_load_all(text)]
+    if path.endswith(".json"):
+        return sorted(yaml.safe_load(text)["files"])
+    # crontabs and units: every line that is not a comment or blank, reduced to its key or fields
+    keys = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line:
+            continue
+        keys.append(line.split("=", 1)[0] if "=" in line.split(" ", 1)[0] else len(line.split()[:5]))
+    return keys, len(text.splitlines())
+
+
+def _outputs(root: Path) -> dict[str, Any]:
+    files, _ = render_all(_settings(root, locales=("en", "sv")))
+    return {f.path: _shape(f.path, f.content) for f in files}
+
+
+@pytest.mark.parametrize("field", sorted(FIELDS))
+def test_injected_text_keeps_every_structure(tmp_path: Path, field: str) -> None:
+    """Line breaks, %, | and markup in a text field change no line, row or key of any output."""
+    baseline = _outputs(build_file_tree(tmp_path / "a", SMALL))
+    root = build_file_tree(tmp_path / "b", SMALL)
+    name, old, new = FIELDS[field]
+    target = root / name
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    assert _outputs(root) == baseline
+
+
+@pytest.mark.parametrize(("name", "old"), [("catalog/workflows/deliveries.yaml", "label: Tracking"),
+                                           ("catalog/modules.yaml", "name: Deliveries")])
+def test_line_break_in_one_line_catalogue_text_is_rejected(small: Path, name: str, old: str) -> None:
+    """Labels and module names are one line by schema: a line break is an error, nothing is built."""
+    target = small / name
+    key = old.split(":")[0]
+    target.write_text(target.read_text().replace(old, f'{key}: "Tracking\\n0 * * * * evil"', 1))
+    with pytest.raises(CatalogError):
+        build(_settings(small))
+    assert not (small / "out").exists()
+
+
+def test_golden_outputs(small: Path, file_regression: Any) -> None:
+    """Every target and locale of the small catalogue, pinned byte for byte."""
+    files, _ = render_all(_settings(small))
+    text = "".join(f"==> {f.path} <==\n{f.content.decode('utf-8')}" for f in files)
+    file_regression.check(text, extension=".txt")
