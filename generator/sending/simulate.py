@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO
@@ -162,10 +162,16 @@ class Simulator:
         self.skipped_total = 0
         self.applied = 0
 
-    def skip(self, line: int, message: str, hint: str = "") -> None:
-        """Record a skipped event (details for the first ``MAX_REPORTED``)."""
+    def skip(self, line: int, message: str | Callable[[], tuple[str, str]], hint: str = "") -> None:
+        """Record a skipped event (details for the first ``MAX_REPORTED``).
+
+        ``message`` may be a callable returning (message, hint), so that a stream with
+        many bad events does not pay for formatting messages nobody will read.
+        """
         self.skipped_total += 1
         if len(self.skipped) < MAX_REPORTED:
+            if callable(message):
+                message, hint = message()
             self.skipped.append(
                 Problem(Location(self.source, line, 1 if line else 0), message, Severity.ERROR,
                         code="sending-bad-event", hint=hint)
@@ -194,14 +200,15 @@ class Simulator:
         if index is None:
             self.skip(line, f"unknown event {event!r}", f"events: {', '.join(self.event_keys)}")
             return False
-        if self.last_time is not None and time < self.last_time:
-            self.skip(line, f"event at {format_time(time)} is earlier than the one before "
-                      f"({format_time(self.last_time)})", "sort the events by time")
+        last = self.last_time
+        if last is not None and time < last:
+            self.skip(line, lambda: (f"event at {format_time(time)} is earlier than the one before "
+                                     f"({format_time(last)})", "sort the events by time"))
             return False
         old = self.states.get(message_id, 0)
         new = self._next[index][old]
         if new < 0:
-            self.skip(line, *self._why(message_id, event, old))
+            self.skip(line, lambda: self._why(message_id, event, old))
             return False
         self.states[message_id] = new
         self.per_state[old] -= 1
@@ -316,9 +323,16 @@ def simulate(
     """
     sim = Simulator(model, efs=efs, source=source)
     snapshot: KpiSummary | None = None
-    parse = parse_time
     cache_text, cache_value = "", 0.0
-    feed = sim.feed
+    # The common case (a known event that follows the message's last one, in time order)
+    # is handled inline; everything unusual goes through Simulator.feed for its report.
+    index_of = sim._event_index.get
+    nexts = sim._next
+    states = sim.states
+    get_state = states.get
+    per_state = sim.per_state
+    last = float("-inf")
+    applied = 0
     for item in events:
         if len(item) == 2:
             sim.skip(item[0], item[1])  # type: ignore[misc]
@@ -326,7 +340,7 @@ def simulate(
         line, message_id, event, text = item  # type: ignore[misc]
         if text != cache_text:  # consecutive events often share a time stamp
             try:
-                cache_value = parse(text)
+                cache_value = parse_time(text)
             except ValueError:
                 sim.skip(line, f"bad time {text!r}", "use ISO 8601, e.g. 2024-05-01T10:00:00Z")
                 continue
@@ -336,8 +350,25 @@ def simulate(
                      f"({format_time(validity_end)})", "events after the validity period are ignored")
             continue
         if snapshot is None and at is not None and cache_value > at:
+            sim.applied += applied
+            applied = 0
             snapshot = sim.summary()
-        feed(line, message_id, event, cache_value)
+        index = index_of(event)
+        if index is not None and cache_value >= last:
+            old = get_state(message_id, 0)
+            new = nexts[index][old]
+            if new >= 0:
+                states[message_id] = new
+                per_state[old] -= 1
+                per_state[new] += 1
+                last = cache_value
+                applied += 1
+                continue
+        sim.last_time = None if last == float("-inf") else last
+        if sim.feed(line, message_id, event, cache_value):
+            last = cache_value
+    sim.applied += applied
+    sim.last_time = None if last == float("-inf") else last
     end = validity_end if validity_end is not None else sim.last_time
     if snapshot is None and at is not None and (end is None or at < end):
         snapshot = sim.summary()
