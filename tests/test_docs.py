@@ -139,7 +139,7 @@ def _mutate(text: str, rng: random.Random, how: str) -> tuple[str, str, str | No
     return text.replace(f">{victim}<", f">{new}<"), new, victim
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), how=st.sampled_from(["nonword", "translated"]),
        page=st.sampled_from([p for p in SEED_PAGES if "<table" in p.read_text(encoding="utf-8")]),
        shuffle=st.booleans(), delete=st.booleans())

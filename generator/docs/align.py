@@ -225,7 +225,13 @@ def _package(workflow: Workflow, product: str | None) -> str:
 
 
 def _position(
-    row: Row, wid: str, order: Sequence[str], anchors: Mapping[int, int], *, weight: float = 1.0
+    row: Row,
+    wid: str,
+    order: Sequence[str],
+    anchors: Mapping[int, int],
+    *,
+    weight: float = 1.0,
+    complete: bool = True,
 ) -> list[ev.Evidence]:
     if wid not in order:
         return []
@@ -240,7 +246,8 @@ def _position(
         expected.add(high - (min(after) - row.index))
     if not expected:
         expected = {row.index}
-    if expected == {pos} and low < pos < high:
+    # With one neighbour only, a deleted row would shift the count: trust it on complete tables.
+    if expected == {pos} and low < pos < high and (complete or (before and after)):
         strength = 0.6 if before and after else 0.45
         return [(strength * weight, f"the documented order puts `{wid}` at row {row.index + 1}")]
     if low < pos < high:
@@ -285,12 +292,21 @@ def _solve(
             items: list[ev.Evidence] = []
             items += ev.id_shape(row.documented_id, workflow.id,
                                  suffix_share=suffixes[words[-1]] if words else 1)
-            items += _position(row, workflow.id, sequence, anchors, weight=order_weight)
+            place = _position(row, workflow.id, sequence, anchors, weight=order_weight,
+                              complete=len(pending) >= len(module_left))
             items += ev.label_match(row.label, labels.get(workflow.id, ""), canonical=workflow.id,
                                     locale=page.locale)
             items += ev.schedule_match(row.description, workflow.schedule, locale=page.locale,
                                        canonical=workflow.id)
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
+            # Order alone cannot tell a moved row from a deleted one: it must be backed by
+            # something the row itself says, or by elimination on a complete table.
+            # A suffix many candidates share ("Mgt") does not single one out.
+            telling = [item for item in items if item[0] >= 0.3]
+            if telling or (len(pending) == 1 and len(module_left) == 1):
+                items += place
+            elif place:
+                items += [(min(0.2, s), why) for s, why in place]
             if package and _package(workflow, product) == package:
                 items.append((0.3, f"rows whose package reads {row.package!r} are in package "
                               f"{package!r}, like `{workflow.id}`"))

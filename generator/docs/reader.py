@@ -254,7 +254,7 @@ def _workflow_rows(
             return "list-table", headers, tuple(_list_row(i, r) for i, r in enumerate(listed))
     wide = [r for r in data if len(r.cells) >= 3]
     shaped = [r for r in wide if _IDENTIFIER.match(repair(strip_markup(r.cells[1])))]
-    if len(wide) * 2 <= len(data) or len(shaped) * 2 <= len(wide):
+    if len(wide) * 2 <= len(data) or len(shaped) * 2 < len(wide):
         return None
     layout = "html-table" if kind == "html-table" else "id-table"
     return layout, headers, tuple(
