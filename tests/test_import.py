@@ -1,0 +1,90 @@
+"""wfgen docs import: page rows into PO files under canonical ids, repaired and idempotent."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.l10n.importer import ImportSettings, import_pages, split_sentences
+from generator.l10n.po import po_path, read_po_file
+
+from .conftest import CATALOG, SEEDS
+
+ITALIAN = next(SEEDS.glob("004_*.txt"))
+SWEDISH_CAMPAIGN = next(SEEDS.glob("001_*.txt"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> ImportSettings:
+    """Import settings over an empty locales folder and a copy of the catalogue."""
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    return ImportSettings(pages=(ITALIAN,), catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
+
+
+def test_import_writes_under_canonical_ids_and_repairs(settings: ImportSettings) -> None:
+    """A translated id row lands under the canonical id; damaged text is repaired and fuzzy."""
+    import_pages(settings)
+    path = po_path(settings.locales_dir, "it")
+    text = path.read_text(encoding="utf-8")
+    assert "√" not in text and "&#39;" not in text
+    po = read_po_file(path)
+    contexts = {str(m.context) for m in po if m.string}
+    assert "supplierMgt|label" in contexts
+    assert not any(c.startswith("fornitoreMgt") for c in contexts)
+    budget = next(m for m in po if m.context == "budgetMgt|description")
+    assert "attività" in budget.string and budget.fuzzy
+    assert any("imported from" in c for c in budget.user_comments)
+
+
+def test_import_twice_changes_nothing(settings: ImportSettings) -> None:
+    """A second import of the same pages leaves every byte as it was."""
+    import_pages(settings)
+    before = po_path(settings.locales_dir, "it").read_bytes()
+    result = import_pages(settings)
+    assert po_path(settings.locales_dir, "it").read_bytes() == before
+    assert not any(w.changed for w in result.written)
+
+
+def test_existing_translation_is_kept_unless_overwrite(settings: ImportSettings) -> None:
+    """A differing existing translation is a conflict and survives; --overwrite replaces it."""
+    import_pages(settings)
+    path = po_path(settings.locales_dir, "it")
+    text = path.read_text(encoding="utf-8")
+    po = read_po_file(path)
+    label = next(m for m in po if m.context == "stockMgt|label")
+    path.write_text(text.replace(f'msgstr "{label.string}"', 'msgstr "Scorte a mano"'), encoding="utf-8")
+    result = import_pages(settings)
+    assert result.count("conflict") == 1
+    assert next(m for m in read_po_file(path) if m.context == "stockMgt|label").string == "Scorte a mano"
+    import_pages(ImportSettings(**{**settings.__dict__, "overwrite": True}))
+    assert next(m for m in read_po_file(path) if m.context == "stockMgt|label").string == label.string
+
+
+def test_two_pages_disagreeing_keep_one_and_record_the_other(tmp_path: Path) -> None:
+    """When two pages translate an entry differently the first is kept, fuzzy, with the other noted."""
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    page = SWEDISH_CAMPAIGN.read_text(encoding="utf-8")
+    variant = tmp_path / "variant.txt"
+    variant.write_text(page.replace("Kostnadsberäkning", "Beräkning av kostnader"), encoding="utf-8")
+    assert variant.read_text(encoding="utf-8") != page
+    settings = ImportSettings(pages=(SWEDISH_CAMPAIGN, variant), catalog_dir=tmp_path / "catalog",
+                              locales_dir=tmp_path / "locales")
+    result = import_pages(settings)
+    assert result.count("alternative") >= 1
+    entry = next(m for m in read_po_file(po_path(settings.locales_dir, "sv")) if m.context == "budgetMgt|label")
+    assert entry.fuzzy and "alternative from" in " ".join(entry.user_comments)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Det körs dagligen kl. 2.00. Det rensar tabeller.", 2),
+        ("Gestisce i processi (targeting, ecc.). Crea inoltre flussi.", 2),
+        ("Den utlöses den 25:e varje månad.", 1),
+    ],
+)
+def test_sentences_split_at_full_stops_before_capitals(text: str, count: int) -> None:
+    """Sentence splitting ignores clock times and abbreviations before lower case."""
+    assert len(split_sentences(text)) == count
