@@ -1,0 +1,357 @@
+"""Read the "Confirming the send" page in any language, and align it to the sending model.
+
+The page is recognized by structure, never by words: the heading anchors it keeps in every
+translation (``{#message-indicators}``, ``{#changes-introduced-by-efs}``), its UI terms
+(``[!UICONTROL ...]``, which stay in English), its one bulleted KPI list and its two
+three-column pipe tables. Table rows are aligned to the model by position, as the page's
+tables list the steps in the model's order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, Location, Problem, Severity
+from .locale import infer_locale
+from .markup import repair
+
+__all__ = [
+    "PageRow",
+    "PageTable",
+    "SendingPage",
+    "align_sending_page",
+    "check_sending_page",
+    "is_sending_page",
+    "read_sending_page",
+]
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#([^}]*)\})?\s*$")
+_CAPTION = re.compile(r"^\*\*([^*]+)\*\*\s*$")
+_LI = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+_UICONTROL = re.compile(r"\*\*\[!UICONTROL ([^\]]+)\]\*\*")
+_LINK = re.compile(r"\s*\[([^\]]*)\]\([^)]*\)")
+_FIRST_SENTENCE = re.compile(r"^(.*?[.!?])(?:\s+(?=[^\s\da-zäöüåàèéìòù])|$)", re.DOTALL)
+_SEPARATOR = re.compile(r"^\|?\s*-{3,}")
+_MARKERS = ("changes-introduced-by-efs", "message-indicators")
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One row of a sending table: the step, its KPI summary items and the log status."""
+
+    line: int
+    step: str
+    effects: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class PageTable:
+    """A three-column table with the bold caption above it."""
+
+    caption: str
+    line: int
+    header: tuple[str, ...]
+    rows: tuple[PageRow, ...]
+
+
+@dataclass(frozen=True)
+class SendingPage:
+    """The parts of the page the sending model covers, with their lines."""
+
+    path: Path
+    locale: str
+    title: tuple[int, str]
+    headings: tuple[tuple[str, int, str], ...]  # anchor, line, text
+    blocks: tuple[tuple[str, int, str], ...]  # section anchor, line, paragraph or note text
+    kpis: tuple[tuple[int, str], ...]
+    tables: tuple[PageTable, ...]
+
+
+def is_sending_page(text: str) -> bool:
+    """True when a page has the structure of "Confirming the send"."""
+    return all(f"{{#{marker}}}" in text for marker in _MARKERS) and "[!UICONTROL Delivered]" in text
+
+
+def read_sending_page(path: Path, *, locale: str | None = None) -> SendingPage:
+    """Read the sending page's title, headings, paragraphs, KPI list and both tables.
+
+    Args:
+        path: the Markdown page.
+        locale: the page's locale; inferred from the page when None.
+
+    Returns:
+        The page's parts, with 1-based line numbers.
+
+    Raises:
+        InputError: when the page cannot be read or is not the sending page.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(
+            f"cannot read page: {err}", location=Location.of(path), hint="save the page as UTF-8"
+        ) from err
+    if not is_sending_page(text):
+        raise InputError(
+            "not the 'Confirming the send' page",
+            location=Location.of(path, 1),
+            hint="its {#message-indicators} and {#changes-introduced-by-efs} headings are missing",
+        )
+    lines = text.split("\n")
+    front: dict[str, Any] = {}
+    start = 0
+    if lines[0].strip() == "---":
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
+        front = loaded if isinstance(loaded, dict) else {}
+        start = end + 1
+    title = (0, "")
+    headings: list[tuple[str, int, str]] = []
+    blocks: list[tuple[str, int, str]] = []
+    kpis: list[tuple[int, str]] = []
+    tables: list[PageTable] = []
+    section = ""
+    caption: tuple[int, str] = (0, "")
+    index = start
+    in_comment = False
+    while index < len(lines):
+        raw = lines[index]
+        stripped = raw.strip()
+        number = index + 1
+        if in_comment or stripped.startswith("<!--"):
+            in_comment = "-->" not in stripped
+            index += 1
+            continue
+        if match := _HEADING.match(stripped):
+            anchor = match.group(3) or ""
+            if len(match.group(1)) == 1:
+                title = (number, repair(match.group(2)))
+            headings.append((anchor, number, repair(match.group(2))))
+            section = anchor
+            index += 1
+            continue
+        if match := _CAPTION.match(stripped):
+            caption = (number, repair(match.group(1)))
+            index += 1
+            continue
+        if stripped.startswith("|"):
+            rows, header, index = _table(lines, index)
+            tables.append(PageTable(caption[1], caption[0] or number, header, rows))
+            continue
+        if (
+            stripped.startswith(("* ", "- "))
+            and section == "message-indicators"
+            and "](" not in stripped
+        ):
+            kpis.append((number, repair(stripped[2:].strip())))
+            index += 1
+            continue
+        if stripped.startswith(">"):
+            body = stripped.lstrip("> ").strip()
+            if body and not body.startswith("[!"):
+                blocks.append((section, number, repair(body)))
+            index += 1
+            continue
+        if stripped and not stripped.startswith(("![", "1.", "* ", "- ")):
+            blocks.append((section, number, repair(stripped)))
+        index += 1
+    found = infer_locale(
+        path=path,
+        frontmatter=front,
+        headers=[t.header[0] for t in tables if t.header],
+        text=text,
+        given=locale,
+    )
+    return SendingPage(
+        path, found, title, tuple(headings), tuple(blocks), tuple(kpis), tuple(tables)
+    )
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table(lines: list[str], index: int) -> tuple[tuple[PageRow, ...], tuple[str, ...], int]:
+    header = tuple(repair(c) for c in _cells(lines[index]))
+    index += 1
+    rows: list[PageRow] = []
+    while index < len(lines) and lines[index].strip().startswith("|"):
+        line = lines[index]
+        if not _SEPARATOR.match(line.strip()):
+            cells = _cells(line)
+            if len(cells) >= 3:
+                items = tuple(" ".join(repair(i).split()) for i in _LI.findall(cells[1]))
+                rows.append(PageRow(index + 1, repair(cells[0]), items, repair(cells[2])))
+        index += 1
+    return tuple(rows), header, index
+
+
+def _first_sentence(text: str) -> str:
+    match = _FIRST_SENTENCE.match(text)
+    return match.group(1).strip() if match else text.strip()
+
+
+def _effect_template(item: str, kpi_names: dict[str, str], percent: str | None) -> tuple[str, str]:
+    """``**[!UICONTROL Delivered]** procent börjar vid 0 %`` -> (kpi, ``{kpi} procent börjar vid {percent}``)."""
+    kpi = ""
+    for key, name in kpi_names.items():
+        marker = f"**[!UICONTROL {name}]**"
+        if marker in item:
+            kpi, item = key, item.replace(marker, "{kpi}")
+    if percent is not None:
+        item = re.sub(rf"{percent}\s*%", "{percent}", item)
+    return kpi, item.strip()
+
+
+def _pairs(page: SendingPage, model: Any) -> list[tuple[str, str, int]]:
+    """(msgctxt, translated text, line) in page order; a context may occur more than once."""
+    from ..sending.reference import context_of
+
+    texts = dict(model.texts)
+    out: list[tuple[str, str, int]] = []
+    if page.title[1]:
+        out.append((context_of("ui", "title"), page.title[1], page.title[0]))
+    by_anchor = {
+        "sending-message": "sending_heading",
+        "message-indicators": "indicators_heading",
+        "changes-introduced-by-efs": "changes_heading",
+    }
+    for anchor, line, text in page.headings:
+        if anchor in by_anchor:
+            out.append((context_of("ui", by_anchor[anchor]), text, line))
+
+    used: set[int] = set()
+
+    def block(key: str, *, whole: bool) -> None:
+        # A block is found by the UI terms (identifiers) its English sentence holds; when a
+        # translation lost some, the unused block sharing the most of them stands in, so the
+        # identifier check can point at it.
+        wanted = set(_UICONTROL.findall(texts[key]))
+        scored = [
+            (len(wanted & set(_UICONTROL.findall(text))), -line, line, text)
+            for _section, line, text in page.blocks
+            if line not in used
+        ]
+        best = max(scored, default=None)
+        if not wanted or best is None or best[0] == 0:
+            return
+        _, _, line, text = best
+        used.add(line)
+        found = text if whole else _LINK.sub("", _first_sentence(text))
+        out.append((context_of("ui", key), found, line))
+
+    block("role", whole=False)
+    block("kpi_intro", whole=True)
+    block("refresh_note", whole=True)
+    block("compute_stats", whole=True)
+    sending = [b for b in page.blocks if b[0] == "sending-message"]
+    notes = [b for b in sending if not _UICONTROL.search(b[2])]
+    if notes:
+        out.append(
+            (context_of("ui", "scheduled_note"), _first_sentence(notes[-1][2]), notes[-1][1])
+        )
+    schedule = [b for b in sending if "[!UICONTROL Schedule]" in b[2]]
+    if schedule:
+        out.append((context_of("ui", "recurring"), _first_sentence(schedule[0][2]), schedule[0][1]))
+    changes = [b for b in page.blocks if b[0] == "changes-introduced-by-efs"]
+    if changes:
+        out.append((context_of("ui", "changes_intro"), changes[0][2], changes[0][1]))
+    for (line, text), kpi in zip(page.kpis, model.kpis, strict=False):
+        out.append((context_of("kpi", kpi.key), text, line))
+    kpi_names = {k.key: k.ui for k in model.kpis if k.ui}
+    for table, model_table in zip(page.tables, model.tables, strict=False):
+        if table.caption:
+            out.append((context_of("ui", f"table_{model_table.mode}"), table.caption, table.line))
+        for name, cell in zip(
+            ("column_step", "column_kpis", "column_status"), table.header, strict=False
+        ):
+            out.append((context_of("ui", name), cell, table.line + 1))
+        for row, model_row in zip(table.rows, model_table.shown, strict=False):
+            out.append((context_of("event", model_row.event), row.step, row.line))
+            out.append((context_of("status", model_row.status), row.status, row.line))
+            for item in row.effects:
+                kpi = next(
+                    (k for k, name in kpi_names.items() if f"[!UICONTROL {name}]" in item), ""
+                )
+                if not kpi:
+                    continue
+                effect = model_row.effect(kpi)
+                percent = str(effect.percent) if effect.kind == "starts_at" else None
+                _, template = _effect_template(item, kpi_names, percent)
+                out.append((context_of("ui", f"effect_{effect.kind}"), template, row.line))
+    return out
+
+
+def align_sending_page(page: SendingPage, model: Any) -> list[tuple[str, str]]:
+    """The page's translations of the model's strings: (msgctxt, text), first occurrence wins.
+
+    Strings the page leaves in English are not translations and are left out.
+
+    Args:
+        page: what ``read_sending_page`` returned.
+        model: the ``generator.sending.SendingModel``.
+
+    Returns:
+        One pair per context the page translates, in page order.
+    """
+    from ..sending.reference import messages
+
+    english = {context: text for context, text, _ in messages(model)}
+    seen: dict[str, str] = {}
+    for context, text, _line in _pairs(page, model):
+        if (
+            context in english
+            and context not in seen
+            and " ".join(text.split()) != " ".join(english[context].split())
+        ):
+            seen[context] = text
+    return list(seen.items())
+
+
+def check_sending_page(page: SendingPage, model: Any) -> list[Problem]:
+    """UI terms checked like identifiers: kept verbatim, and one term per status or effect.
+
+    A translated page must keep every ``[!UICONTROL ...]`` name of the English sentence, and
+    must word a status (or a KPI effect) the same way wherever it occurs.
+
+    Returns:
+        Problems with the page's file and line.
+    """
+    from ..sending.reference import messages
+
+    english = {context: text for context, text, _ in messages(model)}
+    problems: list[Problem] = []
+    first: dict[str, tuple[str, int]] = {}
+    for context, text, line in _pairs(page, model):
+        where = Location.of(page.path, line, 1)
+        wanted = set(_UICONTROL.findall(english.get(context, "")))
+        missing = wanted - set(_UICONTROL.findall(text))
+        if missing:
+            problems.append(
+                Problem(
+                    where,
+                    f"UI term(s) {', '.join(sorted(missing))} missing or translated in {context}",
+                    code="sending-ui-term",
+                    hint="UI names stay as **[!UICONTROL name]**",
+                )
+            )
+        key = " ".join(text.split())
+        if context in first and first[context][0] != key and context.split("|")[1] == "status":
+            problems.append(
+                Problem(
+                    where,
+                    f"{context} is {key!r} here but {first[context][0]!r} on line "
+                    f"{first[context][1]}",
+                    Severity.WARNING,
+                    code="sending-term-inconsistent",
+                    hint="a UI term is translated the same way everywhere",
+                )
+            )
+        first.setdefault(context, (key, line))
+    return problems
