@@ -89,7 +89,9 @@ def test_english_standard_page_names_the_duplicate(catalog: Catalog) -> None:
 
 def test_reader_cleans_markup_entities_and_damage(file_tree: Callable[..., Path]) -> None:
     """Labels and ids lose markup, entities and mojibake; raw text keeps the damage."""
-    root = file_tree({"it/page.md": """
+    root = file_tree(
+        {
+            "it/page.md": """
         ---
         title: Pagina
         ---
@@ -101,7 +103,9 @@ def test_reader_cleans_markup_entities_and_damage(file_tree: Callable[..., Path]
         |---|---|---|
         |**[!UICONTROL Calcolo l&#39;costi]** (budgetMgt)|Campaign|Attivit√† alle 2:00.|
         |**Tracciamento** (tracking|Consegna|Ogni ora.|
-        """})
+        """
+        }
+    )
     page = read_page(root / "it/page.md")
     assert page.locale == "it" and page.layout == "list-table" and page.anchor == "campaign"
     first, second = page.rows
@@ -110,7 +114,9 @@ def test_reader_cleans_markup_entities_and_damage(file_tree: Callable[..., Path]
     assert second.documented_id == "tracking" and second.line == 11
 
 
-def test_unreadable_page_is_an_error_naming_it(file_tree: Callable[..., Path], catalog: Catalog) -> None:
+def test_unreadable_page_is_an_error_naming_it(
+    file_tree: Callable[..., Path], catalog: Catalog
+) -> None:
     """Broken frontmatter raises InputError with file:line; check_pages goes on with the rest."""
     root = file_tree({"bad.md": "---\ntitle: [unclosed\n---\n# T\n", "none.md": b"\xff\xfe"})
     with pytest.raises(InputError, match=r"bad\.md:\d+"):
@@ -139,13 +145,24 @@ def _mutate(text: str, rng: random.Random, how: str) -> tuple[str, str, str | No
     return text.replace(f">{victim}<", f">{new}<"), new, victim
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10_000), how=st.sampled_from(["nonword", "translated"]),
-       page=st.sampled_from([p for p in SEED_PAGES if "<table" in p.read_text(encoding="utf-8")]),
-       shuffle=st.booleans(), delete=st.booleans())
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10_000),
+    how=st.sampled_from(["nonword", "translated"]),
+    page=st.sampled_from([p for p in SEED_PAGES if "<table" in p.read_text(encoding="utf-8")]),
+    shuffle=st.booleans(),
+    delete=st.booleans(),
+)
 def test_mutated_page_is_right_or_unresolved(
-    tmp_path_factory: pytest.TempPathFactory, seed: int, how: str,
-    page: Path, shuffle: bool, delete: bool,
+    *,
+    tmp_path_factory: pytest.TempPathFactory,
+    seed: int,
+    how: str,
+    page: Path,
+    shuffle: bool,
+    delete: bool,
 ) -> None:
     """A renamed id maps to the renamed workflow or stays unresolved, never to a wrong one."""
     rng = random.Random(seed)
@@ -179,7 +196,15 @@ def test_cli_seeds_json_and_exit_code() -> None:
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     row = data["pages"][0]["rows"][0]
-    assert {"row", "label", "documented_id", "canonical_id", "status", "confidence", "evidence"} <= set(row)
+    assert {
+        "row",
+        "label",
+        "documented_id",
+        "canonical_id",
+        "status",
+        "confidence",
+        "evidence",
+    } <= set(row)
     assert {"path", "locale", "module", "rows", "missing"} <= set(data["pages"][0])
 
 
@@ -189,6 +214,8 @@ def test_cli_exit_codes(file_tree: Callable[..., Path]) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["docs", "check", str(ok), "--catalog", str(CATALOG)]).exit_code == 0
     root = file_tree({"bad.md": "---\n: [\n---\n"})
-    result = runner.invoke(cli, ["docs", "check", str(root / "bad.md"), str(ok), "--catalog", str(CATALOG)])
+    result = runner.invoke(
+        cli, ["docs", "check", str(root / "bad.md"), str(ok), "--catalog", str(CATALOG)]
+    )
     assert result.exit_code == 2
     assert "classic-v7_campaign.md" in result.stdout and "bad.md" in result.stderr

@@ -8,8 +8,9 @@ lacks confidence or a clear margin is ``unresolved``: never a confident wrong an
 
 from __future__ import annotations
 
-from collections import Counter
+import itertools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -35,9 +36,14 @@ def _slug(page: str) -> str:
 def detect_module(page: Page, catalog: Catalog) -> tuple[Module | None, list[str]]:
     """The module a page documents (None for list pages spanning modules), with the reasons."""
     exact = {r.documented_id for r in page.rows if catalog.get(r.documented_id)}
-    by_anchor = {m.key for m in catalog.modules if page.anchor and (
-        page.anchor == m.key or page.anchor in {_slug(p.page) for p in m.pages})}
-    by_title = {m.key for m in catalog.modules if page.title and ev.fold(page.title) == ev.fold(m.name)}
+    by_anchor = {
+        m.key
+        for m in catalog.modules
+        if page.anchor and (page.anchor == m.key or page.anchor in {_slug(p.page) for p in m.pages})
+    }
+    by_title = {
+        m.key for m in catalog.modules if page.title and ev.fold(page.title) == ev.fold(m.name)
+    }
     if exact:
         # A workflow can be listed on several module pages: count membership in each page's order.
         ranked = []
@@ -104,9 +110,17 @@ def align(
         labels = {w.id: _label(w, product) for w in catalog.workflows}
     order = _order(module, product, catalog)
     # A list page keeps the English page's alphabetical order of labels, translated or not.
-    list_order = [] if module else [w.id for w in sorted(
-        (w for w in catalog.workflows if product is None or product in w.products),
-        key=lambda w: (_label(w, product).casefold(), w.id))]
+    list_order = (
+        []
+        if module
+        else [
+            w.id
+            for w in sorted(
+                (w for w in catalog.workflows if product is None or product in w.products),
+                key=lambda w: (_label(w, product).casefold(), w.id),
+            )
+        ]
+    )
     verdicts: dict[int, RowResult] = {}
 
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
@@ -129,27 +143,53 @@ def align(
     for row in page.rows:
         first = first_of.setdefault(row.documented_id, row)
         if first is not row and row.index not in verdicts and row.index not in duplicates:
-            duplicates[row.index] = (f"`{row.documented_id}` is also written in row "
-                                     f"{first.index + 1} ({first.label!r})")
+            duplicates[row.index] = (
+                f"`{row.documented_id}` is also written in row {first.index + 1} ({first.label!r})"
+            )
     sequence = order or list_order
-    anchors = {i: sequence.index(v.canonical_id) for i, v in verdicts.items()
-               if v.canonical_id in sequence}
+    anchors = {
+        i: sequence.index(v.canonical_id) for i, v in verdicts.items() if v.canonical_id in sequence
+    }
     packages = _package_names(page, verdicts, catalog, product)
     taken = {v.canonical_id for v in verdicts.values()}
     pending = [r for r in page.rows if r.index not in verdicts]
-    candidates = [w for w in catalog.workflows if w.id not in taken and not w.is_template
-                  and (product is None or product in w.products or w.id in order)]
+    candidates = [
+        w
+        for w in catalog.workflows
+        if w.id not in taken
+        and not w.is_template
+        and (product is None or product in w.products or w.id in order)
+    ]
     if pending and candidates:
-        verdicts.update(_solve(pending, candidates, page=page, order=order, sequence=sequence,
-                               anchors=anchors, labels=labels, duplicates=duplicates,
-                               packages=packages, product=product))
+        verdicts.update(
+            _solve(
+                pending,
+                candidates,
+                page=page,
+                order=order,
+                sequence=sequence,
+                anchors=anchors,
+                labels=labels,
+                duplicates=duplicates,
+                packages=packages,
+                product=product,
+            )
+        )
     for row in pending:
         if row.index not in verdicts:
-            verdicts[row.index] = RowResult(row, None, "unresolved", 0.0,
-                                            tuple(_extra(row, duplicates)) + ("no candidate left",))
+            verdicts[row.index] = RowResult(
+                row, None, "unresolved", 0.0, (*tuple(_extra(row, duplicates)), "no candidate left")
+            )
     matched = {v.canonical_id for v in verdicts.values() if v.canonical_id}
-    missing = tuple(wid for wid in order if wid not in matched
-                    and not (w := catalog.get(wid)) is None and not w.obsolete) if module else ()
+    missing = (
+        tuple(
+            wid
+            for wid in order
+            if wid not in matched and (w := catalog.get(wid)) is not None and not w.obsolete
+        )
+        if module
+        else ()
+    )
     return PageReport(
         path=page.path,
         locale=page.locale,
@@ -181,8 +221,10 @@ def _label_fit(row: Row, known: str) -> float:
 def _exact(row: Row, workflow: Workflow) -> RowResult:
     found = [f"`{row.documented_id}` is a canonical id"]
     if row.documented_id != workflow.id:
-        found = [f"`{row.documented_id}` is the template id `{workflow.id}` with its placeholder "
-                 "written differently"]
+        found = [
+            f"`{row.documented_id}` is the template id `{workflow.id}` with its placeholder "
+            "written differently"
+        ]
     return _with_obsolete(RowResult(row, workflow.id, "ok", 1.0, tuple(found)), workflow)
 
 
@@ -192,8 +234,15 @@ def _with_obsolete(result: RowResult, workflow: Workflow) -> RowResult:
     note = f"`{workflow.id}` is obsolete"
     if workflow.replaced_by:
         note += f"; replaced by `{workflow.replaced_by}`"
-    return RowResult(result.row, result.canonical_id, result.status, result.confidence,
-                     (*result.evidence, note), obsolete=True, replaced_by=workflow.replaced_by)
+    return RowResult(
+        result.row,
+        result.canonical_id,
+        result.status,
+        result.confidence,
+        (*result.evidence, note),
+        obsolete=True,
+        replaced_by=workflow.replaced_by,
+    )
 
 
 def _extra(row: Row, duplicates: Mapping[int, str]) -> list[str]:
@@ -251,14 +300,16 @@ def _position(
         strength = 0.6 if before and after else 0.45
         return [(strength * weight, f"the documented order puts `{wid}` at row {row.index + 1}")]
     if low < pos < high:
-        return [(0.3 * weight, f"`{wid}` falls between this row's neighbours in the documented order")]
+        return [
+            (0.3 * weight, f"`{wid}` falls between this row's neighbours in the documented order")
+        ]
     return []
 
 
 def _follows_order(anchors: Mapping[int, int]) -> bool:
     """True when the exactly named rows appear in the documented order (the page is not shuffled)."""
     positions = [anchors[i] for i in sorted(anchors)]
-    return all(a < b for a, b in zip(positions, positions[1:], strict=False))
+    return all(a < b for a, b in itertools.pairwise(positions))
 
 
 def _solve(
@@ -290,14 +341,23 @@ def _solve(
         for workflow in candidates:
             words = ev.split_words(workflow.id)
             items: list[ev.Evidence] = []
-            items += ev.id_shape(row.documented_id, workflow.id,
-                                 suffix_share=suffixes[words[-1]] if words else 1)
-            place = _position(row, workflow.id, sequence, anchors, weight=order_weight,
-                              complete=len(pending) >= len(module_left))
-            items += ev.label_match(row.label, labels.get(workflow.id, ""), canonical=workflow.id,
-                                    locale=page.locale)
-            items += ev.schedule_match(row.description, workflow.schedule, locale=page.locale,
-                                       canonical=workflow.id)
+            items += ev.id_shape(
+                row.documented_id, workflow.id, suffix_share=suffixes[words[-1]] if words else 1
+            )
+            place = _position(
+                row,
+                workflow.id,
+                sequence,
+                anchors,
+                weight=order_weight,
+                complete=len(pending) >= len(module_left),
+            )
+            items += ev.label_match(
+                row.label, labels.get(workflow.id, ""), canonical=workflow.id, locale=page.locale
+            )
+            items += ev.schedule_match(
+                row.description, workflow.schedule, locale=page.locale, canonical=workflow.id
+            )
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
             # Order alone cannot tell a moved row from a deleted one: it must be backed by
             # something the row itself says, or by elimination on a complete table.
@@ -308,19 +368,31 @@ def _solve(
             elif place:
                 items += [(min(0.2, s), why) for s, why in place]
             if package and _package(workflow, product) == package:
-                items.append((0.3, f"rows whose package reads {row.package!r} are in package "
-                              f"{package!r}, like `{workflow.id}`"))
+                items.append(
+                    (
+                        0.3,
+                        f"rows whose package reads {row.package!r} are in package "
+                        f"{package!r}, like `{workflow.id}`",
+                    )
+                )
             if workflow.id in order:
                 items.append((_MODULE_PRIOR, f"`{workflow.id}` belongs to the page's module"))
                 if len(pending) == 1 and len(module_left) == 1:
-                    items.append((0.4, f"`{workflow.id}` is the only workflow of the module the "
-                                  "page does not name exactly"))
+                    items.append(
+                        (
+                            0.4,
+                            f"`{workflow.id}` is the only workflow of the module the "
+                            "page does not name exactly",
+                        )
+                    )
             per_row.append(items)
         found.append(per_row)
     scores = [[round(ev.combine(items), 4) for items in per_row] for per_row in found]
     # Keep only columns some row could plausibly take: the assignment stays small and fast.
     columns = [c for c in range(len(candidates)) if any(s[c] >= _FLOOR for s in scores)]
-    weights = [[_logit(scores[r][c]) - _logit(_FLOOR) for c in columns] for r in range(len(pending))]
+    weights = [
+        [_logit(scores[r][c]) - _logit(_FLOOR) for c in columns] for r in range(len(pending))
+    ]
     pairs = assign_weights(weights)
     total = _total(weights, pairs)
     results: dict[int, RowResult] = {}
@@ -329,11 +401,15 @@ def _solve(
         k = pairs.get(r)
         if k is None:
             best = max(range(len(candidates)), key=lambda c: scores[r][c])
-            guess = (f"best guess `{candidates[best].id}` ({scores[r][best]:.2f}) is too weak"
-                     if scores[r][best] > 0 else "no workflow fits this row")
+            guess = (
+                f"best guess `{candidates[best].id}` ({scores[r][best]:.2f}) is too weak"
+                if scores[r][best] > 0
+                else "no workflow fits this row"
+            )
             reasons = [why for _, why in found[r][best]] if scores[r][best] >= _FLOOR / 2 else []
-            results[row.index] = RowResult(row, None, "unresolved", round(scores[r][best], 2),
-                                           tuple(extra + reasons + [guess]))
+            results[row.index] = RowResult(
+                row, None, "unresolved", round(scores[r][best], 2), tuple(extra + reasons + [guess])
+            )
             continue
         c = columns[k]
         workflow, score = candidates[c], scores[r][c]
@@ -345,14 +421,18 @@ def _solve(
         if score >= CONFIDENT and margin >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
-            result = RowResult(row, workflow.id, status, round(score, 2),
-                               tuple(extra + reasons + tail))
+            result = RowResult(
+                row, workflow.id, status, round(score, 2), tuple(extra + reasons + tail)
+            )
             results[row.index] = _with_obsolete(result, workflow)
             continue
-        guess = (f"best guess `{workflow.id}` ({score:.2f}) lacks confidence or a clear margin "
-                 "over the next best table")
-        results[row.index] = RowResult(row, None, "unresolved", round(score, 2),
-                                       tuple(extra + reasons + [guess]))
+        guess = (
+            f"best guess `{workflow.id}` ({score:.2f}) lacks confidence or a clear margin "
+            "over the next best table"
+        )
+        results[row.index] = RowResult(
+            row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
+        )
     return results
 
 

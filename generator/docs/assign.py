@@ -36,9 +36,7 @@ def assign(scores: Sequence[Sequence[float]], *, floor: float) -> dict[int, int]
         for k in range(rows):
             cost[r][cols + k] = -floor if k == r else big
     pairs = _hungarian(cost)
-    return {
-        r: c for r, c in enumerate(pairs[:rows]) if c < cols and scores[r][c] >= floor
-    }
+    return {r: c for r, c in enumerate(pairs[:rows]) if c < cols and scores[r][c] >= floor}
 
 
 def _hungarian(cost: list[list[float]]) -> list[int]:

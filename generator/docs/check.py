@@ -64,9 +64,15 @@ def check_pages(
         findings = _text_findings(report, catalog, page.prose)
         if findings:
             report = PageReport(
-                path=report.path, locale=report.locale, module=report.module,
-                product=report.product, layout=report.layout, rows=report.rows,
-                missing=report.missing, findings=tuple(findings), notes=report.notes,
+                path=report.path,
+                locale=report.locale,
+                module=report.module,
+                product=report.product,
+                layout=report.layout,
+                rows=report.rows,
+                missing=report.missing,
+                findings=tuple(findings),
+                notes=report.notes,
             )
         pages.append(report)
     return DocsReport(pages=tuple(pages), errors=tuple(errors))
@@ -85,26 +91,42 @@ def _text_findings(
     # An English page is itself the source: compare it with nothing, only proofread it.
     english = report.locale.split("_")[0] == "en"
     for line, text in prose:
-        problems.extend(check_text(source=None, translation=text, locale=report.locale,
-                                   subject="page", location=Location.of(report.path, line)))
+        problems.extend(
+            check_text(
+                source=None,
+                translation=text,
+                locale=report.locale,
+                subject="page",
+                location=Location.of(report.path, line),
+            )
+        )
     for result in report.rows:
         row = result.row
         workflow = catalog.get(result.canonical_id) if result.canonical_id else None
         location = Location.of(report.path, row.line)
         for field, text, source in (
             ("label", row.raw_label or row.label, workflow.label if workflow else None),
-            ("description", row.raw_description or row.description,
-             workflow.description if workflow else None),
+            (
+                "description",
+                row.raw_description or row.description,
+                workflow.description if workflow else None,
+            ),
         ):
             if english:
                 source = None
             subject = f"{result.canonical_id or row.documented_id}|{field}"
             problems.extend(
                 check_text(
-                    source=source, translation=text, locale=report.locale, subject=subject,
+                    source=source,
+                    translation=text,
+                    locale=report.locale,
+                    subject=subject,
                     location=location,
-                    schedule=(workflow.schedule_for([report.product] if report.product else [])
-                              if workflow and field == "description" and not english else None),
+                    schedule=(
+                        workflow.schedule_for([report.product] if report.product else [])
+                        if workflow and field == "description" and not english
+                        else None
+                    ),
                 )
             )
     return problems

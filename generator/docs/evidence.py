@@ -28,34 +28,147 @@ __all__ = [
 Evidence = tuple[float, str]
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", re.UNICODE)
-_TIME = re.compile(r"(?<![\d:.])(\d{1,2})[:.h](\d{2})(?![\d:])|(?<!\d)(\d{1,2})\s?(am|pm|uhr|h)\b", re.I)
+_TIME = re.compile(
+    r"(?<![\d:.])(\d{1,2})[:.h](\d{2})(?![\d:])|(?<!\d)(\d{1,2})\s?(am|pm|uhr|h)\b", re.I
+)
 _NUMBER = re.compile(r"(?<![\d.:])\d{1,3}(?!\d|[:.]\d)")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]{2,}")
 
 # Spelled-out numbers 2..12 (CLDR has no spell-out data Babel exposes). "One" is left out on
 # purpose: in most languages it is also the indefinite article.
 NUMBER_WORDS: Mapping[str, Mapping[str, int]] = {
-    "en": dict(two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10,
-               eleven=11, twelve=12),
-    "sv": dict(två=2, tre=3, fyra=4, fem=5, sex=6, sju=7, åtta=8, nio=9, tio=10, elva=11,
-               tolv=12),
-    "da": dict(to=2, tre=3, fire=4, fem=5, seks=6, syv=7, otte=8, ni=9, ti=10, elleve=11,
-               tolv=12),
-    "nb": dict(to=2, tre=3, fire=4, fem=5, seks=6, sju=7, åtte=8, ni=9, ti=10, elleve=11,
-               tolv=12),
-    "de": dict(zwei=2, drei=3, vier=4, fünf=5, sechs=6, sieben=7, acht=8, neun=9, zehn=10,
-               elf=11, zwölf=12),
-    "nl": dict(twee=2, drie=3, vier=4, vijf=5, zes=6, zeven=7, acht=8, negen=9, tien=10,
-               elf=11, twaalf=12),
-    "it": dict(due=2, tre=3, quattro=4, cinque=5, sei=6, sette=7, otto=8, nove=9, dieci=10,
-               undici=11, dodici=12),
-    "fr": dict(deux=2, trois=3, quatre=4, cinq=5, six=6, sept=7, huit=8, neuf=9, dix=10,
-               onze=11, douze=12),
-    "es": dict(dos=2, tres=3, cuatro=4, cinco=5, seis=6, siete=7, ocho=8, nueve=9, diez=10,
-               once=11, doce=12),
-    "pt": dict(dois=2, duas=2, três=3, quatro=4, cinco=5, seis=6, sete=7, oito=8, nove=9,
-               dez=10, onze=11, doze=12),
-}  # fmt: skip
+    "en": {
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+    },
+    "sv": {
+        "två": 2,
+        "tre": 3,
+        "fyra": 4,
+        "fem": 5,
+        "sex": 6,
+        "sju": 7,
+        "åtta": 8,
+        "nio": 9,
+        "tio": 10,
+        "elva": 11,
+        "tolv": 12,
+    },
+    "da": {
+        "to": 2,
+        "tre": 3,
+        "fire": 4,
+        "fem": 5,
+        "seks": 6,
+        "syv": 7,
+        "otte": 8,
+        "ni": 9,
+        "ti": 10,
+        "elleve": 11,
+        "tolv": 12,
+    },
+    "nb": {
+        "to": 2,
+        "tre": 3,
+        "fire": 4,
+        "fem": 5,
+        "seks": 6,
+        "sju": 7,
+        "åtte": 8,
+        "ni": 9,
+        "ti": 10,
+        "elleve": 11,
+        "tolv": 12,
+    },
+    "de": {
+        "zwei": 2,
+        "drei": 3,
+        "vier": 4,
+        "fünf": 5,
+        "sechs": 6,
+        "sieben": 7,
+        "acht": 8,
+        "neun": 9,
+        "zehn": 10,
+        "elf": 11,
+        "zwölf": 12,
+    },
+    "nl": {
+        "twee": 2,
+        "drie": 3,
+        "vier": 4,
+        "vijf": 5,
+        "zes": 6,
+        "zeven": 7,
+        "acht": 8,
+        "negen": 9,
+        "tien": 10,
+        "elf": 11,
+        "twaalf": 12,
+    },
+    "it": {
+        "due": 2,
+        "tre": 3,
+        "quattro": 4,
+        "cinque": 5,
+        "sei": 6,
+        "sette": 7,
+        "otto": 8,
+        "nove": 9,
+        "dieci": 10,
+        "undici": 11,
+        "dodici": 12,
+    },
+    "fr": {
+        "deux": 2,
+        "trois": 3,
+        "quatre": 4,
+        "cinq": 5,
+        "six": 6,
+        "sept": 7,
+        "huit": 8,
+        "neuf": 9,
+        "dix": 10,
+        "onze": 11,
+        "douze": 12,
+    },
+    "es": {
+        "dos": 2,
+        "tres": 3,
+        "cuatro": 4,
+        "cinco": 5,
+        "seis": 6,
+        "siete": 7,
+        "ocho": 8,
+        "nueve": 9,
+        "diez": 10,
+        "once": 11,
+        "doce": 12,
+    },
+    "pt": {
+        "dois": 2,
+        "duas": 2,
+        "três": 3,
+        "quatro": 4,
+        "cinco": 5,
+        "seis": 6,
+        "sete": 7,
+        "oito": 8,
+        "nove": 9,
+        "dez": 10,
+        "onze": 11,
+        "doze": 12,
+    },
+}
 
 
 def fold(text: str) -> str:
@@ -88,9 +201,13 @@ def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[
     if len(words) > 1 and len(target) > 1:
         weight = 0.35 / max(1, suffix_share) ** 0.5
         if words[-1] == target[-1] and words[:-1] != target[:-1]:
-            found.append((weight, f"`{documented}` shares the suffix `{target[-1]}` with `{canonical}`"))
+            found.append(
+                (weight, f"`{documented}` shares the suffix `{target[-1]}` with `{canonical}`")
+            )
         elif words[0] == target[0] and words[1:] != target[1:]:
-            found.append((weight, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`"))
+            found.append(
+                (weight, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`")
+            )
     return found
 
 
@@ -122,7 +239,12 @@ def label_match(label: str, known: str, *, canonical: str, locale: str) -> list[
         return [(0.9, f"label {label!r} is the {locale} label of `{canonical}`")]
     ratio = difflib.SequenceMatcher(None, a, b).ratio()
     if ratio >= 0.75:
-        return [(0.8 * ratio, f"label {label!r} is close to the {locale} label {known!r} of `{canonical}`")]
+        return [
+            (
+                0.8 * ratio,
+                f"label {label!r} is close to the {locale} label {known!r} of `{canonical}`",
+            )
+        ]
     return []
 
 
@@ -139,7 +261,7 @@ def numbers_in(text: str, *, locale: str) -> tuple[set[str], set[int]]:
         if hour < 24 and minute < 60:
             times.add(f"{hour:02d}:{minute:02d}")
     numbers = {int(n) for n in _NUMBER.findall(text)}
-    words = NUMBER_WORDS.get(locale.split("_")[0], {})
+    words = NUMBER_WORDS.get(locale.split("_", maxsplit=1)[0], {})
     for word in re.findall(r"[^\W\d_]+", text.casefold()):
         if word in words:
             numbers.add(words[word])
@@ -164,7 +286,9 @@ def schedule_numbers(schedule: Schedule | None) -> tuple[set[str], set[int]]:
     return times, numbers
 
 
-def schedule_match(description: str, schedule: Schedule | None, *, locale: str, canonical: str) -> list[Evidence]:
+def schedule_match(
+    description: str, schedule: Schedule | None, *, locale: str, canonical: str
+) -> list[Evidence]:
     """Times and numbers in the description that the workflow's schedule also has."""
     times, numbers = numbers_in(description, locale=locale)
     want_times, want_numbers = schedule_numbers(schedule)
@@ -183,7 +307,9 @@ def names_of(text: str) -> set[str]:
     return {n.casefold() for n in _NAME.findall(text)}
 
 
-def shared_names(row_names: set[str], workflow_names: set[str], rarity: Mapping[str, int], *, canonical: str) -> list[Evidence]:
+def shared_names(
+    row_names: set[str], workflow_names: set[str], rarity: Mapping[str, int], *, canonical: str
+) -> list[Evidence]:
     """Names the row shares with a workflow's English text, weighted by how rare they are."""
     shared = sorted(row_names & workflow_names)
     weight = sum(1.0 / rarity.get(name, 1) for name in shared)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,7 @@ def _strings(data: Any) -> Iterable[str]:
             yield from _strings(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vocabulary(language: str) -> frozenset[str]:
     """Words CLDR writes in ``language``: names of days, months, units, list conjunctions..."""
     data = Locale.parse(language)._data

@@ -71,7 +71,10 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
     title, anchor, lead = _title_and_lead(lines, body_start, frontmatter)
     layout, headers, rows = _rows(text)
     page_locale = infer_locale(
-        path=path, frontmatter=frontmatter, headers=headers, text=text[_offset(lines, body_start):],
+        path=path,
+        frontmatter=frontmatter,
+        headers=headers,
+        text=text[_offset(lines, body_start) :],
         given=locale,
     )
     return Page(
@@ -257,8 +260,10 @@ def _workflow_rows(
     if len(wide) * 2 <= len(data) or len(shaped) * 2 < len(wide):
         return None
     layout = "html-table" if kind == "html-table" else "id-table"
-    return layout, headers, tuple(
-        _plain_row(i, r, html_cells=kind == "html-table") for i, r in enumerate(wide)
+    return (
+        layout,
+        headers,
+        tuple(_plain_row(i, r, html_cells=kind == "html-table") for i, r in enumerate(wide)),
     )
 
 

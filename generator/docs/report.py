@@ -34,14 +34,20 @@ def _page(page: PageReport) -> list[str]:
     for result in page.rows:
         where = f"  {page.path}:{result.row.line}: row {result.row.index + 1}"
         if result.status == "mismatch":
-            lines.append(f"{where}: mismatch: replace `{result.documented_id}` with "
-                         f"`{result.canonical_id}` (confidence {result.confidence:.2f})")
+            lines.append(
+                f"{where}: mismatch: replace `{result.documented_id}` with "
+                f"`{result.canonical_id}` (confidence {result.confidence:.2f})"
+            )
         elif result.status == "unresolved":
-            lines.append(f"{where}: unresolved: `{result.documented_id}` ({result.label!r}) "
-                         "matches no canonical workflow with confidence")
+            lines.append(
+                f"{where}: unresolved: `{result.documented_id}` ({result.label!r}) "
+                "matches no canonical workflow with confidence"
+            )
         elif result.obsolete:
-            lines.append(f"{where}: note: `{result.canonical_id}` is obsolete"
-                         + (f"; replaced by `{result.replaced_by}`" if result.replaced_by else ""))
+            lines.append(
+                f"{where}: note: `{result.canonical_id}` is obsolete"
+                + (f"; replaced by `{result.replaced_by}`" if result.replaced_by else "")
+            )
             continue
         else:
             continue
