@@ -1,0 +1,385 @@
+"""Environment profiles: catalog/environments/<name>.yaml -> frozen :class:`Environment`.
+
+A profile names one Adobe Campaign instance: its role, time zone, installed products and
+modules, what "nightly" means there, per-workflow overrides, the command that starts a
+workflow and the scheduler configs to render. Profiles have their own JSON Schema and
+register with the catalogue loader on import, so ``wfgen validate catalog/`` checks them
+with the same file:line:col messages as the catalogue.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import schema
+from .catalog import _schedule_semantics, register_kind
+from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
+from .schedules import Schedule, zone
+from .yamlio import LoadedYaml, Locator, load_yaml
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, Workflow
+
+__all__ = [
+    "ROLES",
+    "TARGETS",
+    "Environment",
+    "KubernetesSettings",
+    "Override",
+    "ScheduledWorkflow",
+    "load_environment",
+    "load_environments",
+]
+
+ROLES = ("marketing", "mid-sourcing", "execution")
+TARGETS = ("crontab", "cron.d", "systemd", "kubernetes")
+COMMAND_FIELDS = ("id", "instance")
+_PLACEHOLDER = re.compile(r"<([a-z][a-z0-9_]*)>")
+
+
+@dataclass(frozen=True)
+class KubernetesSettings:
+    """Where and how the instance's CronJobs run."""
+
+    namespace: str
+    image: str
+    starting_deadline_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """What the instance does differently for one workflow id (template or expanded)."""
+
+    id: str
+    schedule: Schedule | None = None
+    disabled: bool = False
+    reason: str = ""
+    location: Location = field(default_factory=lambda: Location(""))
+
+
+@dataclass(frozen=True)
+class ScheduledWorkflow:
+    """A workflow as it runs on one instance: its (expanded) id and effective schedule."""
+
+    workflow: Workflow
+    id: str
+    schedule: Schedule
+    override: Override | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment profile; ``name`` is the file stem."""
+
+    name: str
+    instance: str
+    role: str
+    timezone: str
+    products: tuple[str, ...]
+    modules: tuple[str, ...]
+    nightly: str | None
+    overrides: tuple[Override, ...]
+    command: tuple[str, ...]
+    user: str | None
+    targets: tuple[str, ...]
+    kubernetes: KubernetesSettings | None
+    placeholders: tuple[tuple[str, tuple[str, ...]], ...]
+    location: Location
+    description: str = ""
+    _override_index: dict[str, Override] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        self._override_index.update({o.id: o for o in self.overrides})
+
+    def override(self, workflow_id: str) -> Override | None:
+        """The override for an id (an expanded id wins over its template's)."""
+        return self._override_index.get(workflow_id)
+
+    def values(self, placeholder: str) -> tuple[str, ...]:
+        """The values the profile gives a template placeholder (none when it gives none)."""
+        return dict(self.placeholders).get(placeholder, ())
+
+    def argv(self, workflow_id: str) -> list[str]:
+        """The command that starts ``workflow_id`` on this instance, placeholders filled."""
+        return [part.format(id=workflow_id, instance=self.instance) for part in self.command]
+
+    def installs(self, workflow: Workflow) -> bool:
+        """True when the workflow's module and one of its products are installed here."""
+        return workflow.module in self.modules and any(
+            product in self.products for product in workflow.products
+        )
+
+    def expand(self, workflow: Workflow) -> list[str]:
+        """Ids a workflow runs under here: itself, or one per placeholder value of a template."""
+        names = _PLACEHOLDER.findall(workflow.id)
+        if not names:
+            return [workflow.id]
+        ids = []
+        for combo in itertools.product(*(self.values(name) for name in names)):
+            expanded = workflow.id
+            for name, value in zip(names, combo, strict=True):
+                expanded = expanded.replace(f"<{name}>", value)
+            ids.append(expanded)
+        return ids
+
+    def schedule_of(self, workflow: Workflow, workflow_id: str | None = None) -> Schedule | None:
+        """The schedule of a workflow here: an override's, else the documented one for the products."""
+        for key in (workflow_id, workflow.id):
+            found = self.override(key) if key else None
+            if found is not None and found.schedule is not None:
+                return found.schedule
+        return workflow.schedule_for(self.products)
+
+    def disabled(self, workflow: Workflow, workflow_id: str) -> bool:
+        """True when an override disables the workflow (by expanded or template id)."""
+        return any(
+            (found := self.override(key)) is not None and found.disabled
+            for key in (workflow_id, workflow.id)
+        )
+
+    def scheduled(self, catalog: Catalog) -> list[ScheduledWorkflow]:
+        """Workflows that run on a timer here, sorted by id.
+
+        Only active workflows of installed modules and products; templates expanded with
+        the profile's placeholder values; overrides applied; event-driven, unscheduled
+        (no documented schedule) and disabled workflows left out.
+        """
+        out = []
+        for workflow in catalog.workflows:
+            if workflow.obsolete or not self.installs(workflow):
+                continue
+            for workflow_id in self.expand(workflow):
+                schedule = self.schedule_of(workflow, workflow_id)
+                if (
+                    schedule is None
+                    or not schedule.is_timed
+                    or self.disabled(workflow, workflow_id)
+                ):
+                    continue
+                override = self.override(workflow_id) or self.override(workflow.id)
+                out.append(ScheduledWorkflow(workflow, workflow_id, schedule, override))
+        return sorted(out, key=lambda s: s.id)
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def _detect(data: dict[str, Any], path: Path) -> bool:
+    return "environment" in data or path.parent.name == "environments"
+
+
+def _at(
+    loaded: LoadedYaml, locator: Locator, parts: tuple[str | int, ...], key: bool = False
+) -> Location:
+    line, col = locator.position(parts, key=key)
+    return Location.of(loaded.path, line, col)
+
+
+def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
+    """What the schema cannot say: real time zones, command placeholders, schedule windows."""
+    env = loaded.data["environment"]
+    problems: list[Problem] = []
+
+    def problem(
+        parts: tuple[str | int, ...],
+        message: str,
+        *,
+        code: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+        subject: str = "",
+    ) -> None:
+        problems.append(
+            Problem(
+                _at(loaded, locator, ("environment", *parts)),
+                message,
+                severity,
+                code=code,
+                json_path=schema.json_path(("environment", *parts)),
+                hint=hint,
+                subject=subject,
+            )
+        )
+
+    try:
+        zone(env["timezone"])
+    except UsageError:
+        problem(
+            ("timezone",),
+            f"unknown time zone {env['timezone']!r}",
+            code="environment-timezone",
+            hint="use an IANA name such as Europe/Stockholm or UTC (see zoneinfo.available_timezones())",
+        )
+    seen_id = False
+    for index, part in enumerate(env["command"]):
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(part) if name is not None]
+        except ValueError as err:
+            problem(
+                ("command", index),
+                f"bad placeholder in {part!r}: {err}",
+                code="environment-command",
+                hint="write a literal brace as {{ or }}",
+            )
+            continue
+        for name in fields:
+            if name not in COMMAND_FIELDS:
+                problem(
+                    ("command", index),
+                    f"unknown placeholder {{{name}}} in {part!r}",
+                    code="environment-command",
+                    hint="only {id} and {instance} are filled in",
+                )
+        seen_id = seen_id or "id" in fields
+    if not seen_id:
+        problem(
+            ("command",),
+            "the command never names the workflow: no {id} placeholder",
+            code="environment-command",
+            hint='add an argument such as "-arg:{id}"',
+        )
+    for workflow_id, override in (env.get("overrides") or {}).items():
+        if override.get("schedule"):
+            for sub, message, severity, code in _schedule_semantics(override["schedule"]):
+                problem(
+                    ("overrides", workflow_id, "schedule", *sub),
+                    message,
+                    code=code,
+                    severity=severity,
+                    subject=workflow_id,
+                )
+        if override.get("disabled") is False and "schedule" not in override:
+            problem(
+                ("overrides", workflow_id),
+                "override changes nothing (disabled: false)",
+                code="environment-override-noop",
+                severity=Severity.WARNING,
+                subject=workflow_id,
+            )
+    return problems
+
+
+register_kind("environment", detect=_detect, schema_name="environment", check=_check)
+
+
+def _build(loaded: LoadedYaml, locator: Locator) -> Environment:
+    env = loaded.data["environment"]
+    kube = env.get("kubernetes")
+    overrides = tuple(
+        Override(
+            id=workflow_id,
+            schedule=Schedule.from_mapping(o["schedule"]) if o.get("schedule") else None,
+            disabled=bool(o.get("disabled", False)),
+            reason=o.get("reason", ""),
+            location=_at(loaded, locator, ("environment", "overrides", workflow_id), key=True),
+        )
+        for workflow_id, o in (env.get("overrides") or {}).items()
+    )
+    return Environment(
+        name=loaded.path.stem,
+        instance=env["instance"],
+        role=env["role"],
+        timezone=env["timezone"],
+        products=tuple(env["products"]),
+        modules=tuple(env["modules"]),
+        nightly=env.get("nightly"),
+        overrides=overrides,
+        command=tuple(env["command"]),
+        user=env.get("user"),
+        targets=tuple(env["targets"]),
+        kubernetes=KubernetesSettings(
+            namespace=kube["namespace"],
+            image=kube["image"],
+            starting_deadline_seconds=kube.get("startingDeadlineSeconds"),
+        )
+        if kube
+        else None,
+        placeholders=tuple(
+            (name, tuple(values))
+            for name, values in sorted((env.get("placeholders") or {}).items())
+        ),
+        location=_at(loaded, locator, ("environment",), key=True),
+        description=env.get("description", ""),
+    )
+
+
+def _load(path: Path) -> tuple[Environment | None, list[Problem]]:
+    try:
+        loaded = load_yaml(path)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    problems = list(loaded.problems)
+    if loaded.data is None:
+        return None, problems
+    locator = Locator(loaded.text)
+    found = schema.check(loaded.data, "environment")
+    problems.extend(
+        Problem(
+            _at(loaded, locator, f.parts, key=f.key),
+            f.message,
+            code="schema",
+            json_path=schema.json_path(f.parts),
+        )
+        for f in found
+    )
+    if found:
+        return None, problems
+    problems.extend(_check(loaded, locator))
+    if any(p.severity is Severity.ERROR for p in problems):
+        return None, problems
+    return _build(loaded, locator), problems
+
+
+def load_environment(path: Path) -> Environment:
+    """Load and check one profile.
+
+    Raises:
+        CatalogError: with every problem found, when any is an error.
+        InputError: when the file cannot be read.
+    """
+    environment, problems = _load(path)
+    if environment is None:
+        raise CatalogError(problems)
+    return environment
+
+
+def load_environments(directory: Path, names: Sequence[str] | None = None) -> list[Environment]:
+    """Load the profiles in ``directory`` (all, or those ``names``), sorted by name.
+
+    Raises:
+        UsageError: when a name has no profile (the message lists those there are).
+        CatalogError: with every problem of every profile loaded, when any is an error.
+        InputError: when the folder or a file cannot be read.
+    """
+    if not directory.is_dir():
+        raise InputError(
+            f"{directory}: no such directory",
+            hint="environment profiles live in catalog/environments/",
+        )
+    paths = {p.stem: p for p in sorted(directory.glob("*.y*ml")) if p.suffix in (".yaml", ".yml")}
+    wanted = list(names) if names else sorted(paths)
+    unknown = [name for name in wanted if name not in paths]
+    if unknown:
+        known = ", ".join(sorted(paths)) or "none"
+        raise UsageError(
+            f"unknown environment {', '.join(repr(n) for n in unknown)} (profiles in {directory}: {known})",
+            hint=f"add {directory}/{unknown[0]}.yaml or pick one of those",
+        )
+    environments: list[Environment] = []
+    problems: list[Problem] = []
+    for name in wanted:
+        environment, found = _load(paths[name])
+        problems.extend(found)
+        if environment is not None:
+            environments.append(environment)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise CatalogError(problems)
+    return environments

@@ -1,0 +1,360 @@
+"""Lint an environment's schedules: clock changes, cron surprises, short months, pile-ups.
+
+Every finding names the workflow (``Problem.subject``) and points at the environment
+profile (the override's line when an override set the schedule).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from .cronfields import CronSyntaxError, parse_cron
+from .errors import Location, Problem, Severity
+from .schedules import Schedule, to_cron_lines, wall_times, zone
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .environments import Environment, ScheduledWorkflow
+
+__all__ = ["ClockChange", "clock_changes", "lint_environment"]
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class ClockChange:
+    """A day on which the zone's clocks change, and from what wall time to what."""
+
+    day: date
+    before: str  # wall time the clocks reach, e.g. "02:00"
+    after: str  # wall time they show instead, e.g. "03:00"
+    forward: bool
+
+    def describe(self) -> str:
+        """``the last Sunday of March``: the rule, not a date, so messages stay stable."""
+        nth = (self.day.day - 1) // 7
+        last = self.day.day + 7 > calendar.monthrange(self.day.year, self.day.month)[1]
+        which = "last" if last else ("first", "second", "third", "fourth")[nth]
+        return (
+            f"the {which} {_DAY_NAMES[self.day.weekday()]} of {calendar.month_name[self.day.month]}"
+        )
+
+
+def _wall(instant: datetime, offset: timedelta) -> str:
+    local = (instant + offset).replace(tzinfo=None)
+    if local.second:
+        local += timedelta(seconds=60 - local.second)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def clock_changes(tz: ZoneInfo, *, start: date, days: int = 366) -> list[ClockChange]:
+    """The clock changes of ``tz`` in the ``days`` days from ``start``."""
+    out = []
+    for index in range(days):
+        day = start + timedelta(days=index)
+        lo = datetime.combine(day, time(), tz).astimezone(UTC)
+        hi = datetime.combine(day + timedelta(days=1), time(), tz).astimezone(UTC)
+        before, after = lo.astimezone(tz).utcoffset(), hi.astimezone(tz).utcoffset()
+        if before is None or after is None or before == after:
+            continue
+        while hi - lo > timedelta(seconds=1):  # the instant of the change, to the second
+            mid = lo + (hi - lo) / 2
+            if mid.astimezone(tz).utcoffset() == before:
+                lo = mid
+            else:
+                hi = mid
+        out.append(ClockChange(day, _wall(hi, before), _wall(hi, after), after > before))
+    return out
+
+
+def _fixed_hours(schedule: Schedule) -> bool:
+    """Schedules tied to particular hours; interval ones that run all day just carry on."""
+    if schedule.kind in ("daily", "weekly", "monthly", "nightly"):
+        return True
+    if schedule.kind == "every":
+        return schedule.between is not None or (schedule.hours or 1) > 1
+    if schedule.kind == "cron":
+        try:
+            return len(parse_cron(schedule.expression or "").hours) < 24
+        except CronSyntaxError:
+            return False
+    return False
+
+
+def _targets(environment: Environment) -> list[str]:
+    names = []
+    if {"crontab", "cron.d"} & set(environment.targets):
+        names.append("cron")
+    if "systemd" in environment.targets:
+        names.append("systemd")
+    if "kubernetes" in environment.targets:
+        names.append("kubernetes")
+    return names
+
+
+def _what_each_does(
+    environment: Environment, schedule: Schedule, change: ClockChange, local: str
+) -> str:
+    # Debian/Vixie cron and cronie treat jobs whose minute and hour fields do not start
+    # with "*" as fixed-time: run once after a forward jump, not again after a backward one.
+    lines = to_cron_lines(schedule, nightly=environment.nightly)
+    fixed = all(
+        not line.split()[0].startswith("*") and not line.split()[1].startswith("*")
+        for line in lines
+    )
+    said = []
+    for target in _targets(environment):
+        if target == "cron":
+            if change.forward:
+                said.append(
+                    f"cron runs it right after the change, at {change.after}"
+                    if fixed
+                    else "cron skips it"
+                )
+            else:
+                said.append("cron runs it once" if fixed else "cron runs it twice")
+        elif target == "systemd":
+            said.append(
+                "systemd skips it"
+                if change.forward
+                else f"systemd runs it once, at the first {local}"
+            )
+        elif change.forward:
+            said.append("a Kubernetes CronJob skips it")
+        else:
+            said.append(f"a Kubernetes CronJob runs it twice, once at each {local}")
+    return "; ".join(said)
+
+
+def _dst(
+    environment: Environment, item: ScheduledWorkflow, changes: Iterable[ClockChange]
+) -> list[tuple[str, str, str]]:
+    """(code, message, hint) for each local fire time a clock change skips or repeats."""
+    tz = zone(environment.timezone)
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for change in changes:
+        for hour, minute in wall_times(item.schedule, change.day, nightly=environment.nightly):
+            local = datetime.combine(change.day, time(hour, minute), tz)
+            text = f"{hour:02d}:{minute:02d}"
+            exists = local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == local.replace(
+                tzinfo=None
+            )
+            twice = local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+            if not exists:
+                key = ("schedule-dst-gap", text)
+                what = (
+                    f"{text} does not exist in {environment.timezone} on the day the clocks go "
+                    f"forward ({change.before} -> {change.after}, {change.describe()})"
+                )
+            elif twice:
+                key = ("schedule-dst-fold", text)
+                what = (
+                    f"{text} happens twice in {environment.timezone} on the day the clocks go "
+                    f"back ({change.before} -> {change.after}, {change.describe()})"
+                )
+            else:
+                continue
+            if key in found:
+                continue
+            does = _what_each_does(environment, item.schedule, change, text)
+            found[key] = (
+                key[0],
+                f"{what}: {does}",
+                "move it out of the hour the clocks change, or accept that the schedulers differ that day",
+            )
+    return list(found.values())
+
+
+def _needs_nightly(schedule: Schedule) -> bool:
+    return schedule.kind == "nightly" or (schedule.kind == "monthly" and schedule.at is None)
+
+
+@dataclass(frozen=True)
+class _Crowd:
+    """Workflows that start together at ``times``: a recurring core, joined by others at some."""
+
+    core: frozenset[str]
+    times: tuple[str, ...]
+    extras: tuple[tuple[str, tuple[str, ...]], ...]  # (time, ids that join the core then)
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted(self.core.union(*(set(ids) for _, ids in self.extras)))
+
+
+def _crowds(
+    environment: Environment, items: list[ScheduledWorkflow], *, start: date, threshold: int
+) -> list[_Crowd]:
+    """Minutes in which at least ``threshold`` workflows start, grouped by their recurring core.
+
+    The core of a crowded minute is its workflows that start several times a day (hourly,
+    every N minutes); once-a-day workflows that fall into it are listed as joining it.
+    """
+    intraday: set[str] = set()
+    every_day: dict[tuple[int, int], set[str]] = {}
+    some_days = []
+    for item in items:
+        first_day = wall_times(item.schedule, start, nightly=environment.nightly)
+        if item.schedule.kind in ("weekly", "monthly", "cron"):
+            some_days.append(item)
+        else:
+            for hm in first_day:
+                every_day.setdefault(hm, set()).add(item.id)
+        if len(first_day) > 1:
+            intraday.add(item.id)
+    crowded: dict[tuple[int, int], set[str]] = {
+        hm: set(ids) for hm, ids in every_day.items() if len(ids) >= threshold
+    }
+    for index in range(366):
+        day = start + timedelta(days=index)
+        today: dict[tuple[int, int], set[str]] = {}
+        for item in some_days:
+            for hm in wall_times(item.schedule, day, nightly=environment.nightly):
+                today.setdefault(hm, set()).add(item.id)
+        for hm, ids in today.items():
+            together = ids | every_day.get(hm, set())
+            if len(together) >= threshold:
+                crowded.setdefault(hm, set()).update(together)
+    by_core: dict[frozenset[str], list[tuple[tuple[int, int], set[str]]]] = {}
+    for hm, ids in sorted(crowded.items()):
+        core = frozenset(ids & intraday) or frozenset(ids)
+        by_core.setdefault(core, []).append((hm, ids))
+    crowds = []
+    for core, found in by_core.items():
+        times = tuple(f"{h:02d}:{m:02d}" for (h, m), _ in found)
+        extras = tuple(
+            (f"{h:02d}:{m:02d}", tuple(sorted(ids - core))) for (h, m), ids in found if ids - core
+        )
+        crowds.append(_Crowd(core, times, extras))
+    return sorted(crowds, key=lambda c: c.ids)
+
+
+def _when(times: tuple[str, ...]) -> str:
+    minutes = {t[3:] for t in times}
+    if len(times) == 24 and len(minutes) == 1:
+        return f"every hour at :{minutes.pop()}"
+    return ", ".join(times[:4]) + (f" and {len(times) - 4} more" if len(times) > 4 else "")
+
+
+def lint_environment(
+    *, environment: Environment, catalog: Catalog, same_minute: int = 3, start: date | None = None
+) -> list[Problem]:
+    """Every schedule finding for one environment, sorted by location and message."""
+    start = start or date.today()
+    problems: list[Problem] = []
+
+    def add(
+        item_id: str,
+        where: Location,
+        message: str,
+        code: str,
+        *,
+        severity: Severity = Severity.WARNING,
+        hint: str = "",
+        **extra: object,
+    ) -> None:
+        problems.append(
+            Problem(
+                where, message, severity, code=code, hint=hint, subject=item_id, extra=dict(extra)
+            )
+        )
+
+    items = environment.scheduled(catalog)
+    timed: list[ScheduledWorkflow] = []
+    changes = clock_changes(zone(environment.timezone), start=start)
+    for item in items:
+        where = item.override.location if item.override else environment.location
+        schedule = item.schedule
+        if _needs_nightly(schedule) and environment.nightly is None:
+            add(
+                item.id,
+                where,
+                f"{item.id} is scheduled 'nightly' without a time, and the profile does not say when nightly is",
+                "schedule-nightly-missing",
+                severity=Severity.ERROR,
+                hint=f'set `nightly: "HH:MM"` in {environment.location.file}, or override {item.id}\'s schedule',
+            )
+            continue
+        timed.append(item)
+        if _fixed_hours(schedule):
+            for code, message, hint in _dst(environment, item, changes):
+                add(item.id, where, f"{item.id}: {message}", code, hint=hint)
+        if schedule.kind == "monthly" and (schedule.day or 0) >= 29:
+            add(
+                item.id,
+                where,
+                f"{item.id} runs on day {schedule.day} of the month, which "
+                f"{'February lacks' if schedule.day == 29 else 'some months lack'}: those months it does not run",
+                "schedule-short-month",
+                hint="use day 28 or earlier, or a raw cron 'L' (last day)",
+            )
+        if schedule.kind == "cron":
+            try:
+                fields = parse_cron(schedule.expression or "")
+            except CronSyntaxError as err:
+                add(
+                    item.id,
+                    where,
+                    f"{item.id}: cron expression {schedule.expression!r}: {err}",
+                    "cron-syntax",
+                    severity=Severity.ERROR,
+                )
+                timed.pop()
+                continue
+            if fields.dom_restricted and fields.dow_restricted and not fields.days_and:
+                add(
+                    item.id,
+                    where,
+                    f"{item.id}: cron expression {schedule.expression!r} restricts both day-of-month and "
+                    "day-of-week, so it fires when EITHER matches, not when both do",
+                    "cron-dom-dow",
+                    hint="restrict only one of the two, or write two schedules",
+                )
+    for crowd in _crowds(environment, timed, start=start, threshold=same_minute):
+        core = sorted(crowd.core)
+        message = (
+            f"{len(core)} workflows start in the same minute on instance {environment.instance} "
+            f"({_when(crowd.times)}): {', '.join(core)}"
+        )
+        joined = "; ".join(f"at {when} also {', '.join(ids)}" for when, ids in crowd.extras)
+        add(
+            core[0],
+            environment.location,
+            message + (f"; {joined}" if joined else ""),
+            "schedule-same-minute",
+            hint="spread them over the hour to even out the load",
+            ids=crowd.ids,
+        )
+    known = {w.id for w in catalog.workflows}
+    for workflow in catalog.workflows:
+        known.update(environment.expand(workflow))
+    for override in environment.overrides:
+        if override.id not in known:
+            add(
+                override.id,
+                override.location,
+                f"override for unknown workflow {override.id!r}",
+                "environment-unknown-workflow",
+                hint="check the id against the catalogue (ids are case-sensitive)",
+            )
+    for workflow in catalog.workflows:
+        if (
+            workflow.is_template
+            and not workflow.obsolete
+            and environment.installs(workflow)
+            and not environment.expand(workflow)
+        ):
+            add(
+                workflow.id,
+                environment.location,
+                f"{workflow.id} is not scheduled: the profile gives no values for its placeholders",
+                "environment-template-unscheduled",
+                severity=Severity.INFO,
+                hint="list them under `placeholders:` to schedule one per value",
+            )
+    return sorted(problems, key=lambda p: (p.location, p.message))
