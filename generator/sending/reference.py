@@ -21,7 +21,6 @@ __all__ = ["UICONTROL", "context_of", "messages", "reference_context", "to_html"
 
 UICONTROL = re.compile(r"\*\*\[!UICONTROL ([^\]]+)\]\*\*")
 _BOLD = re.compile(r"\*\*([^*]+)\*\*")
-_FALLBACK_MD = " *(en)*"
 
 
 def context_of(kind: str, key: str) -> str:
@@ -65,16 +64,9 @@ def to_html(text: str) -> Markup:
 
 
 def _string(text: str, *, fallback: bool) -> dict[str, Any]:
-    md = to_markdown(text)
-    body = to_html(text)
-    return {
-        "text": text,
-        "md": md + _FALLBACK_MD if fallback else md,
-        "html": Markup('<span class="fallback" lang="en">{}</span> <small>(en)</small>').format(body)
-        if fallback
-        else body,
-        "fallback": fallback,
-    }
+    # Pipes would split a Markdown table cell; the templates mark fallbacks themselves.
+    return {"text": text, "md": to_markdown(text).replace("|", "\\|"), "html": to_html(text),
+            "fallback": fallback}
 
 
 def reference_context(
@@ -89,7 +81,8 @@ def reference_context(
 
     Returns:
         A mapping of plain data; every string is a dict with ``text``, ``md``, ``html`` and
-        ``fallback`` (True when the English text stands in for a missing translation).
+        ``fallback`` (True when the English text stands in for a missing translation);
+        ``untranslated`` is the word the templates mark fallbacks with (``ui|untranslated``).
     """
     english = locale.split("_")[0].split("-")[0] == "en"
 
@@ -108,9 +101,11 @@ def reference_context(
     def effect(kpi: str, row_effect: Any) -> dict[str, Any]:
         name = model.kpi(kpi).ui or kpi
         fill = {"kpi": f"**[!UICONTROL {name}]**"}
-        if row_effect.kind == "starts_at":
-            fill["percent"] = format_percent(row_effect.percent / 100, locale=locale)
         key = f"effect_{row_effect.kind}"
+        if row_effect.kind == "starts_at":
+            # An English stand-in sentence keeps English number formatting too.
+            translated = not english and gettext(context_of("ui", key))
+            fill["percent"] = format_percent(row_effect.percent / 100, locale=locale if translated else "en")
         return lookup("ui", key, texts[key], **fill)
 
     tables = []
@@ -149,6 +144,7 @@ def reference_context(
         "kpis": kpis,
         "tables": tables,
         "confirm": {"role": model.confirm.role, "button": model.confirm.button},
+        "untranslated": (None if english else gettext("ui|untranslated")) or "untranslated",
         "fallbacks": sum(1 for s in every if s["fallback"]),
         "strings": len(every),
     }
