@@ -123,7 +123,13 @@ class _Offer:
 def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list[ImportEvent]) -> tuple[str, list[_Offer]]:
     from ..docs import align, read_page
     from ..docs.markup import clean
+    from ..docs.sending_page import sending_translations
 
+    # "Confirming the send" has no workflow table; its strings go to the sending contexts.
+    sending = sending_translations(path, locale=settings.locale, catalog_dir=settings.catalog_dir)
+    if sending is not None:
+        found, pairs = sending
+        return str(parse_locale(found)), [_Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs]
     page = read_page(path, locale=settings.locale)
     locale = str(parse_locale(page.locale))
     name = path.as_posix()
