@@ -28,6 +28,7 @@ __all__ = [
     "check_sending_page",
     "is_sending_page",
     "read_sending_page",
+    "sending_translations",
 ]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#([^}]*)\})?\s*$")
@@ -355,3 +356,42 @@ def check_sending_page(page: SendingPage, model: Any) -> list[Problem]:
             )
         first.setdefault(context, (key, line))
     return problems
+
+
+def sending_translations(
+    path: Path, *, locale: str | None, catalog_dir: Path
+) -> tuple[str, list[tuple[str, str, int]]] | None:
+    """What ``wfgen docs import`` takes from a page, when it is the sending page.
+
+    Args:
+        path: a documentation page.
+        locale: the page's locale, or None to infer it.
+        catalog_dir: the catalogue folder holding ``sending.yaml``.
+
+    Returns:
+        None when the page is not "Confirming the send" (or there is no sending model);
+        otherwise the page's locale and its (msgctxt, translated text, line) triples,
+        first occurrence of each context only.
+
+    Raises:
+        InputError: when the page cannot be read.
+        CatalogError: when the sending model is invalid.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # the ordinary reader reports unreadable pages
+    model_path = catalog_dir / "sending.yaml"
+    if not is_sending_page(text) or not model_path.is_file():
+        return None
+    from ..sending import load_model
+
+    model = load_model(model_path)
+    page = read_sending_page(path, locale=locale)
+    wanted = dict(align_sending_page(page, model))
+    out: list[tuple[str, str, int]] = []
+    for context, found, line in _pairs(page, model):
+        if wanted.get(context) == found:
+            out.append((context, found, line))
+            del wanted[context]
+    return page.locale, out
