@@ -47,6 +47,7 @@ class ProductVariant:
     """What differs for one product; unset fields inherit the workflow's."""
 
     product: str
+    id: str | None = None  # the product's own English spelling of the id, when it differs
     label: str | None = None
     description: str | None = None
     package: str | None = None
@@ -100,6 +101,12 @@ class Workflow:
                 return variant.schedule
         return self.schedule
 
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The canonical id, then every product's own English spelling of it."""
+        extra = tuple(v.id for v in self.variants if v.id and v.id != self.id)
+        return (self.id, *dict.fromkeys(extra))
+
     def line_of(self, name: str) -> int:
         """Line of field ``name`` in the catalogue file (the entry's line when unknown)."""
         return dict(self.field_lines).get(name, self.location.line)
@@ -142,12 +149,21 @@ class Catalog:
     files: tuple[str, ...] = ()
     _index: dict[str, Workflow] = field(default_factory=dict, compare=False, repr=False)
 
+    _spelled: dict[str, Workflow] = field(default_factory=dict, compare=False, repr=False)
+
     def __post_init__(self) -> None:
         self._index.update({w.id: w for w in self.workflows})
+        for workflow in self.workflows:
+            for spelling in workflow.spellings[1:]:
+                self._spelled.setdefault(spelling, workflow)
 
     def get(self, workflow_id: str) -> Workflow | None:
         """The workflow with exactly this id, or None."""
         return self._index.get(workflow_id)
+
+    def by_spelling(self, documented_id: str) -> Workflow | None:
+        """The workflow whose id, or one product's English spelling of it, is ``documented_id``."""
+        return self._index.get(documented_id) or self._spelled.get(documented_id)
 
     def module(self, key: str) -> Module | None:
         """The module with this key, or None."""
@@ -487,6 +503,7 @@ def _build(collected: _Collected) -> Catalog:
         variants = tuple(
             ProductVariant(
                 product=product,
+                id=v.get("id"),
                 label=v.get("label"),
                 description=v.get("description"),
                 package=v.get("package"),

@@ -82,9 +82,12 @@ def test_reference_pages_flag_only_non_canonical_ids(locale: str, catalog: Catal
 def test_english_standard_page_names_the_duplicate(catalog: Catalog) -> None:
     """The Campaign Standard page's second SyncWithLaunch row is flagged as a repeat."""
     report = align(read_page(REFERENCE / "en" / "standard_technical-workflows.md"), catalog)
-    repeated = [r for r in report.rows if any("also written in row" in e for e in r.evidence)]
+    repeated = [r for r in report.rows if any("repeats the id" in e for e in r.evidence)]
     assert [r.label for r in repeated] == ["Tracking logs recovery"]
     assert repeated[0].status in {"mismatch", "unresolved"}
+    first = next(r for r in report.rows if r.label == "Sync with Launch")
+    assert (first.status, first.canonical_id) == ("ok", "syncWithLaunch")
+    assert "Campaign Standard documentation writes" in first.evidence[0]
 
 
 def test_reader_cleans_markup_entities_and_damage(file_tree: Callable[..., Path]) -> None:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..catalog import PRODUCTS, Catalog, Module, Workflow
+from ..catalog import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
 from . import evidence as ev
 from .assign import assign
 from .model import Page, Row
@@ -126,7 +126,9 @@ def align(
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
     by_id: dict[str, list[Row]] = {}
     for row in page.rows:
-        workflow = catalog.get(row.documented_id) or _template_match(row.documented_id, catalog)
+        workflow = catalog.by_spelling(row.documented_id) or _template_match(
+            row.documented_id, catalog
+        )
         if workflow is not None:
             by_id.setdefault(workflow.id, []).append(row)
     duplicates: dict[int, str] = {}
@@ -220,7 +222,12 @@ def _label_fit(row: Row, known: str) -> float:
 
 def _exact(row: Row, workflow: Workflow) -> RowResult:
     found = [f"`{row.documented_id}` is a canonical id"]
-    if row.documented_id != workflow.id:
+    if row.documented_id in workflow.spellings[1:]:
+        products = ", ".join(
+            PRODUCT_NAMES[v.product] for v in workflow.variants if v.id == row.documented_id
+        )
+        found = [f"`{row.documented_id}` is how the {products} documentation writes `{workflow.id}`"]
+    elif row.documented_id != workflow.id:
         found = [
             f"`{row.documented_id}` is the template id `{workflow.id}` with its placeholder "
             "written differently"

@@ -98,6 +98,7 @@ def _text_findings(
                 locale=report.locale,
                 subject="page",
                 location=Location.of(report.path, line),
+                markup=True,
             )
         )
     for result in report.rows:
@@ -127,6 +128,7 @@ def _text_findings(
                         if workflow and field == "description" and not english
                         else None
                     ),
+                    markup=True,
                 )
             )
     return problems

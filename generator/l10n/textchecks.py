@@ -37,8 +37,7 @@ PRODUCT_NAMES = (
     "Facebook", "Twitter", "LINE", "Message Center",
 )
 _HTML_TAGS = frozenset(
-    "a abbr b br code div em h1 h2 h3 h4 i img li ol p pre span strong sub sup table tbody td "
-    "th thead tr u ul".split()
+    ["a", "abbr", "b", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "i", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul"]
 )
 _VOID = frozenset({"br", "img"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
@@ -211,8 +210,13 @@ def check_text(
     location: Location,
     schedule: Schedule | None = None,
     protected: Iterable[str] = (),
+    interchangeable: Iterable[str] = (),
+    markup: bool = False,
 ) -> list[Problem]:
     """Check one translated text; every finding, never just the first.
+
+    ``markup`` is True for text read from Markdown or HTML, where named entities such as
+    ``&lt;`` or ``&reg;`` are deliberate writing, not leftovers.
 
     Args:
         source: the English text, or None when unknown (page rows without a source).
@@ -222,6 +226,8 @@ def check_text(
         location: where the translation is (file:line).
         schedule: the catalogue's schedule, to check times against.
         protected: identifiers that must never be translated (every workflow id).
+        interchangeable: placeholders that may stand in for each other (schedule phrases
+            may write ``{nth}`` where the English has ``{n}``).
 
     Returns:
         Problems with stable codes (see the module docstring).
@@ -235,7 +241,14 @@ def check_text(
     if fixed_encoding:
         found.append(("encoding-damage", Severity.ERROR, "the text has encoding damage (mojibake)",
                       f"repair it to: {repaired}"))
-    entities = [e for e in _ENTITY.findall(translation) if source is None or e not in source]
+    entities = [
+        e
+        for e in _ENTITY.findall(translation)
+        if (source is None or e not in source)
+        # In Markdown or HTML a named entity (&lt;, &reg;) is deliberate writing; a numeric
+        # one for plain punctuation (&#39;) is what translation tools leave behind.
+        and not (markup and (not e.startswith("&#") or html.unescape(e) in "<>&"))
+    ]
     if entities:
         found.append(("html-entity", Severity.ERROR,
                       f"leftover HTML entit{'y' if len(entities) == 1 else 'ies'} {', '.join(entities)}",
@@ -250,6 +263,10 @@ def check_text(
                       "keep the source's tags around the same words"))
     if source is not None:
         want, have = _placeholders(source), _placeholders(translation)
+        free = set(interchangeable)
+        if free:
+            want = Counter({k: v for k, v in want.items() if k not in free})
+            have = Counter({k: v for k, v in have.items() if k not in free})
         if want != have:
             missing = sorted((want - have).elements())
             extra = sorted((have - want).elements())
