@@ -83,3 +83,33 @@ def test_other_pages_are_not_the_sending_page() -> None:
     assert not is_sending_page(other.read_text(encoding="utf-8"))
     with pytest.raises(InputError):
         read_sending_page(other)
+
+
+def test_import_then_build_writes_swedish_and_fallback_pages(tmp_path: Path) -> None:
+    """docs import of seed 002 then build: sv in Swedish, en plain, de and it marked English."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from tests.conftest import LOCALES
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["docs", "import", str(SEED), "--locales", str(locales), "--catalog", str(CATALOG)])
+    assert imported.exit_code == 0, imported.output
+    out = tmp_path / "out"
+    built = runner.invoke(cli, ["build", "--quiet", "--out", str(out), "--locales", str(locales),
+                                "--catalog", str(CATALOG)])
+    assert built.exit_code == 0, built.output
+    sv = (out / "docs" / "sv" / "sending.md").read_text(encoding="utf-8")
+    found = dict(align_sending_page(read_sending_page(SEED), MODEL))
+    for context in ("sending|status|pending", "sending|ui|table_efs", "sending|kpi|delivered"):
+        assert found[context] in sv
+    assert "(untranslated)" not in sv
+    assert "(untranslated)" not in (out / "docs" / "en" / "sending.md").read_text(encoding="utf-8")
+    for locale in ("de", "it"):
+        page = (out / "docs" / locale / "sending.md").read_text(encoding="utf-8")
+        assert "| Pending" in page and "(untranslated)" in page
+        assert (out / "docs" / locale / "sending.html").is_file()
