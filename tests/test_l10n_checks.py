@@ -48,7 +48,7 @@ def test_each_broken_entry_is_found_by_its_check(case: Path, tmp_path: Path) -> 
 
 def test_every_check_code_has_a_broken_case() -> None:
     """The case set covers every error and warning code the checks can emit."""
-    import generator.l10n.textchecks as textchecks
+    from generator.l10n import textchecks
 
     documented = {
         line.split()[0]

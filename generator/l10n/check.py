@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Message as PoMessage
 
 from ..catalog import Catalog
-from ..schedules import Schedule
 from ..errors import Location, Problem, Severity, sort_problems
+from ..schedules import Schedule
 from .messages import Message, source_hash
 from .po import available_locales, entry_hash, po_path, read_po_file
 from .textchecks import check_text
@@ -21,6 +22,17 @@ __all__ = ["check_entry", "check_locales"]
 def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:
     workflow = catalog.get(message.subject)
     return workflow.schedule if workflow is not None and message.context.endswith("|description") else None
+
+
+def _phrase_placeholders(message: Message) -> frozenset[str]:
+    if not message.context.startswith("phrase|"):
+        return frozenset()
+    try:
+        from . import phrases
+    except ImportError:
+        return frozenset()
+    names = re.findall(r"\{\w+\}", " ".join(str(v) for v in dict(phrases.PHRASES).values()))
+    return frozenset({*names, "{nth}", "{n}", "{day}", "{days}"})
 
 
 def check_entry(
@@ -62,6 +74,7 @@ def check_entry(
             location=location,
             schedule=schedule,
             protected=[w.id for w in catalog.workflows],
+            interchangeable=_phrase_placeholders(message),
         )
     )
     return problems

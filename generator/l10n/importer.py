@@ -19,7 +19,6 @@ Decisions:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,15 @@ from babel.messages.catalog import Message as PoMessage
 from ..catalog import Catalog, Workflow
 from ..errors import WfgenError
 from .messages import Message, source_hash
-from .po import HASH_PREFIX, IMPORT_PREFIX, dump_po, parse_locale, po_path, read_po_file, write_if_changed
+from .po import (
+    HASH_PREFIX,
+    IMPORT_PREFIX,
+    dump_po,
+    parse_locale,
+    po_path,
+    read_po_file,
+    write_if_changed,
+)
 from .update import WriteResult, load_sources, merge
 
 __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "split_sentences"]
@@ -133,7 +140,7 @@ def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list
     page = read_page(path, locale=settings.locale)
     locale = str(parse_locale(page.locale))
     name = path.as_posix()
-    if locale.split("_")[0] == "en":
+    if locale.split("_", maxsplit=1)[0] == "en":
         events.append(ImportEvent(name, 0, "skipped", "", "English pages are the source; nothing to import"))
         return locale, []
     report = align(page, catalog)

@@ -98,7 +98,7 @@ def translated_quantities(text: str, locale: str) -> Quantities:
     text = _clean(text)
     times = {(int(m.group(1)), int(m.group(2))) for m in _CLOCK.finditer(text)}
     text = _CLOCK.sub(" ", text)
-    language = locale.split("_")[0].lower()
+    language = locale.split("_", maxsplit=1)[0].lower()
     words = NUMBER_WORDS.get(language)
     hour_only = _HOUR_ONLY.get(language)
     if hour_only is not None:

@@ -191,6 +191,11 @@ def _insert_previous(data: str, catalog: PoCatalog) -> str:
 
 def dump_po(catalog: PoCatalog) -> bytes:
     """Serialise a catalogue exactly as every wfgen command writes it."""
+    for message in [*catalog, *catalog.obsolete.values()]:
+        # Babel guesses these flags from the msgid; wfgen checks placeholders itself, and
+        # schedule phrases may use {nth} where the English says {n}, which msgfmt would reject.
+        message.flags.discard("python-format")
+        message.flags.discard("python-brace-format")
     buffer = io.BytesIO()
     write_po(
         buffer,

@@ -103,7 +103,7 @@ def _phrase_seed(locale: str) -> dict[str, str]:
     except (FileNotFoundError, OSError):
         return {}
     data = json.loads(text)
-    language = locale.split("_")[0]
+    language = locale.split("_", maxsplit=1)[0]
     found = data.get(locale) or data.get(language) or {}
     return {str(k): str(v) for k, v in found.items()}
 
