@@ -30,7 +30,12 @@ def event_lines(count: int, *, seed: int = 7) -> Iterator[str]:
     for n in range(messages):
         yield f"m{n},relayed,2024-05-01T00:00:00Z\n"
         written += 1
-    outcomes = (("delivered",), ("hard_bounce",), ("soft_bounce", "retry_succeeded"), ("soft_bounce", "retries_failed"))
+    outcomes = (
+        ("delivered",),
+        ("hard_bounce",),
+        ("soft_bounce", "retry_succeeded"),
+        ("soft_bounce", "retries_failed"),
+    )
     n = 0
     while written < count:
         for event in rng.choice(outcomes):
@@ -38,7 +43,9 @@ def event_lines(count: int, *, seed: int = 7) -> Iterator[str]:
                 break
             second += 1
             day, rest = divmod(second // 4, 86400)  # four reports per second
-            stamp = f"2024-05-{1 + day:02d}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
+            stamp = (
+                f"2024-05-{1 + day:02d}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
+            )
             yield f"m{n % messages},{event},{stamp}\n"
             written += 1
         n += 1
@@ -93,7 +100,7 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="trace peak memory (slow)")
     args = parser.parse_args()
     stats = run(args.events, efs=not args.no_efs, memory=args.memory)
-    print(  # noqa: T201 - a benchmark script reports on the terminal
+    print(
         f"{stats['events']:,.0f} events ({stats['skipped']:,.0f} skipped), {stats['messages']:,.0f} messages: {stats['seconds']:.2f} s, "
         f"{stats['events_per_second']:,.0f} events/s, peak {stats['peak_mib']:.1f} MiB"
     )

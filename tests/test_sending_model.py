@@ -14,7 +14,10 @@ from tests.conftest import CATALOG, REFERENCE
 
 MODEL_FILE = CATALOG / "sending.yaml"
 PAGE = REFERENCE / "en" / "standard_confirming-the-send.md"
-CAPTIONS = {"efs": "**With Email Feedback Service**", "no_efs": "**Without Email Feedback Service**"}
+CAPTIONS = {
+    "efs": "**With Email Feedback Service**",
+    "no_efs": "**Without Email Feedback Service**",
+}
 
 
 def _page_table(mode: str) -> list[tuple[str, list[str], str]]:
@@ -28,7 +31,9 @@ def _page_table(mode: str) -> list[tuple[str, list[str], str]]:
         if not line.startswith("|") or line.startswith(("|---", "| Step")):
             continue
         step, summary, status = (cell.strip() for cell in line.strip().strip("|").split("|"))
-        items = [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", summary)]
+        items = [
+            re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", summary)
+        ]
         rows.append((step, items, status))
     return rows
 
@@ -47,7 +52,9 @@ def _expected_effect(item: str) -> tuple[str, object]:
     raise AssertionError(f"unrecognized KPI summary item: {item}")
 
 
-PAGE_ROWS = [(mode, index, row) for mode in ("efs", "no_efs") for index, row in enumerate(_page_table(mode))]
+PAGE_ROWS = [
+    (mode, index, row) for mode in ("efs", "no_efs") for index, row in enumerate(_page_table(mode))
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +68,9 @@ def test_page_has_five_rows_per_table() -> None:
     assert [len(_page_table(m)) for m in ("efs", "no_efs")] == [5, 5]
 
 
-@pytest.mark.parametrize(("mode", "index", "page_row"), PAGE_ROWS, ids=[f"{m}-{i + 1}" for m, i, _ in PAGE_ROWS])
+@pytest.mark.parametrize(
+    ("mode", "index", "page_row"), PAGE_ROWS, ids=[f"{m}-{i + 1}" for m, i, _ in PAGE_ROWS]
+)
 def test_model_row_matches_page(model, mode: str, index: int, page_row) -> None:  # type: ignore[no-untyped-def]
     """Each row of the model's table says what the same row of the English page says."""
     step, items, status = page_row
@@ -79,25 +88,65 @@ def test_bundled_model_is_valid() -> None:
 
 BREAKS = [
     # (case id, text to replace (first occurrence), replacement, expected code, text on the reported line)
-    ("undeclared-status", "status: pending\n          effects", "status: waiting\n          effects",
-     "sending-undeclared-status", "status: waiting"),
-    ("missing-outcome", "effects: {delivered: decrease, bounces: increase}",
-     "effects: {delivered: decrease}", "sending-missing-outcome", "effects: {delivered: decrease}"),
-    ("missing-row", "        - event: retry_succeeded\n          status: sent\n          effects: {delivered: increase, bounces: decrease}\n",
-     "", "sending-missing-outcome", "- event: relayed"),
-    ("unknown-event", "- event: hard_bounce", "- event: hardbounce", "sending-unknown-event", "event: hardbounce"),
-    ("duplicate-row", "- event: delivered\n          in_table: false", "- event: relayed\n          in_table: false",
-     "sending-duplicate-row", "event: relayed"),
-    ("rule-start", "delivered: {starts_at: 100}", "delivered: {starts_at: 0}", "sending-rule", "starts_at: 0}, bounces"),
-    ("rule-never", "effects: {delivered: unchanged, bounces: unchanged}\n        - event: hard_bounce\n          status: failed\n          effects: {delivered: decrease",
-     "effects: {delivered: increase, bounces: unchanged}\n        - event: hard_bounce\n          status: failed\n          effects: {delivered: decrease",
-     "sending-rule", "delivered: increase, bounces: unchanged"),
+    (
+        "undeclared-status",
+        "status: pending\n          effects",
+        "status: waiting\n          effects",
+        "sending-undeclared-status",
+        "status: waiting",
+    ),
+    (
+        "missing-outcome",
+        "effects: {delivered: decrease, bounces: increase}",
+        "effects: {delivered: decrease}",
+        "sending-missing-outcome",
+        "effects: {delivered: decrease}",
+    ),
+    (
+        "missing-row",
+        "        - event: retry_succeeded\n          status: sent\n          effects: {delivered: increase, bounces: decrease}\n",
+        "",
+        "sending-missing-outcome",
+        "- event: relayed",
+    ),
+    (
+        "unknown-event",
+        "- event: hard_bounce",
+        "- event: hardbounce",
+        "sending-unknown-event",
+        "event: hardbounce",
+    ),
+    (
+        "duplicate-row",
+        "- event: delivered\n          in_table: false",
+        "- event: relayed\n          in_table: false",
+        "sending-duplicate-row",
+        "event: relayed",
+    ),
+    (
+        "rule-start",
+        "delivered: {starts_at: 100}",
+        "delivered: {starts_at: 0}",
+        "sending-rule",
+        "starts_at: 0}, bounces",
+    ),
+    (
+        "rule-never",
+        "effects: {delivered: unchanged, bounces: unchanged}\n        - event: hard_bounce\n          status: failed\n          effects: {delivered: decrease",
+        "effects: {delivered: increase, bounces: unchanged}\n        - event: hard_bounce\n          status: failed\n          effects: {delivered: decrease",
+        "sending-rule",
+        "delivered: increase, bounces: unchanged",
+    ),
     ("bad-effect", "bounces: decrease}", "bounces: down}", "schema", "bounces: down}"),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "code", "needle"), [b[1:] for b in BREAKS], ids=[b[0] for b in BREAKS])
-def test_broken_row_reported_with_position(tmp_path: Path, old: str, new: str, code: str, needle: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "code", "needle"), [b[1:] for b in BREAKS], ids=[b[0] for b in BREAKS]
+)
+def test_broken_row_reported_with_position(
+    tmp_path: Path, old: str, new: str, code: str, needle: str
+) -> None:
     """Breaking one table row is reported by validate at the line of the broken row."""
     text = MODEL_FILE.read_text(encoding="utf-8")
     assert old in text

@@ -19,8 +19,11 @@ from tests.conftest import CATALOG, REFERENCE, SEEDS
 
 MODEL = load_model(CATALOG / "sending.yaml")
 SEED = next(SEEDS.glob("002_*"))
-PAGES = [SEED, *sorted(REFERENCE.glob("*/standard_confirming-the-send.md")),
-         REFERENCE / "en" / "source-of-seed-002_confirming-the-send.md"]
+PAGES = [
+    SEED,
+    *sorted(REFERENCE.glob("*/standard_confirming-the-send.md")),
+    REFERENCE / "en" / "source-of-seed-002_confirming-the-send.md",
+]
 
 
 def test_swedish_tables_pinned(data_regression) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +36,9 @@ def test_swedish_tables_pinned(data_regression) -> None:  # type: ignore[no-unty
 def test_every_language_reads_two_tables_of_five_rows(path: Path) -> None:
     """Each language version of the page yields both tables, the KPI list and the title."""
     page = read_sending_page(path)
-    assert [len(t.rows) for t in page.tables] == [len(MODEL.table(m).shown) for m in ("efs", "no_efs")]
+    assert [len(t.rows) for t in page.tables] == [
+        len(MODEL.table(m).shown) for m in ("efs", "no_efs")
+    ]
     assert len(page.kpis) == len(MODEL.kpis)
     assert all(len(row.effects) == 2 for t in page.tables for row in t.rows)
 
@@ -47,7 +52,9 @@ def test_english_page_aligns_to_nothing() -> None:
 def test_swedish_seed_translates_every_string() -> None:
     """The Swedish seed translates every sending string its tables and prose hold."""
     found = dict(align_sending_page(read_sending_page(SEED), MODEL))
-    prose_only = {f"sending|event|{row.event}" for row in MODEL.table("efs").rows if not row.in_table}
+    prose_only = {
+        f"sending|event|{row.event}" for row in MODEL.table("efs").rows if not row.in_table
+    }
     wanted = {c for c, _, _ in messages(MODEL)} - prose_only
     assert set(found) == wanted
     assert found["sending|status|pending"] == "Väntande"
@@ -58,7 +65,7 @@ def test_swedish_seed_translates_every_string() -> None:
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_published_pages_keep_ui_terms(path: Path) -> None:
     """Every published version keeps the UI terms verbatim and its statuses consistent."""
-    errors = [p for p in check_sending_page(read_sending_page(path), MODEL)]
+    errors = list(check_sending_page(read_sending_page(path), MODEL))
     assert errors == []
 
 
@@ -97,11 +104,24 @@ def test_import_then_build_writes_swedish_and_fallback_pages(tmp_path: Path) -> 
     locales = tmp_path / "locales"
     shutil.copytree(LOCALES, locales)
     runner = CliRunner()
-    imported = runner.invoke(cli, ["docs", "import", str(SEED), "--locales", str(locales), "--catalog", str(CATALOG)])
+    imported = runner.invoke(
+        cli, ["docs", "import", str(SEED), "--locales", str(locales), "--catalog", str(CATALOG)]
+    )
     assert imported.exit_code == 0, imported.output
     out = tmp_path / "out"
-    built = runner.invoke(cli, ["build", "--quiet", "--out", str(out), "--locales", str(locales),
-                                "--catalog", str(CATALOG)])
+    built = runner.invoke(
+        cli,
+        [
+            "build",
+            "--quiet",
+            "--out",
+            str(out),
+            "--locales",
+            str(locales),
+            "--catalog",
+            str(CATALOG),
+        ],
+    )
     assert built.exit_code == 0, built.output
     sv = (out / "docs" / "sv" / "sending.md").read_text(encoding="utf-8")
     found = dict(align_sending_page(read_sending_page(SEED), MODEL))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -24,7 +25,12 @@ EVENTS = FIXTURES / "events"
 # without EFS the message is already Sent and counted as delivered, so nothing changes.
 PROSE_ROWS = [
     ("efs", "delivered", "Sent", {"delivered": ("increase", None), "bounces": ("unchanged", None)}),
-    ("no_efs", "delivered", "Sent", {"delivered": ("unchanged", None), "bounces": ("unchanged", None)}),
+    (
+        "no_efs",
+        "delivered",
+        "Sent",
+        {"delivered": ("unchanged", None), "bounces": ("unchanged", None)},
+    ),
 ]
 STEP_TO_EVENT = {e.text: e.key for e in MODEL.events}
 
@@ -55,8 +61,9 @@ def _row_cases() -> list[tuple[str, str, str, dict[str, tuple[str, object]]]]:
 ROW_CASES = _row_cases()
 
 
-@pytest.mark.parametrize(("mode", "event", "status", "effects"), ROW_CASES,
-                         ids=[f"{m}-{e}" for m, e, _, _ in ROW_CASES])
+@pytest.mark.parametrize(
+    ("mode", "event", "status", "effects"), ROW_CASES, ids=[f"{m}-{e}" for m, e, _, _ in ROW_CASES]
+)
 def test_simulate_row(tmp_path: Path, mode: str, event: str, status: str, effects: dict) -> None:  # type: ignore[type-arg]
     """`wfgen sending simulate` shows the status and KPI change each table row implies."""
     life = _prefix(event)
@@ -67,13 +74,15 @@ def test_simulate_row(tmp_path: Path, mode: str, event: str, status: str, effect
     events.write_text("\n".join(lines) + "\n", encoding="utf-8")
     flag = "--efs" if mode == "efs" else "--no-efs"
     last = f"2024-05-01T{10 + len(life) - 1:02d}:00:00Z"
-    before_time = f"2024-05-01T{10 + len(life) - 2:02d}:30:00Z" if len(life) > 1 else "2024-05-01T09:30:00Z"
+    before_time = (
+        f"2024-05-01T{10 + len(life) - 2:02d}:30:00Z" if len(life) > 1 else "2024-05-01T09:30:00Z"
+    )
     period = ("--validity-end", "2024-05-06T10:00:00Z")  # the snapshots are mid-validity
     after = _run_cli(tmp_path, str(events), flag, *period, "--at", last)["at"]
     before = _run_cli(tmp_path, str(events), flag, *period, "--at", before_time)["at"]
     ui = {s.key: s.ui for s in MODEL.statuses}
     other = ui[MODEL.table(mode).row("relayed").status]
-    expected_counts = {key: 0 for key in ui}
+    expected_counts = dict.fromkeys(ui, 0)
     for name in {status, other}:
         key = next(k for k, v in ui.items() if v == name)
         expected_counts[key] += 1 if status != other else 2
@@ -94,18 +103,38 @@ def test_simulate_row(tmp_path: Path, mode: str, event: str, status: str, effect
 @pytest.mark.parametrize("flag", ["--efs", "--no-efs"])
 def test_sample_file_final_state_is_mode_independent(flag: str) -> None:
     """The sample file ends with the same statuses and percentages in both modes."""
-    result = CliRunner().invoke(cli, ["sending", "simulate", str(EVENTS / "sample.csv"), flag, "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["sending", "simulate", str(EVENTS / "sample.csv"), flag, "--format", "json"]
+    )
     data = json.loads(result.output)
     assert result.exit_code == 0
-    assert data["messages"] == {"m1": "sent", "m2": "failed", "m3": "sent", "m4": "failed", "m5": "sent"}
-    assert (data["end_of_validity"]["delivered_percent"], data["end_of_validity"]["bounces_percent"]) == (60.0, 40.0)
+    assert data["messages"] == {
+        "m1": "sent",
+        "m2": "failed",
+        "m3": "sent",
+        "m4": "failed",
+        "m5": "sent",
+    }
+    assert (
+        data["end_of_validity"]["delivered_percent"],
+        data["end_of_validity"]["bounces_percent"],
+    ) == (60.0, 40.0)
 
 
 def test_bad_events_reported_with_lines_and_skipped() -> None:
     """Bad events are reported with their line number and skipped; the run still finishes."""
     result = CliRunner().invoke(
-        cli, ["sending", "simulate", str(EVENTS / "bad.csv"), "--validity-end", "2024-05-06T10:00:00Z",
-              "--format", "json"])
+        cli,
+        [
+            "sending",
+            "simulate",
+            str(EVENTS / "bad.csv"),
+            "--validity-end",
+            "2024-05-06T10:00:00Z",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 1
     data = json.loads(result.output)
     bad_lines = {p["line"]: p["message"] for p in data["skipped"]}
@@ -132,19 +161,31 @@ def test_json_lines_input_matches_csv() -> None:
 
 def test_bad_header_is_one_skipped_problem() -> None:
     """A CSV without the message_id,event,time header is reported at line 1."""
-    result = simulate(MODEL, read_events(io.StringIO("id,what,when\nm,relayed,2024-01-01\n")), efs=True)
+    result = simulate(
+        MODEL, read_events(io.StringIO("id,what,when\nm,relayed,2024-01-01\n")), efs=True
+    )
     assert [p.location.line for p in result.skipped] == [1]
 
 
 # --- properties -------------------------------------------------------------------------
 
-OUTCOMES = [["delivered"], ["hard_bounce"], ["soft_bounce"], ["soft_bounce", "retry_succeeded"],
-            ["soft_bounce", "retries_failed"]]
-NOISE = st.tuples(st.sampled_from(["ghost", "m0", "m1"]), st.sampled_from([*(e.key for e in MODEL.events if not e.starts), "opened"]))
+OUTCOMES = [
+    ["delivered"],
+    ["hard_bounce"],
+    ["soft_bounce"],
+    ["soft_bounce", "retry_succeeded"],
+    ["soft_bounce", "retries_failed"],
+]
+NOISE = st.tuples(
+    st.sampled_from(["ghost", "m0", "m1"]),
+    st.sampled_from([*(e.key for e in MODEL.events if not e.starts), "opened"]),
+)
 
 
 @st.composite
-def sends(draw: st.DrawFn, *, complete: bool = True, relays_first: bool = False) -> list[tuple[str, str]]:
+def sends(
+    draw: st.DrawFn, *, complete: bool = True, relays_first: bool = False
+) -> list[tuple[str, str]]:
     """A send: every message relayed, then reported, interleaved at random, with noise."""
     count = draw(st.integers(min_value=1, max_value=12))
     lives = []
@@ -163,7 +204,10 @@ def sends(draw: st.DrawFn, *, complete: bool = True, relays_first: bool = False)
 
 
 def _raw(order: list[tuple[str, str]]) -> list[tuple[int, str, str, str]]:
-    return [(i + 2, m, e, f"2024-05-01T10:{i // 60:02d}:{i % 60:02d}Z") for i, (m, e) in enumerate(order)]
+    return [
+        (i + 2, m, e, f"2024-05-01T10:{i // 60:02d}:{i % 60:02d}Z")
+        for i, (m, e) in enumerate(order)
+    ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -192,7 +236,7 @@ def _percents(order: list[tuple[str, str]], *, efs: bool) -> list[float]:
 def test_delivered_never_decreases_with_efs(order: list[tuple[str, str]]) -> None:
     """With EFS the Delivered percentage never goes down over a send."""
     seen = _percents(order, efs=True)
-    assert all(a <= b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(seen))
 
 
 @settings(max_examples=200, deadline=None)
@@ -200,12 +244,14 @@ def test_delivered_never_decreases_with_efs(order: list[tuple[str, str]]) -> Non
 def test_delivered_never_increases_without_efs(order: list[tuple[str, str]]) -> None:
     """Without EFS the Delivered percentage never goes up over a send."""
     seen = _percents(order, efs=False)
-    assert all(a >= b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(seen))
 
 
 @settings(max_examples=100, deadline=None)
 @given(sends(complete=False))
-def test_delivered_count_never_decreases_with_efs_in_any_order(order: list[tuple[str, str]]) -> None:
+def test_delivered_count_never_decreases_with_efs_in_any_order(
+    order: list[tuple[str, str]],
+) -> None:
     """With EFS the number of delivered messages never goes down, however events interleave."""
     sim = Simulator(MODEL, efs=True)
     last = 0

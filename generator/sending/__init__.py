@@ -31,4 +31,6 @@ __all__ = [
     "simulate",
 ]
 
-register_kind("sending", detect=lambda data, path: "sending" in data, schema_name="sending", check=check)
+register_kind(
+    "sending", detect=lambda data, path: "sending" in data, schema_name="sending", check=check
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ class Row:
     status: str
     effects: tuple[tuple[str, Effect], ...]
     in_table: bool = True
-    location: Location = Location("")
+    location: Location = field(default_factory=lambda: Location(""))
 
     def effect(self, kpi: str) -> Effect:
         """The effect on ``kpi`` (``unchanged`` when the row does not name it)."""
@@ -188,7 +188,9 @@ class SendingModel:
         return next(e for e in self.events if e.starts)
 
 
-def build_model(data: dict[str, Any], *, path: str = "", locator: Locator | None = None) -> SendingModel:
+def build_model(
+    data: dict[str, Any], *, path: str = "", locator: Locator | None = None
+) -> SendingModel:
     """Turn checked YAML data (the mapping under ``sending:``'s parent) into a model.
 
     Args:
@@ -231,7 +233,14 @@ def build_model(data: dict[str, Any], *, path: str = "", locator: Locator | None
             recurring_option_block=c["recurring_confirmation"]["option_block"],
         ),
         kpis=tuple(
-            Kpi(k["key"], k["unit"], k["text"], k.get("ui"), k.get("refresh"), tuple(k.get("channels", ())))
+            Kpi(
+                k["key"],
+                k["unit"],
+                k["text"],
+                k.get("ui"),
+                k.get("refresh"),
+                tuple(k.get("channels", ())),
+            )
             for k in s["kpis"]
         ),
         refresh_action=s["refresh"]["action"],
@@ -288,8 +297,12 @@ def load_model(path: Path) -> SendingModel:
     if loaded.data is not None:
         if "sending" not in loaded.data:
             problems.append(
-                Problem(Location.of(path, 1, 1), "not a sending model (no `sending:` key)",
-                        code="sending-not-model", hint="point --model at catalog/sending.yaml")
+                Problem(
+                    Location.of(path, 1, 1),
+                    "not a sending model (no `sending:` key)",
+                    code="sending-not-model",
+                    hint="point --model at catalog/sending.yaml",
+                )
             )
         else:
             problems.extend(check_loaded(loaded, locator))

@@ -40,15 +40,29 @@ def messages(model: SendingModel) -> list[tuple[str, str, str]]:
     keep = "Keep **[!UICONTROL ...]** names and {placeholders} exactly as they are."
     out: list[tuple[str, str, str]] = []
     for key, text in model.texts:
-        out.append((context_of("ui", key), text, f"'Confirming the send' reference page ({key}). {keep}"))
+        out.append(
+            (context_of("ui", key), text, f"'Confirming the send' reference page ({key}). {keep}")
+        )
     for kpi in model.kpis:
-        out.append((context_of("kpi", kpi.key), kpi.text, "KPI of the Deployment zone (list item)."))
+        out.append(
+            (context_of("kpi", kpi.key), kpi.text, "KPI of the Deployment zone (list item).")
+        )
     for status in model.statuses:
-        out.append((context_of("status", status.key), status.ui,
-                    "Sending-log status, a UI term: use the glossary term, the same everywhere."))
+        out.append(
+            (
+                context_of("status", status.key),
+                status.ui,
+                "Sending-log status, a UI term: use the glossary term, the same everywhere.",
+            )
+        )
     for event in model.events:
-        out.append((context_of("event", event.key), event.text,
-                    "Step in the sending process (first column of the EFS tables)."))
+        out.append(
+            (
+                context_of("event", event.key),
+                event.text,
+                "Step in the sending process (first column of the EFS tables).",
+            )
+        )
     return out
 
 
@@ -60,13 +74,17 @@ def to_markdown(text: str) -> str:
 def to_html(text: str) -> Markup:
     """Page markup -> escaped HTML with UI terms in ``<strong>``."""
     escaped = html.escape(to_markdown(text), quote=False)
-    return Markup(_BOLD.sub(r"<strong>\1</strong>", escaped))  # noqa: S704 - escaped above
+    return Markup(_BOLD.sub(r"<strong>\1</strong>", escaped))
 
 
 def _string(text: str, *, fallback: bool) -> dict[str, Any]:
     # Pipes would split a Markdown table cell; the templates mark fallbacks themselves.
-    return {"text": text, "md": to_markdown(text).replace("|", "\\|"), "html": to_html(text),
-            "fallback": fallback}
+    return {
+        "text": text,
+        "md": to_markdown(text).replace("|", "\\|"),
+        "html": to_html(text),
+        "fallback": fallback,
+    }
 
 
 def reference_context(
@@ -84,7 +102,7 @@ def reference_context(
         ``fallback`` (True when the English text stands in for a missing translation);
         ``untranslated`` is the word the templates mark fallbacks with (``ui|untranslated``).
     """
-    english = locale.split("_")[0].split("-")[0] == "en"
+    english = locale.split("_", maxsplit=1)[0].split("-", maxsplit=1)[0] == "en"
 
     def lookup(kind: str, key: str, source: str, **fill: str) -> dict[str, Any]:
         found = None if english else gettext(context_of(kind, key))
@@ -105,10 +123,12 @@ def reference_context(
         if row_effect.kind == "starts_at":
             # An English stand-in sentence keeps English number formatting too.
             translated = not english and gettext(context_of("ui", key))
-            fill["percent"] = format_percent(row_effect.percent / 100, locale=locale if translated else "en")
+            fill["percent"] = format_percent(
+                row_effect.percent / 100, locale=locale if translated else "en"
+            )
         return lookup("ui", key, texts[key], **fill)
 
-    tables = []
+    tables: list[dict[str, Any]] = []
     for table in model.tables:
         tables.append(
             {
@@ -127,12 +147,20 @@ def reference_context(
                 ],
             }
         )
-    strings = {key: ui(key) for key in texts if not key.startswith(("effect_", "table_", "column_"))}
-    kpis = [
-        {"key": k.key, "unit": k.unit, "ui": k.ui, "refresh": k.refresh, "item": lookup("kpi", k.key, k.text)}
+    strings = {
+        key: ui(key) for key in texts if not key.startswith(("effect_", "table_", "column_"))
+    }
+    kpis: list[dict[str, Any]] = [
+        {
+            "key": k.key,
+            "unit": k.unit,
+            "ui": k.ui,
+            "refresh": k.refresh,
+            "item": lookup("kpi", k.key, k.text),
+        }
         for k in model.kpis
     ]
-    every = [*strings.values(), *(k["item"] for k in kpis)]
+    every: list[dict[str, Any]] = [*strings.values(), *(k["item"] for k in kpis)]
     for t in tables:
         every += [t["caption"], *t["columns"]]
         for r in t["rows"]:

@@ -30,7 +30,14 @@ __all__ = [
 ]
 
 # The documented event vocabulary of `wfgen sending simulate` (a contract: README).
-EVENT_NAMES = ("relayed", "delivered", "hard_bounce", "soft_bounce", "retry_succeeded", "retries_failed")
+EVENT_NAMES = (
+    "relayed",
+    "delivered",
+    "hard_bounce",
+    "soft_bounce",
+    "retry_succeeded",
+    "retries_failed",
+)
 MAX_REPORTED = 1000  # skipped events kept with details; the rest are only counted
 
 _PHASE, _STATUS, _DELIVERED, _BOUNCED = 16, 4, 2, 1  # bit layout of a state integer
@@ -148,13 +155,13 @@ class Simulator:
                 delivered = row.effect("delivered").counts(bool(state & _DELIVERED))
                 bounced = row.effect("bounces").counts(bool(state & _BOUNCED))
                 targets[state] = (
-                    (self._event_index[event.key] + 1) * _PHASE + status * _STATUS
-                    + delivered * _DELIVERED + bounced * _BOUNCED
+                    (self._event_index[event.key] + 1) * _PHASE
+                    + status * _STATUS
+                    + delivered * _DELIVERED
+                    + bounced * _BOUNCED
                 )
             self._next.append(targets)
-        self._closing = [
-            self._event_index[e.key] for e in model.events if e.at_validity_end
-        ]
+        self._closing = [self._event_index[e.key] for e in model.events if e.at_validity_end]
         self.states: dict[str, int] = {}
         self.per_state = [0] * self._size
         self.last_time: float | None = None
@@ -173,26 +180,37 @@ class Simulator:
             if callable(message):
                 message, hint = message()
             self.skipped.append(
-                Problem(Location(self.source, line, 1 if line else 0), message, Severity.ERROR,
-                        code="sending-bad-event", hint=hint)
+                Problem(
+                    Location(self.source, line, 1 if line else 0),
+                    message,
+                    Severity.ERROR,
+                    code="sending-bad-event",
+                    hint=hint,
+                )
             )
 
     def _why(self, message_id: str, event: str, state: int) -> tuple[str, str]:
         phase = state // _PHASE
         expected = self.model.event(event).after
         if phase == 0:
-            return (f"unknown message {message_id!r}: no {self.model.start_event.key!r} event before",
-                    "every message starts with a relayed event")
+            return (
+                f"unknown message {message_id!r}: no {self.model.start_event.key!r} event before",
+                "every message starts with a relayed event",
+            )
         last = self.event_keys[phase - 1]
         start = self.model.start_event.key
         if event == start:
             return (f"message {message_id!r} was already {start}", "each message is relayed once")
         if len(expected) == 1 and expected[0] != start:
-            return (f"{event} for message {message_id!r} without a {expected[0]} before it "
-                    f"(its last event was {last})",
-                    f"a {event} event reports the result of retrying after a {expected[0]}")
-        return (f"{event} cannot follow {last} for message {message_id!r}",
-                f"{event} may follow: {', '.join(expected)}")
+            return (
+                f"{event} for message {message_id!r} without a {expected[0]} before it "
+                f"(its last event was {last})",
+                f"a {event} event reports the result of retrying after a {expected[0]}",
+            )
+        return (
+            f"{event} cannot follow {last} for message {message_id!r}",
+            f"{event} may follow: {', '.join(expected)}",
+        )
 
     def feed(self, line: int, message_id: str, event: str, time: float) -> bool:
         """Apply one event; return False (and record why) when it is skipped."""
@@ -202,8 +220,14 @@ class Simulator:
             return False
         last = self.last_time
         if last is not None and time < last:
-            self.skip(line, lambda: (f"event at {format_time(time)} is earlier than the one before "
-                                     f"({format_time(last)})", "sort the events by time"))
+            self.skip(
+                line,
+                lambda: (
+                    f"event at {format_time(time)} is earlier than the one before "
+                    f"({format_time(last)})",
+                    "sort the events by time",
+                ),
+            )
             return False
         old = self.states.get(message_id, 0)
         new = self._next[index][old]
@@ -245,8 +269,9 @@ class Simulator:
                 counts[(state % _PHASE) // _STATUS] += n
                 delivered += n if state & _DELIVERED else 0
                 bounces += n if state & _BOUNCED else 0
-        return KpiSummary(len(self.states), tuple(zip(self.status_keys, counts, strict=True)),
-                          delivered, bounces)
+        return KpiSummary(
+            len(self.states), tuple(zip(self.status_keys, counts, strict=True)), delivered, bounces
+        )
 
 
 def read_events(stream: IO[str], *, fmt: str = "auto") -> Iterator[RawEvent | tuple[int, str]]:
@@ -292,7 +317,9 @@ def _json_line(number: int, text: str) -> Iterator[RawEvent | tuple[int, str]]:
     except ValueError as err:
         yield (number, f"not JSON: {err}")
         return
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("message_id", "event", "time")):
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), str) for k in ("message_id", "event", "time")
+    ):
         yield (number, "a JSON line needs string fields message_id, event and time")
         return
     yield (number, data["message_id"], data["event"], data["time"])
@@ -335,9 +362,9 @@ def simulate(
     applied = 0
     for item in events:
         if len(item) == 2:
-            sim.skip(item[0], item[1])  # type: ignore[misc]
+            sim.skip(item[0], item[1])
             continue
-        line, message_id, event, text = item  # type: ignore[misc]
+        line, message_id, event, text = item
         if text != cache_text:  # consecutive events often share a time stamp
             try:
                 cache_value = parse_time(text)
@@ -346,8 +373,12 @@ def simulate(
                 continue
             cache_text = text
         if validity_end is not None and cache_value > validity_end:
-            sim.skip(line, f"{event} at {text} is after the end of the validity period "
-                     f"({format_time(validity_end)})", "events after the validity period are ignored")
+            sim.skip(
+                line,
+                f"{event} at {text} is after the end of the validity period "
+                f"({format_time(validity_end)})",
+                "events after the validity period are ignored",
+            )
             continue
         if snapshot is None and at is not None and cache_value > at:
             sim.applied += applied
