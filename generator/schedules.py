@@ -416,7 +416,12 @@ def _systemd_cron(schedule: Schedule) -> list[str]:
     months = _systemd_list(sorted(fields.months), 1, 12)
 
     def dow_text(days: Sequence[int]) -> str:
-        return "" if len(days) == 7 else ",".join(_SD_DAYS[d] for d in days)
+        if len(days) == 7:
+            return ""
+        return ",".join(
+            _SD_DAYS[a] if a == b else f"{_SD_DAYS[a]}{'..' if b > a + 1 else ','}{_SD_DAYS[b]}"
+            for a, b in _runs(days)
+        )
 
     # Day-of-month alternatives (each a "-DD" or "~DD" suffix), AND-ed with an optional weekday list.
     dom_parts: list[str] = []
