@@ -137,7 +137,11 @@ class _Speaker:
         template = self.template(name)
         assert template is not None
         filled: dict[str, str] = {}
-        for field in _fields(template):
+        try:
+            names = _fields(template)
+        except ValueError as err:
+            raise _Missing(f"{name}: {err}") from err
+        for field in names:
             if field not in values:
                 raise _Missing(f"{name}: unknown placeholder {{{field}}}")
             filled[field] = values[field]()
