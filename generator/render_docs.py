@@ -104,9 +104,13 @@ def module_rows(
         total += 2
         translated += (not label.untranslated) + (not description.untranslated)
         said = None
-        if sentence is not None and workflow.schedule is not None:
+        if sentence is not None:
+            # A workflow without a documented schedule says so: unknown is shown, not hidden.
             result = sentence(workflow.schedule, locale=locale, gettext=gettext)
-            said = Cell(one_line(result.text), untranslated=bool(result.fallback) and gettext is not None)
+            said = Cell(
+                _as_sentence(one_line(result.text)),
+                untranslated=bool(result.fallback) and gettext is not None,
+            )
         rows.append(DocRow(workflow.id, label, description, said))
     title = _lookup(gettext, f"module|{module.key}", module.name)
     total += 1
@@ -120,6 +124,14 @@ def module_rows(
         percent=format_percent(translated / total, locale=locale),
         page=module.key,
     )
+
+
+def _as_sentence(phrase: str) -> str:
+    """A schedule phrase as a sentence of its own: first letter up, closing full stop."""
+    if not phrase:
+        return phrase
+    text = phrase[0].upper() + phrase[1:]
+    return text if text[-1] in ".!?。" else text + "."
 
 
 def ui_words(gettext: Gettext | None) -> dict[str, str]:

@@ -24,7 +24,7 @@ def settings(tmp_path: Path) -> ImportSettings:
 
 
 def test_import_writes_under_canonical_ids_and_repairs(settings: ImportSettings) -> None:
-    """A translated id row lands under the canonical id; damaged text is repaired and fuzzy."""
+    """A translated id row lands under the canonical id; damaged text is repaired and flagged for review."""
     import_pages(settings)
     path = po_path(settings.locales_dir, "it")
     text = path.read_text(encoding="utf-8")
@@ -34,7 +34,7 @@ def test_import_writes_under_canonical_ids_and_repairs(settings: ImportSettings)
     assert "supplierMgt|label" in contexts
     assert not any(c.startswith("fornitoreMgt") for c in contexts)
     budget = next(m for m in po if m.context == "budgetMgt|description")
-    assert "attività" in budget.string and budget.fuzzy
+    assert "attività" in budget.string and "review" in budget.flags and not budget.fuzzy
     assert any("imported from" in c for c in budget.user_comments)
 
 
@@ -63,7 +63,8 @@ def test_existing_translation_is_kept_unless_overwrite(settings: ImportSettings)
 
 
 def test_two_pages_disagreeing_keep_one_and_record_the_other(tmp_path: Path) -> None:
-    """When two pages translate an entry differently the first is kept, fuzzy, with the other noted."""
+    """When two pages translate an entry differently the first is kept, flagged for review,
+    with the other noted."""
     shutil.copytree(CATALOG, tmp_path / "catalog")
     page = SWEDISH_CAMPAIGN.read_text(encoding="utf-8")
     variant = tmp_path / "variant.txt"
@@ -74,7 +75,8 @@ def test_two_pages_disagreeing_keep_one_and_record_the_other(tmp_path: Path) -> 
     result = import_pages(settings)
     assert result.count("alternative") >= 1
     entry = next(m for m in read_po_file(po_path(settings.locales_dir, "sv")) if m.context == "budgetMgt|label")
-    assert entry.fuzzy and "alternative from" in " ".join(entry.user_comments)
+    assert "review" in entry.flags and not entry.fuzzy
+    assert "alternative from" in " ".join(entry.user_comments)
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ class Row:
     raw_label: str = ""
     raw_id: str = ""
     package: str = ""  # the Package cell of list pages, as written
+    links: tuple[str, ...] = ()  # texts of the links in the description ("this page")
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,7 @@ def _plain_row(index: int, row: _Cells, *, html_cells: bool) -> Row:
         raw_description=raw(description),
         raw_label=raw(label),
         raw_id=raw(ident),
+        links=_links(description),
     )
 
 
@@ -300,4 +301,13 @@ def _list_row(index: int, row: _Cells) -> Row:
         raw_label=strip_markup(match["label"]),
         raw_id=strip_markup(ident),
         package=clean(package),
+        links=_links(description),
     )
+
+
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>|\[([^\]]+)\]\([^)]*\)", re.DOTALL | re.IGNORECASE)
+
+
+def _links(cell: str) -> tuple[str, ...]:
+    """Texts of the HTML and Markdown links in a cell, as a reader sees them."""
+    return tuple(text for a, b in _LINK.findall(cell) if (text := clean(a or b)))

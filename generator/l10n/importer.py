@@ -3,15 +3,23 @@
 Decisions:
 - Entries are written under the canonical id the aligner found, never the documented one;
   unresolved rows are skipped and reported.
-- Pages write the schedule sentence into the description; the catalogue keeps it apart
-  (``schedule_source``). A description is imported when its sentences line up with the
-  English: as many as the catalogue's description (taken whole), or that many plus the
-  schedule sentence (which is dropped). Anything else is reported and not imported.
+- Pages write the schedule sentence into the description, and "for more information, see
+  <link>" pointers; the catalogue keeps the schedule apart (``schedule_source``) and has no
+  pointers. Sentences carrying a link are dropped first; then a description is imported
+  when its sentences line up with the English: as many as the catalogue's description
+  (taken whole), or that many plus the schedule sentence, which is dropped (the sentence
+  that states the schedule's numbers, else the last). Anything else is reported, not imported.
+- A module page's title translates the module's name; table header words translate the
+  reference tables' fixed words (``ui|label``, ``ui|internal-name``, ``ui|description``).
 - A page whose product words a label or description differently from the catalogue's
   main text (a per-product variant) gives no translation of the main text.
 - Text left in English is not a translation and is not imported.
-- Pages are read in sorted path order; the first page to translate an entry wins, later
-  different ones are kept as ``alternative`` translator comments and the entry is fuzzy.
+- Pages are read in the order given: the first page to translate an entry wins (so the
+  pages you trust most go first); later different ones are kept as ``alternative``
+  translator comments and the entry is flagged ``review``. Repaired text (encoding damage,
+  entities) is flagged ``review`` too. A ``review`` entry counts as translated: it is what
+  the documentation says, and a translator should confirm it. Only ``wfgen l10n update``
+  makes entries fuzzy (the English changed), and fuzzy never counts as translated.
 - Alignment does not use labels from the PO files being written, so a second run sees
   the same evidence as the first and changes nothing.
 """
@@ -27,7 +35,7 @@ from babel.messages.catalog import Message as PoMessage
 
 from ..catalog import Catalog, Workflow
 from ..errors import WfgenError
-from .messages import Message, source_hash
+from .messages import UI_WORDS, Message, source_hash
 from .po import (
     HASH_PREFIX,
     IMPORT_PREFIX,
@@ -43,6 +51,13 @@ __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "spl
 
 ALTERNATIVE_PREFIX = "alternative from "
 REPAIRED_NOTE = "repaired on import (encoding damage or HTML entities); review it"
+REVIEW_FLAG = "review"
+# Header cells of the documentation's own tables, by layout: which fixed word each cell is.
+_HEADER_WORDS = {
+    "html-table": ("label", "internal-name", "description"),
+    "id-table": ("label", None, "description"),
+    "list-table": (None, "package", "description"),
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\s]+(?=[^\s\da-zäöüåàèéìòù(])")
 
 
@@ -102,15 +117,40 @@ def _schedule_sentence(workflow: Workflow, product: str | None) -> str:
     return source.text if source is not None else ""
 
 
-def _description(text: str, workflow: Workflow, product: str | None) -> tuple[str | None, str]:
+def _schedule_like(sentence: str, workflow: Workflow, product: str | None, locale: str) -> bool:
+    from ..schedules import Schedule
+    from .numbers import translated_quantities
+
+    schedule = workflow.schedule_for([product] if product else [])
+    said = translated_quantities(sentence, locale)
+    if said.empty or not isinstance(schedule, Schedule):
+        return False
+    stated = {schedule.day, schedule.minute, schedule.minutes, schedule.hours}
+    for value in (schedule.at, schedule.between.start if schedule.between else None):
+        if value:
+            stated.add(int(value[:2]) % 12 or 12)
+            stated.add(int(value[:2]))
+    return bool(said.values() & {v for v in stated if v is not None})
+
+
+def _description(
+    text: str, links: tuple[str, ...], workflow: Workflow, product: str | None, locale: str
+) -> tuple[str | None, str]:
     """The part of a page description that translates the catalogue's description."""
     want = len(split_sentences(workflow.description))
     have = split_sentences(text)
+    if links and len(have) > want:
+        have = [s for s in have if not any(link in s for link in links)] or have
     extra = len(split_sentences(_schedule_sentence(workflow, product)))
     if len(have) == want:
         return " ".join(have), ""
-    if extra and len(have) == want + extra:
-        return " ".join(have[:want]), ""
+    if extra == 1 and len(have) == want + 1:
+        # The schedule sentence is the one stating the schedule's numbers, else the last.
+        drop = next(
+            (i for i, s in enumerate(have) if _schedule_like(s, workflow, product, locale)),
+            len(have) - 1,
+        )
+        return " ".join(s for i, s in enumerate(have) if i != drop), ""
     return None, (
         f"{len(have)} sentence(s) on the page, {want} in the English description"
         + (f" plus {extra} of schedule" if extra else "")
@@ -145,6 +185,18 @@ def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list
         return locale, []
     report = align(page, catalog)
     offers: list[_Offer] = []
+    module = catalog.module(report.module) if report.module else None
+    if module is not None and page.layout != "list-table" and page.title.strip():
+        if _same(page.title, module.name):
+            events.append(ImportEvent(name, 1, "untranslated", f"module|{module.key}",
+                                      "the page leaves the module name in English"))
+        else:
+            offers.append(_Offer(f"module|{module.key}", page.title.strip(), name, 1, False))
+    if page.rows:
+        for word, header in zip(_HEADER_WORDS.get(page.layout, ()), page.headers, strict=False):
+            english = UI_WORDS.get(word or "")
+            if english and header.strip() and not _same(header, english):
+                offers.append(_Offer(f"ui|{word}", header.strip(), name, page.rows[0].line, False))
     for result in report.rows:
         row = result.row
         if result.status == "unresolved" or result.canonical_id is None:
@@ -164,7 +216,7 @@ def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list
                                           f"the {report.product} page words the English differently"))
                 continue
             if field_name == "description":
-                part, why = _description(text, workflow, report.product)
+                part, why = _description(text, row.links, workflow, report.product, locale)
                 if part is None:
                     events.append(ImportEvent(name, row.line, "skipped", context, why))
                     continue
@@ -200,9 +252,9 @@ def _apply(entry: PoMessage, offer: _Offer, message: Message, *, fresh: set[str]
     if current and offer.context in fresh:
         # Two pages of this run disagree: keep the first, flag it, keep the other in view.
         entry.user_comments = [*comments, alternative]
-        entry.flags.add("fuzzy")
+        entry.flags.add(REVIEW_FLAG)
         events.append(ImportEvent(offer.page, offer.line, "alternative", offer.context,
-                                  "another page translates it differently; kept the first, marked fuzzy"))
+                                  "another page translates it differently; kept the first, flagged for review"))
         return
     if current and not overwrite:
         events.append(ImportEvent(offer.page, offer.line, "conflict", offer.context,
@@ -213,9 +265,10 @@ def _apply(entry: PoMessage, offer: _Offer, message: Message, *, fresh: set[str]
     entry.user_comments = [c for c in comments if not c.startswith((IMPORT_PREFIX, ALTERNATIVE_PREFIX))]
     entry.user_comments.append(note)
     entry.flags.discard("fuzzy")
+    entry.flags.discard(REVIEW_FLAG)
     if offer.repaired:
         entry.user_comments.append(REPAIRED_NOTE)
-        entry.flags.add("fuzzy")
+        entry.flags.add(REVIEW_FLAG)
     entry.previous_id = []
     entry.auto_comments = [c for c in entry.auto_comments if not c.startswith(HASH_PREFIX)]
     entry.auto_comments.append(f"{HASH_PREFIX}{source_hash(message.english)}")
@@ -236,7 +289,7 @@ def import_pages(settings: ImportSettings) -> ImportResult:
     events: list[ImportEvent] = []
     errors: list[str] = []
     per_locale: dict[str, list[_Offer]] = {}
-    for path in sorted(settings.pages, key=lambda p: p.as_posix()):
+    for path in dict.fromkeys(settings.pages):  # the order given is the order of trust
         try:
             locale, offers = _offers(path, settings, catalog, events)
         except WfgenError as err:
