@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -205,7 +207,13 @@ def dump_po(catalog: PoCatalog) -> bytes:
         include_previous=False,
         ignore_obsolete=False,
     )
-    return _insert_previous(buffer.getvalue().decode("utf-8"), catalog).encode("utf-8")
+    text = _insert_previous(buffer.getvalue().decode("utf-8"), catalog)
+    # Babel stamps its own version into the header; another Babel must not change the file.
+    text = _GENERATED_BY.sub(lambda _: '"Generated-By: wfgen\\n"', text, count=1)
+    return text.encode("utf-8")
+
+
+_GENERATED_BY = re.compile(r'^"Generated-By: [^"\n]*"$', re.MULTILINE)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
