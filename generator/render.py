@@ -373,7 +373,12 @@ def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
     return header + body
 
 
-class _PlainDumper(yaml.SafeDumper):
+# libyaml's emitter writes the same bytes as PyYAML's pure-Python one, about 10x faster;
+# with 10,000 workflows the CronJobs file is most of a build's time without it.
+_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _PlainDumper(_SafeDumper):  # type: ignore[misc, valid-type]
     """Never writes anchors and aliases: each CronJob must read on its own."""
 
     def ignore_aliases(self, data: Any) -> bool:
