@@ -51,13 +51,20 @@ def _namer(base: Path) -> Callable[[str | PurePath], str]:
     """Input paths as recorded in the manifest: relative to the folder holding catalog/ and
     locales/, so two machines (or two temporary folders) record the same names."""
     root = base.resolve()
+    # Every page lists each workflow's file: resolve a path once, not once per workflow.
+    known: dict[str | PurePath, str] = {}
 
     def name(path: str | PurePath) -> str:
+        found = known.get(path)
+        if found is not None:
+            return found
         resolved = Path(path).resolve()
         try:
-            return resolved.relative_to(root).as_posix()
+            found = resolved.relative_to(root).as_posix()
         except ValueError:
-            return Path(os.path.relpath(resolved, root)).as_posix()
+            found = Path(os.path.relpath(resolved, root)).as_posix()
+        known[path] = found
+        return found
 
     return name
 
