@@ -131,7 +131,7 @@ class Environment:
         return ids
 
     def schedule_of(self, workflow: Workflow, workflow_id: str | None = None) -> Schedule | None:
-        """The schedule of a workflow here: an override's, else the documented one for the products."""
+        """Its schedule here: an override's, else the documented one for the products."""
         for key in (workflow_id, workflow.id):
             found = self.override(key) if key else None
             if found is not None and found.schedule is not None:
@@ -216,7 +216,7 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
             ("timezone",),
             f"unknown time zone {env['timezone']!r}",
             code="environment-timezone",
-            hint="use an IANA name such as Europe/Stockholm or UTC (see zoneinfo.available_timezones())",
+            hint="use an IANA name such as Europe/Stockholm or UTC (zoneinfo.available_timezones())",
         )
     seen_id = False
     for index, part in enumerate(env["command"]):
@@ -370,7 +370,8 @@ def load_environments(directory: Path, names: Sequence[str] | None = None) -> li
     if unknown:
         known = ", ".join(sorted(paths)) or "none"
         raise UsageError(
-            f"unknown environment {', '.join(repr(n) for n in unknown)} (profiles in {directory}: {known})",
+            f"unknown environment {', '.join(repr(n) for n in unknown)}"
+            f" (profiles in {directory}: {known})",
             hint=f"add {directory}/{unknown[0]}.yaml or pick one of those",
         )
     environments: list[Environment] = []

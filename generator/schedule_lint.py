@@ -165,7 +165,7 @@ def _dst(
             found[key] = (
                 key[0],
                 f"{what}: {does}",
-                "move it out of the hour the clocks change, or accept that the schedulers differ that day",
+                "move it out of the hour the clocks change, or accept that schedulers differ that day",
             )
     return list(found.values())
 
@@ -274,10 +274,12 @@ def lint_environment(
             add(
                 item.id,
                 where,
-                f"{item.id} is scheduled 'nightly' without a time, and the profile does not say when nightly is",
+                f"{item.id} is scheduled 'nightly' without a time, and the profile does not say "
+                "when nightly is",
                 "schedule-nightly-missing",
                 severity=Severity.ERROR,
-                hint=f'set `nightly: "HH:MM"` in {environment.location.file}, or override {item.id}\'s schedule',
+                hint=f'set `nightly: "HH:MM"` in {environment.location.file}, '
+                f"or override {item.id}'s schedule",
             )
             continue
         timed.append(item)
@@ -289,7 +291,8 @@ def lint_environment(
                 item.id,
                 where,
                 f"{item.id} runs on day {schedule.day} of the month, which "
-                f"{'February lacks' if schedule.day == 29 else 'some months lack'}: those months it does not run",
+                f"{'February lacks' if schedule.day == 29 else 'some months lack'}: "
+                "those months it does not run",
                 "schedule-short-month",
                 hint="use day 28 or earlier, or a raw cron 'L' (last day)",
             )
@@ -310,8 +313,8 @@ def lint_environment(
                 add(
                     item.id,
                     where,
-                    f"{item.id}: cron expression {schedule.expression!r} restricts both day-of-month and "
-                    "day-of-week, so it fires when EITHER matches, not when both do",
+                    f"{item.id}: cron expression {schedule.expression!r} restricts both "
+                    "day-of-month and day-of-week, so it fires when EITHER matches, not when both do",
                     "cron-dom-dow",
                     hint="restrict only one of the two, or write two schedules",
                 )

@@ -74,7 +74,9 @@ class Explanation:
             "cron": self.cron,
             "systemd": self.systemd,
             "kubernetes": self.kubernetes,
-            "next": [r.isoformat() for r in self.runs] if isinstance(self.runs, list) else self.runs,
+            "next": [r.isoformat() for r in self.runs]
+            if isinstance(self.runs, list)
+            else self.runs,
         }
 
 
@@ -83,7 +85,7 @@ def phrase_gettext(locales: Path, locale: str) -> Callable[[str], str | None] | 
 
     The PO file is read through Babel; fuzzy and untranslated entries do not count.
     """
-    if locale.split("_")[0].split("-")[0] == "en":
+    if locale.replace("-", "_").partition("_")[0] == "en":
         return None
     po = locales / locale / "LC_MESSAGES" / "workflows.po"
     if po.is_file():
@@ -93,7 +95,7 @@ def phrase_gettext(locales: Path, locale: str) -> Callable[[str], str | None] | 
     seed = json.loads(
         resources.files("generator.l10n").joinpath("phrase_seed.json").read_text("utf-8")
     )
-    phrases = seed.get(locale) or seed.get(locale.split("_")[0]) or {}
+    phrases = seed.get(locale) or seed.get(locale.replace("-", "_").partition("_")[0]) or {}
 
     def lookup(context: str) -> str | None:
         name = context.partition("|")[2]
@@ -125,7 +127,9 @@ def _find(catalog: Catalog, environment: Environment | None, wanted: str) -> tup
     close = difflib.get_close_matches(wanted, [w.id for w in catalog.workflows], n=3)
     raise UsageError(
         f"no workflow {wanted!r} in the catalogue",
-        hint=f"did you mean {', '.join(close)}?" if close else "ids are case-sensitive; see catalog/workflows/",
+        hint=f"did you mean {', '.join(close)}?"
+        if close
+        else "ids are case-sensitive; see catalog/workflows/",
     )
 
 
@@ -139,7 +143,9 @@ def explain(settings: ExplainSettings) -> Explanation:
     catalog, _ = load_catalog([settings.catalog])
     environment = None
     if settings.environment:
-        environment = load_environments(settings.catalog / "environments", [settings.environment])[0]
+        environment = load_environments(settings.catalog / "environments", [settings.environment])[
+            0
+        ]
     workflow_id, instance_id = _find(catalog, environment, settings.workflow_id)
     workflow = catalog.get(workflow_id)
     assert workflow is not None
@@ -155,14 +161,21 @@ def explain(settings: ExplainSettings) -> Explanation:
         override = environment.override(instance_id) or environment.override(workflow_id)
         if override is not None:
             what = "disabled" if override.disabled else "schedule overridden"
-            notes.append(f"{what} by {override.location}" + (f": {override.reason}" if override.reason else ""))
+            notes.append(
+                f"{what} by {override.location}"
+                + (f": {override.reason}" if override.reason else "")
+            )
         if not environment.installs(workflow):
             notes.append(
                 f"not scheduled on {environment.name}: module {workflow.module} or products "
                 f"{', '.join(workflow.products)} not installed there"
             )
         if workflow.obsolete:
-            notes.append(f"obsolete; replaced by {workflow.replaced_by}" if workflow.replaced_by else "obsolete")
+            notes.append(
+                f"obsolete; replaced by {workflow.replaced_by}"
+                if workflow.replaced_by
+                else "obsolete"
+            )
     if workflow.schedule_note:
         notes.append(workflow.schedule_note)
     said = sentence(
@@ -171,10 +184,11 @@ def explain(settings: ExplainSettings) -> Explanation:
         gettext=phrase_gettext(settings.locales, settings.locale),
         nightly=nightly,
     )
-    cron: list[str] | str = "no documented schedule"
-    systemd: list[str] | str = cron
-    kubernetes: dict[str, str] | str = cron
-    runs: list[datetime] | str = cron
+    missing = "no documented schedule"
+    cron: list[str] | str = missing
+    systemd: list[str] | str = missing
+    kubernetes: dict[str, str] | str = missing
+    runs: list[datetime] | str = missing
     if schedule is not None:
         timed = schedule
         after = settings.after or datetime.now(UTC)
@@ -182,7 +196,9 @@ def explain(settings: ExplainSettings) -> Explanation:
         systemd = _form(lambda: to_systemd(timed, nightly=nightly, timezone=timezone))
         kubernetes = _form(lambda: to_kubernetes(timed, nightly=nightly, timezone=timezone))
         runs = _form(
-            lambda: next_runs(timed, after=after, count=settings.count, timezone=timezone, nightly=nightly)
+            lambda: next_runs(
+                timed, after=after, count=settings.count, timezone=timezone, nightly=nightly
+            )
         )
     return Explanation(
         id=instance_id,
@@ -223,5 +239,7 @@ def lint_environments(settings: LintSettings) -> list[Problem]:
     problems: list[Problem] = []
     folder = settings.catalog / "environments"
     for environment in load_environments(folder, list(settings.environments) or None):
-        problems.extend(lint(environment=environment, catalog=catalog, same_minute=settings.same_minute))
+        problems.extend(
+            lint(environment=environment, catalog=catalog, same_minute=settings.same_minute)
+        )
     return sorted(problems, key=lambda p: (p.location, p.message))

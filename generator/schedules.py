@@ -390,7 +390,8 @@ def to_cron(schedule: Schedule, *, nightly: str | None = None) -> str:
     lines = to_cron_lines(schedule, nightly=nightly)
     if len(lines) > 1:
         raise UsageError(
-            f"this schedule needs {len(lines)} cron lines ({' | '.join(lines)}); one expression cannot say it",
+            f"this schedule needs {len(lines)} cron lines ({' | '.join(lines)}); "
+            "one expression cannot say it",
             hint="use to_cron_lines(), or align the window to whole hours",
         )
     return lines[0]
@@ -412,7 +413,8 @@ def _systemd_cron(schedule: Schedule) -> list[str]:
     fields = _fields(schedule)
     expression = schedule.expression
     weekdays = sorted((w - 1) % 7 for w in fields.weekdays)  # to Monday 0
-    time_part = f"{_systemd_list(sorted(fields.hours), 0, 23)}:{_systemd_list(sorted(fields.minutes), 0, 59)}:00"
+    hours = _systemd_list(sorted(fields.hours), 0, 23)
+    time_part = f"{hours}:{_systemd_list(sorted(fields.minutes), 0, 59)}:00"
     months = _systemd_list(sorted(fields.months), 1, 12)
 
     def dow_text(days: Sequence[int]) -> str:
@@ -423,7 +425,7 @@ def _systemd_cron(schedule: Schedule) -> list[str]:
             for a, b in _runs(days)
         )
 
-    # Day-of-month alternatives (each a "-DD" or "~DD" suffix), AND-ed with an optional weekday list.
+    # Day-of-month alternatives (each a "-DD" or "~DD" suffix), AND-ed with optional weekdays.
     dom_parts: list[str] = []
     if fields.days:
         dom_parts.append("-" + _systemd_list(sorted(fields.days), 1, 31))

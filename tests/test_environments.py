@@ -56,7 +56,9 @@ def test_shipped_profiles_load() -> None:
     assert set(prod.targets) == {"crontab", "cron.d", "systemd", "kubernetes"}
     assert staging.timezone == "UTC" and staging.products == ("v8",)
     assert len(staging.modules) < len(prod.modules)
-    assert prod.argv("billing")[-1] == "-arg:billing" and "-instance:prod_mkt" in prod.argv("billing")
+    assert prod.argv("billing")[-1] == "-arg:billing" and "-instance:prod_mkt" in prod.argv(
+        "billing"
+    )
     assert prod.kubernetes is not None and prod.kubernetes.starting_deadline_seconds == 300
 
 
@@ -122,25 +124,37 @@ def test_every_problem_with_file_line_col(file_tree: Callable[[Any], Path]) -> N
     with pytest.raises(CatalogError) as caught:
         load_environment(path)
     lines = [format_problem(p).replace(str(root), "ROOT") for p in caught.value.problems]
-    assert any(line.startswith("ROOT/environments/broken.yaml:2:13:") and "does not match" in line for line in lines)
+    assert any(
+        line.startswith("ROOT/environments/broken.yaml:2:13:") and "does not match" in line
+        for line in lines
+    )
     assert any(":6:25:" in line and "'mailing' is not one of" in line for line in lines)
     assert any(":7:12:" in line and "25:00" in line for line in lines)
     assert any(":2:3:" in line and "missing required field 'user'" in line for line in lines)
     assert len(lines) == 4, lines
     # validate reports the same file through the catalogue's kind registry
-    assert {format_problem(p) for p in validate_paths([path])} == {format_problem(p) for p in caught.value.problems}
+    assert {format_problem(p) for p in validate_paths([path])} == {
+        format_problem(p) for p in caught.value.problems
+    }
 
 
 def test_semantic_problems(file_tree: Callable[[Any], Path]) -> None:
     """A zone zoneinfo does not know, a command without {id} and a backwards window."""
-    text = BROKEN.replace("Test Instance", "test").replace("mailing", "campaign").replace('"25:00"', '"01:00"')
+    text = (
+        BROKEN.replace("Test Instance", "test")
+        .replace("mailing", "campaign")
+        .replace('"25:00"', '"01:00"')
+    )
     text = text.replace("[crontab, cron.d]", "[crontab]")
     root = file_tree({"environments": {"semantic.yaml": text}})
     problems = validate_paths([root / "environments" / "semantic.yaml"])
     by_code = {p.code: p for p in problems}
     assert by_code["environment-timezone"].location.line == 4
     assert by_code["environment-command"].location.line == 8
-    assert "{workflow}" in by_code["environment-command"].message or "no {id}" in by_code["environment-command"].message
+    assert (
+        "{workflow}" in by_code["environment-command"].message
+        or "no {id}" in by_code["environment-command"].message
+    )
     assert by_code["schedule-window"].location.line == 12
 
 

@@ -40,10 +40,19 @@ CASES: dict[str, tuple[Schedule | None, str | None]] = {
     "every_15_minutes": (Schedule("every", minutes=15), None),
     "every_hour": (Schedule("every", hours=1), None),
     "every_3_hours": (Schedule("every", hours=3), None),
-    "every_15_minutes_between": (Schedule("every", minutes=15, between=Window("08:00", "18:30")), None),
-    "every_minute_until_midnight": (Schedule("every", minutes=1, between=Window("22:00", "00:00")), None),
+    "every_15_minutes_between": (
+        Schedule("every", minutes=15, between=Window("08:00", "18:30")),
+        None,
+    ),
+    "every_minute_until_midnight": (
+        Schedule("every", minutes=1, between=Window("22:00", "00:00")),
+        None,
+    ),
     "every_hour_between": (Schedule("every", hours=1, between=Window("09:00", "17:00")), None),
-    "every_6_hours_until_midnight": (Schedule("every", hours=6, between=Window("01:00", "00:00")), None),
+    "every_6_hours_until_midnight": (
+        Schedule("every", hours=6, between=Window("01:00", "00:00")),
+        None,
+    ),
     "daily_0100": (Schedule("daily", at="01:00"), None),
     "daily_1330": (Schedule("daily", at="13:30"), None),
     "weekly_monday_0500": (Schedule("weekly", weekday="monday", at="05:00"), None),
@@ -100,25 +109,61 @@ def test_done_when_sentences() -> None:
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("en", {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st",
-                22: "22nd", 23: "23rd", 25: "25th", 31: "31st"}),
-        ("sv", {1: "1:a", 2: "2:a", 3: "3:e", 4: "4:e", 11: "11:e", 12: "12:e", 21: "21:a", 22: "22:a",
-                23: "23:e", 25: "25:e", 31: "31:a"}),
+        (
+            "en",
+            {
+                1: "1st",
+                2: "2nd",
+                3: "3rd",
+                4: "4th",
+                11: "11th",
+                12: "12th",
+                13: "13th",
+                21: "21st",
+                22: "22nd",
+                23: "23rd",
+                25: "25th",
+                31: "31st",
+            },
+        ),
+        (
+            "sv",
+            {
+                1: "1:a",
+                2: "2:a",
+                3: "3:e",
+                4: "4:e",
+                11: "11:e",
+                12: "12:e",
+                21: "21:a",
+                22: "22:a",
+                23: "23:e",
+                25: "25:e",
+                31: "31:a",
+            },
+        ),
         ("de", {1: "1.", 2: "2.", 11: "11.", 25: "25.", 31: "31."}),
         ("it", {1: "il 1º", 2: "il 2", 8: "l'8", 11: "l'11", 25: "il 25", 31: "il 31"}),
     ],
 )
-def test_day_of_month_follows_cldr_ordinal_categories(locale: str, expected: dict[int, str]) -> None:
+def test_day_of_month_follows_cldr_ordinal_categories(
+    locale: str, expected: dict[int, str]
+) -> None:
     """The day's form comes from CLDR's ordinal plural category (Swedish :a/:e, Italian elision)."""
     for day, form in expected.items():
-        text = sentence(Schedule("monthly", day=day), locale=locale, gettext=seed_gettext(locale)).text
+        text = sentence(
+            Schedule("monthly", day=day), locale=locale, gettext=seed_gettext(locale)
+        ).text
         assert form in text, (day, text)
 
 
 def test_interval_ordinals_in_swedish() -> None:
     """Swedish says 'var 15:e minut' and 'var 6:e timme', as the Swedish pages do."""
     assert say("every_15_minutes", "sv").text == "var 15:e minut"
-    assert say("every_6_hours_until_midnight", "sv").text == "var 6:e timme från kl. 01:00 till midnatt"
+    assert (
+        say("every_6_hours_until_midnight", "sv").text
+        == "var 6:e timme från kl. 01:00 till midnatt"
+    )
 
 
 ENGLISH_WORDS = {
@@ -146,16 +191,22 @@ def test_missing_phrase_falls_back_to_the_whole_english_sentence() -> None:
     assert said == Sentence(sentence(schedule, locale="en").text, fallback=True)
     assert "varje" not in said.text
     # a day whose category Swedish has still works
-    ok = sentence(Schedule("monthly", day=1, at="06:00"), locale="sv",
-                  gettext=lambda c: partial.get(c.removeprefix("phrase|")))
+    ok = sentence(
+        Schedule("monthly", day=1, at="06:00"),
+        locale="sv",
+        gettext=lambda c: partial.get(c.removeprefix("phrase|")),
+    )
     assert ok == Sentence("den 1:a varje månad kl. 06:00")
 
 
 def test_broken_translation_falls_back() -> None:
     """A translation with an unknown placeholder or a stray brace is not used half-way."""
     for bad in ("varje {veckodag} kl. {time}", "varje {weekday kl. {time}"):
-        said = sentence(Schedule("weekly", weekday="monday", at="05:00"), locale="sv",
-                        gettext=lambda c, bad=bad: bad if c == "phrase|weekly" else None)
+        said = sentence(
+            Schedule("weekly", weekday="monday", at="05:00"),
+            locale="sv",
+            gettext=lambda c, bad=bad: bad if c == "phrase|weekly" else None,
+        )
         assert said.fallback and said.text.startswith("every Monday")
 
 
@@ -190,7 +241,11 @@ def test_seed_translations_fit_their_phrases(locale: str) -> None:
     extra = {"nth"}  # interval phrases offer {nth} besides {n}
     for name, template in SEED[locale].items():
         assert name in PHRASES, name
-        allowed = _fields(PHRASES[name]) | (extra if "{n}" in PHRASES[name] and name.startswith("every") else set())
+        allowed = _fields(PHRASES[name]) | (
+            extra if "{n}" in PHRASES[name] and name.startswith("every") else set()
+        )
         assert _fields(template) <= allowed, (name, template)
-    sentence_phrases = {n for n in PHRASES if not n.startswith(("day_", "ordinal_")) and n != "event_trigger"}
+    sentence_phrases = {
+        n for n in PHRASES if not n.startswith(("day_", "ordinal_")) and n != "event_trigger"
+    }
     assert sentence_phrases <= set(SEED[locale]), sentence_phrases - set(SEED[locale])

@@ -26,44 +26,63 @@ FORMS = [
     (Schedule("every", minutes=15), ["*/15 * * * *"], ["*-*-* *:00/15:00"]),
     (Schedule("every", minutes=1), ["* * * * *"], ["*-*-* *:*:00"]),
     (Schedule("every", hours=6), ["0 */6 * * *"], ["*-*-* 00/6:00:00"]),
-    (Schedule("every", hours=6, between=Window("01:00", "00:00")), ["0 1,7,13,19 * * *"],
-     ["*-*-* 01,07,13,19:00:00"]),
-    (Schedule("every", minutes=20, between=Window("08:00", "17:59")), ["*/20 8-17 * * *"],
-     ["*-*-* 08..17:00/20:00"]),
-    (Schedule("every", minutes=15, between=Window("08:10", "10:30")),
-     ["10,25,40,55 8-9 * * *", "10,25 10 * * *"],
-     ["*-*-* 08,09:10,25,40,55:00", "*-*-* 10:10,25:00"]),
+    (
+        Schedule("every", hours=6, between=Window("01:00", "00:00")),
+        ["0 1,7,13,19 * * *"],
+        ["*-*-* 01,07,13,19:00:00"],
+    ),
+    (
+        Schedule("every", minutes=20, between=Window("08:00", "17:59")),
+        ["*/20 8-17 * * *"],
+        ["*-*-* 08..17:00/20:00"],
+    ),
+    (
+        Schedule("every", minutes=15, between=Window("08:10", "10:30")),
+        ["10,25,40,55 8-9 * * *", "10,25 10 * * *"],
+        ["*-*-* 08,09:10,25,40,55:00", "*-*-* 10:10,25:00"],
+    ),
     (Schedule("daily", at="02:00"), ["0 2 * * *"], ["*-*-* 02:00:00"]),
     (Schedule("weekly", weekday="monday", at="05:00"), ["0 5 * * 1"], ["Mon *-*-* 05:00:00"]),
     (Schedule("weekly", weekday="sunday", at="23:59"), ["59 23 * * 0"], ["Sun *-*-* 23:59:00"]),
     (Schedule("monthly", day=25, at="06:00"), ["0 6 25 * *"], ["*-*-25 06:00:00"]),
     (Schedule("cron", expression="0  3 * *  1-5"), ["0 3 * * 1-5"], ["Mon..Fri *-*-* 03:00:00"]),
-    (Schedule("cron", expression="0 0 1,15 * 1"), ["0 0 1,15 * 1"],
-     ["*-*-01,15 00:00:00", "Mon *-*-* 00:00:00"]),
+    (
+        Schedule("cron", expression="0 0 1,15 * 1"),
+        ["0 0 1,15 * 1"],
+        ["*-*-01,15 00:00:00", "Mon *-*-* 00:00:00"],
+    ),
     (Schedule("cron", expression="30 4 L * *"), ["30 4 L * *"], ["*-*~01 04:30:00"]),
     (Schedule("cron", expression="0 12 * * 5L"), ["0 12 * * 5L"], ["Fri *-*~07/1 12:00:00"]),
     (Schedule("cron", expression="15 10 * * 1#2"), ["15 10 * * 1#2"], ["Mon *-*-08..14 10:15:00"]),
 ]
 
 
-@pytest.mark.parametrize(("schedule", "cron", "systemd"), FORMS, ids=[f[0].kind + str(i) for i, f in enumerate(FORMS)])
+@pytest.mark.parametrize(
+    ("schedule", "cron", "systemd"), FORMS, ids=[f[0].kind + str(i) for i, f in enumerate(FORMS)]
+)
 def test_forms(schedule: Schedule, cron: list[str], systemd: list[str]) -> None:
     """Each kind renders to the expected cron lines and OnCalendar expressions."""
     assert schedules.to_cron_lines(schedule) == cron
     assert schedules.to_systemd(schedule) == systemd
-    assert schedules.to_systemd(schedule, timezone="Europe/Stockholm") == [f"{s} Europe/Stockholm" for s in systemd]
+    assert schedules.to_systemd(schedule, timezone="Europe/Stockholm") == [
+        f"{s} Europe/Stockholm" for s in systemd
+    ]
 
 
 def test_nightly_takes_the_environment_time() -> None:
     """Nightly and time-less monthly schedules use the profile's nightly time, and need one."""
     assert schedules.to_cron(Schedule("nightly"), nightly="01:30") == "30 1 * * *"
     assert schedules.to_cron(Schedule("monthly", day=25), nightly="01:30") == "30 1 25 * *"
-    assert schedules.to_systemd(Schedule("nightly"), nightly="01:30", timezone="UTC") == ["*-*-* 01:30:00 UTC"]
+    assert schedules.to_systemd(Schedule("nightly"), nightly="01:30", timezone="UTC") == [
+        "*-*-* 01:30:00 UTC"
+    ]
     for schedule in (Schedule("nightly"), Schedule("monthly", day=25)):
         with pytest.raises(UsageError, match="no nightly time"):
             schedules.to_cron(schedule)
         with pytest.raises(UsageError, match="nightly"):
-            schedules.next_runs(schedule, after=datetime(2026, 1, 1, tzinfo=UTC), count=1, timezone="UTC")
+            schedules.next_runs(
+                schedule, after=datetime(2026, 1, 1, tzinfo=UTC), count=1, timezone="UTC"
+            )
 
 
 def test_kubernetes_form() -> None:
@@ -74,7 +93,9 @@ def test_kubernetes_form() -> None:
         "timeZone": "Europe/Stockholm",
     }
     with pytest.raises(UsageError, match="2 cron lines"):
-        schedules.to_kubernetes(Schedule("every", minutes=15, between=Window("08:10", "10:30")), timezone="UTC")
+        schedules.to_kubernetes(
+            Schedule("every", minutes=15, between=Window("08:10", "10:30")), timezone="UTC"
+        )
     with pytest.raises(UsageError, match="unknown time zone"):
         schedules.to_kubernetes(weekly, timezone="Mars/Olympus_Mons")
 
@@ -104,11 +125,21 @@ def test_next_runs_needs_an_aware_time() -> None:
 def test_next_runs_over_the_clock_changes() -> None:
     """A skipped local time does not fire; a repeated one fires once, at its first occurrence."""
     after = datetime(2026, 3, 28, 12, tzinfo=UTC)
-    runs = schedules.next_runs(Schedule("daily", at="02:30"), after=after, count=2, timezone="Europe/Stockholm")
-    assert [r.isoformat() for r in runs] == ["2026-03-30T02:30:00+02:00", "2026-03-31T02:30:00+02:00"]
+    runs = schedules.next_runs(
+        Schedule("daily", at="02:30"), after=after, count=2, timezone="Europe/Stockholm"
+    )
+    assert [r.isoformat() for r in runs] == [
+        "2026-03-30T02:30:00+02:00",
+        "2026-03-31T02:30:00+02:00",
+    ]
     after = datetime(2026, 10, 24, 12, tzinfo=UTC)
-    runs = schedules.next_runs(Schedule("daily", at="02:30"), after=after, count=2, timezone="Europe/Stockholm")
-    assert [r.isoformat() for r in runs] == ["2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"]
+    runs = schedules.next_runs(
+        Schedule("daily", at="02:30"), after=after, count=2, timezone="Europe/Stockholm"
+    )
+    assert [r.isoformat() for r in runs] == [
+        "2026-10-25T02:30:00+02:00",
+        "2026-10-26T02:30:00+01:00",
+    ]
 
 
 def test_window_end_before_start_is_refused() -> None:
@@ -119,8 +150,13 @@ def test_window_end_before_start_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("expression", "error"),
-    [("0 0 * *", "5 fields"), ("60 * * * *", "minute"), ("0 0 5-1 * *", "backwards"),
-     ("0 0 * * 1#6", "occurrence"), ("0 0 * * */0", "step")],
+    [
+        ("0 0 * *", "5 fields"),
+        ("60 * * * *", "minute"),
+        ("0 0 5-1 * *", "backwards"),
+        ("0 0 * * 1#6", "occurrence"),
+        ("0 0 * * */0", "step"),
+    ],
 )
 def test_cron_parser_names_the_field(expression: str, error: str) -> None:
     """Our cron parser says which field it does not understand."""
@@ -158,8 +194,11 @@ def test_dst_warning_in_stockholm_not_in_utc(tmp_path: Path, catalog: Any) -> No
     problems = schedules.lint(environment=stockholm, catalog=catalog, start=START)
     gaps = _codes(problems, "schedule-dst-gap")
     folds = _codes(problems, "schedule-dst-fold")
-    two_am = {item.id for item in stockholm.scheduled(catalog) if schedules.wall_times(
-        item.schedule, START, nightly=stockholm.nightly) == [(2, 0)]}
+    two_am = {
+        item.id
+        for item in stockholm.scheduled(catalog)
+        if schedules.wall_times(item.schedule, START, nightly=stockholm.nightly) == [(2, 0)]
+    }
     assert two_am, "the catalogue has daily 02:00 workflows"
     assert two_am <= set(gaps) and two_am <= set(folds)
     message = gaps[sorted(two_am)[0]]
@@ -168,9 +207,13 @@ def test_dst_warning_in_stockholm_not_in_utc(tmp_path: Path, catalog: Any) -> No
     assert "cron runs it right after the change, at 03:00" in message
     assert "systemd skips it" in message and "Kubernetes CronJob skips it" in message
     assert "runs it twice" in folds[sorted(two_am)[0]]
-    assert all(p.severity is Severity.WARNING for p in problems if p.code.startswith("schedule-dst"))
+    assert all(
+        p.severity is Severity.WARNING for p in problems if p.code.startswith("schedule-dst")
+    )
     utc = load_environment(_profile(tmp_path, timezone="UTC"))
-    assert not [p for p in schedules.lint(environment=utc, catalog=catalog, start=START) if "dst" in p.code]
+    assert not [
+        p for p in schedules.lint(environment=utc, catalog=catalog, start=START) if "dst" in p.code
+    ]
 
 
 def test_missing_nightly_time_is_an_error_naming_the_workflow(tmp_path: Path, catalog: Any) -> None:

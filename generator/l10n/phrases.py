@@ -214,8 +214,10 @@ def _cron(speaker: _Speaker, expression: str) -> str:
     if all_days and len(fields.months) == 12 and len(hours) == 24:
         if len(minutes) == 1:
             minute = minutes[0]
-            return speaker.say("hourly") if minute == 0 else speaker.say(
-                "hourly_at", minute=lambda: speaker.number(minute)
+            return (
+                speaker.say("hourly")
+                if minute == 0
+                else speaker.say("hourly_at", minute=lambda: speaker.number(minute))
             )
         step = minutes[1] - minutes[0]
         if minutes == list(range(0, 60, step)) and 60 % step == 0:
@@ -277,10 +279,10 @@ def _say(speaker: _Speaker, schedule: Schedule | None, nightly: str | None) -> s
         )
     if kind == "monthly":
         day = schedule.day or 1
-        at = schedule.at or nightly
-        if at is None:
+        when = schedule.at or nightly
+        if when is None:
             return speaker.say("monthly_no_time", day=lambda: speaker.day(day))
-        return speaker.say("monthly", day=lambda: speaker.day(day), time=lambda: speaker.time(at))
+        return speaker.say("monthly", day=lambda: speaker.day(day), time=lambda: speaker.time(when))
     if kind == "nightly":
         if nightly is None:
             return speaker.say("nightly")
