@@ -206,8 +206,8 @@ def _fill(
         target.parent.mkdir(parents=True, exist_ok=True)
         content = wanted[key].content
         if key in existing and _read(existing[key]) == content:
-            # Copy the old file so its modification time survives: make and rsync stay quiet.
-            shutil.copy2(existing[key], target, follow_symlinks=False)
+            # Keep the old file so its modification time survives: make and rsync stay quiet.
+            _keep(existing[key], target)
             unchanged.append(key)
         else:
             target.write_bytes(content)
@@ -237,6 +237,15 @@ def _fill(
         foreign=tuple(foreign),
         problems=tuple(problems),
     )
+
+
+def _keep(old: Path, target: Path) -> None:
+    """Put an unchanged file into the new folder: a hard link (the temporary folder is beside
+    out/, so on the same file system), else a copy with its times."""
+    try:
+        os.link(old, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(old, target, follow_symlinks=False)
 
 
 def _swap(temp: Path, out_dir: Path) -> None:
