@@ -171,7 +171,9 @@ def _dst(
 
 
 def _needs_nightly(schedule: Schedule) -> bool:
-    return schedule.kind == "nightly" or (schedule.kind == "monthly" and schedule.at is None)
+    return schedule.kind == "nightly" or (
+        schedule.kind in ("daily", "monthly") and schedule.at is None
+    )
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,11 @@ def _at(schedule: Schedule, nightly: str | None) -> str:
     if schedule.at is not None:
         return schedule.at
     if nightly is None:
-        what = "nightly" if schedule.kind == "nightly" else f"monthly (day {schedule.day}, no time)"
+        what = {
+            "nightly": "nightly",
+            "daily": "daily (no time)",
+            "monthly": f"monthly (day {schedule.day}, no time)",
+        }.get(schedule.kind, schedule.kind)
         raise UsageError(
             f"a {what} schedule has no documented time and no nightly time was given",
             hint='set `nightly: "HH:MM"` in the environment profile',
@@ -231,7 +235,7 @@ def next_runs(
         after: an aware datetime.
         count: how many runs to return.
         timezone: IANA zone the schedule's local times are in.
-        nightly: HH:MM that "nightly" (and a monthly day without time) means.
+        nightly: HH:MM that "nightly" (and a daily or monthly schedule without time) means.
         horizon_days: stop looking after this many days (a cron that never fires).
 
     Returns:
@@ -480,7 +484,7 @@ def to_systemd(
 
     Args:
         schedule: a timed schedule.
-        nightly: HH:MM that "nightly" (and a monthly day without time) means.
+        nightly: HH:MM that "nightly" (and a daily or monthly schedule without time) means.
         timezone: appended to each expression (``*-*-* 02:00:00 Europe/Stockholm``).
 
     Raises:

@@ -57,6 +57,7 @@ PHRASES: dict[str, str] = {
     "every_hour_until_midnight": "every hour from {start} until midnight",
     "every_hours_until_midnight": "every {n} hours from {start} until midnight",
     "daily": "every day at {time}",
+    "daily_no_time": "every day",  # the docs give no time, the profile none
     "weekly": "every {weekday} at {time}",
     "monthly": "on {day} of every month at {time}",
     "monthly_no_time": "on {day} of every month",  # the docs give no time, the profile none
@@ -269,7 +270,9 @@ def _say(speaker: _Speaker, schedule: Schedule | None, nightly: str | None) -> s
     if kind == "every":
         return _interval(speaker, schedule)
     if kind == "daily":
-        at = schedule.at or ""
+        at = schedule.at or nightly
+        if at is None:
+            return speaker.say("daily_no_time")
         return speaker.say("daily", time=lambda: speaker.time(at))
     if kind == "weekly":
         weekday = WEEKDAYS.index(schedule.weekday or "monday")
