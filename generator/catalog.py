@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,9 +293,15 @@ class _Collected:
     files: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4)
+def _split_lines(text: str) -> tuple[str, ...]:
+    # Every entry of a file asks for the same file's lines: split it once, not once per entry.
+    return tuple(text.splitlines())
+
+
 def _workflow_lines(text: str, start: int) -> tuple[tuple[str, int], ...]:
     """Lines of an entry's top-level fields, read from the text (cheap, no round-trip parse)."""
-    lines = text.splitlines()
+    lines = _split_lines(text)
     first = lines[start - 1]
     indent = len(first) - len(first.lstrip(" -"))
     out: list[tuple[str, int]] = []
