@@ -1,0 +1,429 @@
+"""wfgen's benchmarks, side by side with the tools users would otherwise run.
+
+    python benchmarks/run.py [--quick] [--regenerate] [--data DIR]
+
+Everything runs in this one process tree. Each comparison alternates the two sides
+(A B A B ...) so that the machine's drift falls on both, and is printed as the median ratio
+with its min and max over the rounds, plus both medians in seconds. Progress goes to stderr;
+the tables (Markdown, as in the README's "Benchmarks" section) go to stdout at the end.
+
+Commands are whole processes (wall time, and peak memory of that very child from
+``os.wait4``); schedule sentences are timed in this process, both sides the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import generate  # noqa: E402 - benchmarks/generate.py, beside this file
+
+BIN = Path(sys.executable).parent
+SCHEMA = ROOT / "generator" / "schemas" / "catalog.schema.json"
+BUILD_LOCALES = ("en", "sv", "de", "it")
+SENTENCE_LOCALES = {"en": "en_US", "sv": "sv_SE", "de": "de_DE", "it": "it_IT"}
+STARTED = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        sys.exit(f"benchmarks: {path} is missing; run `make bench` (pip install -e '.[test,bench]')")
+    return str(path)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole-process run: wall time in seconds and peak resident memory in MB."""
+
+    seconds: float
+    peak_mb: float
+
+
+def run(argv: Sequence[str], *, cwd: Path = ROOT, ok: Sequence[int] = (0,)) -> Run:
+    """Run a command to completion; wall time and the peak memory of that child alone."""
+    start = time.perf_counter()
+    child = subprocess.Popen(list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stderr.close()
+    if child.returncode not in ok:
+        sys.exit(f"benchmarks: {' '.join(argv)} exited {child.returncode}:\n{err.decode(errors='replace')[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+@dataclass
+class Pair:
+    """A comparison: ``a`` (wfgen) against ``b`` (the peer), round by round."""
+
+    name: str
+    a_label: str
+    b_label: str
+    a: list[float] = field(default_factory=list)
+    b: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ratios(self) -> list[float]:
+        """How many times faster wfgen was, per round (peer time / wfgen time)."""
+        return [b / a for a, b in zip(self.a, self.b, strict=True)]
+
+    def row(self) -> str:
+        r = self.ratios
+        return (f"| {self.name} | {self.a_label} | {self.b_label} | {med(self.a):.3f} | {med(self.b):.3f} "
+                f"| **{med(r):.2f}x** ({min(r):.2f}-{max(r):.2f}) | {len(r)} |")
+
+
+def med(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def interleave(pair: Pair, a: Callable[[], float], b: Callable[[], float], *, rounds: int,
+               setup: Callable[[], None] | None = None) -> Pair:
+    """A B A B ...: ``rounds`` timings of each side, alternating."""
+    for index in range(rounds):
+        if setup:
+            setup()
+        pair.a.append(a())
+        if setup:
+            setup()
+        pair.b.append(b())
+        log(f"  {pair.name}: round {index + 1}/{rounds}: {pair.a[-1]:.3f}s vs {pair.b[-1]:.3f}s")
+    return pair
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+
+def ensure_data(data: Path, *, regenerate: bool, sizes: Sequence[int]) -> None:
+    """Generate the inputs once; again only when generate.py changed (or when asked)."""
+    stamp = data / ".stamp"
+    digest = hashlib.sha256(Path(generate.__file__).read_bytes() + repr(sorted(sizes)).encode()).hexdigest()
+    if not regenerate and stamp.is_file() and stamp.read_text() == digest:
+        log(f"inputs: {data} (already generated)")
+        return
+    log(f"inputs: generating {', '.join(map(str, sizes))} workflows into {data}")
+    generate.generate(data, tuple(sizes), log=log)
+    stamp.write_text(digest)
+
+
+def catalog_files(catalog: Path) -> list[str]:
+    return [str(catalog / "modules.yaml"), *sorted(str(p) for p in (catalog / "workflows").glob("*.yaml"))]
+
+
+# --- benchmarks -------------------------------------------------------------------------
+
+
+def bench_help(rounds: int) -> Pair:
+    log("CLI start-up: wfgen --help vs check-jsonschema --help")
+    pair = Pair("CLI start-up (`--help`)", "`wfgen --help`", "`check-jsonschema --help`")
+    return interleave(pair, lambda: run([tool("wfgen"), "--help"]).seconds,
+                      lambda: run([tool("check-jsonschema"), "--help"]).seconds, rounds=rounds)
+
+
+def bench_validate(data: Path, n: int, rounds: int) -> Pair:
+    files = catalog_files(data / f"n{n}" / "catalog")
+    size = sum(Path(f).stat().st_size for f in files) / 1e6
+    log(f"validate: {n} workflows ({len(files)} files, {size:.1f} MB)")
+    pair = Pair(f"validate {n:,} workflows ({len(files)} files, {size:.1f} MB)", "`wfgen validate`",
+                "`check-jsonschema --schemafile`")
+    return interleave(
+        pair,
+        lambda: run([tool("wfgen"), "validate", *files]).seconds,
+        lambda: run([tool("check-jsonschema"), "--schemafile", str(SCHEMA), *files]).seconds,
+        rounds=rounds,
+    )
+
+
+def bench_bundled(rounds: int, scratch: Path) -> Pair:
+    log("bundled catalogue: full wfgen build vs check-jsonschema on the catalogue alone")
+    out = scratch / "bundled-out"
+    files = catalog_files(ROOT / "catalog")
+    envs = len(list((ROOT / "catalog" / "environments").glob("*.yaml")))
+    locales = 1 + len(list((ROOT / "locales").glob("*/LC_MESSAGES/workflows.po")))
+    pair = Pair(f"bundled catalogue: full build ({envs} environments x {locales} locales) vs validation alone",
+                "`wfgen build`", "`check-jsonschema --schemafile`")
+    return interleave(
+        pair,
+        lambda: run([tool("wfgen"), "build", "--out", str(out), "-q"]).seconds,
+        lambda: run([tool("check-jsonschema"), "--schemafile", str(SCHEMA), *files]).seconds,
+        rounds=rounds,
+        setup=lambda: shutil.rmtree(out, ignore_errors=True),
+    )
+
+
+def bench_po_update(data: Path, n: int, rounds: int, scratch: Path, *, fuzzy: bool) -> Pair:
+    folder = data / f"n{n}"
+    source = folder / "locales"
+    # The template of the current catalogue, written by this wfgen: both sides merge the same POT.
+    run([tool("wfgen"), "l10n", "extract", "--catalog", str(folder / "catalog"), "--locales", str(source)])
+    pot = source / "workflows.pot"
+    entries = pot.read_text(encoding="utf-8").count("\nmsgctxt ")
+    work = scratch / "locales"
+    mode = "default (fuzzy matching)" if fuzzy else "`--no-fuzzy-matching`"
+    log(f"PO update: {n} workflows, {entries} entries x {len(generate.LOCALES)} locales, pybabel {mode}")
+    pair = Pair(f"PO update, {n:,} workflows ({entries:,} entries x {len(generate.LOCALES)} locales); "
+                f"pybabel {mode}", "`wfgen l10n update`", "`pybabel update`")
+
+    def fresh() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(source, work)
+
+    babel = [tool("pybabel"), "update", "-i", str(pot), "-d", str(work), "-D", "workflows"]
+    if not fuzzy:
+        babel.append("--no-fuzzy-matching")
+    return interleave(
+        pair,
+        lambda: run([tool("wfgen"), "l10n", "update", "--catalog", str(folder / "catalog"),
+                     "--locales", str(work)]).seconds,
+        lambda: run(babel).seconds,
+        rounds=rounds,
+        setup=fresh,
+    )
+
+
+@dataclass(frozen=True)
+class SentenceSet:
+    schedules: list[object]
+    crons: list[str]
+
+
+def sentence_set(n: int) -> SentenceSet:
+    """``n`` timed schedules that one cron line says exactly, and that line."""
+    from generator.schedules import Schedule, to_cron_lines
+
+    schedules, crons = [], []
+    for mapping in generate.schedules(n * 2):
+        schedule = Schedule.from_mapping(mapping)
+        lines = to_cron_lines(schedule, nightly="01:30")
+        if len(lines) == 1:
+            schedules.append(schedule)
+            crons.append(lines[0])
+        if len(schedules) == n:
+            break
+    return SentenceSet(schedules, crons)
+
+
+def bench_sentences(data: Path, n: int, rounds: int) -> tuple[Pair, list[tuple[str, str, str]]]:
+    from cron_descriptor import Options, get_description
+
+    from generator.l10n.phrases import sentence
+    from generator.l10n.po import load_translations
+
+    cases = sentence_set(n)
+    locales = data / f"n{n}" / "locales"
+    gettexts = {loc: (None if loc == "en" else load_translations(locales, loc).get) for loc in SENTENCE_LOCALES}
+    options = {}
+    for loc, code in SENTENCE_LOCALES.items():
+        options[loc] = Options()
+        options[loc].locale_code = code
+        options[loc].use_24hour_time_format = True
+    total = len(cases.schedules) * len(SENTENCE_LOCALES)
+    log(f"schedule sentences: {len(cases.schedules)} schedules x {len(SENTENCE_LOCALES)} locales, in process")
+
+    def ours() -> float:
+        start = time.perf_counter()
+        for loc, gettext in gettexts.items():
+            for schedule in cases.schedules:
+                sentence(schedule, locale=loc, gettext=gettext, nightly="01:30")
+        return time.perf_counter() - start
+
+    def theirs() -> float:
+        start = time.perf_counter()
+        for loc in SENTENCE_LOCALES:
+            for expression in cases.crons:
+                get_description(expression, options[loc])
+        return time.perf_counter() - start
+
+    ours(), theirs()  # warm both: locale data, gettext catalogues
+    pair = Pair(f"schedule sentences, {len(cases.schedules):,} schedules x {len(SENTENCE_LOCALES)} locales "
+                f"({total:,} sentences, in process)", "`phrases.sentence`", "`cron_descriptor.get_description`")
+    interleave(pair, ours, theirs, rounds=rounds)
+    pair.note = f"{total / med(pair.a):,.0f} vs {total / med(pair.b):,.0f} sentences/s"
+
+    from generator.schedules import Schedule, to_cron
+
+    samples = []
+    for loc, mapping in (("sv", {"kind": "weekly", "weekday": "monday", "at": "02:00"}),
+                         ("de", {"kind": "monthly", "day": 25, "at": "06:00"}),
+                         ("it", {"kind": "weekly", "weekday": "friday", "at": "22:30"}),
+                         ("de", {"kind": "cron", "expression": "30 1 * * 1-5"})):
+        schedule = Schedule.from_mapping(mapping)
+        expression = str(to_cron(schedule))
+        samples.append((f"{loc} `{expression}`", sentence(schedule, locale=loc, gettext=gettexts[loc]).text,
+                        get_description(expression, options[loc])))
+    return pair, samples
+
+
+@dataclass
+class Scale:
+    n: int
+    full: list[Run] = field(default_factory=list)
+    noop: list[Run] = field(default_factory=list)
+    files: int = 0
+
+
+def bench_scaling(data: Path, sizes: Sequence[int], rounds: dict[int, int], scratch: Path) -> list[Scale]:
+    out: list[Scale] = []
+    for n in sizes:
+        folder = data / f"n{n}"
+        target = scratch / f"out-{n}"
+        argv = [tool("wfgen"), "build", "--catalog", str(folder / "catalog"), "--locales", str(folder / "locales"),
+                "--templates", str(ROOT / "templates"), "--out", str(target), "-q"]
+        for loc in BUILD_LOCALES:
+            argv += ["--locale", loc]
+        log(f"scaling: {n} workflows x {len(BUILD_LOCALES)} locales x 2 environments, full then no-op")
+        scale = Scale(n)
+        for index in range(rounds[n]):
+            shutil.rmtree(target, ignore_errors=True)
+            scale.full.append(run(argv, cwd=folder))
+            scale.noop.append(run(argv, cwd=folder))
+            log(f"  {n}: round {index + 1}/{rounds[n]}: full {scale.full[-1].seconds:.2f}s "
+                f"({scale.full[-1].peak_mb:.0f} MB), no-op {scale.noop[-1].seconds:.2f}s")
+        scale.files = sum(1 for p in target.rglob("*") if p.is_file())
+        shutil.rmtree(target, ignore_errors=True)
+        out.append(scale)
+    return out
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 1024 / 1024:.1f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    names = ("wfgen", "Babel", "Jinja2", "PyYAML", "yaml-rs", "jsonschema-rs", "jsonschema", "click",
+             "check-jsonschema", "cron-descriptor")
+    versions = []
+    for name in names:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return [
+        f"- Machine: {os.cpu_count()} CPU(s), {cpu}, {ram} RAM, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}; {', '.join(versions)}",
+    ]
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def report(pairs: dict[str, Pair], samples: list[tuple[str, str, str]], scales: list[Scale],
+           wall: float) -> str:
+    lines = ["### Machine", "", *machine(), "", "### Side by side", "",
+             "Ratio = peer time / wfgen time per round (above 1: wfgen is faster); median (min-max).", "",
+             "| comparison | wfgen | peer | wfgen median s | peer median s | ratio | rounds |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    lines += [p.row() for p in pairs.values()]
+    notes = [f"- {p.name}: {p.note}" for p in pairs.values() if p.note]
+    if notes:
+        lines += ["", *notes]
+    lines += ["", "### Scaling: full build and no-op rebuild (4 locales x 2 environments)", "",
+              "| workflows | files | full build s (median) | per workflow ms | peak MB | no-op rebuild s | no-op / full |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in scales:
+        full, noop = med([r.seconds for r in s.full]), med([r.seconds for r in s.noop])
+        peak = max(r.peak_mb for r in s.full + s.noop)
+        lines.append(f"| {s.n:,} | {s.files:,} | {full:.2f} | {1000 * full / s.n:.2f} | {peak:.0f} "
+                     f"| {noop:.2f} | {100 * noop / full:.0f} % |")
+    lines += ["", "### cron-descriptor next to wfgen (one sample each)", "",
+              "| locale, cron | wfgen | cron-descriptor |", "|---|---|---|"]
+    lines += [f"| {where} | {ours} | {theirs} |" for where, ours, theirs in samples]
+
+    lines += ["", "### Targets", ""]
+    checks: list[tuple[str, bool, str]] = []
+    if "validate" in pairs:
+        r = med(pairs["validate"].ratios)
+        checks.append(("validate 10,000 workflows >= 5x faster than check-jsonschema", r >= 5, f"{r:.1f}x"))
+    if "bundled" in pairs:
+        r = med(pairs["bundled"].ratios)
+        checks.append(("full build of the bundled catalogue no slower than check-jsonschema on it alone",
+                       r >= 1, f"{r:.2f}x"))
+    if "help" in pairs:
+        ms = 1000 * med(pairs["help"].a)
+        checks.append(("`wfgen --help` < 150 ms", ms < 150, f"{ms:.0f} ms"))
+    big = next((s for s in scales if s.n == 10_000), None)
+    if big is not None:
+        full = med([r.seconds for r in big.full])
+        peak = max(r.peak_mb for r in big.full + big.noop)
+        checks.append(("10,000 workflows x 4 locales x 2 environments < 15 s", full < 15, f"{full:.1f} s"))
+        checks.append(("... and < 600 MB peak memory", peak < 600, f"{peak:.0f} MB"))
+    if scales:
+        worst = max(med([r.seconds for r in s.noop]) / med([r.seconds for r in s.full]) for s in scales
+                    if s.n == max(x.n for x in scales))
+        checks.append(("no-op rebuild < 20 % of a full build", worst < 0.2, f"{100 * worst:.0f} %"))
+    if "sentences" in pairs:
+        r = med(pairs["sentences"].ratios)
+        checks.append(("schedule sentences >= 2x cron-descriptor's throughput", r >= 2, f"{r:.1f}x"))
+    lines += ["| target | measured | |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {verdict(ok)} |" for name, ok, value in checks]
+    lines += ["", f"`make bench` took {wall / 60:.1f} min."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=generate.DEFAULT_OUT, help="inputs folder")
+    parser.add_argument("--regenerate", action="store_true", help="generate the inputs again")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and no 10,000 build (a smoke run)")
+    args = parser.parse_args(argv)
+
+    sizes = (100, 1_000) if args.quick else generate.SIZES
+    big = max(sizes)
+    ensure_data(args.data, regenerate=args.regenerate, sizes=generate.SIZES if not args.quick else sizes)
+    few, some, many = (1, 2, 3) if args.quick else (5, 10, 20)
+    pairs: dict[str, Pair] = {}
+    with tempfile.TemporaryDirectory(prefix="wfgen-bench-") as name:
+        scratch = Path(name)
+        pairs["help"] = bench_help(many)
+        pairs["validate"] = bench_validate(args.data, big, few)
+        pairs["bundled"] = bench_bundled(some, scratch)
+        pairs["po"] = bench_po_update(args.data, big, 3 if not args.quick else 1, scratch, fuzzy=False)
+        pairs["po-fuzzy"] = bench_po_update(args.data, 1_000, few, scratch, fuzzy=True)
+        pairs["sentences"], samples = bench_sentences(args.data, big, few)
+        rounds = {100: some, 1_000: few, 10_000: 3} if not args.quick else dict.fromkeys(sizes, 1)
+        scales = bench_scaling(args.data, sizes, rounds, scratch)
+    print(report(pairs, samples, scales, time.perf_counter() - STARTED))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
