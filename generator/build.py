@@ -108,9 +108,19 @@ def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any],
 
 
 def _sending_files(
-    settings: BuildSettings, *, locale: str, gettext: Any, jinja: Any, name: Callable[[str | PurePath], str]
+    settings: BuildSettings,
+    *,
+    locale: str,
+    gettext: Any,
+    jinja: Any,
+    name: Callable[[str | PurePath], str],
+    loaded: dict[Path, Any],
 ) -> list[RenderedFile]:
-    """out/docs/<locale>/sending.md and .html, when catalog/sending.yaml exists."""
+    """out/docs/<locale>/sending.md and .html, when catalog/sending.yaml exists.
+
+    ``loaded`` keeps the model between locales: loading it (with row positions) costs
+    more than rendering the pages.
+    """
     path = settings.catalog / "sending.yaml"
     if not path.is_file():
         return []
@@ -126,7 +136,9 @@ def _sending_files(
 
     if "sending.md.j2" not in jinja.list_templates():
         return []  # the sending templates ship with the sending model; without them, no page
-    model = load(path)
+    model = loaded.get(path)
+    if model is None:
+        model = loaded[path] = load(path)
     context = context_of(model, locale=locale, gettext=gettext or (lambda _context: None))
     out = []
     for ext in ("md", "html"):
@@ -170,6 +182,7 @@ def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> 
     name = _namer(settings.catalog.resolve().parent)
     sentence = _sentence_function()
 
+    sending_models: dict[Path, Any] = {}
     total = len(environments) + len(locales)
     done = 0
     files: list[RenderedFile] = []
@@ -202,7 +215,11 @@ def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> 
                 po_input=name(po) if po.is_file() else None,
             )
         )
-        files.extend(_sending_files(settings, locale=locale, gettext=gettext, jinja=jinja, name=name))
+        files.extend(
+            _sending_files(
+                settings, locale=locale, gettext=gettext, jinja=jinja, name=name, loaded=sending_models
+            )
+        )
         done += 1
         if progress:
             progress(done, total)
