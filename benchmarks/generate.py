@@ -75,22 +75,46 @@ NOUNS = {
     "Cleanup": {"sv": "Rensning", "de": "Bereinigung", "it": "Pulizia", "fr": "Nettoyage"},
     "Tracking": {"sv": "Spårning", "de": "Tracking", "it": "Tracciamento", "fr": "Suivi"},
     "Billing": {"sv": "Fakturering", "de": "Abrechnung", "it": "Fatturazione", "fr": "Facturation"},
-    "Synchronization": {"sv": "Synkronisering", "de": "Synchronisierung",
-                        "it": "Sincronizzazione", "fr": "Synchronisation"},
+    "Synchronization": {
+        "sv": "Synkronisering",
+        "de": "Synchronisierung",
+        "it": "Sincronizzazione",
+        "fr": "Synchronisation",
+    },
     "Export": {"sv": "Export", "de": "Export", "it": "Esportazione", "fr": "Export"},
     "Import": {"sv": "Import", "de": "Import", "it": "Importazione", "fr": "Import"},
     "Aggregates": {"sv": "Aggregat", "de": "Aggregate", "it": "Aggregati", "fr": "Agrégats"},
     "Forecasting": {"sv": "Prognos", "de": "Prognose", "it": "Previsione", "fr": "Prévision"},
     "Statistics": {"sv": "Statistik", "de": "Statistik", "it": "Statistiche", "fr": "Statistiques"},
-    "Archiving": {"sv": "Arkivering", "de": "Archivierung", "it": "Archiviazione", "fr": "Archivage"},
+    "Archiving": {
+        "sv": "Arkivering",
+        "de": "Archivierung",
+        "it": "Archiviazione",
+        "fr": "Archivage",
+    },
 }
 OBJECTS = {
-    "deliveries": {"sv": "utskicken", "de": "die Sendungen", "it": "le consegne", "fr": "les diffusions"},
-    "recipients": {"sv": "mottagarna", "de": "die Empfänger", "it": "i destinatari", "fr": "les destinataires"},
+    "deliveries": {
+        "sv": "utskicken",
+        "de": "die Sendungen",
+        "it": "le consegne",
+        "fr": "les diffusions",
+    },
+    "recipients": {
+        "sv": "mottagarna",
+        "de": "die Empfänger",
+        "it": "i destinatari",
+        "fr": "les destinataires",
+    },
     "logs": {"sv": "loggarna", "de": "die Protokolle", "it": "i log", "fr": "les journaux"},
     "offers": {"sv": "erbjudandena", "de": "die Angebote", "it": "le offerte", "fr": "les offres"},
     "segments": {"sv": "segmenten", "de": "die Segmente", "it": "i segmenti", "fr": "les segments"},
-    "events": {"sv": "händelserna", "de": "die Ereignisse", "it": "gli eventi", "fr": "les événements"},
+    "events": {
+        "sv": "händelserna",
+        "de": "die Ereignisse",
+        "it": "gli eventi",
+        "fr": "les événements",
+    },
 }
 VERBS = {
     "updates": {"sv": "uppdaterar", "de": "aktualisiert", "it": "aggiorna", "fr": "met à jour"},
@@ -98,8 +122,12 @@ VERBS = {
     "collects": {"sv": "samlar in", "de": "sammelt", "it": "raccoglie", "fr": "collecte"},
     "checks": {"sv": "kontrollerar", "de": "prüft", "it": "controlla", "fr": "vérifie"},
 }
-THIS_WORKFLOW = {"sv": "Detta arbetsflöde", "de": "Dieser Workflow", "it": "Questo workflow",
-                 "fr": "Ce workflow"}
+THIS_WORKFLOW = {
+    "sv": "Detta arbetsflöde",
+    "de": "Dieser Workflow",
+    "it": "Questo workflow",
+    "fr": "Ce workflow",
+}
 AND_REPORTS = {
     "sv": "och rapporterar resultatet till operatören.",
     "de": "und meldet das Ergebnis dem Operator.",
@@ -195,7 +223,9 @@ def translate(text: Text, locale: str, *, kind: str) -> str:
         return f"{NOUNS[first][locale]} / {NOUNS[second][locale].lower()} {serial}"
     verb, obj, reports = text.parts
     tail = " " + AND_REPORTS[locale] if reports == "1" else "."
-    return f"{THIS_WORKFLOW[locale]} {VERBS[verb][locale]} {OBJECTS[obj][locale]}{tail}".replace(" .", ".")
+    return f"{THIS_WORKFLOW[locale]} {VERBS[verb][locale]} {OBJECTS[obj][locale]}{tail}".replace(
+        " .", "."
+    )
 
 
 @dataclass
@@ -213,7 +243,9 @@ def workflows(n: int, *, seed: int, modules: list[str], start: int = 0) -> list[
     rng = random.Random(f"workflows-{seed}")
     out = []
     for serial in range(start, start + n):
-        module = modules[serial % len(modules)] if serial - start < len(modules) else rng.choice(modules)
+        module = (
+            modules[serial % len(modules)] if serial - start < len(modules) else rng.choice(modules)
+        )
         first = rng.choice(sorted(NOUNS)).lower()
         template = rng.random() < 0.01
         if template:
@@ -222,8 +254,10 @@ def workflows(n: int, *, seed: int, modules: list[str], start: int = 0) -> list[
             wid = f"{first}{module.title().replace('-', '')}{serial}"
         label, description = _label(rng, serial), _description(rng)
         products = rng.choice(
-            ((("classic-v7", "v8"),) * 5 + (("v8",),) * 2 + (("classic-v7", "v8", "standard"),) * 2
-             + (("classic-v7",),))
+            (("classic-v7", "v8"),) * 5
+            + (("v8",),) * 2
+            + (("classic-v7", "v8", "standard"),) * 2
+            + (("classic-v7",),)
         )
         data: dict[str, Any] = {
             "id": wid,
@@ -242,11 +276,15 @@ def workflows(n: int, *, seed: int, modules: list[str], start: int = 0) -> list[
         if len(products) > 1 and rng.random() < 0.05:
             data["per_product"] = {products[-1]: {"schedule": schedule(rng, "daily")}}
         if template:
-            data["placeholders"] = {"external_account_name": "External account of an execution instance."}
+            data["placeholders"] = {
+                "external_account_name": "External account of an execution instance."
+            }
         out.append(Entry(module, data, label, description))
     # About 1 % obsolete, each replaced by an active workflow.
     gone = {id(e) for e in rng.sample(out, max(1, n // 100)) if not e.data.get("placeholders")}
-    successor = next((e.data["id"] for e in out if id(e) not in gone and not e.data.get("placeholders")), None)
+    successor = next(
+        (e.data["id"] for e in out if id(e) not in gone and not e.data.get("placeholders")), None
+    )
     for entry in out:
         if id(entry) in gone and successor is not None:
             entry.data["status"] = "obsolete"
@@ -265,8 +303,14 @@ def next_release(previous: list[Entry], *, seed: int, modules: list[str]) -> lis
             continue  # removed: its PO entries become obsolete
         if roll < 0.03:
             description = _description(rng, revision=1)
-            current.append(Entry(entry.module, {**entry.data, "description": description.english},
-                                 entry.label, description))
+            current.append(
+                Entry(
+                    entry.module,
+                    {**entry.data, "description": description.english},
+                    entry.label,
+                    description,
+                )
+            )
             continue
         current.append(entry)
     added = workflows(len(previous) // 100 + 1, seed=seed + 1, modules=modules, start=len(previous))
@@ -281,7 +325,8 @@ def modules_yaml(modules: list[str]) -> dict[str, Any]:
             key: {
                 "name": key.replace("-", " ").title(),
                 "package": key.replace("-", " ").capitalize(),
-                "summary": f"The workflows detailed below are installed with the {key} module by default.",
+                "summary": f"The workflows detailed below are installed with the {key} module "
+                "by default.",
             }
             for key in modules
         }
@@ -301,11 +346,20 @@ def environment(name: str, *, modules: list[str]) -> dict[str, Any]:
             "modules": list(modules),
             "nightly": "01:30" if nordic else "02:15",
             "user": "neolane",
-            "command": ["/usr/local/neolane/nl6/bin/nlserver", "javascript", "-instance:{instance}",
-                        "-file", "/usr/local/neolane/nl6/datakit/xtk/fra/js/startWorkflow.js", "-arg:{id}"],
+            "command": [
+                "/usr/local/neolane/nl6/bin/nlserver",
+                "javascript",
+                "-instance:{instance}",
+                "-file",
+                "/usr/local/neolane/nl6/datakit/xtk/fra/js/startWorkflow.js",
+                "-arg:{id}",
+            ],
             "targets": ["crontab", "cron.d", "systemd", "kubernetes"],
-            "kubernetes": {"namespace": f"campaign-{name}", "image": "registry.example.com/campaign/nlserver:8.6.2",
-                           "startingDeadlineSeconds": 300},
+            "kubernetes": {
+                "namespace": f"campaign-{name}",
+                "image": "registry.example.com/campaign/nlserver:8.6.2",
+                "startingDeadlineSeconds": 300,
+            },
             "placeholders": {"external_account_name": ["mc_exec_01", "mc_exec_02"]},
         }
     }
@@ -327,16 +381,22 @@ def write_catalog(folder: Path, entries: list[Entry], modules: list[str]) -> Non
         by_module[entry.module].append(entry.data)
     for key, items in by_module.items():
         if items:
-            _dump(folder / "workflows" / f"{key}.yaml", {"module": key, "workflows": items},
-                  f"Synthetic benchmark workflows of module {key}.")
+            _dump(
+                folder / "workflows" / f"{key}.yaml",
+                {"module": key, "workflows": items},
+                f"Synthetic benchmark workflows of module {key}.",
+            )
     for name in ("nordic", "staging"):
-        _dump(folder / "environments" / f"{name}.yaml", environment(name, modules=modules),
-              f"Synthetic benchmark environment {name}.")
+        _dump(
+            folder / "environments" / f"{name}.yaml",
+            environment(name, modules=modules),
+            f"Synthetic benchmark environment {name}.",
+        )
 
 
 def _bundled_phrases(locale: str) -> dict[str, str]:
     """phrase| and ui| translations of the bundled PO file (or the phrase seed) of ``locale``."""
-    from generator.l10n.po import po_path, read_po_file
+    from generator.l10n.po import po_path, read_po_file  # noqa: PLC0415 - after sys.path points here
 
     path = po_path(ROOT / "locales", locale)
     found: dict[str, str] = {}
@@ -345,7 +405,9 @@ def _bundled_phrases(locale: str) -> dict[str, str]:
             context = str(message.context or "")
             if context.startswith(("phrase|", "ui|")) and message.string and not message.fuzzy:
                 found[context] = str(message.string)
-    seed = json.loads((ROOT / "generator" / "l10n" / "phrase_seed.json").read_text(encoding="utf-8"))
+    seed = json.loads(
+        (ROOT / "generator" / "l10n" / "phrase_seed.json").read_text(encoding="utf-8")
+    )
     for name, text in (seed.get(locale) or {}).items():
         found.setdefault(f"phrase|{name}", str(text))
     return found
@@ -353,8 +415,8 @@ def _bundled_phrases(locale: str) -> dict[str, str]:
 
 def write_locales(folder: Path, catalog_dir: Path, entries: list[Entry], *, seed: int) -> None:
     """PO files of every locale for the catalogue in ``catalog_dir``, mostly translated."""
-    from generator.l10n.po import dump_po, po_path, read_po_file
-    from generator.l10n.update import L10nSettings, extract, init_locale
+    from generator.l10n.po import dump_po, po_path, read_po_file  # noqa: PLC0415 - after sys.path points here
+    from generator.l10n.update import L10nSettings, extract, init_locale  # noqa: PLC0415 - after sys.path points here
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -376,7 +438,7 @@ def write_locales(folder: Path, catalog_dir: Path, entries: list[Entry], *, seed
             if context in fixed:
                 message.string = fixed[context]
             elif context in modules:
-                message.string = f"{str(message.id)} ({locale})"
+                message.string = f"{message.id!s} ({locale})"
             elif context in texts and rng.random() < 0.9:
                 kind, text = texts[context]
                 message.string = translate(text, locale, kind=kind)
@@ -385,7 +447,9 @@ def write_locales(folder: Path, catalog_dir: Path, entries: list[Entry], *, seed
         path.write_bytes(dump_po(catalog))
 
 
-def generate(out: Path, sizes: tuple[int, ...] = SIZES, *, seed: int = 8, log: Any = None) -> list[Path]:
+def generate(
+    out: Path, sizes: tuple[int, ...] = SIZES, *, seed: int = 8, log: Any = None
+) -> list[Path]:
     """Write every input set under ``out``; return their folders."""
     modules = module_keys()
     folders = []
@@ -400,7 +464,7 @@ def generate(out: Path, sizes: tuple[int, ...] = SIZES, *, seed: int = 8, log: A
         current = next_release(previous, seed=seed + n, modules=modules)
         write_catalog(folder / "catalog", current, modules)
         # The template of the current release, as `wfgen l10n extract` writes it (pybabel's input).
-        from generator.l10n.update import L10nSettings, extract
+        from generator.l10n.update import L10nSettings, extract  # noqa: PLC0415 - after sys.path points here
 
         extract(L10nSettings(catalog_dir=folder / "catalog", locales_dir=folder / "locales"))
         folders.append(folder)
@@ -413,8 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args(argv)
-    for folder in generate(args.out, tuple(args.sizes), seed=args.seed,
-                           log=lambda m: print(m, file=sys.stderr)):
+    for folder in generate(
+        args.out, tuple(args.sizes), seed=args.seed, log=lambda m: print(m, file=sys.stderr)
+    ):
         print(folder)
     return 0
 

@@ -49,7 +49,9 @@ def log(message: str) -> None:
 def tool(name: str) -> str:
     path = BIN / name
     if not path.exists():
-        sys.exit(f"benchmarks: {path} is missing; run `make bench` (pip install -e '.[test,bench]')")
+        sys.exit(
+            f"benchmarks: {path} is missing; run `make bench` (pip install -e '.[test,bench]')"
+        )
     return str(path)
 
 
@@ -72,7 +74,10 @@ def run(argv: Sequence[str], *, cwd: Path = ROOT, ok: Sequence[int] = (0,)) -> R
     child.returncode = os.waitstatus_to_exitcode(status)
     child.stderr.close()
     if child.returncode not in ok:
-        sys.exit(f"benchmarks: {' '.join(argv)} exited {child.returncode}:\n{err.decode(errors='replace')[-2000:]}")
+        sys.exit(
+            f"benchmarks: {' '.join(argv)} exited {child.returncode}:\n"
+            f"{err.decode(errors='replace')[-2000:]}"
+        )
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
@@ -94,16 +99,25 @@ class Pair:
 
     def row(self) -> str:
         r = self.ratios
-        return (f"| {self.name} | {self.a_label} | {self.b_label} | {med(self.a):.3f} | {med(self.b):.3f} "
-                f"| **{med(r):.2f}x** ({min(r):.2f}-{max(r):.2f}) | {len(r)} |")
+        return (
+            f"| {self.name} | {self.a_label} | {self.b_label} "
+            f"| {med(self.a):.3f} | {med(self.b):.3f} "
+            f"| **{med(r):.2f}x** ({min(r):.2f}-{max(r):.2f}) | {len(r)} |"
+        )
 
 
 def med(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def interleave(pair: Pair, a: Callable[[], float], b: Callable[[], float], *, rounds: int,
-               setup: Callable[[], None] | None = None) -> Pair:
+def interleave(
+    pair: Pair,
+    a: Callable[[], float],
+    b: Callable[[], float],
+    *,
+    rounds: int,
+    setup: Callable[[], None] | None = None,
+) -> Pair:
     """A B A B ...: ``rounds`` timings of each side, alternating."""
     for index in range(rounds):
         if setup:
@@ -122,7 +136,9 @@ def interleave(pair: Pair, a: Callable[[], float], b: Callable[[], float], *, ro
 def ensure_data(data: Path, *, regenerate: bool, sizes: Sequence[int]) -> None:
     """Generate the inputs once; again only when generate.py changed (or when asked)."""
     stamp = data / ".stamp"
-    digest = hashlib.sha256(Path(generate.__file__).read_bytes() + repr(sorted(sizes)).encode()).hexdigest()
+    digest = hashlib.sha256(
+        Path(generate.__file__).read_bytes() + repr(sorted(sizes)).encode()
+    ).hexdigest()
     if not regenerate and stamp.is_file() and stamp.read_text() == digest:
         log(f"inputs: {data} (already generated)")
         return
@@ -132,7 +148,10 @@ def ensure_data(data: Path, *, regenerate: bool, sizes: Sequence[int]) -> None:
 
 
 def catalog_files(catalog: Path) -> list[str]:
-    return [str(catalog / "modules.yaml"), *sorted(str(p) for p in (catalog / "workflows").glob("*.yaml"))]
+    return [
+        str(catalog / "modules.yaml"),
+        *sorted(str(p) for p in (catalog / "workflows").glob("*.yaml")),
+    ]
 
 
 # --- benchmarks -------------------------------------------------------------------------
@@ -141,16 +160,23 @@ def catalog_files(catalog: Path) -> list[str]:
 def bench_help(rounds: int) -> Pair:
     log("CLI start-up: wfgen --help vs check-jsonschema --help")
     pair = Pair("CLI start-up (`--help`)", "`wfgen --help`", "`check-jsonschema --help`")
-    return interleave(pair, lambda: run([tool("wfgen"), "--help"]).seconds,
-                      lambda: run([tool("check-jsonschema"), "--help"]).seconds, rounds=rounds)
+    return interleave(
+        pair,
+        lambda: run([tool("wfgen"), "--help"]).seconds,
+        lambda: run([tool("check-jsonschema"), "--help"]).seconds,
+        rounds=rounds,
+    )
 
 
 def bench_validate(data: Path, n: int, rounds: int) -> Pair:
     files = catalog_files(data / f"n{n}" / "catalog")
     size = sum(Path(f).stat().st_size for f in files) / 1e6
     log(f"validate: {n} workflows ({len(files)} files, {size:.1f} MB)")
-    pair = Pair(f"validate {n:,} workflows ({len(files)} files, {size:.1f} MB)", "`wfgen validate`",
-                "`check-jsonschema --schemafile`")
+    pair = Pair(
+        f"validate {n:,} workflows ({len(files)} files, {size:.1f} MB)",
+        "`wfgen validate`",
+        "`check-jsonschema --schemafile`",
+    )
     return interleave(
         pair,
         lambda: run([tool("wfgen"), "validate", *files]).seconds,
@@ -165,8 +191,12 @@ def bench_bundled(rounds: int, scratch: Path) -> Pair:
     files = catalog_files(ROOT / "catalog")
     envs = len(list((ROOT / "catalog" / "environments").glob("*.yaml")))
     locales = 1 + len(list((ROOT / "locales").glob("*/LC_MESSAGES/workflows.po")))
-    pair = Pair(f"bundled catalogue: full build ({envs} environments x {locales} locales) vs validation alone",
-                "`wfgen build`", "`check-jsonschema --schemafile`")
+    pair = Pair(
+        f"bundled catalogue: full build ({envs} environments x {locales} locales) "
+        "vs validation alone",
+        "`wfgen build`",
+        "`check-jsonschema --schemafile`",
+    )
     return interleave(
         pair,
         lambda: run([tool("wfgen"), "build", "--out", str(out), "-q"]).seconds,
@@ -180,14 +210,31 @@ def bench_po_update(data: Path, n: int, rounds: int, scratch: Path, *, fuzzy: bo
     folder = data / f"n{n}"
     source = folder / "locales"
     # The template of the current catalogue, written by this wfgen: both sides merge the same POT.
-    run([tool("wfgen"), "l10n", "extract", "--catalog", str(folder / "catalog"), "--locales", str(source)])
+    run(
+        [
+            tool("wfgen"),
+            "l10n",
+            "extract",
+            "--catalog",
+            str(folder / "catalog"),
+            "--locales",
+            str(source),
+        ]
+    )
     pot = source / "workflows.pot"
     entries = pot.read_text(encoding="utf-8").count("\nmsgctxt ")
     work = scratch / "locales"
     mode = "default (fuzzy matching)" if fuzzy else "`--no-fuzzy-matching`"
-    log(f"PO update: {n} workflows, {entries} entries x {len(generate.LOCALES)} locales, pybabel {mode}")
-    pair = Pair(f"PO update, {n:,} workflows ({entries:,} entries x {len(generate.LOCALES)} locales); "
-                f"pybabel {mode}", "`wfgen l10n update`", "`pybabel update`")
+    log(
+        f"PO update: {n} workflows, {entries} entries x {len(generate.LOCALES)} locales, "
+        f"pybabel {mode}"
+    )
+    pair = Pair(
+        f"PO update, {n:,} workflows ({entries:,} entries x {len(generate.LOCALES)} locales); "
+        f"pybabel {mode}",
+        "`wfgen l10n update`",
+        "`pybabel update`",
+    )
 
     def fresh() -> None:
         shutil.rmtree(work, ignore_errors=True)
@@ -198,8 +245,19 @@ def bench_po_update(data: Path, n: int, rounds: int, scratch: Path, *, fuzzy: bo
         babel.append("--no-fuzzy-matching")
     return interleave(
         pair,
-        lambda: run([tool("wfgen"), "l10n", "update", "--catalog", str(folder / "catalog"),
-                     "--locales", str(work)]).seconds,
+        lambda: (
+            run(
+                [
+                    tool("wfgen"),
+                    "l10n",
+                    "update",
+                    "--catalog",
+                    str(folder / "catalog"),
+                    "--locales",
+                    str(work),
+                ]
+            ).seconds
+        ),
         lambda: run(babel).seconds,
         rounds=rounds,
         setup=fresh,
@@ -214,7 +272,7 @@ class SentenceSet:
 
 def sentence_set(n: int) -> SentenceSet:
     """``n`` timed schedules that one cron line says exactly, and that line."""
-    from generator.schedules import Schedule, to_cron_lines
+    from generator.schedules import Schedule, to_cron_lines  # noqa: PLC0415 - only this benchmark needs it
 
     schedules, crons = [], []
     for mapping in generate.schedules(n * 2):
@@ -229,21 +287,27 @@ def sentence_set(n: int) -> SentenceSet:
 
 
 def bench_sentences(data: Path, n: int, rounds: int) -> tuple[Pair, list[tuple[str, str, str]]]:
-    from cron_descriptor import Options, get_description
+    from cron_descriptor import Options, get_description  # noqa: PLC0415 - only this benchmark needs it
 
-    from generator.l10n.phrases import sentence
-    from generator.l10n.po import load_translations
+    from generator.l10n.phrases import sentence  # noqa: PLC0415 - only this benchmark needs it
+    from generator.l10n.po import load_translations  # noqa: PLC0415 - only this benchmark needs it
 
     cases = sentence_set(n)
     locales = data / f"n{n}" / "locales"
-    gettexts = {loc: (None if loc == "en" else load_translations(locales, loc).get) for loc in SENTENCE_LOCALES}
+    gettexts = {
+        loc: (None if loc == "en" else load_translations(locales, loc).get)
+        for loc in SENTENCE_LOCALES
+    }
     options = {}
     for loc, code in SENTENCE_LOCALES.items():
         options[loc] = Options()
         options[loc].locale_code = code
         options[loc].use_24hour_time_format = True
     total = len(cases.schedules) * len(SENTENCE_LOCALES)
-    log(f"schedule sentences: {len(cases.schedules)} schedules x {len(SENTENCE_LOCALES)} locales, in process")
+    log(
+        f"schedule sentences: {len(cases.schedules)} schedules x {len(SENTENCE_LOCALES)} locales, "
+        "in process"
+    )
 
     def ours() -> float:
         start = time.perf_counter()
@@ -260,22 +324,33 @@ def bench_sentences(data: Path, n: int, rounds: int) -> tuple[Pair, list[tuple[s
         return time.perf_counter() - start
 
     ours(), theirs()  # warm both: locale data, gettext catalogues
-    pair = Pair(f"schedule sentences, {len(cases.schedules):,} schedules x {len(SENTENCE_LOCALES)} locales "
-                f"({total:,} sentences, in process)", "`phrases.sentence`", "`cron_descriptor.get_description`")
+    pair = Pair(
+        f"schedule sentences, {len(cases.schedules):,} schedules x {len(SENTENCE_LOCALES)} locales "
+        f"({total:,} sentences, in process)",
+        "`phrases.sentence`",
+        "`cron_descriptor.get_description`",
+    )
     interleave(pair, ours, theirs, rounds=rounds)
     pair.note = f"{total / med(pair.a):,.0f} vs {total / med(pair.b):,.0f} sentences/s"
 
-    from generator.schedules import Schedule, to_cron
+    from generator.schedules import Schedule, to_cron  # noqa: PLC0415 - only this benchmark needs it
 
     samples = []
-    for loc, mapping in (("sv", {"kind": "weekly", "weekday": "monday", "at": "02:00"}),
-                         ("de", {"kind": "monthly", "day": 25, "at": "06:00"}),
-                         ("it", {"kind": "weekly", "weekday": "friday", "at": "22:30"}),
-                         ("de", {"kind": "cron", "expression": "30 1 * * 1-5"})):
+    for loc, mapping in (
+        ("sv", {"kind": "weekly", "weekday": "monday", "at": "02:00"}),
+        ("de", {"kind": "monthly", "day": 25, "at": "06:00"}),
+        ("it", {"kind": "weekly", "weekday": "friday", "at": "22:30"}),
+        ("de", {"kind": "cron", "expression": "30 1 * * 1-5"}),
+    ):
         schedule = Schedule.from_mapping(mapping)
         expression = str(to_cron(schedule))
-        samples.append((f"{loc} `{expression}`", sentence(schedule, locale=loc, gettext=gettexts[loc]).text,
-                        get_description(expression, options[loc])))
+        samples.append(
+            (
+                f"{loc} `{expression}`",
+                sentence(schedule, locale=loc, gettext=gettexts[loc]).text,
+                get_description(expression, options[loc]),
+            )
+        )
     return pair, samples
 
 
@@ -287,23 +362,41 @@ class Scale:
     files: int = 0
 
 
-def bench_scaling(data: Path, sizes: Sequence[int], rounds: dict[int, int], scratch: Path) -> list[Scale]:
+def bench_scaling(
+    data: Path, sizes: Sequence[int], rounds: dict[int, int], scratch: Path
+) -> list[Scale]:
     out: list[Scale] = []
     for n in sizes:
         folder = data / f"n{n}"
         target = scratch / f"out-{n}"
-        argv = [tool("wfgen"), "build", "--catalog", str(folder / "catalog"), "--locales", str(folder / "locales"),
-                "--templates", str(ROOT / "templates"), "--out", str(target), "-q"]
+        argv = [
+            tool("wfgen"),
+            "build",
+            "--catalog",
+            str(folder / "catalog"),
+            "--locales",
+            str(folder / "locales"),
+            "--templates",
+            str(ROOT / "templates"),
+            "--out",
+            str(target),
+            "-q",
+        ]
         for loc in BUILD_LOCALES:
             argv += ["--locale", loc]
-        log(f"scaling: {n} workflows x {len(BUILD_LOCALES)} locales x 2 environments, full then no-op")
+        log(
+            f"scaling: {n} workflows x {len(BUILD_LOCALES)} locales x 2 environments, "
+            "full then no-op"
+        )
         scale = Scale(n)
         for index in range(rounds[n]):
             shutil.rmtree(target, ignore_errors=True)
             scale.full.append(run(argv, cwd=folder))
             scale.noop.append(run(argv, cwd=folder))
-            log(f"  {n}: round {index + 1}/{rounds[n]}: full {scale.full[-1].seconds:.2f}s "
-                f"({scale.full[-1].peak_mb:.0f} MB), no-op {scale.noop[-1].seconds:.2f}s")
+            log(
+                f"  {n}: round {index + 1}/{rounds[n]}: full {scale.full[-1].seconds:.2f}s "
+                f"({scale.full[-1].peak_mb:.0f} MB), no-op {scale.noop[-1].seconds:.2f}s"
+            )
         scale.files = sum(1 for p in target.rglob("*") if p.is_file())
         shutil.rmtree(target, ignore_errors=True)
         out.append(scale)
@@ -328,8 +421,18 @@ def machine() -> list[str]:
         ram = f"{kb / 1024 / 1024:.1f} GB"
     except (OSError, ValueError, IndexError):
         pass
-    names = ("wfgen", "Babel", "Jinja2", "PyYAML", "yaml-rs", "jsonschema-rs", "jsonschema", "click",
-             "check-jsonschema", "cron-descriptor")
+    names = (
+        "wfgen",
+        "Babel",
+        "Jinja2",
+        "PyYAML",
+        "yaml-rs",
+        "jsonschema-rs",
+        "jsonschema",
+        "click",
+        "check-jsonschema",
+        "cron-descriptor",
+    )
     versions = []
     for name in names:
         try:
@@ -337,7 +440,8 @@ def machine() -> list[str]:
         except metadata.PackageNotFoundError:
             versions.append(f"{name} (not installed)")
     return [
-        f"- Machine: {os.cpu_count()} CPU(s), {cpu}, {ram} RAM, {platform.system()} {platform.release()}",
+        f"- Machine: {os.cpu_count()} CPU(s), {cpu}, {ram} RAM, "
+        f"{platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}; {', '.join(versions)}",
     ]
 
@@ -346,37 +450,65 @@ def verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
 
-def report(pairs: dict[str, Pair], samples: list[tuple[str, str, str]], scales: list[Scale],
-           wall: float) -> str:
-    lines = ["### Machine", "", *machine(), "", "### Side by side", "",
-             "Ratio = peer time / wfgen time per round (above 1: wfgen is faster); median (min-max).", "",
-             "| comparison | wfgen | peer | wfgen median s | peer median s | ratio | rounds |",
-             "|---|---|---|---:|---:|---:|---:|"]
+def report(
+    pairs: dict[str, Pair], samples: list[tuple[str, str, str]], scales: list[Scale], wall: float
+) -> str:
+    lines = [
+        "### Machine",
+        "",
+        *machine(),
+        "",
+        "### Side by side",
+        "",
+        "Ratio = peer time / wfgen time per round (above 1: wfgen is faster); median (min-max).",
+        "",
+        "| comparison | wfgen | peer | wfgen median s | peer median s | ratio | rounds |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
     lines += [p.row() for p in pairs.values()]
     notes = [f"- {p.name}: {p.note}" for p in pairs.values() if p.note]
     if notes:
         lines += ["", *notes]
-    lines += ["", "### Scaling: full build and no-op rebuild (4 locales x 2 environments)", "",
-              "| workflows | files | full build s (median) | per workflow ms | peak MB | no-op rebuild s | no-op / full |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "### Scaling: full build and no-op rebuild (4 locales x 2 environments)",
+        "",
+        "| workflows | files | full build s (median) | per workflow ms | peak MB "
+        "| no-op rebuild s | no-op / full |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for s in scales:
         full, noop = med([r.seconds for r in s.full]), med([r.seconds for r in s.noop])
         peak = max(r.peak_mb for r in s.full + s.noop)
-        lines.append(f"| {s.n:,} | {s.files:,} | {full:.2f} | {1000 * full / s.n:.2f} | {peak:.0f} "
-                     f"| {noop:.2f} | {100 * noop / full:.0f} % |")
-    lines += ["", "### cron-descriptor next to wfgen (one sample each)", "",
-              "| locale, cron | wfgen | cron-descriptor |", "|---|---|---|"]
+        lines.append(
+            f"| {s.n:,} | {s.files:,} | {full:.2f} | {1000 * full / s.n:.2f} | {peak:.0f} "
+            f"| {noop:.2f} | {100 * noop / full:.0f} % |"
+        )
+    lines += [
+        "",
+        "### cron-descriptor next to wfgen (one sample each)",
+        "",
+        "| locale, cron | wfgen | cron-descriptor |",
+        "|---|---|---|",
+    ]
     lines += [f"| {where} | {ours} | {theirs} |" for where, ours, theirs in samples]
 
     lines += ["", "### Targets", ""]
     checks: list[tuple[str, bool, str]] = []
     if "validate" in pairs:
         r = med(pairs["validate"].ratios)
-        checks.append(("validate 10,000 workflows >= 5x faster than check-jsonschema", r >= 5, f"{r:.1f}x"))
+        checks.append(
+            ("validate 10,000 workflows >= 5x faster than check-jsonschema", r >= 5, f"{r:.1f}x")
+        )
     if "bundled" in pairs:
         r = med(pairs["bundled"].ratios)
-        checks.append(("full build of the bundled catalogue no slower than check-jsonschema on it alone",
-                       r >= 1, f"{r:.2f}x"))
+        checks.append(
+            (
+                "full build of the bundled catalogue no slower than check-jsonschema on it alone",
+                r >= 1,
+                f"{r:.2f}x",
+            )
+        )
     if "help" in pairs:
         ms = 1000 * med(pairs["help"].a)
         checks.append(("`wfgen --help` < 150 ms", ms < 150, f"{ms:.0f} ms"))
@@ -384,15 +516,22 @@ def report(pairs: dict[str, Pair], samples: list[tuple[str, str, str]], scales: 
     if big is not None:
         full = med([r.seconds for r in big.full])
         peak = max(r.peak_mb for r in big.full + big.noop)
-        checks.append(("10,000 workflows x 4 locales x 2 environments < 15 s", full < 15, f"{full:.1f} s"))
+        checks.append(
+            ("10,000 workflows x 4 locales x 2 environments < 15 s", full < 15, f"{full:.1f} s")
+        )
         checks.append(("... and < 600 MB peak memory", peak < 600, f"{peak:.0f} MB"))
     if scales:
-        worst = max(med([r.seconds for r in s.noop]) / med([r.seconds for r in s.full]) for s in scales
-                    if s.n == max(x.n for x in scales))
+        worst = max(
+            med([r.seconds for r in s.noop]) / med([r.seconds for r in s.full])
+            for s in scales
+            if s.n == max(x.n for x in scales)
+        )
         checks.append(("no-op rebuild < 20 % of a full build", worst < 0.2, f"{100 * worst:.0f} %"))
     if "sentences" in pairs:
         r = med(pairs["sentences"].ratios)
-        checks.append(("schedule sentences >= 2x cron-descriptor's throughput", r >= 2, f"{r:.1f}x"))
+        checks.append(
+            ("schedule sentences >= 2x cron-descriptor's throughput", r >= 2, f"{r:.1f}x")
+        )
     lines += ["| target | measured | |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {verdict(ok)} |" for name, ok, value in checks]
     lines += ["", f"`make bench` took {wall / 60:.1f} min."]
@@ -403,12 +542,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=generate.DEFAULT_OUT, help="inputs folder")
     parser.add_argument("--regenerate", action="store_true", help="generate the inputs again")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and no 10,000 build (a smoke run)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds and no 10,000 build (a smoke run)"
+    )
     args = parser.parse_args(argv)
 
     sizes = (100, 1_000) if args.quick else generate.SIZES
     big = max(sizes)
-    ensure_data(args.data, regenerate=args.regenerate, sizes=generate.SIZES if not args.quick else sizes)
+    ensure_data(
+        args.data, regenerate=args.regenerate, sizes=generate.SIZES if not args.quick else sizes
+    )
     few, some, many = (1, 2, 3) if args.quick else (5, 10, 20)
     pairs: dict[str, Pair] = {}
     with tempfile.TemporaryDirectory(prefix="wfgen-bench-") as name:
@@ -416,7 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         pairs["help"] = bench_help(many)
         pairs["validate"] = bench_validate(args.data, big, few)
         pairs["bundled"] = bench_bundled(some, scratch)
-        pairs["po"] = bench_po_update(args.data, big, 3 if not args.quick else 1, scratch, fuzzy=False)
+        pairs["po"] = bench_po_update(
+            args.data, big, 3 if not args.quick else 1, scratch, fuzzy=False
+        )
         pairs["po-fuzzy"] = bench_po_update(args.data, 1_000, few, scratch, fuzzy=True)
         pairs["sentences"], samples = bench_sentences(args.data, big, few)
         rounds = {100: some, 1_000: few, 10_000: 3} if not args.quick else dict.fromkeys(sizes, 1)
