@@ -63,22 +63,38 @@ class Run:
     peak_mb: float
 
 
+# A small, fresh parent for every measured command: on Linux a child's peak memory starts
+# from its parent's at fork, so measuring from this (large) process would overstate it.
+_WRAPPER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = child.stderr.read()
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - start
+sys.stderr.buffer.write(err)
+print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(argv: Sequence[str], *, cwd: Path = ROOT, ok: Sequence[int] = (0,)) -> Run:
-    """Run a command to completion; wall time and the peak memory of that child alone."""
-    start = time.perf_counter()
-    child = subprocess.Popen(list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    err = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    child.stderr.close()
-    if child.returncode not in ok:
+    """Run a command to completion: its wall time and its own peak memory."""
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _WRAPPER, *argv],
+        cwd=cwd,
+        capture_output=True,
+        check=False,
+    )
+    try:
+        seconds, peak_kb, code = done.stdout.split()
+    except ValueError:
+        sys.exit(f"benchmarks: cannot run {' '.join(argv)}: {done.stderr.decode(errors='replace')}")
+    if int(code) not in ok:
         sys.exit(
-            f"benchmarks: {' '.join(argv)} exited {child.returncode}:\n"
-            f"{err.decode(errors='replace')[-2000:]}"
+            f"benchmarks: {' '.join(argv)} exited {int(code)}:\n"
+            f"{done.stderr.decode(errors='replace')[-2000:]}"
         )
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(float(seconds), int(peak_kb) / 1024)
 
 
 @dataclass
