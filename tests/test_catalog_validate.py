@@ -28,6 +28,8 @@ def _report(case: Path) -> list[dict[str, Any]]:
     for problem in problems:
         data = problem.to_json()
         data["file"] = Path(str(data["file"])).relative_to(case).as_posix()
+        # Hints may name other files of the case; pin them relative to the case too.
+        data = {k: v.replace(f"{case}/", "") if isinstance(v, str) else v for k, v in data.items()}
         out.append(data)
     return out
 
