@@ -378,7 +378,7 @@ def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _PlainDumper(_SafeDumper):  # type: ignore[misc, valid-type]
+class _PlainDumper(_SafeDumper):  # type: ignore[misc]
     """Never writes anchors and aliases: each CronJob must read on its own."""
 
     def ignore_aliases(self, data: Any) -> bool:

@@ -181,9 +181,9 @@ def render_docs(
     common = {"locale": locale, "words": words, "md": md_cell}
     for table in tables:
         sources = [w.location.file for w in catalog.workflows_of(table.key)]
-        module = catalog.module(table.key)
-        if module is not None:
-            sources.append(module.location.file)
+        defined = catalog.module(table.key)
+        if defined is not None:
+            sources.append(defined.location.file)
         for ext in ("md", "html"):
             template = f"module.{ext}.j2"
             text = render_template(jinja, template, {**common, "table": table})

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own
     import yaml_rs
 except ImportError:  # pragma: no cover - exercised only where no wheel exists

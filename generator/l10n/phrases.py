@@ -270,10 +270,10 @@ def _say(speaker: _Speaker, schedule: Schedule | None, nightly: str | None) -> s
     if kind == "every":
         return _interval(speaker, schedule)
     if kind == "daily":
-        at = schedule.at or nightly
-        if at is None:
+        daily_at = schedule.at or nightly
+        if daily_at is None:
             return speaker.say("daily_no_time")
-        return speaker.say("daily", time=lambda: speaker.time(at))
+        return speaker.say("daily", time=lambda: speaker.time(daily_at))
     if kind == "weekly":
         weekday = WEEKDAYS.index(schedule.weekday or "monday")
         at = schedule.at or ""
