@@ -7,6 +7,7 @@ one atomic step, or (with ``check``) a diff and no write at all.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 from collections.abc import Callable
@@ -14,11 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from .catalog import Catalog, load_catalog
+from typing import TYPE_CHECKING
+
 from .errors import CatalogError, Problem, Severity, UsageError
-from .output import WriteResult, check_output, manifest_file, write_output
-from .render import RenderedFile, make_environment, make_jobs, render_environment
-from .render_docs import render_docs
+from .output import (
+    BUNDLED_TEMPLATES,
+    RenderedFile,
+    WriteResult,
+    check_output,
+    manifest_file,
+    up_to_date,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 __all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
 
@@ -154,7 +165,36 @@ def _sending_files(
     return out
 
 
-def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> tuple[list[RenderedFile], list[Problem]]:
+def fingerprint(settings: BuildSettings) -> str:
+    """A digest of everything a build reads: wfgen's own code and templates, the catalogue
+    folder (profiles and sending model included), the PO files, the user's templates and
+    the options. Equal digests render equal files, so an unchanged rebuild can stop early."""
+    from . import __version__
+
+    digest = hashlib.sha256(f"wfgen {__version__}\n".encode())
+    digest.update(repr((settings.environments, settings.locales)).encode())
+    package = Path(__file__).resolve().parent
+    roots = [
+        ("code", package, ("*.py", "*.json")),
+        ("bundled", BUNDLED_TEMPLATES, ("*",)),
+        ("catalog", settings.catalog, ("*",)),
+        ("locales", settings.locales_dir, ("*.po",)),
+    ]
+    if settings.templates is not None:
+        roots.append(("templates", settings.templates, ("*",)))
+    for label, root, patterns in roots:
+        if not root.is_dir():
+            continue
+        found = sorted({p for pattern in patterns for p in root.rglob(pattern) if p.is_file()})
+        for path in found:
+            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def render_all(
+    settings: BuildSettings, *, progress: Progress | None = None, digest: str = ""
+) -> tuple[list[RenderedFile], list[Problem]]:
     """Validate the catalogue and render every output in memory (the manifest included).
 
     Args:
@@ -169,8 +209,12 @@ def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> 
         UsageError: for unknown environments or locales.
         InputError: for unreadable inputs or broken templates.
     """
+    # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
     from . import schedules
+    from .catalog import load_catalog
     from .l10n.po import load_translations, po_path
+    from .render import make_environment, make_jobs, render_environment
+    from .render_docs import render_docs
 
     catalog, warnings = load_catalog([settings.catalog])
     environments, lint = _environments(settings, catalog)
@@ -224,8 +268,9 @@ def render_all(settings: BuildSettings, *, progress: Progress | None = None) -> 
         if progress:
             progress(done, total)
     files.sort(key=lambda f: f.path)
-    files.append(manifest_file(files))
-    return files, [p for p in problems if p.severity is not Severity.INFO]
+    reported = [p for p in problems if p.severity is not Severity.INFO]
+    files.append(manifest_file(files, fingerprint=digest, warnings=reported))
+    return files, reported
 
 
 def _cron_lines(schedule: Any, *, nightly: str | None = None) -> str:
@@ -264,7 +309,13 @@ def build(settings: BuildSettings, *, progress: Progress | None = None) -> Build
         UsageError: for bad options or files in out/ that wfgen would overwrite.
         InputError: for unreadable inputs or an unwritable out/ (left as it was).
     """
-    files, warnings = render_all(settings, progress=progress)
+    digest = fingerprint(settings)
+    # Nothing read has changed and out/ is exactly what that build wrote: nothing to do.
+    current = up_to_date(settings.out, digest)
+    if current is not None:
+        paths, reported = current
+        return BuildResult((), WriteResult(unchanged=paths), reported)
+    files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:
         result = check_output(files, out_dir=settings.out)
     else:

@@ -17,13 +17,34 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import InputError, Location, Problem, Severity, UsageError
-from .render import RenderedFile
 
-__all__ = ["MANIFEST", "WriteResult", "check_output", "manifest_file", "read_manifest", "write_output"]
+__all__ = [
+    "BUNDLED_TEMPLATES",
+    "MANIFEST",
+    "RenderedFile",
+    "WriteResult",
+    "check_output",
+    "manifest_file",
+    "read_manifest",
+    "up_to_date",
+    "write_output",
+]
 
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One output file: its path under out/ (POSIX), its bytes and the inputs it came from."""
+
+    path: str
+    content: bytes
+    inputs: tuple[str, ...]
+
 MANIFEST_FORMAT = 1
 
 
@@ -53,13 +74,23 @@ def _safe_path(path: str) -> PurePosixPath:
     return pure
 
 
-def manifest_file(files: Sequence[RenderedFile]) -> RenderedFile:
-    """out/manifest.json: every generated file with its sha256 and the inputs it came from."""
+def manifest_file(
+    files: Sequence[RenderedFile], *, fingerprint: str = "", warnings: Sequence[Problem] = ()
+) -> RenderedFile:
+    """out/manifest.json: every generated file with its sha256 and the inputs it came from.
+
+    ``fingerprint`` (of every input and of wfgen itself) and the build's ``warnings`` let an
+    unchanged rebuild stop early (:func:`up_to_date`) and still report what it reported.
+    """
     entries = {
         f.path: {"sha256": hashlib.sha256(f.content).hexdigest(), "inputs": sorted(set(f.inputs))}
         for f in sorted(files, key=lambda f: f.path)
     }
-    data = {"generator": "wfgen", "format": MANIFEST_FORMAT, "files": entries}
+    data: dict[str, object] = {"generator": "wfgen", "format": MANIFEST_FORMAT}
+    if fingerprint:
+        data["fingerprint"] = fingerprint
+        data["warnings"] = [p.to_json() for p in warnings]
+    data["files"] = entries
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     inputs = sorted({i for f in files for i in f.inputs})
     return RenderedFile(MANIFEST, text.encode("utf-8"), tuple(inputs))
@@ -79,6 +110,41 @@ def read_manifest(out_dir: Path) -> set[str]:
     if not isinstance(files, dict):
         return set()
     return {str(p) for p in files} | {MANIFEST}
+
+
+def up_to_date(out_dir: Path, fingerprint: str) -> tuple[tuple[str, ...], tuple[Problem, ...]] | None:
+    """When out/ holds exactly what a build with ``fingerprint`` wrote, untouched since:
+    its files and the warnings that build reported. None when anything differs.
+
+    Every file's sha256 is checked, so a hand edit or a deleted file is always noticed.
+    """
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not fingerprint or data.get("fingerprint") != fingerprint:
+        return None
+    files = data.get("files")
+    if not isinstance(files, dict) or set(_existing(out_dir)) != {*files, MANIFEST}:
+        return None
+    for name, entry in files.items():
+        content = _read(out_dir / name)
+        if content is None or hashlib.sha256(content).hexdigest() != entry.get("sha256"):
+            return None
+    warnings = tuple(_problem(item) for item in data.get("warnings") or () if isinstance(item, dict))
+    return (*sorted(files), MANIFEST), warnings
+
+
+def _problem(item: dict[str, Any]) -> Problem:
+    return Problem(
+        Location(str(item.get("file", "")), int(item.get("line", 0)), int(item.get("col", 0))),
+        str(item.get("message", "")),
+        Severity(str(item.get("severity", "warning"))),
+        code=str(item.get("code", "")),
+        json_path=str(item.get("path", "")),
+        hint=str(item.get("hint", "")),
+        subject=str(item.get("id", "")),
+    )
 
 
 def _existing(out_dir: Path) -> dict[str, Path]:

@@ -22,6 +22,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import InputError, Location, UsageError
 
+# RenderedFile and the bundled templates' folder live with the writer, which needs them
+# without loading Jinja2 (an unchanged rebuild stops before rendering).
+from .output import BUNDLED_TEMPLATES, RenderedFile
+
 __all__ = [
     "BUNDLED_TEMPLATES",
     "Job",
@@ -35,21 +39,11 @@ __all__ = [
     "systemd_value",
 ]
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Every character some tool treats as a line break: cron and systemd split on \n, but editors,
 # YAML and Python's splitlines() also honour the others, so none may reach an output line.
 _BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class RenderedFile:
-    """One output file: its path under out/ (POSIX), its bytes and the inputs it came from."""
-
-    path: str
-    content: bytes
-    inputs: tuple[str, ...]
 
 
 def one_line(text: str) -> str:

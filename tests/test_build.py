@@ -318,3 +318,46 @@ def test_golden_outputs(small: Path, file_regression: Any) -> None:
     files, _ = render_all(_settings(small))
     text = "".join(f"==> {f.path} <==\n{f.content.decode('utf-8')}" for f in files)
     file_regression.check(text, extension=".txt")
+
+
+# --- unchanged rebuilds ------------------------------------------------------------------
+
+
+def test_unchanged_rebuild_stops_early_and_repeats_its_warnings(small: Path) -> None:
+    """A rebuild with nothing changed renders nothing, writes nothing and says the same."""
+    settings = _settings(small)
+    first = build(settings)
+    mtimes = {p: p.stat().st_mtime_ns for p in (small / "out").rglob("*") if p.is_file()}
+    second = build(settings)
+    assert second.files == ()  # nothing rendered: the fingerprint and every sha256 matched
+    assert second.write.written == () and len(second.write.unchanged) == len(first.files)
+    assert [p.to_json() for p in second.warnings] == [p.to_json() for p in first.warnings]
+    assert {p: p.stat().st_mtime_ns for p in (small / "out").rglob("*") if p.is_file()} == mtimes
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit output", "delete output", "extra output", "edit input", "other locale"],
+)
+def test_any_change_makes_the_rebuild_render_again(small: Path, change: str) -> None:
+    """A changed input, option or output is never mistaken for an unchanged build."""
+    settings = _settings(small)
+    build(settings)
+    out = small / "out"
+    if change == "edit output":
+        (out / "docs/sv/deliveries.md").write_text("hand edit\n", encoding="utf-8")
+    elif change == "delete output":
+        (out / "docs/sv/deliveries.md").unlink()
+    elif change == "extra output":
+        (out / "docs/sv/notes.md").write_text("mine\n", encoding="utf-8")
+    elif change == "edit input":
+        po = small / "locales/sv/LC_MESSAGES/workflows.po"
+        po.write_text(po.read_text(encoding="utf-8").replace("Spårning", "Spårningen"), encoding="utf-8")
+    else:
+        settings = _settings(small, locales=("en",))
+    again = build(settings)
+    assert again.files, "the build must render when anything it depends on changed"
+    if change in ("edit output", "delete output"):
+        assert "docs/sv/deliveries.md" in again.write.written
+    if change == "edit input":
+        assert "Spårningen" in (out / "docs/sv/deliveries.md").read_text(encoding="utf-8")
