@@ -10,6 +10,8 @@ day-of-month, ``5L`` (last Friday) and ``1#2`` (second Monday) in day-of-week.
 
 from __future__ import annotations
 
+import functools
+
 import calendar
 from dataclasses import dataclass
 from datetime import date
@@ -131,8 +133,12 @@ def _term(term: str, field: str, names: tuple[str, ...], offset: int) -> set[int
     return set(range(start, end + 1, step))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_cron(expression: str) -> CronFields:
     """Parse a 5-field cron expression into sets.
+
+    Parsed once per distinct expression (schedules repeat across workflows, days and
+    environments); the result is shared, so callers must not change its sets.
 
     Raises:
         CronSyntaxError: when a field is not understood; the message names it.

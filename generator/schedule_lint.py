@@ -212,16 +212,27 @@ def _crowds(
     crowded: dict[tuple[int, int], set[str]] = {
         hm: set(ids) for hm, ids in every_day.items() if len(ids) >= threshold
     }
+    # Workflows sharing a schedule share its times: evaluate each distinct schedule once a day.
+    by_schedule: dict[Schedule, set[str]] = {}
+    for item in some_days:
+        by_schedule.setdefault(item.schedule, set()).add(item.id)
+    # Schedules that crowd a minute on some day; their id sets are disjoint from each other
+    # and from the every-day ones, so counting is adding lengths.
+    joins: dict[tuple[int, int], set[Schedule]] = {}
     for index in range(366):
         day = start + timedelta(days=index)
-        today: dict[tuple[int, int], set[str]] = {}
-        for item in some_days:
-            for hm in wall_times(item.schedule, day, nightly=environment.nightly):
-                today.setdefault(hm, set()).add(item.id)
-        for hm, ids in today.items():
-            together = ids | every_day.get(hm, set())
-            if len(together) >= threshold:
-                crowded.setdefault(hm, set()).update(together)
+        today: dict[tuple[int, int], list[Schedule]] = {}
+        for schedule in by_schedule:
+            for hm in wall_times(schedule, day, nightly=environment.nightly):
+                today.setdefault(hm, []).append(schedule)
+        for hm, schedules in today.items():
+            count = sum(len(by_schedule[s]) for s in schedules) + len(every_day.get(hm, ()))
+            if count >= threshold:
+                joins.setdefault(hm, set()).update(schedules)
+    for hm, schedules in joins.items():
+        crowded.setdefault(hm, set(every_day.get(hm, ()))).update(
+            *(by_schedule[s] for s in schedules)
+        )
     by_core: dict[frozenset[str], list[tuple[tuple[int, int], set[str]]]] = {}
     for hm, ids in sorted(crowded.items()):
         core = frozenset(ids & intraday) or frozenset(ids)
