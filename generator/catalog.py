@@ -444,8 +444,8 @@ def _semantic(collected: _Collected) -> list[Problem]:
                 at(loaded, parts + sub, message, severity=severity, code=code, subject=wid)
                 for sub, message, severity, code in _schedule_semantics(sched)
             )
-    for key, (module, loaded) in collected.modules.items():
-        for product, page in (module.get("pages") or {}).items():
+    for key, (definition, loaded) in collected.modules.items():
+        for product, page in (definition.get("pages") or {}).items():
             for index, wid in enumerate(page["order"]):
                 if wid not in ids:
                     problems.append(
