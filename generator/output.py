@@ -267,9 +267,12 @@ def _fill(
     temp: Path, wanted: dict[str, RenderedFile], existing: dict[str, Path], owned: set[str], out_dir: Path
 ) -> WriteResult:
     written, unchanged = [], []
+    made: set[Path] = set()
     for key in sorted(wanted):
         target = temp / key
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         content = wanted[key].content
         if key in existing and _read(existing[key]) == content:
             # Keep the old file so its modification time survives: make and rsync stay quiet.

@@ -15,12 +15,23 @@ from typing import Any
 
 import jinja2
 from babel.numbers import format_percent
+from markupsafe import Markup, escape
 
 from .catalog import Catalog, Module, Workflow
 from .l10n.messages import UI_WORDS
 from .render import RenderedFile, one_line, render_template, template_input
 
-__all__ = ["Cell", "DocRow", "ModuleTable", "md_cell", "module_rows", "render_docs"]
+__all__ = [
+    "FILTERS",
+    "Cell",
+    "DocRow",
+    "ModuleTable",
+    "marked_html",
+    "marked_md",
+    "md_cell",
+    "module_rows",
+    "render_docs",
+]
 
 Gettext = Callable[[str], "str | None"]
 SentenceFn = Callable[..., Any]
@@ -31,6 +42,25 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 def md_cell(text: str) -> str:
     """Text safe inside one Markdown table cell: one line, markup characters escaped."""
     return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def marked_md(cell: Cell, untranslated: str) -> str:
+    """A cell for a Markdown table, with `*(untranslated)*` after English stand-ins."""
+    text = md_cell(cell.text)
+    return f"{text} *({md_cell(untranslated)})*" if cell.untranslated else text
+
+
+def marked_html(cell: Cell, untranslated: str) -> Markup:
+    """A cell for HTML, escaped, with `<em class="untranslated">` after English stand-ins."""
+    text = escape(cell.text)
+    if cell.untranslated:
+        text += Markup(' <em class="untranslated">(%s)</em>') % untranslated
+    return Markup(text)
+
+
+# Filters, not macros, for the hot path: a Jinja macro call costs far more than a filter,
+# and a module page has three cells per workflow.
+FILTERS = {"md": md_cell, "marked_md": marked_md, "marked_html": marked_html}
 
 
 @dataclass(frozen=True)
@@ -178,6 +208,7 @@ def render_docs(
             tables.append(table)
     out: list[RenderedFile] = []
     po = (po_input,) if po_input else ()
+    jinja.filters.update(FILTERS)
     common = {"locale": locale, "words": words, "md": md_cell}
     for table in tables:
         sources = [w.location.file for w in catalog.workflows_of(table.key)]
