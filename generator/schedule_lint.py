@@ -225,13 +225,13 @@ def _crowds(
         for schedule in by_schedule:
             for hm in wall_times(schedule, day, nightly=environment.nightly):
                 today.setdefault(hm, []).append(schedule)
-        for hm, schedules in today.items():
-            count = sum(len(by_schedule[s]) for s in schedules) + len(every_day.get(hm, ()))
+        for hm, firing in today.items():
+            count = sum(len(by_schedule[s]) for s in firing) + len(every_day.get(hm, ()))
             if count >= threshold:
-                joins.setdefault(hm, set()).update(schedules)
-    for hm, schedules in joins.items():
+                joins.setdefault(hm, set()).update(firing)
+    for hm, joined in joins.items():
         crowded.setdefault(hm, set(every_day.get(hm, ()))).update(
-            *(by_schedule[s] for s in schedules)
+            *(by_schedule[s] for s in joined)
         )
     by_core: dict[frozenset[str], list[tuple[tuple[int, int], set[str]]]] = {}
     for hm, ids in sorted(crowded.items()):

@@ -4,8 +4,8 @@ The happy path uses yaml-rs (a Rust YAML 1.2 parser, about 15x faster than PyYAM
 loader on large catalogues): no tags, duplicate keys and alias bombs are refused there.
 Whenever it refuses a file, the file is read again with PyYAML's safe loader, configured
 for YAML 1.2 scalars like yaml-rs, which reports *every* duplicate key, syntax error or
-alias bomb with its line and column. Positions for schema errors come from ruamel.yaml's
-round-trip loader, which is slower still and therefore only run on files with problems.
+alias bomb with its line and column. Positions for schema errors come from libyaml's
+composer (node start marks), parsed lazily, only when a position is asked for.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _loader_class(duplicates: list[tuple[str, int, int]]) -> type[yaml.SafeLoade
                     pass
             return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
-    # YAML 1.2 core scalars, as yaml-rs and ruamel.yaml read them: "02:00" is a string (not
+    # YAML 1.2 core scalars, as yaml-rs reads them: "02:00" is a string (not
     # the YAML 1.1 sexagesimal 120), yes/no are strings, dates stay text.
     Loader.yaml_implicit_resolvers = {}
     for tag, regexp, first in _YAML12_RESOLVERS:
@@ -246,22 +246,23 @@ def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> L
 
 
 class Locator:
-    """Find the line and column of a JSON path in a YAML text (round-trip parse, lazily)."""
+    """Find the line and column of a JSON path in a YAML text (parsed lazily, once).
+
+    libyaml's composer gives every node its start mark at C speed, so positions are cheap
+    enough to record on the happy path too (environment overrides, sending-table rows).
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._root: Any = None
+        self._root: yaml.Node | None = None
         self._parsed = False
 
-    def _tree(self) -> Any:
+    def _tree(self) -> yaml.Node | None:
         if not self._parsed:
-            from ruamel.yaml import YAML  # slow import, only needed when reporting
-
-            rt = YAML(typ="rt")
-            rt.allow_duplicate_keys = True
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             try:
-                self._root = rt.load(self._text)
-            except Exception:  # positions are best effort; the fast loader reported the error
+                self._root = yaml.compose(self._text, Loader=loader)  # noqa: S506 - safe loader
+            except yaml.YAMLError:  # positions are best effort; the loader reported the error
                 self._root = None
             self._parsed = True
         return self._root
@@ -269,27 +270,26 @@ class Locator:
     def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``parts`` (or of its key when ``key``).
 
-        Falls back to the deepest ancestor that exists, then to 1:1.
+        Falls back to the deepest ancestor that exists, then to 1:1. With duplicate keys
+        the last one wins, as it does for the loaded data.
         """
         node = self._tree()
         line, col = 1, 1
         parts = list(parts)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            lc = getattr(node, "lc", None)
-            if lc is None:
+            found: yaml.Node | None = None
+            mark_node: yaml.Node | None = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                        found = value_node
+                        mark_node = key_node if (key and last) else value_node
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    found = mark_node = node.value[part]
+            if found is None or mark_node is None:
                 break
-            try:
-                if isinstance(node, dict) and part in node:
-                    pos = lc.key(part) if (key and last) else lc.value(part)
-                    node = node[part]
-                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                    pos = lc.item(part)
-                    node = node[part]
-                else:
-                    break
-            except (KeyError, TypeError, AttributeError):
-                break
-            if pos and pos[0] is not None:
-                line, col = pos[0] + 1, pos[1] + 1
+            line, col = mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
+            node = found
         return line, col
