@@ -31,11 +31,12 @@ $(SYS_STAMP): | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/wfgen build
 
-test: $(TEST_STAMP) $(SYS_STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+test: $(TEST_STAMP) $(SYS_STAMP) lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-report=term:skip-covered
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)

@@ -396,7 +396,7 @@ def write_catalog(folder: Path, entries: list[Entry], modules: list[str]) -> Non
 
 def _bundled_phrases(locale: str) -> dict[str, str]:
     """phrase| and ui| translations of the bundled PO file (or the phrase seed) of ``locale``."""
-    from generator.l10n.po import po_path, read_po_file  # noqa: PLC0415 - after sys.path points here
+    from generator.l10n.po import po_path, read_po_file
 
     path = po_path(ROOT / "locales", locale)
     found: dict[str, str] = {}
@@ -415,8 +415,8 @@ def _bundled_phrases(locale: str) -> dict[str, str]:
 
 def write_locales(folder: Path, catalog_dir: Path, entries: list[Entry], *, seed: int) -> None:
     """PO files of every locale for the catalogue in ``catalog_dir``, mostly translated."""
-    from generator.l10n.po import dump_po, po_path, read_po_file  # noqa: PLC0415 - after sys.path points here
-    from generator.l10n.update import L10nSettings, extract, init_locale  # noqa: PLC0415 - after sys.path points here
+    from generator.l10n.po import dump_po, po_path, read_po_file
+    from generator.l10n.update import L10nSettings, extract, init_locale
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -464,7 +464,7 @@ def generate(
         current = next_release(previous, seed=seed + n, modules=modules)
         write_catalog(folder / "catalog", current, modules)
         # The template of the current release, as `wfgen l10n extract` writes it (pybabel's input).
-        from generator.l10n.update import L10nSettings, extract  # noqa: PLC0415 - after sys.path points here
+        from generator.l10n.update import L10nSettings, extract
 
         extract(L10nSettings(catalog_dir=folder / "catalog", locales_dir=folder / "locales"))
         folders.append(folder)

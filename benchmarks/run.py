@@ -288,7 +288,7 @@ class SentenceSet:
 
 def sentence_set(n: int) -> SentenceSet:
     """``n`` timed schedules that one cron line says exactly, and that line."""
-    from generator.schedules import Schedule, to_cron_lines  # noqa: PLC0415 - only this benchmark needs it
+    from generator.schedules import Schedule, to_cron_lines
 
     schedules, crons = [], []
     for mapping in generate.schedules(n * 2):
@@ -303,10 +303,10 @@ def sentence_set(n: int) -> SentenceSet:
 
 
 def bench_sentences(data: Path, n: int, rounds: int) -> tuple[Pair, list[tuple[str, str, str]]]:
-    from cron_descriptor import Options, get_description  # noqa: PLC0415 - only this benchmark needs it
+    from cron_descriptor import Options, get_description
 
-    from generator.l10n.phrases import sentence  # noqa: PLC0415 - only this benchmark needs it
-    from generator.l10n.po import load_translations  # noqa: PLC0415 - only this benchmark needs it
+    from generator.l10n.phrases import sentence
+    from generator.l10n.po import load_translations
 
     cases = sentence_set(n)
     locales = data / f"n{n}" / "locales"
@@ -349,7 +349,7 @@ def bench_sentences(data: Path, n: int, rounds: int) -> tuple[Pair, list[tuple[s
     interleave(pair, ours, theirs, rounds=rounds)
     pair.note = f"{total / med(pair.a):,.0f} vs {total / med(pair.b):,.0f} sentences/s"
 
-    from generator.schedules import Schedule, to_cron  # noqa: PLC0415 - only this benchmark needs it
+    from generator.schedules import Schedule, to_cron
 
     samples = []
     for loc, mapping in (

@@ -13,9 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, Problem, Severity, UsageError
 from .output import (
@@ -94,7 +92,9 @@ def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any],
     names = list(settings.environments) or None
     if not folder.is_dir():
         if names:
-            raise UsageError(f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml")
+            raise UsageError(
+                f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml"
+            )
         return [], []
     from . import schedules
     from .environments import load_environments
@@ -239,8 +239,14 @@ def render_all(
             to_kubernetes=schedules.to_kubernetes,
             inputs=lambda item: (name(item.workflow.location.file),),
         )
-        profile = (name(environment.location.file),) if getattr(environment, "location", None) else ()
-        files.extend(render_environment(environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile))
+        profile = (
+            (name(environment.location.file),) if getattr(environment, "location", None) else ()
+        )
+        files.extend(
+            render_environment(
+                environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile
+            )
+        )
         done += 1
         if progress:
             progress(done, total)
@@ -261,7 +267,12 @@ def render_all(
         )
         files.extend(
             _sending_files(
-                settings, locale=locale, gettext=gettext, jinja=jinja, name=name, loaded=sending_models
+                settings,
+                locale=locale,
+                gettext=gettext,
+                jinja=jinja,
+                name=name,
+                loaded=sending_models,
             )
         )
         done += 1
@@ -320,7 +331,7 @@ def build(settings: BuildSettings, *, progress: Progress | None = None) -> Build
         result = check_output(files, out_dir=settings.out)
     else:
         result = write_output(files, out_dir=settings.out)
-    return BuildResult(tuple(files), result, tuple([*warnings, *result.problems]))
+    return BuildResult(tuple(files), result, (*warnings, *result.problems))
 
 
 def summary(result: BuildResult, *, check: bool) -> str:
@@ -337,4 +348,3 @@ def summary(result: BuildResult, *, check: bool) -> str:
         f"{len(w.written)} file(s) written, {len(w.unchanged)} unchanged, {len(w.removed)} removed, "
         f"{warnings} warning(s)"
     )
-

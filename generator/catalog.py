@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 PRODUCTS = ("classic-v7", "v8", "standard")
+NOWHERE = Location("")  # the location of a value built in code, not read from a file
 PRODUCT_NAMES = {
     "classic-v7": "Campaign Classic v7",
     "v8": "Campaign v8",
@@ -77,7 +78,7 @@ class Workflow:
     requires: tuple[str, ...] = ()
     placeholders: tuple[tuple[str, str], ...] = ()
     variants: tuple[ProductVariant, ...] = ()
-    location: Location = Location("")
+    location: Location = NOWHERE
     field_lines: tuple[tuple[str, int], ...] = ()
 
     @property
@@ -131,7 +132,7 @@ class Module:
     package: str
     summary: str = ""
     pages: tuple[ModulePage, ...] = ()
-    location: Location = Location("")
+    location: Location = NOWHERE
 
     def order(self, product: str | None = None) -> tuple[str, ...]:
         """Documented order of the module's workflows on ``product``'s page (first page if None)."""
@@ -219,15 +220,11 @@ def _kind_of(data: dict[str, Any], path: Path) -> _Kind:
 
 
 _CATALOG_KIND = _Kind("catalog", lambda data, path: True, "catalog", None)
-_plugins_loaded = False
 
 
+@functools.cache
 def _load_plugins() -> None:
     # Other file kinds register themselves on import; import lazily to keep start-up fast.
-    global _plugins_loaded
-    if _plugins_loaded:
-        return
-    _plugins_loaded = True
     import importlib
 
     for module in ("generator.environments", "generator.sending"):
@@ -365,8 +362,12 @@ def _collect(files: Sequence[Path]) -> tuple[_Collected, list[Problem]]:
             if key in collected.modules:
                 problems.append(
                     _problem(
-                        loaded, locator, ("modules", key), f"module {key!r} is defined twice",
-                        key=True, code="duplicate-module",
+                        loaded,
+                        locator,
+                        ("modules", key),
+                        f"module {key!r} is defined twice",
+                        key=True,
+                        code="duplicate-module",
                         hint=f"first defined in {collected.modules[key][1].path}",
                     )
                 )
@@ -399,43 +400,76 @@ def _semantic(collected: _Collected) -> list[Problem]:
         if wid in seen:
             other = seen[wid][0].path
             problems.append(
-                at(loaded, (*here, "id"), f"duplicate workflow id {wid!r}", code="duplicate-id",
-                   hint=f"also defined in {other}", subject=wid)
+                at(
+                    loaded,
+                    (*here, "id"),
+                    f"duplicate workflow id {wid!r}",
+                    code="duplicate-id",
+                    hint=f"also defined in {other}",
+                    subject=wid,
+                )
             )
         elif wid.casefold() in folded:
             problems.append(
-                at(loaded, (*here, "id"),
-                   f"workflow id {wid!r} differs only in case from {folded[wid.casefold()]!r}",
-                   code="duplicate-id-case", subject=wid,
-                   hint="ids that differ only in case collide in file names and Kubernetes names")
+                at(
+                    loaded,
+                    (*here, "id"),
+                    f"workflow id {wid!r} differs only in case from {folded[wid.casefold()]!r}",
+                    code="duplicate-id-case",
+                    subject=wid,
+                    hint="ids that differ only in case collide in file names and Kubernetes names",
+                )
             )
         seen.setdefault(wid, (loaded, index))
         folded.setdefault(wid.casefold(), wid)
         if collected.modules and module not in collected.modules:
             problems.append(
-                at(loaded, ("module",), f"unknown module {module!r}", code="unknown-module",
-                   hint="define it under `modules:` in catalog/modules.yaml")
+                at(
+                    loaded,
+                    ("module",),
+                    f"unknown module {module!r}",
+                    code="unknown-module",
+                    hint="define it under `modules:` in catalog/modules.yaml",
+                )
             )
         replaced = entry.get("replaced_by")
         if replaced is not None and replaced not in ids:
             problems.append(
-                at(loaded, (*here, "replaced_by"), f"replaced_by names unknown workflow {replaced!r}",
-                   code="unknown-workflow", subject=wid)
+                at(
+                    loaded,
+                    (*here, "replaced_by"),
+                    f"replaced_by names unknown workflow {replaced!r}",
+                    code="unknown-workflow",
+                    subject=wid,
+                )
             )
         if entry["status"] == "obsolete" and replaced is None:
             problems.append(
-                at(loaded, (*here, "status"), "obsolete workflow without replaced_by",
-                   severity=Severity.WARNING, code="obsolete-no-replacement", subject=wid,
-                   hint="name the workflow that took over, if the docs say")
+                at(
+                    loaded,
+                    (*here, "status"),
+                    "obsolete workflow without replaced_by",
+                    severity=Severity.WARNING,
+                    code="obsolete-no-replacement",
+                    subject=wid,
+                    hint="name the workflow that took over, if the docs say",
+                )
             )
         for product in entry.get("per_product") or {}:
             if product not in entry["products"]:
                 problems.append(
-                    at(loaded, (*here, "per_product", product),
-                       f"per_product names {product!r}, which is not in products",
-                       key=True, code="unknown-product", subject=wid)
+                    at(
+                        loaded,
+                        (*here, "per_product", product),
+                        f"per_product names {product!r}, which is not in products",
+                        key=True,
+                        code="unknown-product",
+                        subject=wid,
+                    )
                 )
-        schedules: list[tuple[tuple[str | int, ...], Any]] = [((*here, "schedule"), entry["schedule"])]
+        schedules: list[tuple[tuple[str | int, ...], Any]] = [
+            ((*here, "schedule"), entry["schedule"])
+        ]
         for product, variant in (entry.get("per_product") or {}).items():
             if "schedule" in variant:
                 schedules.append(((*here, "per_product", product, "schedule"), variant["schedule"]))
@@ -449,8 +483,12 @@ def _semantic(collected: _Collected) -> list[Problem]:
             for index, wid in enumerate(page["order"]):
                 if wid not in ids:
                     problems.append(
-                        at(loaded, ("modules", key, "pages", product, "order", index),
-                           f"order lists unknown workflow {wid!r}", code="unknown-workflow")
+                        at(
+                            loaded,
+                            ("modules", key, "pages", product, "order", index),
+                            f"order lists unknown workflow {wid!r}",
+                            code="unknown-workflow",
+                        )
                     )
     return problems
 
@@ -465,14 +503,24 @@ def _schedule_semantics(
     kind = sched["kind"]
     if kind == "monthly" and sched["day"] >= 29:
         out.append(
-            (("day",), f"day {sched['day']} does not exist in every month; those months are skipped",
-             Severity.WARNING, "monthly-short-months")
+            (
+                ("day",),
+                f"day {sched['day']} does not exist in every month; those months are skipped",
+                Severity.WARNING,
+                "monthly-short-months",
+            )
         )
     if kind == "every" and sched.get("between"):
         start, end = sched["between"]["start"], sched["between"]["end"]
         if end != "00:00" and end <= start:
-            out.append((("between", "end"), f"window end {end} is not after start {start}",
-                        Severity.ERROR, "schedule-window"))
+            out.append(
+                (
+                    ("between", "end"),
+                    f"window end {end} is not after start {start}",
+                    Severity.ERROR,
+                    "schedule-window",
+                )
+            )
     if kind == "cron":
         from .schedules import cron_problem
 
@@ -483,9 +531,12 @@ def _schedule_semantics(
             fields = sched["expression"].split()
             if fields[2] not in ("*", "?") and fields[4] not in ("*", "?"):
                 out.append(
-                    (("expression",),
-                     "both day-of-month and day-of-week are restricted: cron fires when EITHER matches",
-                     Severity.WARNING, "cron-dom-dow")
+                    (
+                        ("expression",),
+                        "both day-of-month and day-of-week are restricted: cron fires when EITHER matches",
+                        Severity.WARNING,
+                        "cron-dom-dow",
+                    )
                 )
     return out
 
@@ -516,7 +567,9 @@ def _build(collected: _Collected) -> Catalog:
                 package=v.get("package"),
                 schedule=Schedule.from_mapping(v["schedule"]) if v.get("schedule") else None,
                 has_schedule="schedule" in v,
-                schedule_source=Source(**v["schedule_source"]) if v.get("schedule_source") else None,
+                schedule_source=Source(**v["schedule_source"])
+                if v.get("schedule_source")
+                else None,
                 note=v.get("note"),
             )
             for product, v in (entry.get("per_product") or {}).items()
@@ -558,7 +611,9 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.location, p.message))
 
 
-def load_catalog(paths: Sequence[Path], *, allow_warnings: bool = True) -> tuple[Catalog, list[Problem]]:
+def load_catalog(
+    paths: Sequence[Path], *, allow_warnings: bool = True
+) -> tuple[Catalog, list[Problem]]:
     """Load and validate the catalogue; return it with its warnings.
 
     Args:
@@ -576,7 +631,9 @@ def load_catalog(paths: Sequence[Path], *, allow_warnings: bool = True) -> tuple
     if not any(p.severity is Severity.ERROR for p in problems):
         problems.extend(_semantic(collected))
     fatal = [
-        p for p in problems if p.severity is Severity.ERROR or (not allow_warnings and p.severity is Severity.WARNING)
+        p
+        for p in problems
+        if p.severity is Severity.ERROR or (not allow_warnings and p.severity is Severity.WARNING)
     ]
     if fatal:
         raise CatalogError(problems)

@@ -45,7 +45,11 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"problems": [p.to_json() for p in problems], "errors": errors, "warnings": warnings},
+                {
+                    "problems": [p.to_json() for p in problems],
+                    "errors": errors,
+                    "warnings": warnings,
+                },
                 indent=2,
                 ensure_ascii=False,
             )
@@ -92,14 +96,22 @@ def validate_command(settings: ValidateSettings) -> int:
     if any(p.severity in failing for p in problems):
         return EXIT_PROBLEMS
     if settings.fmt == "text":
-        files = len(_run(lambda: __import__("generator.catalog", fromlist=["discover"]).discover(list(settings.paths))))
+        files = len(
+            _run(
+                lambda: __import__("generator.catalog", fromlist=["discover"]).discover(
+                    list(settings.paths)
+                )
+            )
+        )
         click.echo(f"ok: {files} file(s) valid")
     return EXIT_OK
 
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check catalogue files (default: catalog/) and report every problem with file:line:col."""
@@ -137,17 +149,55 @@ def build_command(settings: Any, *, quiet: bool) -> int:
     if settings.check and result.write.differs:
         click.echo(result.write.diff, nl=False)
     if not quiet or (settings.check and result.write.differs):
-        click.echo(summary(result, check=settings.check), err=settings.check and result.write.differs)
+        click.echo(
+            summary(result, check=settings.check), err=settings.check and result.write.differs
+        )
     return EXIT_PROBLEMS if settings.check and result.write.differs else EXIT_OK
 
 
 @cli.command("build")
-@click.option("--env", "environments", multiple=True, metavar="NAME", help="Environment profile (repeatable; default: all).")
-@click.option("--locale", "locales", multiple=True, metavar="L", help="Locale (repeatable; default: every PO file plus en).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output folder.")
-@click.option("--templates", type=click.Path(path_type=Path), default=None, help="Your own templates (default: templates/).")
-@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True, help="Catalogue folder.")
-@click.option("--locales", "locales_dir", type=click.Path(path_type=Path), default=Path("locales"), show_default=True, help="PO files.")
+@click.option(
+    "--env",
+    "environments",
+    multiple=True,
+    metavar="NAME",
+    help="Environment profile (repeatable; default: all).",
+)
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    metavar="L",
+    help="Locale (repeatable; default: every PO file plus en).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Your own templates (default: templates/).",
+)
+@click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Catalogue folder.",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    type=click.Path(path_type=Path),
+    default=Path("locales"),
+    show_default=True,
+    help="PO files.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 def build_cmd(
@@ -216,13 +266,20 @@ def simulate_command(settings: SimulateSettings) -> int:
     def run() -> Any:
         try:
             with settings.events.open(encoding="utf-8", newline="") as stream:
-                return simulate(model, read_events(stream), efs=settings.efs, at=at,
-                                validity_end=end, source=str(settings.events))
+                return simulate(
+                    model,
+                    read_events(stream),
+                    efs=settings.efs,
+                    at=at,
+                    validity_end=end,
+                    source=str(settings.events),
+                )
         except OSError as err:
             raise InputError(f"{settings.events}: cannot read: {err.strerror or err}") from err
         except UnicodeDecodeError as err:
-            raise InputError(f"{settings.events}: not UTF-8 text ({err.reason})",
-                             hint="save the events as UTF-8") from err
+            raise InputError(
+                f"{settings.events}: not UTF-8 text ({err.reason})", hint="save the events as UTF-8"
+            ) from err
 
     result = _run(run)
 
@@ -230,28 +287,41 @@ def simulate_command(settings: SimulateSettings) -> int:
         return f"{value:.2f}%"
 
     if settings.fmt == "json":
-        _json_dump({
-            "mode": result.mode,
-            "messages": dict(result.messages()),
-            "at": {"time": format_time(at), **result.at.to_json()} if result.at and at is not None else None,
-            "end_of_validity": {
-                "time": format_time(result.validity_end) if result.validity_end is not None else None,
-                **result.final.to_json(),
-            },
-            "events_applied": result.events_applied,
-            "skipped": [p.to_json() for p in result.skipped],
-            "skipped_total": result.skipped_total,
-        })
+        _json_dump(
+            {
+                "mode": result.mode,
+                "messages": dict(result.messages()),
+                "at": {"time": format_time(at), **result.at.to_json()}
+                if result.at and at is not None
+                else None,
+                "end_of_validity": {
+                    "time": format_time(result.validity_end)
+                    if result.validity_end is not None
+                    else None,
+                    **result.final.to_json(),
+                },
+                "events_applied": result.events_applied,
+                "skipped": [p.to_json() for p in result.skipped],
+                "skipped_total": result.skipped_total,
+            }
+        )
     else:
         for problem in result.skipped:
             click.echo(f"{format_problem(problem)} (skipped)", err=True)
         if result.skipped_total > len(result.skipped):
-            click.echo(f"... and {result.skipped_total - len(result.skipped)} more skipped event(s)", err=True)
+            click.echo(
+                f"... and {result.skipped_total - len(result.skipped)} more skipped event(s)",
+                err=True,
+            )
         label = "with" if settings.efs else "without"
         click.echo(f"mode: {result.mode} ({label} the Email Feedback Service)")
         for message, status in result.messages():
             click.echo(f"{message}\t{model.status(status).ui}")
-        moments = [("at " + format_time(at), result.at)] if result.at is not None and at is not None else []
+        moments = (
+            [("at " + format_time(at), result.at)]
+            if result.at is not None and at is not None
+            else []
+        )
         when = format_time(result.validity_end) if result.validity_end is not None else "no events"
         moments.append((f"end of validity period ({when})", result.final))
         for name, summary in moments:
@@ -272,13 +342,34 @@ def sending_group() -> None:
 
 @sending_group.command("simulate")
 @click.argument("events", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--efs/--no-efs", default=True, show_default=True, help="With or without the Email Feedback Service.")
-@click.option("--at", metavar="TIME", default=None, help="Also show the KPIs as they stood at this ISO 8601 time.")
-@click.option("--validity-end", metavar="TIME", default=None,
-              help="End of the validity period; later events are skipped (default: the last event).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--model", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_CATALOG / "sending.yaml",
-              show_default=True, help="Sending model file.")
+@click.option(
+    "--efs/--no-efs",
+    default=True,
+    show_default=True,
+    help="With or without the Email Feedback Service.",
+)
+@click.option(
+    "--at",
+    metavar="TIME",
+    default=None,
+    help="Also show the KPIs as they stood at this ISO 8601 time.",
+)
+@click.option(
+    "--validity-end",
+    metavar="TIME",
+    default=None,
+    help="End of the validity period; later events are skipped (default: the last event).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_CATALOG / "sending.yaml",
+    show_default=True,
+    help="Sending model file.",
+)
 def sending_simulate_cmd(
     events: Path, efs: bool, at: str | None, validity_end: str | None, fmt: str, model: Path
 ) -> None:
@@ -287,7 +378,9 @@ def sending_simulate_cmd(
     Events: relayed, delivered, hard_bounce, soft_bounce, retry_succeeded, retries_failed.
     Bad events are reported with their line number and skipped (exit 1).
     """
-    settings = SimulateSettings(events=events, efs=efs, at=at, validity_end=validity_end, fmt=fmt, model=model)
+    settings = SimulateSettings(
+        events=events, efs=efs, at=at, validity_end=validity_end, fmt=fmt, model=model
+    )
     sys.exit(simulate_command(settings))
 
 
@@ -301,10 +394,21 @@ def _l10n_settings(catalog: Path, locales_dir: Path) -> Any:
 
 
 def _l10n_paths(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--locales", "locales_dir", type=click.Path(path_type=Path), default=Path("locales"),
-                        show_default=True, help="Folder of workflows.pot and <locale>/LC_MESSAGES/workflows.po.")(func)
-    return click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG,
-                        show_default=True, help="Catalogue folder.")(func)
+    func = click.option(
+        "--locales",
+        "locales_dir",
+        type=click.Path(path_type=Path),
+        default=Path("locales"),
+        show_default=True,
+        help="Folder of workflows.pot and <locale>/LC_MESSAGES/workflows.po.",
+    )(func)
+    return click.option(
+        "--catalog",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_CATALOG,
+        show_default=True,
+        help="Catalogue folder.",
+    )(func)
 
 
 def _report_writes(results: Any) -> None:
@@ -347,7 +451,9 @@ def l10n_update_cmd(catalog: Path, locales_dir: Path) -> None:
 
 
 @l10n_group.command("stats")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @_l10n_paths
 def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
     """Translated / fuzzy / untranslated / obsolete entries per locale and module."""
@@ -359,16 +465,22 @@ def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
         return
     for result in results:
         c = result.counts
-        click.echo(f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
-                   f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries)")
+        click.echo(
+            f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
+            f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries)"
+        )
         for key in sorted(result.modules):
             m = result.modules[key]
-            click.echo(f"  {key}: {m.translated}/{m.total} translated, {m.fuzzy} fuzzy, "
-                       f"{m.untranslated} untranslated, {m.obsolete} obsolete")
+            click.echo(
+                f"  {key}: {m.translated}/{m.total} translated, {m.fuzzy} fuzzy, "
+                f"{m.untranslated} untranslated, {m.obsolete} obsolete"
+            )
 
 
 @l10n_group.command("check")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @_l10n_paths
 def l10n_check_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
     """Check every PO file: stale entries, identifiers, numbers, encoding, markup. Exit 1 on errors."""
@@ -403,8 +515,11 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     def labels_for(locale: str) -> dict[str, str]:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
 
-    report = _run(lambda: check_pages(list(settings.pages), catalog=catalog, locale=settings.locale,
-                                      labels_for=labels_for))
+    report = _run(
+        lambda: check_pages(
+            list(settings.pages), catalog=catalog, locale=settings.locale, labels_for=labels_for
+        )
+    )
     if settings.fmt == "json":
         _json_dump(report.to_json())
     else:
@@ -425,21 +540,38 @@ def docs_group() -> None:
 
 @docs_group.command("check")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True,
-              help="Catalogue folder.")
-@click.option("--locales", "locales_dir", type=click.Path(path_type=Path), default=Path("locales"),
-              show_default=True, help="PO files whose labels help align translated rows.")
-def docs_check_cmd(pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path,
-                   locales_dir: Path) -> None:
+@click.option(
+    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Catalogue folder.",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    type=click.Path(path_type=Path),
+    default=Path("locales"),
+    show_default=True,
+    help="PO files whose labels help align translated rows.",
+)
+def docs_check_cmd(
+    pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path, locales_dir: Path
+) -> None:
     """Map every row of each PAGE to a canonical workflow; flag translated or unknown ids.
 
     Exit 0 when every row is ok, 1 when any row is a mismatch or unresolved, 2 when a page
     cannot be read (the other pages are still checked).
     """
-    settings = DocsCheckSettings(pages=pages, locale=locale, fmt=fmt, catalog=catalog,
-                                 locales_dir=locales_dir)
+    settings = DocsCheckSettings(
+        pages=pages, locale=locale, fmt=fmt, catalog=catalog, locales_dir=locales_dir
+    )
     sys.exit(docs_check_command(settings))
 
 
@@ -448,12 +580,27 @@ def docs_check_cmd(pages: tuple[Path, ...], locale: str | None, fmt: str, catalo
 
 @docs_group.command("import")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page).")
-@click.option("--overwrite", is_flag=True, help="Replace existing translations that differ from the page.")
-@click.option("--verbose", "-v", is_flag=True, help="List every imported entry, not only what needs attention.")
+@click.option(
+    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Replace existing translations that differ from the page."
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="List every imported entry, not only what needs attention.",
+)
 @_l10n_paths
-def docs_import_cmd(pages: tuple[Path, ...], locale: str | None, overwrite: bool, verbose: bool,
-                    catalog: Path, locales_dir: Path) -> None:
+def docs_import_cmd(
+    pages: tuple[Path, ...],
+    locale: str | None,
+    overwrite: bool,
+    verbose: bool,
+    catalog: Path,
+    locales_dir: Path,
+) -> None:
     """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
 
     Existing translations are kept (reported as conflicts) unless --overwrite; imported
@@ -462,14 +609,27 @@ def docs_import_cmd(pages: tuple[Path, ...], locale: str | None, overwrite: bool
     """
     from .l10n.importer import ImportSettings, import_pages
 
-    settings = ImportSettings(pages=pages, locale=locale, overwrite=overwrite, catalog_dir=catalog,
-                              locales_dir=locales_dir)
+    settings = ImportSettings(
+        pages=pages,
+        locale=locale,
+        overwrite=overwrite,
+        catalog_dir=catalog,
+        locales_dir=locales_dir,
+    )
     result = _run(lambda: import_pages(settings))
     for event in result.events:
         if verbose or event.kind != "imported":
             click.echo(str(event))
     _report_writes(result.written)
-    kinds = ("imported", "replaced", "alternative", "conflict", "unresolved", "skipped", "untranslated")
+    kinds = (
+        "imported",
+        "replaced",
+        "alternative",
+        "conflict",
+        "unresolved",
+        "skipped",
+        "untranslated",
+    )
     click.echo(", ".join(f"{result.count(k)} {k}" for k in kinds))
     for error in result.errors:
         click.echo(f"wfgen: error: {error}", err=True)
@@ -498,9 +658,15 @@ def _print_explanation(found: Any) -> None:
     for line in lines(found.cron):
         click.echo(f"  cron:       {line}")
     for line in lines(found.systemd):
-        click.echo(f"  systemd:    OnCalendar={line}" if isinstance(found.systemd, list) else f"  systemd:    {line}")
+        click.echo(
+            f"  systemd:    OnCalendar={line}"
+            if isinstance(found.systemd, list)
+            else f"  systemd:    {line}"
+        )
     if isinstance(found.kubernetes, dict):
-        click.echo(f"  kubernetes: schedule: \"{found.kubernetes['schedule']}\", timeZone: {found.kubernetes['timeZone']}")
+        click.echo(
+            f'  kubernetes: schedule: "{found.kubernetes["schedule"]}", timeZone: {found.kubernetes["timeZone"]}'
+        )
     else:
         click.echo(f"  kubernetes: (not available: {found.kubernetes})")
     if isinstance(found.runs, list):
@@ -513,15 +679,58 @@ def _print_explanation(found: Any) -> None:
 
 @schedule_group.command("explain")
 @click.argument("workflow_id", metavar="ID")
-@click.option("--env", "environment", default=None, metavar="NAME", help="Environment profile (zone, nightly, overrides).")
-@click.option("--locale", default="en", show_default=True, metavar="L", help="Locale of the sentence.")
-@click.option("--next", "count", type=click.IntRange(0, 10_000), default=5, show_default=True, help="How many next runs.")
-@click.option("--after", default=None, metavar="TIME", help="List runs after this ISO 8601 time (default: now).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True, help="Catalogue folder.")
-@click.option("--locales", "locales_dir", type=click.Path(path_type=Path), default=Path("locales"), show_default=True, help="PO files.")
-def schedule_explain_cmd(workflow_id: str, environment: str | None, locale: str, count: int, after: str | None,
-                         fmt: str, catalog: Path, locales_dir: Path) -> None:
+@click.option(
+    "--env",
+    "environment",
+    default=None,
+    metavar="NAME",
+    help="Environment profile (zone, nightly, overrides).",
+)
+@click.option(
+    "--locale", default="en", show_default=True, metavar="L", help="Locale of the sentence."
+)
+@click.option(
+    "--next",
+    "count",
+    type=click.IntRange(0, 10_000),
+    default=5,
+    show_default=True,
+    help="How many next runs.",
+)
+@click.option(
+    "--after",
+    default=None,
+    metavar="TIME",
+    help="List runs after this ISO 8601 time (default: now).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Catalogue folder.",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    type=click.Path(path_type=Path),
+    default=Path("locales"),
+    show_default=True,
+    help="PO files.",
+)
+def schedule_explain_cmd(
+    workflow_id: str,
+    environment: str | None,
+    locale: str,
+    count: int,
+    after: str | None,
+    fmt: str,
+    catalog: Path,
+    locales_dir: Path,
+) -> None:
     """Print a workflow's schedule as cron, systemd and Kubernetes, in words, and its next runs."""
     from datetime import UTC, datetime
 
@@ -536,8 +745,15 @@ def schedule_explain_cmd(workflow_id: str, environment: str | None, locale: str,
             sys.exit(EXIT_USAGE)
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-    settings = ExplainSettings(workflow_id=workflow_id, catalog=catalog, locales=locales_dir,
-                               environment=environment, locale=locale, count=count, after=when)
+    settings = ExplainSettings(
+        workflow_id=workflow_id,
+        catalog=catalog,
+        locales=locales_dir,
+        environment=environment,
+        locale=locale,
+        count=count,
+        after=when,
+    )
     found = _run(lambda: explain(settings))
     if fmt == "json":
         _json_dump(found.to_json())
@@ -547,12 +763,33 @@ def schedule_explain_cmd(workflow_id: str, environment: str | None, locale: str,
 
 
 @schedule_group.command("lint")
-@click.option("--env", "environments", multiple=True, metavar="NAME", help="Environment profile (repeatable; default: all).")
-@click.option("--same-minute", type=click.IntRange(2, 1000), default=3, show_default=True,
-              help="Warn when this many workflows start in the same minute.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True, help="Catalogue folder.")
-def schedule_lint_cmd(environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path) -> None:
+@click.option(
+    "--env",
+    "environments",
+    multiple=True,
+    metavar="NAME",
+    help="Environment profile (repeatable; default: all).",
+)
+@click.option(
+    "--same-minute",
+    type=click.IntRange(2, 1000),
+    default=3,
+    show_default=True,
+    help="Warn when this many workflows start in the same minute.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Catalogue folder.",
+)
+def schedule_lint_cmd(
+    environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path
+) -> None:
     """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on errors."""
     from .schedule_report import LintSettings, lint_environments
 

@@ -10,9 +10,8 @@ day-of-month, ``5L`` (last Friday) and ``1#2`` (second Monday) in day-of-week.
 
 from __future__ import annotations
 
-import functools
-
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 

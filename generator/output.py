@@ -45,6 +45,7 @@ class RenderedFile:
     content: bytes
     inputs: tuple[str, ...]
 
+
 MANIFEST_FORMAT = 1
 
 
@@ -112,7 +113,9 @@ def read_manifest(out_dir: Path) -> set[str]:
     return {str(p) for p in files} | {MANIFEST}
 
 
-def up_to_date(out_dir: Path, fingerprint: str) -> tuple[tuple[str, ...], tuple[Problem, ...]] | None:
+def up_to_date(
+    out_dir: Path, fingerprint: str
+) -> tuple[tuple[str, ...], tuple[Problem, ...]] | None:
     """When out/ holds exactly what a build with ``fingerprint`` wrote, untouched since:
     its files and the warnings that build reported. None when anything differs.
 
@@ -131,7 +134,9 @@ def up_to_date(out_dir: Path, fingerprint: str) -> tuple[tuple[str, ...], tuple[
         content = _read(out_dir / name)
         if content is None or hashlib.sha256(content).hexdigest() != entry.get("sha256"):
             return None
-    warnings = tuple(_problem(item) for item in data.get("warnings") or () if isinstance(item, dict))
+    warnings = tuple(
+        _problem(item) for item in data.get("warnings") or () if isinstance(item, dict)
+    )
     return (*sorted(files), MANIFEST), warnings
 
 
@@ -182,7 +187,9 @@ def _diff(name: str, old: bytes | None, new: bytes | None) -> str:
     return text or f"Binary or unreadable file {name} differs\n"
 
 
-def _plan(files: Sequence[RenderedFile], out_dir: Path) -> tuple[dict[str, RenderedFile], dict[str, Path], set[str]]:
+def _plan(
+    files: Sequence[RenderedFile], out_dir: Path
+) -> tuple[dict[str, RenderedFile], dict[str, Path], set[str]]:
     wanted: dict[str, RenderedFile] = {}
     for f in files:
         key = _safe_path(f.path).as_posix()
@@ -216,7 +223,10 @@ def check_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
     extra = sorted(set(existing) - set(wanted))
     parts.extend(_diff(f"{out_dir.name}/{key}", _read(existing[key]) or b"", None) for key in extra)
     return WriteResult(
-        written=tuple(written), unchanged=tuple(unchanged), removed=tuple(extra), diff="".join(parts)
+        written=tuple(written),
+        unchanged=tuple(unchanged),
+        removed=tuple(extra),
+        diff="".join(parts),
     )
 
 
@@ -236,7 +246,8 @@ def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
     """
     wanted, existing, owned = _plan(files, out_dir)
     clashes = sorted(
-        key for key in wanted
+        key
+        for key in wanted
         if key in existing and key not in owned and _read(existing[key]) != wanted[key].content
     )
     if clashes:
@@ -250,13 +261,17 @@ def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
         parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
     except OSError as err:
-        raise InputError(f"{parent}: cannot create a temporary folder: {err.strerror or err}") from err
+        raise InputError(
+            f"{parent}: cannot create a temporary folder: {err.strerror or err}"
+        ) from err
     try:
         result = _fill(temp, wanted, existing, owned, out_dir)
         _swap(temp, out_dir.resolve() if out_dir.exists() else parent / out_dir.name)
     except OSError as err:
         shutil.rmtree(temp, ignore_errors=True)
-        raise InputError(f"{out_dir}: cannot write: {err.strerror or err}; out/ is unchanged") from err
+        raise InputError(
+            f"{out_dir}: cannot write: {err.strerror or err}; out/ is unchanged"
+        ) from err
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -264,7 +279,11 @@ def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
 
 
 def _fill(
-    temp: Path, wanted: dict[str, RenderedFile], existing: dict[str, Path], owned: set[str], out_dir: Path
+    temp: Path,
+    wanted: dict[str, RenderedFile],
+    existing: dict[str, Path],
+    owned: set[str],
+    out_dir: Path,
 ) -> WriteResult:
     written, unchanged = [], []
     made: set[Path] = set()
@@ -319,16 +338,16 @@ def _keep(old: Path, target: Path) -> None:
 
 def _swap(temp: Path, out_dir: Path) -> None:
     """Put ``temp`` where ``out_dir`` is, keeping the old folder until the new one is in place."""
-    os.chmod(temp, 0o755)  # mkdtemp makes 0700; out/ is meant to be shared and published
+    temp.chmod(0o755)  # mkdtemp makes 0700; out/ is meant to be shared and published
     if not out_dir.exists():
-        os.replace(temp, out_dir)
+        temp.replace(out_dir)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     old.rmdir()
-    os.replace(out_dir, old)
+    out_dir.replace(old)
     try:
-        os.replace(temp, out_dir)
+        temp.replace(out_dir)
     except OSError:
-        os.replace(old, out_dir)
+        old.replace(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)

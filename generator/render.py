@@ -147,7 +147,9 @@ def make_environment(templates: Path | None = None) -> SandboxedEnvironment:
         if not templates.is_dir():
             raise InputError(f"{templates}: templates folder not found")
         folders.append(str(templates))
-    if BUNDLED_TEMPLATES.is_dir() and (templates is None or templates.resolve() != BUNDLED_TEMPLATES):
+    if BUNDLED_TEMPLATES.is_dir() and (
+        templates is None or templates.resolve() != BUNDLED_TEMPLATES
+    ):
         folders.append(str(BUNDLED_TEMPLATES))
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
@@ -178,7 +180,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     chosen = os.environ.get("WFGEN_CACHE_DIR")
     if chosen == "":
         return None
-    base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wfgen"
+    base = (
+        Path(chosen)
+        if chosen
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wfgen"
+    )
     folder = base / f"jinja-{jinja2.__version__}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -204,9 +210,13 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as err:
-        raise InputError(f"template {name!r} not found", hint="copy it from the bundled templates/") from err
+        raise InputError(
+            f"template {name!r} not found", hint="copy it from the bundled templates/"
+        ) from err
     except jinja2.TemplateSyntaxError as err:
-        raise InputError(f"{err.filename or name}:{err.lineno}: template syntax: {err.message}") from err
+        raise InputError(
+            f"{err.filename or name}:{err.lineno}: template syntax: {err.message}"
+        ) from err
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
         raise InputError(f"template {name!r}: {err}") from err
 
@@ -238,9 +248,13 @@ class Job:
     inputs: tuple[str, ...]
 
 
-def _argv(template: Sequence[str], *, workflow_id: str, instance: str, location: Location | None) -> tuple[str, ...]:
+def _argv(
+    template: Sequence[str], *, workflow_id: str, instance: str, location: Location | None
+) -> tuple[str, ...]:
     # str.replace, not str.format: a brace in a profile must not reach Python's formatter.
-    argv = tuple(arg.replace("{id}", workflow_id).replace("{instance}", instance) for arg in template)
+    argv = tuple(
+        arg.replace("{id}", workflow_id).replace("{instance}", instance) for arg in template
+    )
     for arg in argv:
         _reject_breaks(arg, what="command argument", location=location)
     if not argv or not argv[0]:
@@ -272,7 +286,12 @@ def make_jobs(
     for item in scheduled:
         wid = _reject_breaks(item.id, what="workflow id", location=location)
         label = one_line(item.workflow.label)
-        argv = _argv(tuple(environment.command), workflow_id=wid, instance=environment.instance, location=location)
+        argv = _argv(
+            tuple(environment.command),
+            workflow_id=wid,
+            instance=environment.instance,
+            location=location,
+        )
         nightly = environment.nightly
         cron = tuple(
             line.strip()
@@ -369,7 +388,11 @@ def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
                                 "spec": {
                                     "restartPolicy": "Never",
                                     "containers": [
-                                        {"name": "workflow", "image": image, "command": list(job.argv)}
+                                        {
+                                            "name": "workflow",
+                                            "image": image,
+                                            "command": list(job.argv),
+                                        }
                                     ],
                                 },
                             }
@@ -382,7 +405,13 @@ def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
     if not docs:
         return header
     body = yaml.dump_all(
-        docs, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, explicit_start=True, default_flow_style=False, width=4096
+        docs,
+        Dumper=_PlainDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        explicit_start=True,
+        default_flow_style=False,
+        width=4096,
     )
     return header + body
 
@@ -465,7 +494,11 @@ def render_environment(
         if target in targets:
             text = render_template(jinja, template, context)
             out.append(
-                RenderedFile(f"{base}/{path}", _final_newline(text), (*all_inputs, template_input(jinja, template)))
+                RenderedFile(
+                    f"{base}/{path}",
+                    _final_newline(text),
+                    (*all_inputs, template_input(jinja, template)),
+                )
             )
     if "systemd" in targets:
         for job in jobs:
@@ -476,7 +509,7 @@ def render_environment(
                     RenderedFile(
                         f"{base}/systemd/{job.unit}.{kind}",
                         _final_newline(text),
-                        tuple(sorted({*profile_inputs, *job.inputs})) + (template_input(jinja, template),),
+                        (*sorted({*profile_inputs, *job.inputs}), template_input(jinja, template)),
                     )
                 )
     if "kubernetes" in targets:

@@ -203,7 +203,9 @@ def render_docs(
     for module in catalog.modules:
         if modules is not None and module.key not in modules:
             continue
-        table = module_rows(catalog=catalog, module=module, locale=locale, gettext=gettext, sentence=sentence)
+        table = module_rows(
+            catalog=catalog, module=module, locale=locale, gettext=gettext, sentence=sentence
+        )
         if table.rows:
             tables.append(table)
     out: list[RenderedFile] = []
@@ -225,7 +227,9 @@ def render_docs(
                     (*inputs(sources), *po, template_input(jinja, template)),
                 )
             )
-    all_sources = [w.location.file for w in catalog.workflows] + [m.location.file for m in catalog.modules]
+    all_sources = [w.location.file for w in catalog.workflows] + [
+        m.location.file for m in catalog.modules
+    ]
     for ext in ("md", "html"):
         template = f"index.{ext}.j2"
         text = render_template(jinja, template, {**common, "tables": tables})

@@ -230,9 +230,7 @@ def _crowds(
             if count >= threshold:
                 joins.setdefault(hm, set()).update(firing)
     for hm, joined in joins.items():
-        crowded.setdefault(hm, set(every_day.get(hm, ()))).update(
-            *(by_schedule[s] for s in joined)
-        )
+        crowded.setdefault(hm, set(every_day.get(hm, ()))).update(*(by_schedule[s] for s in joined))
     by_core: dict[frozenset[str], list[tuple[tuple[int, int], set[str]]]] = {}
     for hm, ids in sorted(crowded.items()):
         core = frozenset(ids & intraday) or frozenset(ids)

@@ -89,7 +89,7 @@ def phrase_gettext(locales: Path, locale: str) -> Callable[[str], str | None] | 
         return None
     po = locales / locale / "LC_MESSAGES" / "workflows.po"
     if po.is_file():
-        from .l10n.po import load_translations  # noqa: PLC0415 - only when a PO file exists
+        from .l10n.po import load_translations
 
         return load_translations(locales, locale).get
     seed = json.loads(
@@ -233,7 +233,7 @@ def lint_environments(settings: LintSettings) -> list[Problem]:
         UsageError: for an unknown environment.
         CatalogError: when the catalogue or a profile has errors.
     """
-    from .schedules import lint  # noqa: PLC0415 - keeps this module's import light
+    from .schedules import lint
 
     catalog, _ = load_catalog([settings.catalog])
     problems: list[Problem] = []

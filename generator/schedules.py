@@ -106,7 +106,7 @@ class Schedule:
 
 def cron_problem(expression: str) -> str | None:
     """Why a 5-field cron expression is invalid, or None when cron accepts it."""
-    from cronsim import CronSim, CronSimError  # noqa: PLC0415 - only validation needs it
+    from cronsim import CronSim, CronSimError
 
     if len(expression.split()) != 5:
         return f"cron expression {expression!r} must have exactly 5 fields"
@@ -531,7 +531,7 @@ def lint(
     Returns:
         Problems, each with the workflow id as ``subject`` and the profile's location.
     """
-    from .schedule_lint import lint_environment  # noqa: PLC0415 - it imports this module
+    from .schedule_lint import lint_environment
 
     return lint_environment(
         environment=environment, catalog=catalog, same_minute=same_minute, start=start

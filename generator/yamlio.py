@@ -18,13 +18,13 @@ from typing import Any
 
 import yaml
 
+from .errors import Location, Problem, Severity
+
 yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own
     import yaml_rs
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     yaml_rs = None
-
-from .errors import Location, Problem, Severity
 
 __all__ = ["LoadedYaml", "Locator", "load_yaml", "read_text"]
 
@@ -130,11 +130,10 @@ def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
         return memo[key]
     if isinstance(value, dict):
         total = 1
-        for k, v in value.items():
-            total += 1 + _expanded_size(v, memo, limit)
+        for item in value.values():
+            total += 1 + _expanded_size(item, memo, limit)
             if total > limit:
                 break
-        del k
     elif isinstance(value, list):
         total = 1
         for item in value:
@@ -183,13 +182,13 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
                 parse_datetime=False,
                 alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=max_values),
             )
-        except Exception:  # noqa: BLE001 - any refusal: the careful path says exactly why
+        except Exception:
             pass
         else:
             return _checked_top(path, text, data, problems)
     duplicates: list[tuple[str, int, int]] = []
     try:
-        data = yaml.load(text, Loader=_loader_class(duplicates))  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_loader_class(duplicates))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -261,7 +260,7 @@ class Locator:
         if not self._parsed:
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             try:
-                self._root = yaml.compose(self._text, Loader=loader)  # noqa: S506 - safe loader
+                self._root = yaml.compose(self._text, Loader=loader)
             except yaml.YAMLError:  # positions are best effort; the loader reported the error
                 self._root = None
             self._parsed = True
@@ -285,9 +284,12 @@ class Locator:
                     if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
                         found = value_node
                         mark_node = key_node if (key and last) else value_node
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    found = mark_node = node.value[part]
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                found = mark_node = node.value[part]
             if found is None or mark_node is None:
                 break
             line, col = mark_node.start_mark.line + 1, mark_node.start_mark.column + 1

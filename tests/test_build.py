@@ -17,7 +17,6 @@ from markdown_it import MarkdownIt
 
 from generator.build import BuildSettings, build, render_all
 from generator.errors import CatalogError
-
 from tests.conftest import build_file_tree
 
 SMALL: dict[str, Any] = {
@@ -170,7 +169,9 @@ def md_table(text: str) -> list[list[str]]:
         if token.type == "tr_open":
             rows.append([])
         elif token.type == "inline" and rows:
-            rows[-1].append(" ".join(child.content for child in token.children or [] if child.content))
+            rows[-1].append(
+                " ".join(child.content for child in token.children or [] if child.content)
+            )
     return [r for r in rows if r]
 
 
@@ -181,7 +182,9 @@ def test_swedish_table_has_translations_canonical_ids_and_marks(small: Path) -> 
         rows = parse((small / "out" / "docs" / "sv" / f"deliveries.{ext}").read_text())
         assert rows[0][:2] == ["Etikett", "Internt namn"]
         by_id = {row[1]: row for row in rows[1:]}
-        assert set(by_id) == {"reportingAggregates", "tracking"}, "obsolete workflows are not listed"
+        assert set(by_id) == {"reportingAggregates", "tracking"}, (
+            "obsolete workflows are not listed"
+        )
         assert by_id["tracking"][0] == "Spårning"
         assert by_id["tracking"][2].startswith("Det här arbetsflödet hämtar spårningsinformation.")
         # fuzzy is not a translation: English, visibly marked
@@ -208,7 +211,10 @@ def test_index_reports_completeness(small: Path) -> None:
 def test_locales_default_to_po_files_plus_english(small: Path) -> None:
     """Without --locale, pages are written for English and every locale with a PO file."""
     files, _ = render_all(_settings(small))
-    assert sorted({f.path.split("/")[1] for f in files if f.path.startswith("docs/")}) == ["en", "sv"]
+    assert sorted({f.path.split("/")[1] for f in files if f.path.startswith("docs/")}) == [
+        "en",
+        "sv",
+    ]
 
 
 def test_catalogue_errors_render_nothing(small: Path) -> None:
@@ -226,10 +232,23 @@ def test_build_is_byte_identical_across_runs_and_host_locales(small: Path, tmp_p
     for index, (lang, tz) in enumerate((("C.UTF-8", "UTC"), ("sv_SE.UTF-8", "Asia/Tokyo"))):
         out = tmp_path / f"run{index}"
         env = {**os.environ, "LANG": lang, "LC_ALL": lang, "TZ": tz}
-        command = [sys.executable, "-m", "generator", "build", "--quiet", "--out", str(out),
-                   "--catalog", str(small / "catalog"), "--locales", str(small / "locales")]
+        command = [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--quiet",
+            "--out",
+            str(out),
+            "--catalog",
+            str(small / "catalog"),
+            "--locales",
+            str(small / "locales"),
+        ]
         subprocess.run(command, check=True, env=env, cwd=small)
-        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+        trees.append(
+            {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        )
     assert trees[0] == trees[1]
     assert "manifest.json" in trees[0]
 
@@ -238,11 +257,15 @@ def test_check_after_build_passes_and_fails_after_edit(small: Path) -> None:
     """--check exits 0 right after a build and 1, naming the file, after a hand edit."""
     command = [sys.executable, "-m", "generator", "build", "--quiet"]
     subprocess.run(command, check=True, cwd=small)
-    ok = subprocess.run([*command, "--check"], cwd=small, capture_output=True, text=True)
+    ok = subprocess.run(
+        [*command, "--check"], cwd=small, capture_output=True, text=True, check=False
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     page = small / "out" / "docs" / "sv" / "deliveries.md"
     page.write_text(page.read_text() + "hand edit\n")
-    bad = subprocess.run([*command, "--check"], cwd=small, capture_output=True, text=True)
+    bad = subprocess.run(
+        [*command, "--check"], cwd=small, capture_output=True, text=True, check=False
+    )
     assert bad.returncode == 1
     assert "out/docs/sv/deliveries.md" in bad.stdout
     assert "+hand edit" not in bad.stdout and "-hand edit" in bad.stdout
@@ -254,11 +277,22 @@ EVIL = "x\\n* * * * * root /bin/evil %s\\r\\n[Unit]\\u2028% 100%%"
 
 # (file under the small tree, text to replace, replacement) for every free-text field
 FIELDS = {
-    "label": ("catalog/workflows/deliveries.yaml", "label: Tracking", 'label: "Tracking 100% \\\\ | <b> *"'),
-    "description": ("catalog/workflows/deliveries.yaml", "description: This workflow recovers tracking information.",
-                    f'description: "This workflow {EVIL}"'),
+    "label": (
+        "catalog/workflows/deliveries.yaml",
+        "label: Tracking",
+        'label: "Tracking 100% \\\\ | <b> *"',
+    ),
+    "description": (
+        "catalog/workflows/deliveries.yaml",
+        "description: This workflow recovers tracking information.",
+        f'description: "This workflow {EVIL}"',
+    ),
     "module name": ("catalog/modules.yaml", "name: Deliveries", 'name: "Deliveries % | `x` \\\\"'),
-    "translation": ("locales/sv/LC_MESSAGES/workflows.po", 'msgstr "Spårning"', 'msgstr "Spår\\nning % x\\r\\n| a |"'),
+    "translation": (
+        "locales/sv/LC_MESSAGES/workflows.po",
+        'msgstr "Spårning"',
+        'msgstr "Spår\\nning % x\\r\\n| a |"',
+    ),
     "ui word": ("locales/sv/LC_MESSAGES/workflows.po", 'msgstr "Etikett"', 'msgstr "Eti\\nkett |"'),
 }
 
@@ -267,7 +301,9 @@ def _shape(path: str, content: bytes) -> Any:
     """The structure of an output, without its free text."""
     text = content.decode("utf-8")
     if path.endswith(".md"):
-        return [len(row) for row in md_table(text)], sum(1 for line in text.splitlines() if line.startswith("|"))
+        return [len(row) for row in md_table(text)], sum(
+            1 for line in text.splitlines() if line.startswith("|")
+        )
     if path.endswith(".html"):
         return [len(row) for row in html_table(text)], len(re.findall(r"<tr>", text))
     if path.endswith(".yaml"):
@@ -279,7 +315,9 @@ def _shape(path: str, content: bytes) -> Any:
     for line in text.splitlines():
         if line.startswith("#") or not line:
             continue
-        keys.append(line.split("=", 1)[0] if "=" in line.split(" ", 1)[0] else len(line.split()[:5]))
+        keys.append(
+            line.split("=", 1)[0] if "=" in line.split(" ", 1)[0] else len(line.split()[:5])
+        )
     return keys, len(text.splitlines())
 
 
@@ -301,12 +339,19 @@ def test_injected_text_keeps_every_structure(tmp_path: Path, field: str) -> None
     assert _outputs(root) == baseline
 
 
-@pytest.mark.parametrize(("name", "old"), [("catalog/workflows/deliveries.yaml", "label: Tracking"),
-                                           ("catalog/modules.yaml", "name: Deliveries")])
-def test_line_break_in_one_line_catalogue_text_is_rejected(small: Path, name: str, old: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "old"),
+    [
+        ("catalog/workflows/deliveries.yaml", "label: Tracking"),
+        ("catalog/modules.yaml", "name: Deliveries"),
+    ],
+)
+def test_line_break_in_one_line_catalogue_text_is_rejected(
+    small: Path, name: str, old: str
+) -> None:
     """Labels and module names are one line by schema: a line break is an error, nothing is built."""
     target = small / name
-    key = old.split(":")[0]
+    key = old.split(":", maxsplit=1)[0]
     target.write_text(target.read_text().replace(old, f'{key}: "Tracking\\n0 * * * * evil"', 1))
     with pytest.raises(CatalogError):
         build(_settings(small))
@@ -352,7 +397,9 @@ def test_any_change_makes_the_rebuild_render_again(small: Path, change: str) -> 
         (out / "docs/sv/notes.md").write_text("mine\n", encoding="utf-8")
     elif change == "edit input":
         po = small / "locales/sv/LC_MESSAGES/workflows.po"
-        po.write_text(po.read_text(encoding="utf-8").replace("Spårning", "Spårningen"), encoding="utf-8")
+        po.write_text(
+            po.read_text(encoding="utf-8").replace("Spårning", "Spårningen"), encoding="utf-8"
+        )
     else:
         settings = _settings(small, locales=("en",))
     again = build(settings)

@@ -70,8 +70,14 @@ WORKFLOWS = """
 @pytest.fixture
 def catalog(file_tree: Any) -> Catalog:
     """A small catalogue with one workflow of each timed schedule kind."""
-    root = file_tree({"catalog": {"modules.yaml": "modules:\n  deliveries: {name: Deliveries, package: Delivery}\n",
-                                  "workflows": {"deliveries.yaml": WORKFLOWS}}})
+    root = file_tree(
+        {
+            "catalog": {
+                "modules.yaml": "modules:\n  deliveries: {name: Deliveries, package: Delivery}\n",
+                "workflows": {"deliveries.yaml": WORKFLOWS},
+            }
+        }
+    )
     loaded, _ = load_catalog([root / "catalog"])
     return loaded
 
@@ -79,21 +85,42 @@ def catalog(file_tree: Any) -> Catalog:
 def environment(**changes: Any) -> SimpleNamespace:
     """A profile as the build sees it; /bin/true exists, so systemd-analyze can verify units."""
     base: dict[str, Any] = {
-        "name": "prod", "instance": "mkt", "timezone": ZONE, "nightly": "03:00",
-        "command": ["/bin/true", "start", "{id}@{instance}"], "user": "neolane",
-        "targets": list(TARGETS), "location": None,
-        "kubernetes": {"namespace": "campaign", "image": "registry.example/nlserver:7", "startingDeadlineSeconds": 600},
+        "name": "prod",
+        "instance": "mkt",
+        "timezone": ZONE,
+        "nightly": "03:00",
+        "command": ["/bin/true", "start", "{id}@{instance}"],
+        "user": "neolane",
+        "targets": list(TARGETS),
+        "location": None,
+        "kubernetes": {
+            "namespace": "campaign",
+            "image": "registry.example/nlserver:7",
+            "startingDeadlineSeconds": 600,
+        },
     }
     return SimpleNamespace(**{**base, **changes})
 
 
 def render(catalog: Catalog, env: SimpleNamespace) -> dict[str, str]:
     """Every scheduler file of ``env``, by path, as text."""
-    scheduled = [SimpleNamespace(workflow=w, id=w.id, schedule=w.schedule) for w in catalog.workflows]
-    jobs = make_jobs(environment=env, scheduled=scheduled, to_cron=_cron_lines, to_systemd=schedules.to_systemd,
-                     to_kubernetes=schedules.to_kubernetes, inputs=lambda item: ("catalog/workflows/deliveries.yaml",))
-    files: list[RenderedFile] = render_environment(environment=env, jobs=jobs, jinja=make_environment(),
-                                                   profile_inputs=("catalog/environments/prod.yaml",))
+    scheduled = [
+        SimpleNamespace(workflow=w, id=w.id, schedule=w.schedule) for w in catalog.workflows
+    ]
+    jobs = make_jobs(
+        environment=env,
+        scheduled=scheduled,
+        to_cron=_cron_lines,
+        to_systemd=schedules.to_systemd,
+        to_kubernetes=schedules.to_kubernetes,
+        inputs=lambda item: ("catalog/workflows/deliveries.yaml",),
+    )
+    files: list[RenderedFile] = render_environment(
+        environment=env,
+        jobs=jobs,
+        jinja=make_environment(),
+        profile_inputs=("catalog/environments/prod.yaml",),
+    )
     return {f.path: f.content.decode("utf-8") for f in files}
 
 
@@ -109,7 +136,9 @@ def cron_entries(text: str, *, user_field: bool) -> list[tuple[str, str, list[st
     return entries
 
 
-@pytest.mark.parametrize(("path", "user_field"), [("prod/crontab", False), ("prod/cron.d/wfgen", True)])
+@pytest.mark.parametrize(
+    ("path", "user_field"), [("prod/crontab", False), ("prod/cron.d/wfgen", True)]
+)
 def test_cron_lines_fire_when_the_model_says(catalog: Catalog, path: str, user_field: bool) -> None:
     """cronsim, reading every crontab line, finds the same next runs as the catalogue's model."""
     text = render(catalog, environment())[path]
@@ -126,7 +155,9 @@ def test_cron_lines_fire_when_the_model_says(catalog: Catalog, path: str, user_f
             sim = CronSim(expression, start)
             runs.update(next(sim) for _ in range(40))
         assert workflow.schedule is not None
-        expected = schedules.next_runs(workflow.schedule, after=start, count=40, timezone=ZONE, nightly="03:00")
+        expected = schedules.next_runs(
+            workflow.schedule, after=start, count=40, timezone=ZONE, nightly="03:00"
+        )
         assert sorted(runs)[:40] == expected, workflow.id
 
 
@@ -137,28 +168,45 @@ def test_each_workflow_appears_once_per_target(catalog: Catalog) -> None:
     for path in ("prod/crontab", "prod/cron.d/wfgen"):
         assert sorted(re.findall(r"^# .* \((\S+)\)$", files[path], re.M)) == ids
     for kind in ("service", "timer"):
-        assert sorted(p.split("wfgen-")[1].rsplit(".", 1)[0] for p in files if p.endswith(kind)) == ids
+        assert (
+            sorted(p.split("wfgen-")[1].rsplit(".", 1)[0] for p in files if p.endswith(kind)) == ids
+        )
     docs = list(yaml.safe_load_all(files["prod/kubernetes/cronjobs.yaml"]))
-    jobs = sorted((d["metadata"]["annotations"]["wfgen.dev/workflow-id"],
-                   d["metadata"]["annotations"].get("wfgen.dev/part", "")) for d in docs)
+    jobs = sorted(
+        (
+            d["metadata"]["annotations"]["wfgen.dev/workflow-id"],
+            d["metadata"]["annotations"].get("wfgen.dev/part", ""),
+        )
+        for d in docs
+    )
     # the window 06:30-20:00 needs three cron lines, hence three CronJobs (parts), each once
     parts = {"tracking": ["1-of-3", "2-of-3", "3-of-3"]}
     assert jobs == sorted((i, p) for i in ids for p in parts.get(i, [""]))
     assert len({d["metadata"]["name"] for d in docs}) == len(docs)
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed (make test installs it)")
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze not installed (make test installs it)",
+)
 def test_systemd_analyze_verifies_units(catalog: Catalog, tmp_path: Path) -> None:
     """systemd-analyze verify accepts every generated service and timer."""
-    files = render(catalog, environment(command=["/bin/true", "50% done", "it's \"quoted\"", "$HOME", "{id}"]))
+    files = render(
+        catalog, environment(command=["/bin/true", "50% done", 'it\'s "quoted"', "$HOME", "{id}"])
+    )
     units = []
     for path, text in files.items():
         if "/systemd/" in path:
             unit = tmp_path / Path(path).name
             unit.write_text(text)
             units.append(str(unit))
-    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *sorted(units)],
-                            capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *sorted(units)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     problems = [line for line in result.stderr.splitlines() if "wfgen-" in line]
     assert problems == []

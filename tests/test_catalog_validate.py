@@ -51,7 +51,9 @@ def test_invalid_case_report_is_pinned(case: Path, data_regression: Any) -> None
 
 def test_four_faults_reported_at_once_with_positions() -> None:
     """Wrong type, unknown key, missing field and duplicate key all come out in one run."""
-    report = {(p["line"], p["col"], p["code"]) for p in _report(CASES / "catalog/invalid/four-faults")}
+    report = {
+        (p["line"], p["col"], p["code"]) for p in _report(CASES / "catalog/invalid/four-faults")
+    }
     assert report == {
         (6, 14, "schema"),  # package: 42
         (10, 5, "schema"),  # colour: blue

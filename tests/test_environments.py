@@ -97,7 +97,7 @@ def test_per_product_schedule(file_tree: Callable[[Any], Path], catalog: Any) ->
 
 def test_unknown_name_is_a_usage_error() -> None:
     """Asking for a profile that does not exist names the ones that do."""
-    with pytest.raises(UsageError, match="unknown environment 'nope'.*prod-marketing, staging"):
+    with pytest.raises(UsageError, match=r"unknown environment 'nope'.*prod-marketing, staging"):
         load_environments(CATALOG / "environments", ["nope"])
 
 

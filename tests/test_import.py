@@ -20,7 +20,9 @@ SWEDISH_CAMPAIGN = next(SEEDS.glob("001_*.txt"))
 def settings(tmp_path: Path) -> ImportSettings:
     """Import settings over an empty locales folder and a copy of the catalogue."""
     shutil.copytree(CATALOG, tmp_path / "catalog")
-    return ImportSettings(pages=(ITALIAN,), catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
+    return ImportSettings(
+        pages=(ITALIAN,), catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales"
+    )
 
 
 def test_import_writes_under_canonical_ids_and_repairs(settings: ImportSettings) -> None:
@@ -54,12 +56,19 @@ def test_existing_translation_is_kept_unless_overwrite(settings: ImportSettings)
     text = path.read_text(encoding="utf-8")
     po = read_po_file(path)
     label = next(m for m in po if m.context == "stockMgt|label")
-    path.write_text(text.replace(f'msgstr "{label.string}"', 'msgstr "Scorte a mano"'), encoding="utf-8")
+    path.write_text(
+        text.replace(f'msgstr "{label.string}"', 'msgstr "Scorte a mano"'), encoding="utf-8"
+    )
     result = import_pages(settings)
     assert result.count("conflict") == 1
-    assert next(m for m in read_po_file(path) if m.context == "stockMgt|label").string == "Scorte a mano"
+    assert (
+        next(m for m in read_po_file(path) if m.context == "stockMgt|label").string
+        == "Scorte a mano"
+    )
     import_pages(ImportSettings(**{**settings.__dict__, "overwrite": True}))
-    assert next(m for m in read_po_file(path) if m.context == "stockMgt|label").string == label.string
+    assert (
+        next(m for m in read_po_file(path) if m.context == "stockMgt|label").string == label.string
+    )
 
 
 def test_two_pages_disagreeing_keep_one_and_record_the_other(tmp_path: Path) -> None:
@@ -68,13 +77,22 @@ def test_two_pages_disagreeing_keep_one_and_record_the_other(tmp_path: Path) -> 
     shutil.copytree(CATALOG, tmp_path / "catalog")
     page = SWEDISH_CAMPAIGN.read_text(encoding="utf-8")
     variant = tmp_path / "variant.txt"
-    variant.write_text(page.replace("Kostnadsberäkning", "Beräkning av kostnader"), encoding="utf-8")
+    variant.write_text(
+        page.replace("Kostnadsberäkning", "Beräkning av kostnader"), encoding="utf-8"
+    )
     assert variant.read_text(encoding="utf-8") != page
-    settings = ImportSettings(pages=(SWEDISH_CAMPAIGN, variant), catalog_dir=tmp_path / "catalog",
-                              locales_dir=tmp_path / "locales")
+    settings = ImportSettings(
+        pages=(SWEDISH_CAMPAIGN, variant),
+        catalog_dir=tmp_path / "catalog",
+        locales_dir=tmp_path / "locales",
+    )
     result = import_pages(settings)
     assert result.count("alternative") >= 1
-    entry = next(m for m in read_po_file(po_path(settings.locales_dir, "sv")) if m.context == "budgetMgt|label")
+    entry = next(
+        m
+        for m in read_po_file(po_path(settings.locales_dir, "sv"))
+        if m.context == "budgetMgt|label"
+    )
     assert "review" in entry.flags and not entry.fuzzy
     assert "alternative from" in " ".join(entry.user_comments)
 

@@ -46,11 +46,18 @@ def test_bundled_po_round_trips_through_babel(path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
-@pytest.mark.parametrize("path", [*BUNDLED, LOCALES / "workflows.pot"], ids=lambda p: p.name if p.suffix == ".pot" else p.parent.parent.name)
+@pytest.mark.parametrize(
+    "path",
+    [*BUNDLED, LOCALES / "workflows.pot"],
+    ids=lambda p: p.name if p.suffix == ".pot" else p.parent.parent.name,
+)
 def test_bundled_po_passes_msgfmt_check(path: Path) -> None:
     """GNU msgfmt --check accepts every bundled file."""
     result = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -75,10 +82,13 @@ def test_update_of_bundled_files_is_a_no_op(project: L10nSettings) -> None:
 def test_changed_english_makes_exactly_that_entry_fuzzy(project: L10nSettings) -> None:
     """Changing one description marks only that entry fuzzy, in every locale; a second run is a no-op."""
     target = next(
-        m for m in load_messages(project.catalog_dir)
+        m
+        for m in load_messages(project.catalog_dir)
         if m.context.endswith("|description")
         and all(
-            (e := read_po_file(p).get(m.english, context=m.context)) is not None and e.string and not e.fuzzy
+            (e := read_po_file(p).get(m.english, context=m.context)) is not None
+            and e.string
+            and not e.fuzzy
             for p in project.locales_dir.glob("*/LC_MESSAGES/workflows.po")
         )
     )
@@ -86,9 +96,13 @@ def test_changed_english_makes_exactly_that_entry_fuzzy(project: L10nSettings) -
     yaml_file = project.catalog_dir.parent / target.reference[0]
     text = yaml_file.read_text(encoding="utf-8")
     assert text.count(target.english) == 1
-    yaml_file.write_text(text.replace(target.english, target.english + " Edited."), encoding="utf-8")
-    before = {loc: {str(m.context) for m in read_po_file(po_path(project.locales_dir, loc)) if m.fuzzy}
-              for loc in ("sv", "de", "it")}
+    yaml_file.write_text(
+        text.replace(target.english, target.english + " Edited."), encoding="utf-8"
+    )
+    before = {
+        loc: {str(m.context) for m in read_po_file(po_path(project.locales_dir, loc)) if m.fuzzy}
+        for loc in ("sv", "de", "it")
+    }
     update_all(project)
     for locale in ("sv", "de", "it"):
         po = read_po_file(po_path(project.locales_dir, locale))
@@ -105,17 +119,23 @@ def test_removed_workflow_becomes_obsolete_and_comments_survive(project: L10nSet
     """A workflow gone from the catalogue is kept as #~; translator comments stay."""
     path = po_path(project.locales_dir, "sv")
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('msgctxt "budgetMgt|label"', '# kept note\nmsgctxt "budgetMgt|label"'), encoding="utf-8")
+    path.write_text(
+        text.replace('msgctxt "budgetMgt|label"', '# kept note\nmsgctxt "budgetMgt|label"'),
+        encoding="utf-8",
+    )
     update_all(project)
     assert "# kept note" in path.read_text(encoding="utf-8")
     campaign = project.catalog_dir / "workflows" / "campaign.yaml"
     modules = project.catalog_dir / "modules.yaml"
     for file in (campaign, modules):
-        file.write_text(re.sub(r"\bbudgetMgt\b", "budgetMgtRenamed", file.read_text(encoding="utf-8")), encoding="utf-8")
+        file.write_text(
+            re.sub(r"\bbudgetMgt\b", "budgetMgtRenamed", file.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
     update_all(project)
     po = read_po_file(path)
     assert any(m.context == "budgetMgt|label" and m.string for m in po.obsolete.values())
-    assert "#~ msgctxt \"budgetMgt|label\"" in path.read_text(encoding="utf-8")
+    assert '#~ msgctxt "budgetMgt|label"' in path.read_text(encoding="utf-8")
 
 
 def test_init_rejects_unknown_locale(project: L10nSettings) -> None:
@@ -138,7 +158,9 @@ def test_stats_add_up_and_fuzzy_is_not_translated(project: L10nSettings) -> None
     for locale, counts in data["locales"].items():  # type: ignore[union-attr]
         assert counts["translated"] + counts["fuzzy"] + counts["untranslated"] == total
         assert sum(m["total"] for m in counts["modules"].values()) == total
-        fuzzy = sum(1 for m in read_po_file(po_path(project.locales_dir, locale)) if m.fuzzy and m.string)
+        fuzzy = sum(
+            1 for m in read_po_file(po_path(project.locales_dir, locale)) if m.fuzzy and m.string
+        )
         assert counts["fuzzy"] >= fuzzy
         assert len(load_translations(project.locales_dir, locale)) == counts["translated"]
 

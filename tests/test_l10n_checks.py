@@ -60,15 +60,41 @@ def test_every_check_code_has_a_broken_case() -> None:
 
 TEXT_CASES = [
     # (source, translation, locale, schedule, expected codes)
-    ("It is triggered every day at 3am by default.", "Den aktiveras varje dag klockan tre som standard.",
-     "sv", None, set()),
-    ("It is triggered every day at 2am by default.", "Den utlöses varje dag kl. 2.00 som standard.",
-     "sv", Schedule(kind="daily", at="02:00"), set()),
-    ("It is triggered every day at 2am by default.", "Den utlöses varje dag kl. 3.00 som standard.",
-     "sv", None, {"number-mismatch"}),
-    ("Runs at 6am.", "Er wird täglich um 1 Uhr gestartet.", "de",
-     Schedule(kind="daily", at="06:00"), {"number-mismatch", "schedule-mismatch"}),
-    ("Cleans the nmsRecipient table.", "Rensar mottagartabellen.", "sv", None, {"identifier-changed"}),
+    (
+        "It is triggered every day at 3am by default.",
+        "Den aktiveras varje dag klockan tre som standard.",
+        "sv",
+        None,
+        set(),
+    ),
+    (
+        "It is triggered every day at 2am by default.",
+        "Den utlöses varje dag kl. 2.00 som standard.",
+        "sv",
+        Schedule(kind="daily", at="02:00"),
+        set(),
+    ),
+    (
+        "It is triggered every day at 2am by default.",
+        "Den utlöses varje dag kl. 3.00 som standard.",
+        "sv",
+        None,
+        {"number-mismatch"},
+    ),
+    (
+        "Runs at 6am.",
+        "Er wird täglich um 1 Uhr gestartet.",
+        "de",
+        Schedule(kind="daily", at="06:00"),
+        {"number-mismatch", "schedule-mismatch"},
+    ),
+    (
+        "Cleans the nmsRecipient table.",
+        "Rensar mottagartabellen.",
+        "sv",
+        None,
+        {"identifier-changed"},
+    ),
     ("Runs every 15 minutes.", "Körs var 20:e minut.", "sv", None, {"number-mismatch"}),
     ("Runs every 15 minutes.", "Körs ofta.", "sv", None, {"number-unverified"}),
     ("Runs every 15 minutes.", "Wird regelmäßig ausgeführt.", "fr", None, {"number-unverified"}),
@@ -80,14 +106,25 @@ def test_text_checks_read_numbers_times_and_names(
     source: str, translation: str, locale: str, schedule: Schedule | None, expected: set[str]
 ) -> None:
     """Times in words and in local clock notation agree with the source and the schedule."""
-    found = check_text(source=source, translation=translation, locale=locale, subject="w",
-                       location=Location("x.po", 1), schedule=schedule)
+    found = check_text(
+        source=source,
+        translation=translation,
+        locale=locale,
+        subject="w",
+        location=Location("x.po", 1),
+        schedule=schedule,
+    )
     assert {p.code for p in found} == expected
 
 
 def test_encoding_damage_hint_carries_the_repair() -> None:
     """Mojibake is reported with the repaired text in the hint."""
-    found = check_text(source=None, translation="consegne e attivit√†.", locale="it", subject="budgetMgt",
-                       location=Location("p.md", 3))
+    found = check_text(
+        source=None,
+        translation="consegne e attivit√†.",
+        locale="it",
+        subject="budgetMgt",
+        location=Location("p.md", 3),
+    )
     damage = [p for p in found if p.code == "encoding-damage"]
     assert damage and "attività" in damage[0].hint and damage[0].subject == "budgetMgt"

@@ -15,12 +15,19 @@ from generator.render import RenderedFile
 
 
 def _files(**contents: str) -> list[RenderedFile]:
-    files = [RenderedFile(k.replace("__", "/"), v.encode(), ("catalog/x.yaml",)) for k, v in contents.items()]
+    files = [
+        RenderedFile(k.replace("__", "/"), v.encode(), ("catalog/x.yaml",))
+        for k, v in contents.items()
+    ]
     return [*files, manifest_file(files)]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_write_then_check_matches(tmp_path: Path) -> None:
@@ -94,7 +101,9 @@ def test_foreign_file_is_never_overwritten(tmp_path: Path) -> None:
     assert (out / "a" / "crontab").read_text() == "hand made\n"
 
 
-def test_failed_write_leaves_previous_out_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_previous_out_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An I/O error half-way leaves the old out/ byte for byte and no temporary folder behind."""
     out = tmp_path / "out"
     write_output(_files(a__crontab="x\n", b__unit="y\n"), out_dir=out)

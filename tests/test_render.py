@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.render import cron_command, k8s_name, make_environment, one_line, render_template, systemd_value
+from generator.render import (
+    cron_command,
+    k8s_name,
+    make_environment,
+    one_line,
+    render_template,
+    systemd_value,
+)
 
 BREAKS = ["\n", "\r", "\r\n", "\v", "\f", "\x85", "\u2028", "\u2029"]
 DNS_1123 = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -25,7 +32,10 @@ def test_one_line_removes_every_line_break(brk: str) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["/usr/bin/nlserver", "start", "tracking@prod"], ["/bin/x", "50%", "it's", "a b", "$HOME", "`id`", ";rm"]],
+    [
+        ["/usr/bin/nlserver", "start", "tracking@prod"],
+        ["/bin/x", "50%", "it's", "a b", "$HOME", "`id`", ";rm"],
+    ],
 )
 def test_cron_command_quotes_and_escapes_percent(argv: list[str]) -> None:
     """A cron command splits back to the same argv once cron has turned \\% back into %."""
@@ -39,7 +49,9 @@ def test_systemd_value_doubles_percent_and_stays_on_one_line() -> None:
     assert systemd_value("50% done\nExecStart=/bin/evil \\") == "50%% done ExecStart=/bin/evil"
 
 
-@pytest.mark.parametrize("ids", [("cleanup", "Cleanup"), ("mcSynch_A", "mcsynch_a"), ("x" * 80, "x" * 81)])
+@pytest.mark.parametrize(
+    "ids", [("cleanup", "Cleanup"), ("mcSynch_A", "mcsynch_a"), ("x" * 80, "x" * 81)]
+)
 def test_k8s_names_are_dns_labels_and_unique(ids: tuple[str, str]) -> None:
     """CronJob names are DNS-1123 labels of at most 52 characters, distinct for distinct ids."""
     names = [k8s_name(i) for i in ids]
@@ -70,7 +82,7 @@ def test_sandbox_blocks_python_internals(tmp_path: Path, source: str) -> None:
 def test_undefined_names_fail(tmp_path: Path) -> None:
     """A misspelt variable fails the build instead of rendering as empty text."""
     folder, name = _env_with(tmp_path, "typo.j2", "{{ jbo.id }}")
-    with pytest.raises(InputError, match="typo.j2"):
+    with pytest.raises(InputError, match=r"typo\.j2"):
         render_template(make_environment(folder), name, {})
 
 

@@ -112,7 +112,7 @@ def test_events_are_not_timed() -> None:
 
 def test_raw_cron_systemd_cannot_say_lw() -> None:
     """Where OnCalendar cannot express raw cron, the error says why."""
-    with pytest.raises(UsageError, match="'LW'.*no OnCalendar equivalent"):
+    with pytest.raises(UsageError, match=r"'LW'.*no OnCalendar equivalent"):
         schedules.to_systemd(Schedule("cron", expression="0 0 LW * *"))
 
 

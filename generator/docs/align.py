@@ -226,7 +226,9 @@ def _exact(row: Row, workflow: Workflow) -> RowResult:
         products = ", ".join(
             PRODUCT_NAMES[v.product] for v in workflow.variants if v.id == row.documented_id
         )
-        found = [f"`{row.documented_id}` is how the {products} documentation writes `{workflow.id}`"]
+        found = [
+            f"`{row.documented_id}` is how the {products} documentation writes `{workflow.id}`"
+        ]
     elif row.documented_id != workflow.id:
         found = [
             f"`{row.documented_id}` is the template id `{workflow.id}` with its placeholder "

@@ -113,12 +113,11 @@ def _text_findings(
                 workflow.description if workflow else None,
             ),
         ):
-            if english:
-                source = None
+            compared = None if english else source
             subject = f"{result.canonical_id or row.documented_id}|{field}"
             problems.extend(
                 check_text(
-                    source=source,
+                    source=compared,
                     translation=text,
                     locale=report.locale,
                     subject=subject,

@@ -21,7 +21,11 @@ __all__ = ["check_entry", "check_locales"]
 
 def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:
     workflow = catalog.get(message.subject)
-    return workflow.schedule if workflow is not None and message.context.endswith("|description") else None
+    return (
+        workflow.schedule
+        if workflow is not None and message.context.endswith("|description")
+        else None
+    )
 
 
 def _phrase_placeholders(message: Message) -> frozenset[str]:
@@ -49,9 +53,14 @@ def check_entry(
     context = str(entry.context or "")
     if message is None:
         return [
-            Problem(location, f"entry {context!r} is not in the catalogue", Severity.WARNING,
-                    code="unknown-entry", hint="run `wfgen l10n update` to mark it obsolete",
-                    subject=context.partition("|")[0])
+            Problem(
+                location,
+                f"entry {context!r} is not in the catalogue",
+                Severity.WARNING,
+                code="unknown-entry",
+                hint="run `wfgen l10n update` to mark it obsolete",
+                subject=context.partition("|")[0],
+            )
         ]
     if not string:
         return []
@@ -60,9 +69,14 @@ def check_entry(
         recorded = entry_hash(entry)
         if entry.id != message.english or (recorded and recorded != source_hash(message.english)):
             problems.append(
-                Problem(location, "the English source changed since this entry was translated",
-                        Severity.ERROR, code="stale", subject=message.subject,
-                        hint="run `wfgen l10n update`, review the translation, then clear the fuzzy flag")
+                Problem(
+                    location,
+                    "the English source changed since this entry was translated",
+                    Severity.ERROR,
+                    code="stale",
+                    subject=message.subject,
+                    hint="run `wfgen l10n update`, review the translation, then clear the fuzzy flag",
+                )
             )
     schedule = _schedule_of(catalog, message)
     problems.extend(
@@ -93,7 +107,12 @@ def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) 
         for entry in po:
             if entry.id and entry.context:
                 problems.extend(
-                    check_entry(entry, by_context.get(str(entry.context)), catalog=catalog,
-                                locale=locale, path=path)
+                    check_entry(
+                        entry,
+                        by_context.get(str(entry.context)),
+                        catalog=catalog,
+                        locale=locale,
+                        path=path,
+                    )
                 )
     return sort_problems(problems)

@@ -84,7 +84,11 @@ class ImportEvent:
 
     def __str__(self) -> str:
         where = f"{self.page}:{self.line}" if self.line else self.page
-        return f"{where}: {self.kind}: {self.context}: {self.message}" if self.context else f"{where}: {self.kind}: {self.message}"
+        return (
+            f"{where}: {self.kind}: {self.context}: {self.message}"
+            if self.context
+            else f"{where}: {self.kind}: {self.message}"
+        )
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,11 @@ def _variant_text(workflow: Workflow, product: str | None, name: str) -> str | N
 
 def _schedule_sentence(workflow: Workflow, product: str | None) -> str:
     variant = workflow.variant(product) if product else None
-    source = variant.schedule_source if variant is not None and variant.schedule_source else workflow.schedule_source
+    source = (
+        variant.schedule_source
+        if variant is not None and variant.schedule_source
+        else workflow.schedule_source
+    )
     return source.text if source is not None else ""
 
 
@@ -167,7 +175,9 @@ class _Offer:
     repaired: bool
 
 
-def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list[ImportEvent]) -> tuple[str, list[_Offer]]:
+def _offers(
+    path: Path, settings: ImportSettings, catalog: Catalog, events: list[ImportEvent]
+) -> tuple[str, list[_Offer]]:
     from ..docs import align, read_page
     from ..docs.markup import clean
     from ..docs.sending_page import sending_translations
@@ -176,20 +186,31 @@ def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list
     sending = sending_translations(path, locale=settings.locale, catalog_dir=settings.catalog_dir)
     if sending is not None:
         found, pairs = sending
-        return str(parse_locale(found)), [_Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs]
+        return str(parse_locale(found)), [
+            _Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs
+        ]
     page = read_page(path, locale=settings.locale)
     locale = str(parse_locale(page.locale))
     name = path.as_posix()
     if locale.split("_", maxsplit=1)[0] == "en":
-        events.append(ImportEvent(name, 0, "skipped", "", "English pages are the source; nothing to import"))
+        events.append(
+            ImportEvent(name, 0, "skipped", "", "English pages are the source; nothing to import")
+        )
         return locale, []
     report = align(page, catalog)
     offers: list[_Offer] = []
     module = catalog.module(report.module) if report.module else None
     if module is not None and page.layout != "list-table" and page.title.strip():
         if _same(page.title, module.name):
-            events.append(ImportEvent(name, 1, "untranslated", f"module|{module.key}",
-                                      "the page leaves the module name in English"))
+            events.append(
+                ImportEvent(
+                    name,
+                    1,
+                    "untranslated",
+                    f"module|{module.key}",
+                    "the page leaves the module name in English",
+                )
+            )
         else:
             offers.append(_Offer(f"module|{module.key}", page.title.strip(), name, 1, False))
     if page.rows:
@@ -200,32 +221,54 @@ def _offers(path: Path, settings: ImportSettings, catalog: Catalog, events: list
     for result in report.rows:
         row = result.row
         if result.status == "unresolved" or result.canonical_id is None:
-            events.append(ImportEvent(name, row.line, "unresolved", "",
-                                      f"row {row.documented_id!r} maps to no workflow with confidence; skipped"))
+            events.append(
+                ImportEvent(
+                    name,
+                    row.line,
+                    "unresolved",
+                    "",
+                    f"row {row.documented_id!r} maps to no workflow with confidence; skipped",
+                )
+            )
             continue
         workflow = catalog.get(result.canonical_id)
         if workflow is None:
             continue
-        fields = (("label", row.label, row.raw_label), ("description", row.description, row.raw_description))
+        fields = (
+            ("label", row.label, row.raw_label),
+            ("description", row.description, row.raw_description),
+        )
         for field_name, text, raw in fields:
             context = f"{workflow.id}|{field_name}"
             if not text.strip():
                 continue
             if _variant_text(workflow, report.product, field_name) is not None:
-                events.append(ImportEvent(name, row.line, "skipped", context,
-                                          f"the {report.product} page words the English differently"))
+                events.append(
+                    ImportEvent(
+                        name,
+                        row.line,
+                        "skipped",
+                        context,
+                        f"the {report.product} page words the English differently",
+                    )
+                )
                 continue
             if field_name == "description":
                 part, why = _description(text, row.links, workflow, report.product, locale)
                 if part is None:
                     events.append(ImportEvent(name, row.line, "skipped", context, why))
                     continue
-                text = part
-            if text.strip() == getattr(workflow, field_name).strip():
-                events.append(ImportEvent(name, row.line, "untranslated", context, "the page leaves it in English"))
+            else:
+                part = text
+            if part.strip() == getattr(workflow, field_name).strip():
+                events.append(
+                    ImportEvent(
+                        name, row.line, "untranslated", context, "the page leaves it in English"
+                    )
+                )
                 continue
             repaired = " ".join(raw.split()) != " ".join(clean(raw).split()) if raw else False
-            offers.append(_Offer(context, text, name, row.line, repaired))
+            offers.append(_Offer(context, part, name, row.line, repaired))
     return locale, offers
 
 
@@ -238,8 +281,15 @@ def _same(a: str, b: str) -> bool:
     return _words(a).rstrip(".").casefold() == _words(b).rstrip(".").casefold()
 
 
-def _apply(entry: PoMessage, offer: _Offer, message: Message, *, fresh: set[str], overwrite: bool,
-           events: list[ImportEvent]) -> None:
+def _apply(
+    entry: PoMessage,
+    offer: _Offer,
+    message: Message,
+    *,
+    fresh: set[str],
+    overwrite: bool,
+    events: list[ImportEvent],
+) -> None:
     current = entry.string if isinstance(entry.string, str) else ""
     comments = list(entry.user_comments)
     note = f"{IMPORT_PREFIX}{offer.page}"
@@ -253,16 +303,32 @@ def _apply(entry: PoMessage, offer: _Offer, message: Message, *, fresh: set[str]
         # Two pages of this run disagree: keep the first, flag it, keep the other in view.
         entry.user_comments = [*comments, alternative]
         entry.flags.add(REVIEW_FLAG)
-        events.append(ImportEvent(offer.page, offer.line, "alternative", offer.context,
-                                  "another page translates it differently; kept the first, flagged for review"))
+        events.append(
+            ImportEvent(
+                offer.page,
+                offer.line,
+                "alternative",
+                offer.context,
+                "another page translates it differently; kept the first, flagged for review",
+            )
+        )
         return
     if current and not overwrite:
-        events.append(ImportEvent(offer.page, offer.line, "conflict", offer.context,
-                                  f"kept the existing translation {current!r}; the page says {offer.text!r} "
-                                  "(use --overwrite to replace it)"))
+        events.append(
+            ImportEvent(
+                offer.page,
+                offer.line,
+                "conflict",
+                offer.context,
+                f"kept the existing translation {current!r}; the page says {offer.text!r} "
+                "(use --overwrite to replace it)",
+            )
+        )
         return
     entry.string = offer.text
-    entry.user_comments = [c for c in comments if not c.startswith((IMPORT_PREFIX, ALTERNATIVE_PREFIX))]
+    entry.user_comments = [
+        c for c in comments if not c.startswith((IMPORT_PREFIX, ALTERNATIVE_PREFIX))
+    ]
     entry.user_comments.append(note)
     entry.flags.discard("fuzzy")
     entry.flags.discard(REVIEW_FLAG)
@@ -273,8 +339,15 @@ def _apply(entry: PoMessage, offer: _Offer, message: Message, *, fresh: set[str]
     entry.auto_comments = [c for c in entry.auto_comments if not c.startswith(HASH_PREFIX)]
     entry.auto_comments.append(f"{HASH_PREFIX}{source_hash(message.english)}")
     fresh.add(offer.context)
-    events.append(ImportEvent(offer.page, offer.line, "replaced" if current else "imported", offer.context,
-                              "repaired and marked for review" if offer.repaired else "imported"))
+    events.append(
+        ImportEvent(
+            offer.page,
+            offer.line,
+            "replaced" if current else "imported",
+            offer.context,
+            "repaired and marked for review" if offer.repaired else "imported",
+        )
+    )
 
 
 def import_pages(settings: ImportSettings) -> ImportResult:
@@ -306,8 +379,14 @@ def import_pages(settings: ImportSettings) -> ImportResult:
             entry = po.get(by_context[offer.context].english, context=offer.context)
             if entry is None:
                 continue
-            _apply(entry, offer, by_context[offer.context], fresh=fresh, overwrite=settings.overwrite,
-                   events=events)
+            _apply(
+                entry,
+                offer,
+                by_context[offer.context],
+                fresh=fresh,
+                overwrite=settings.overwrite,
+                events=events,
+            )
         changed = write_if_changed(path, dump_po(po))
         written.append(WriteResult(path, changed, len(msgs)))
     return ImportResult(tuple(events), tuple(written), tuple(errors))

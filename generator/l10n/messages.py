@@ -116,7 +116,9 @@ def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> lis
             context=f"module|{module.key}",
             english=module.name,
             comment=f"Name of module {module.key}. Canonical id: {module.key}",
-            reference=(module.location.file, module.location.line) if module.location.file else None,
+            reference=(module.location.file, module.location.line)
+            if module.location.file
+            else None,
             module=module.key,
         )
     for name, template in sorted(_phrases().items()):

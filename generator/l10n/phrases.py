@@ -198,7 +198,7 @@ def _interval(speaker: _Speaker, schedule: Schedule) -> str:
 
 def _cron(speaker: _Speaker, expression: str) -> str:
     """Raw cron in words where the phrases can say it exactly; else the expression itself."""
-    from ..cronfields import CronSyntaxError, parse_cron  # noqa: PLC0415 - rare path
+    from ..cronfields import CronSyntaxError, parse_cron
 
     def raw() -> str:
         return speaker.say("cron", expression=lambda: expression)
@@ -257,7 +257,7 @@ def _cron(speaker: _Speaker, expression: str) -> str:
 
 
 def _say(speaker: _Speaker, schedule: Schedule | None, nightly: str | None) -> str:
-    from ..schedules import WEEKDAYS  # noqa: PLC0415 - schedules imports Babel-free only
+    from ..schedules import WEEKDAYS
 
     if schedule is None:
         return speaker.say("none")

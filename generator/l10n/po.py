@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,7 +75,7 @@ def new_catalog(locale: str | None) -> PoCatalog:
         name = parse_locale(locale).english_name or locale
         comment = f"# {name} texts of the wfgen workflow catalogue.\n#"
         team = f"{name} translators"
-    catalog = PoCatalog(
+    return PoCatalog(
         locale=locale,
         domain=DOMAIN,
         header_comment=comment,
@@ -89,7 +88,6 @@ def new_catalog(locale: str | None) -> PoCatalog:
         language_team=team,
         fuzzy=False,
     )
-    return catalog
 
 
 def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
@@ -157,11 +155,10 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
 
 def _join_previous(parts: list[str]) -> str:
     text = ""
-    for part in parts:
-        if part.startswith("msgid_plural"):
+    for raw in parts:
+        if raw.startswith("msgid_plural"):
             break
-        if part.startswith("msgid "):
-            part = part[len("msgid ") :].strip()
+        part = raw[len("msgid ") :].strip() if raw.startswith("msgid ") else raw
         if part.startswith('"'):
             text += unescape(part)
     return text

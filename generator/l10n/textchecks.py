@@ -31,13 +31,55 @@ __all__ = ["PRODUCT_NAMES", "check_text", "protected_tokens", "repair_text"]
 
 # Product and platform names keep their form in every language.
 PRODUCT_NAMES = (
-    "Adobe Campaign", "Campaign Classic", "Campaign Standard", "Adobe Analytics",
-    "Adobe Experience Cloud", "Adobe Experience Manager", "Adobe Experience Platform",
-    "Adobe Target", "Adobe Launch", "Experience Cloud", "Microsoft Dynamics", "Salesforce",
-    "Facebook", "Twitter", "LINE", "Message Center",
+    "Adobe Campaign",
+    "Campaign Classic",
+    "Campaign Standard",
+    "Adobe Analytics",
+    "Adobe Experience Cloud",
+    "Adobe Experience Manager",
+    "Adobe Experience Platform",
+    "Adobe Target",
+    "Adobe Launch",
+    "Experience Cloud",
+    "Microsoft Dynamics",
+    "Salesforce",
+    "Facebook",
+    "Twitter",
+    "LINE",
+    "Message Center",
 )
 _HTML_TAGS = frozenset(
-    ["a", "abbr", "b", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "i", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul"]
+    [
+        "a",
+        "abbr",
+        "b",
+        "br",
+        "code",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
 )
 _VOID = frozenset({"br", "img"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
@@ -125,7 +167,9 @@ def _unbalanced(tags: list[tuple[str, str]]) -> list[str]:
 def _placeholders(text: str) -> Counter[str]:
     found = Counter(m.group(0) for m in _BRACE_PLACEHOLDER.finditer(text))
     found.update(
-        m.group(0) for m in _ANGLE_PLACEHOLDER.finditer(text) if m.group(1).lower() not in _HTML_TAGS
+        m.group(0)
+        for m in _ANGLE_PLACEHOLDER.finditer(text)
+        if m.group(1).lower() not in _HTML_TAGS
     )
     return found
 
@@ -138,9 +182,19 @@ def _schedule_values(schedule: Schedule | None) -> set[int]:
     """Numbers a page may add when it writes the schedule into the description."""
     if schedule is None:
         return set()
-    values = {v for v in (schedule.minute, schedule.minutes, schedule.hours, schedule.day) if v is not None}
-    times = [t for t in (schedule.at, *(
-        (schedule.between.start, schedule.between.end) if schedule.between else ())) if t]
+    values = {
+        v
+        for v in (schedule.minute, schedule.minutes, schedule.hours, schedule.day)
+        if v is not None
+    }
+    times = [
+        t
+        for t in (
+            schedule.at,
+            *((schedule.between.start, schedule.between.end) if schedule.between else ()),
+        )
+        if t
+    ]
     for time in times:
         hour, minute = (int(part) for part in time.split(":"))
         values |= {hour, minute, hour % 12 or 12}
@@ -164,40 +218,78 @@ def _quantity_checks(
             if time in said.times or (time[1] == 0 and time[0] in said.numbers):
                 continue
             if said.empty:
-                out.append(("number-unverified", Severity.INFO,
-                            f"cannot verify the time {_fmt_time(time)} of the source",
-                            "check that the translation states the same time"))
+                out.append(
+                    (
+                        "number-unverified",
+                        Severity.INFO,
+                        f"cannot verify the time {_fmt_time(time)} of the source",
+                        "check that the translation states the same time",
+                    )
+                )
             else:
-                out.append(("number-mismatch", Severity.ERROR,
-                            f"the source says {_fmt_time(time)}, the translation does not",
-                            f"write the time {_fmt_time(time)} as the source does"))
+                out.append(
+                    (
+                        "number-mismatch",
+                        Severity.ERROR,
+                        f"the source says {_fmt_time(time)}, the translation does not",
+                        f"write the time {_fmt_time(time)} as the source does",
+                    )
+                )
         for number in sorted(english.numbers - values):
             if said.empty or not said.words_known:
-                out.append(("number-unverified", Severity.INFO,
-                            f"cannot verify the number {number} of the source",
-                            "check that the translation states the same number"))
+                out.append(
+                    (
+                        "number-unverified",
+                        Severity.INFO,
+                        f"cannot verify the number {number} of the source",
+                        "check that the translation states the same number",
+                    )
+                )
             else:
-                out.append(("number-mismatch", Severity.ERROR,
-                            f"the source says {number}, the translation does not",
-                            f"keep the number {number}"))
-        allowed = english.values() | {h + 12 for h, _ in english.times} | {h % 12 for h, _ in english.times}
+                out.append(
+                    (
+                        "number-mismatch",
+                        Severity.ERROR,
+                        f"the source says {number}, the translation does not",
+                        f"keep the number {number}",
+                    )
+                )
+        allowed = (
+            english.values()
+            | {h + 12 for h, _ in english.times}
+            | {h % 12 for h, _ in english.times}
+        )
         allowed |= {v for t in scheduled for v in t} | _schedule_values(schedule)
         for time in sorted(said.times - english.times - scheduled):
             if time[0] not in allowed or time[1] not in allowed | {0}:
-                out.append(("number-mismatch", Severity.ERROR,
-                            f"the translation says {_fmt_time(time)}, the source does not",
-                            "state the time the source states"))
+                out.append(
+                    (
+                        "number-mismatch",
+                        Severity.ERROR,
+                        f"the translation says {_fmt_time(time)}, the source does not",
+                        "state the time the source states",
+                    )
+                )
         for number in sorted(said.numbers - allowed):
             if str(number) in translation:
-                out.append(("number-mismatch", Severity.ERROR,
-                            f"the translation says {number}, the source does not",
-                            "remove the number or use the source's"))
-    if schedule is not None and schedule.at and said.times:
-        if not scheduled & said.times:
-            out.append(("schedule-mismatch", Severity.ERROR,
-                        f"the text gives {', '.join(_fmt_time(t) for t in sorted(said.times))}, "
-                        f"the catalogue's schedule runs at {schedule.at}",
-                        f"state {schedule.at}, or correct the catalogue if the schedule changed"))
+                out.append(
+                    (
+                        "number-mismatch",
+                        Severity.ERROR,
+                        f"the translation says {number}, the source does not",
+                        "remove the number or use the source's",
+                    )
+                )
+    if schedule is not None and schedule.at and said.times and not scheduled & said.times:
+        out.append(
+            (
+                "schedule-mismatch",
+                Severity.ERROR,
+                f"the text gives {', '.join(_fmt_time(t) for t in sorted(said.times))}, "
+                f"the catalogue's schedule runs at {schedule.at}",
+                f"state {schedule.at}, or correct the catalogue if the schedule changed",
+            )
+        )
     return out
 
 
@@ -234,13 +326,25 @@ def check_text(
     """
     found: list[tuple[str, Severity, str, str]] = []
     if source and not translation.strip():
-        found.append(("empty-translation", Severity.ERROR, "the translation is only whitespace",
-                      "translate the text or leave the entry empty"))
+        found.append(
+            (
+                "empty-translation",
+                Severity.ERROR,
+                "the translation is only whitespace",
+                "translate the text or leave the entry empty",
+            )
+        )
     repaired = repair_text(translation)
     fixed_encoding = repair_text(_ENTITY.sub("", translation)) != _ENTITY.sub("", translation)
     if fixed_encoding:
-        found.append(("encoding-damage", Severity.ERROR, "the text has encoding damage (mojibake)",
-                      f"repair it to: {repaired}"))
+        found.append(
+            (
+                "encoding-damage",
+                Severity.ERROR,
+                "the text has encoding damage (mojibake)",
+                f"repair it to: {repaired}",
+            )
+        )
     entities = [
         e
         for e in _ENTITY.findall(translation)
@@ -250,17 +354,34 @@ def check_text(
         and not (markup and (not e.startswith("&#") or html.unescape(e) in "<>&"))
     ]
     if entities:
-        found.append(("html-entity", Severity.ERROR,
-                      f"leftover HTML entit{'y' if len(entities) == 1 else 'ies'} {', '.join(entities)}",
-                      f"write the characters themselves: {repaired}"))
+        found.append(
+            (
+                "html-entity",
+                Severity.ERROR,
+                f"leftover HTML entit{'y' if len(entities) == 1 else 'ies'} {', '.join(entities)}",
+                f"write the characters themselves: {repaired}",
+            )
+        )
     tags = _tags(translation)
     bad = _unbalanced(tags)
     if bad:
-        found.append(("markup-mismatch", Severity.ERROR, f"unbalanced markup: {', '.join(bad)}",
-                      "close every tag the text opens"))
+        found.append(
+            (
+                "markup-mismatch",
+                Severity.ERROR,
+                f"unbalanced markup: {', '.join(bad)}",
+                "close every tag the text opens",
+            )
+        )
     elif source is not None and Counter(n for _, n in tags) != Counter(n for _, n in _tags(source)):
-        found.append(("markup-mismatch", Severity.ERROR, "the markup differs from the source",
-                      "keep the source's tags around the same words"))
+        found.append(
+            (
+                "markup-mismatch",
+                Severity.ERROR,
+                "the markup differs from the source",
+                "keep the source's tags around the same words",
+            )
+        )
     if source is not None:
         want, have = _placeholders(source), _placeholders(translation)
         free = set(interchangeable)
@@ -271,25 +392,58 @@ def check_text(
             missing = sorted((want - have).elements())
             extra = sorted((have - want).elements())
             what = "; ".join(
-                part for part in (
+                part
+                for part in (
                     f"missing {', '.join(missing)}" if missing else "",
                     f"unexpected {', '.join(extra)}" if extra else "",
-                ) if part
+                )
+                if part
             )
-            found.append(("placeholder-changed", Severity.ERROR, f"placeholders differ: {what}",
-                          "keep every placeholder exactly as the source writes it"))
+            found.append(
+                (
+                    "placeholder-changed",
+                    Severity.ERROR,
+                    f"placeholders differ: {what}",
+                    "keep every placeholder exactly as the source writes it",
+                )
+            )
         for token in protected_tokens(source, protected):
             if token not in repaired:
-                found.append(("identifier-changed", Severity.ERROR,
-                              f"{token!r} of the source is missing: translated or altered?",
-                              f"keep {token!r} unchanged; it is a name, not a word"))
+                found.append(
+                    (
+                        "identifier-changed",
+                        Severity.ERROR,
+                        f"{token!r} of the source is missing: translated or altered?",
+                        f"keep {token!r} unchanged; it is a name, not a word",
+                    )
+                )
         if source.strip() == source and translation.strip() != translation and translation.strip():
-            found.append(("whitespace", Severity.WARNING, "leading or trailing whitespace unlike the source",
-                          "remove the surrounding whitespace"))
-        words = [w for w in _WORDS.findall(source) if not any(w in t for t in protected_tokens(source, protected))]
-        if translation.strip() == source.strip() and len(words) >= 3 and not locale.startswith("en"):
-            found.append(("identical-to-source", Severity.WARNING, "the translation is the English text",
-                          "translate it, or leave the entry empty so it counts as untranslated"))
+            found.append(
+                (
+                    "whitespace",
+                    Severity.WARNING,
+                    "leading or trailing whitespace unlike the source",
+                    "remove the surrounding whitespace",
+                )
+            )
+        words = [
+            w
+            for w in _WORDS.findall(source)
+            if not any(w in t for t in protected_tokens(source, protected))
+        ]
+        if (
+            translation.strip() == source.strip()
+            and len(words) >= 3
+            and not locale.startswith("en")
+        ):
+            found.append(
+                (
+                    "identical-to-source",
+                    Severity.WARNING,
+                    "the translation is the English text",
+                    "translate it, or leave the entry empty so it counts as untranslated",
+                )
+            )
     found.extend(_quantity_checks(source, repaired, locale, schedule))
     return [
         _problem(code, severity, message, location=location, subject=subject, hint=hint)

@@ -77,7 +77,9 @@ def load_sources(catalog_dir: Path) -> tuple[Catalog, list[Message]]:
         reference = message.reference
         if reference is not None:
             path = Path(reference[0]).resolve()
-            name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+            name = (
+                path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+            )
             reference = (name, reference[1])
         out.append(
             Message(message.context, message.english, message.comment, reference, message.module)
@@ -164,15 +166,21 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
         for attr in ("creation_date", "revision_date", "last_translator", "language_team"):
             setattr(catalog, attr, getattr(existing, attr))
     active = {str(m.context): m for m in existing or () if m.id and m.context}
-    obsolete = {str(m.context): m for m in (existing.obsolete.values() if existing else ()) if m.context}
+    obsolete = {
+        str(m.context): m for m in (existing.obsolete.values() if existing else ()) if m.context
+    }
     seed = _phrase_seed(locale) if locale else {}
     for message in msgs:
         old = active.pop(message.context, None) or obsolete.pop(message.context, None)
         if locale is None:
             entry = _fresh(message)
         elif old is None:
-            entry = _fresh(message, seed.get(message.context.partition("|")[2], "")
-                           if message.context.startswith("phrase|") else "")
+            entry = _fresh(
+                message,
+                seed.get(message.context.partition("|")[2], "")
+                if message.context.startswith("phrase|")
+                else "",
+            )
         else:
             entry = _carry(message, old)
             if not entry.string and message.context.startswith("phrase|"):
