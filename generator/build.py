@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError, Problem, Severity, UsageError
+from .errors import CatalogError, Location, Problem, Severity, UsageError
 from .output import (
     BUNDLED_TEMPLATES,
     RenderedFile,
@@ -212,6 +212,7 @@ def render_all(
     # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
     from . import schedules
     from .catalog import load_catalog
+    from .l10n.messages import messages
     from .l10n.po import load_translations, po_path
     from .render import make_environment, make_jobs, render_environment
     from .render_docs import render_docs
@@ -225,6 +226,8 @@ def render_all(
     jinja = make_environment(settings.templates)
     name = _namer(settings.catalog.resolve().parent)
     sentence = _sentence_function()
+    # Reconcile: a translation counts only for the English it was made from.
+    english = {m.context: m.english for m in messages(catalog)} if locales != ["en"] else {}
 
     sending_models: dict[Path, Any] = {}
     total = len(environments) + len(locales)
@@ -251,7 +254,15 @@ def render_all(
         if progress:
             progress(done, total)
     for locale in locales:
-        translations = None if locale == "en" else load_translations(settings.locales_dir, locale)
+        translations = (
+            None
+            if locale == "en"
+            else load_translations(settings.locales_dir, locale, english=english)
+        )
+        if translations is not None and translations.stale:
+            problems.append(
+                _stale_warning(po_path(settings.locales_dir, locale), translations.stale)
+            )
         gettext = translations.get if translations is not None else None
         po = po_path(settings.locales_dir, locale)
         files.extend(
@@ -282,6 +293,20 @@ def render_all(
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
+
+
+def _stale_warning(path: Path, contexts: tuple[str, ...]) -> Problem:
+    shown = ", ".join(contexts[:3]) + (
+        f" and {len(contexts) - 3} more" if len(contexts) > 3 else ""
+    )
+    return Problem(
+        Location.of(path),
+        f"{len(contexts)} translation(s) were made for an older English text and are shown "
+        f"in English: {shown}",
+        Severity.WARNING,
+        code="stale-translation",
+        hint="run `wfgen l10n update`, then review the entries it marks fuzzy",
+    )
 
 
 def _cron_lines(schedule: Any, *, nightly: str | None = None) -> str:

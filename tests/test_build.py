@@ -408,3 +408,20 @@ def test_any_change_makes_the_rebuild_render_again(small: Path, change: str) -> 
         assert "docs/sv/deliveries.md" in again.write.written
     if change == "edit input":
         assert "Spårningen" in (out / "docs/sv/deliveries.md").read_text(encoding="utf-8")
+
+
+def test_translation_of_an_older_english_text_is_not_used(small: Path) -> None:
+    """A translation made for English the catalogue no longer has shows the English, marked,
+    with a warning naming the PO file and the entry."""
+    workflows = small / "catalog/workflows/deliveries.yaml"
+    text = workflows.read_text(encoding="utf-8")
+    workflows.write_text(
+        text.replace("label: Tracking", "label: Tracking of opens"), encoding="utf-8"
+    )
+    result = build(_settings(small))
+    stale = [p for p in result.warnings if p.code == "stale-translation"]
+    assert len(stale) == 1 and "tracking|label" in stale[0].message
+    assert stale[0].location.file.endswith("locales/sv/LC_MESSAGES/workflows.po")
+    page = (small / "out/docs/sv/deliveries.md").read_text(encoding="utf-8")
+    assert "| Tracking of opens *(untranslated)* | `tracking` |" in page
+    assert "Spårning" not in page

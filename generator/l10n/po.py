@@ -241,10 +241,15 @@ def available_locales(locales_dir: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class Translations:
-    """The usable translations of one locale: translated and not fuzzy, by context."""
+    """The usable translations of one locale: translated and not fuzzy, by context.
+
+    ``stale`` lists contexts translated from an English text the catalogue no longer has
+    (the PO file predates ``wfgen l10n update``); they are not usable either.
+    """
 
     locale: str
     entries: Mapping[str, str]
+    stale: tuple[str, ...] = ()
 
     def get(self, msgctxt: str) -> str | None:
         """The translation for ``msgctxt``, or None when untranslated or fuzzy."""
@@ -258,8 +263,16 @@ class Translations:
         return sorted(self.entries)
 
 
-def load_translations(locales_dir: Path, locale: str) -> Translations:
+def load_translations(
+    locales_dir: Path, locale: str, *, english: Mapping[str, str] | None = None
+) -> Translations:
     """Load the usable translations of ``locale`` (empty when it has no PO file).
+
+    Args:
+        locales_dir: folder of the PO files.
+        locale: the locale to load.
+        english: the catalogue's current English text by context; a translation whose
+            msgid differs was made for another text and is reported as stale, not used.
 
     Raises:
         InputError: when the PO file exists but cannot be parsed.
@@ -268,9 +281,14 @@ def load_translations(locales_dir: Path, locale: str) -> Translations:
     if not path.is_file():
         return Translations(locale, {})
     catalog = read_po_file(path, locale)
-    entries = {
-        str(m.context): str(m.string)
-        for m in catalog
-        if m.id and m.context and isinstance(m.string, str) and m.string and not m.fuzzy
-    }
-    return Translations(locale, entries)
+    entries: dict[str, str] = {}
+    stale: list[str] = []
+    for m in catalog:
+        if not (m.id and m.context and isinstance(m.string, str) and m.string and not m.fuzzy):
+            continue
+        context = str(m.context)
+        if english is not None and context in english and english[context] != m.id:
+            stale.append(context)
+            continue
+        entries[context] = str(m.string)
+    return Translations(locale, entries, tuple(sorted(stale)))

@@ -72,15 +72,21 @@ def load_sources(catalog_dir: Path) -> tuple[Catalog, list[Message]]:
     """
     catalog, _ = load_catalog([catalog_dir])
     root = catalog_dir.resolve().parent
+    names: dict[str, str] = {}  # every message of a file names it: resolve each file once
+
+    def name_of(file: str) -> str:
+        if file not in names:
+            path = Path(file).resolve()
+            names[file] = (
+                path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+            )
+        return names[file]
+
     out: list[Message] = []
     for message in messages(catalog):
         reference = message.reference
         if reference is not None:
-            path = Path(reference[0]).resolve()
-            name = (
-                path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-            )
-            reference = (name, reference[1])
+            reference = (name_of(reference[0]), reference[1])
         out.append(
             Message(message.context, message.english, message.comment, reference, message.module)
         )
@@ -205,9 +211,9 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
     return catalog
 
 
-def extract(settings: L10nSettings) -> WriteResult:
-    """Write ``workflows.pot`` from the catalogue."""
-    msgs = load_messages(settings.catalog_dir)
+def extract(settings: L10nSettings, *, msgs: Sequence[Message] | None = None) -> WriteResult:
+    """Write ``workflows.pot`` from the catalogue (or from its already enumerated ``msgs``)."""
+    msgs = load_messages(settings.catalog_dir) if msgs is None else msgs
     path = pot_path(settings.locales_dir)
     changed = write_if_changed(path, dump_po(merge(None, msgs, locale=None)))
     return WriteResult(path, changed, len(msgs))
@@ -231,8 +237,8 @@ def init_locale(settings: L10nSettings, locale: str) -> WriteResult:
 
 def update_all(settings: L10nSettings) -> list[WriteResult]:
     """Refresh the template and merge the catalogue into every locale's PO file."""
-    results = [extract(settings)]
     msgs = load_messages(settings.catalog_dir)
+    results = [extract(settings, msgs=msgs)]
     for locale in available_locales(settings.locales_dir):
         path = po_path(settings.locales_dir, locale)
         existing = read_po_file(path, locale)
