@@ -108,3 +108,29 @@ def test_two_pages_disagreeing_keep_one_and_record_the_other(tmp_path: Path) -> 
 def test_sentences_split_at_full_stops_before_capitals(text: str, count: int) -> None:
     """Sentence splitting ignores clock times and abbreviations before lower case."""
     assert len(split_sentences(text)) == count
+
+
+def _bootstrap_pages() -> list[Path]:
+    """The pages in the order README's bootstrap command gives them: seeds, module pages,
+    then list pages."""
+    from .conftest import REFERENCE
+
+    pages = sorted(p for locale in ("sv", "de", "it") for p in (REFERENCE / locale).glob("*.md"))
+    lists = [p for p in pages if "about-technical" in p.name or "_technical-workflows" in p.name]
+    return [*sorted(SEEDS.glob("*.txt")), *[p for p in pages if p not in lists], *lists]
+
+
+def test_bundled_locales_are_what_the_bootstrap_writes(tmp_path: Path) -> None:
+    """Importing every source page again into the bundled PO files changes no byte, so the
+    shipped translations are exactly the documented bootstrap's."""
+    from .conftest import LOCALES
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    result = import_pages(
+        ImportSettings(pages=tuple(_bootstrap_pages()), catalog_dir=CATALOG, locales_dir=locales)
+    )
+    assert not result.errors
+    assert result.count("imported") == 0 and result.count("replaced") == 0
+    for path in sorted(locales.rglob("*.po")):
+        assert path.read_bytes() == (LOCALES / path.relative_to(locales)).read_bytes(), path
