@@ -21,6 +21,27 @@ from .errors import CatalogError, Problem, Severity, WfgenError, format_problem
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CATALOG = Path("catalog")
 
+catalog_option = click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Catalogue folder.",
+)
+
+
+def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --locales option (folder of the PO files), with the command's own help text."""
+    return click.option(
+        "--locales",
+        "locales_dir",
+        type=click.Path(path_type=Path),
+        default=Path("locales"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 T = TypeVar("T")
 
 
@@ -183,21 +204,8 @@ def build_command(settings: Any, *, quiet: bool) -> int:
     default=None,
     help="Your own templates (default: templates/).",
 )
-@click.option(
-    "--catalog",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="Catalogue folder.",
-)
-@click.option(
-    "--locales",
-    "locales_dir",
-    type=click.Path(path_type=Path),
-    default=Path("locales"),
-    show_default=True,
-    help="PO files.",
-)
+@catalog_option
+@locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 def build_cmd(
@@ -394,21 +402,8 @@ def _l10n_settings(catalog: Path, locales_dir: Path) -> Any:
 
 
 def _l10n_paths(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--locales",
-        "locales_dir",
-        type=click.Path(path_type=Path),
-        default=Path("locales"),
-        show_default=True,
-        help="Folder of workflows.pot and <locale>/LC_MESSAGES/workflows.po.",
-    )(func)
-    return click.option(
-        "--catalog",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_CATALOG,
-        show_default=True,
-        help="Catalogue folder.",
-    )(func)
+    func = locales_option("Folder of workflows.pot and <locale>/LC_MESSAGES/workflows.po.")(func)
+    return catalog_option(func)
 
 
 def _report_writes(results: Any) -> None:
@@ -546,21 +541,8 @@ def docs_group() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option(
-    "--catalog",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="Catalogue folder.",
-)
-@click.option(
-    "--locales",
-    "locales_dir",
-    type=click.Path(path_type=Path),
-    default=Path("locales"),
-    show_default=True,
-    help="PO files whose labels help align translated rows.",
-)
+@catalog_option
+@locales_option("PO files whose labels help align translated rows.")
 def docs_check_cmd(
     pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path, locales_dir: Path
 ) -> None:
@@ -706,21 +688,8 @@ def _print_explanation(found: Any) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option(
-    "--catalog",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="Catalogue folder.",
-)
-@click.option(
-    "--locales",
-    "locales_dir",
-    type=click.Path(path_type=Path),
-    default=Path("locales"),
-    show_default=True,
-    help="PO files.",
-)
+@catalog_option
+@locales_option("PO files.")
 def schedule_explain_cmd(
     workflow_id: str,
     environment: str | None,
@@ -780,13 +749,7 @@ def schedule_explain_cmd(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option(
-    "--catalog",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="Catalogue folder.",
-)
+@catalog_option
 def schedule_lint_cmd(
     environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path
 ) -> None:
