@@ -1,0 +1,19 @@
+"""The command line: the only package that imports click, prints, or exits.
+
+Each command parses its options into a frozen settings object and calls one library
+function; errors map to exit codes in one place (``_common._run``):
+0 success, 1 problems found (validation, check, diff), 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+# Each module registers its commands on the group; the library behind them loads on use.
+from . import build, docs, l10n, schedule, sending, validate  # noqa: F401
+from ._common import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="wfgen")

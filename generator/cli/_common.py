@@ -1,0 +1,100 @@
+"""What every command shares: exit codes, the error mapping, shared options, the group."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import CatalogError, Problem, Severity, WfgenError, format_problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CATALOG = Path("catalog")
+
+catalog_option = click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Catalogue folder.",
+)
+
+
+def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --locales option (folder of the PO files), with the command's own help text."""
+    return click.option(
+        "--locales",
+        "locales_dir",
+        type=click.Path(path_type=Path),
+        default=Path("locales"),
+        show_default=True,
+        help=help_text,
+    )
+
+
+T = TypeVar("T")
+
+
+def _run(func: Callable[[], T]) -> T:
+    """Call the library; turn its errors into one-line messages and exit codes."""
+    try:
+        return func()
+    except CatalogError as err:
+        _print_problems(err.problems, "text")
+        sys.exit(EXIT_PROBLEMS)
+    except WfgenError as err:
+        click.echo(f"wfgen: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        click.echo("wfgen: interrupted", err=True)
+        sys.exit(130)
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "problems": [p.to_json() for p in problems],
+                    "errors": errors,
+                    "warnings": warnings,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    for problem in problems:
+        click.echo(format_problem(problem))
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+
+
+def _json_dump(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wfgen", prog_name="wfgen")
+def cli() -> None:
+    """wfgen: one canonical catalogue of technical workflows, reconciled with localized
+    documentation and rendered as scheduler configs and localized reference pages.
+
+    Exit codes: 0 success, 1 problems found, 2 usage or I/O error.
+    """
+
+
+def l10n_paths(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = locales_option("Folder of workflows.pot and <locale>/LC_MESSAGES/workflows.po.")(func)
+    return catalog_option(func)
+
+
+def report_writes(results: Any) -> None:
+    for result in results:
+        state = "updated" if result.changed else "unchanged"
+        click.echo(f"{result.path}: {state} ({result.entries} entries)")

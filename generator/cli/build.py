@@ -1,0 +1,113 @@
+"""`wfgen build`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import Severity, format_problem
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    _run,
+    catalog_option,
+    cli,
+    locales_option,
+)
+
+# --- build ------------------------------------------------------------------------------
+
+
+def build_command(settings: Any, *, quiet: bool) -> int:
+    """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
+    from ..build import build, summary
+
+    bar: Any = None
+    show_bar = not quiet and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result = _run(lambda: build(settings, progress=progress))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for problem in result.warnings:
+        if problem.severity is Severity.WARNING and not quiet:
+            click.echo(format_problem(problem), err=True)
+    if settings.check and result.write.differs:
+        click.echo(result.write.diff, nl=False)
+    if not quiet or (settings.check and result.write.differs):
+        click.echo(
+            summary(result, check=settings.check), err=settings.check and result.write.differs
+        )
+    return EXIT_PROBLEMS if settings.check and result.write.differs else EXIT_OK
+
+
+@cli.command("build")
+@click.option(
+    "--env",
+    "environments",
+    multiple=True,
+    metavar="NAME",
+    help="Environment profile (repeatable; default: all).",
+)
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    metavar="L",
+    help="Locale (repeatable; default: every PO file plus en).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Your own templates (default: templates/).",
+)
+@catalog_option
+@locales_option("PO files.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+def build_cmd(
+    environments: tuple[str, ...],
+    locales: tuple[str, ...],
+    out: Path,
+    templates: Path | None,
+    catalog: Path,
+    locales_dir: Path,
+    check: bool,
+    quiet: bool,
+) -> None:
+    """Render scheduler configs for every environment and reference pages for every locale."""
+    from ..build import BuildSettings
+
+    if templates is None and Path("templates").is_dir():
+        templates = Path("templates")
+    settings = BuildSettings(
+        catalog=catalog,
+        out=out,
+        templates=templates,
+        locales_dir=locales_dir,
+        environments=environments,
+        locales=locales,
+        check=check,
+    )
+    sys.exit(build_command(settings, quiet=quiet))

@@ -1,0 +1,153 @@
+"""`wfgen docs`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    _json_dump,
+    _run,
+    catalog_option,
+    cli,
+    l10n_paths,
+    locales_option,
+    report_writes,
+)
+
+# --- docs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocsCheckSettings:
+    """Options of ``wfgen docs check``."""
+
+    pages: tuple[Path, ...]
+    locale: str | None
+    fmt: str
+    catalog: Path
+    locales_dir: Path
+
+
+def docs_check_command(settings: DocsCheckSettings) -> int:
+    """Align every page with the catalogue and print the report; return the exit code."""
+    from ..catalog import load_catalog
+    from ..docs import check_pages, labels_from_po
+
+    catalog, _ = _run(lambda: load_catalog([settings.catalog]))
+
+    def labels_for(locale: str) -> dict[str, str]:
+        return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
+
+    report = _run(
+        lambda: check_pages(
+            list(settings.pages), catalog=catalog, locale=settings.locale, labels_for=labels_for
+        )
+    )
+    if settings.fmt == "json":
+        _json_dump(report.to_json())
+    else:
+        from ..docs.report import render_text
+
+        click.echo(render_text(report))
+    for error in report.errors:
+        click.echo(f"wfgen: error: {error.message}", err=True)
+    if report.errors:
+        return EXIT_USAGE
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+@cli.group("docs")
+def docs_group() -> None:
+    """Localized documentation pages: check their rows against the catalogue."""
+
+
+@docs_group.command("check")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@catalog_option
+@locales_option("PO files whose labels help align translated rows.")
+def docs_check_cmd(
+    pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path, locales_dir: Path
+) -> None:
+    """Map every row of each PAGE to a canonical workflow; flag translated or unknown ids.
+
+    Exit 0 when every row is ok, 1 when any row is a mismatch or unresolved, 2 when a page
+    cannot be read (the other pages are still checked).
+    """
+    settings = DocsCheckSettings(
+        pages=pages, locale=locale, fmt=fmt, catalog=catalog, locales_dir=locales_dir
+    )
+    sys.exit(docs_check_command(settings))
+
+
+# --- docs import (l10n) -----------------------------------------------------------------
+
+
+@docs_group.command("import")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Replace existing translations that differ from the page."
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="List every imported entry, not only what needs attention.",
+)
+@l10n_paths
+def docs_import_cmd(
+    pages: tuple[Path, ...],
+    locale: str | None,
+    overwrite: bool,
+    verbose: bool,
+    catalog: Path,
+    locales_dir: Path,
+) -> None:
+    """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
+
+    Existing translations are kept (reported as conflicts) unless --overwrite; imported
+    entries carry an "imported from" translator comment; repaired text is marked fuzzy.
+    Exit 0 when done, 2 when a page cannot be read (the others are still imported).
+    """
+    from ..l10n.importer import ImportSettings, import_pages
+
+    settings = ImportSettings(
+        pages=pages,
+        locale=locale,
+        overwrite=overwrite,
+        catalog_dir=catalog,
+        locales_dir=locales_dir,
+    )
+    result = _run(lambda: import_pages(settings))
+    for event in result.events:
+        if verbose or event.kind != "imported":
+            click.echo(str(event))
+    report_writes(result.written)
+    kinds = (
+        "imported",
+        "replaced",
+        "alternative",
+        "conflict",
+        "unresolved",
+        "skipped",
+        "untranslated",
+    )
+    click.echo(", ".join(f"{result.count(k)} {k}" for k in kinds))
+    for error in result.errors:
+        click.echo(f"wfgen: error: {error}", err=True)
+    sys.exit(EXIT_USAGE if result.errors else EXIT_OK)

@@ -1,0 +1,103 @@
+"""`wfgen l10n`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import Severity
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    _json_dump,
+    _print_problems,
+    _run,
+    cli,
+    l10n_paths,
+    report_writes,
+)
+
+# --- l10n -------------------------------------------------------------------------------
+
+
+def _l10n_settings(catalog: Path, locales_dir: Path) -> Any:
+    from ..l10n.update import L10nSettings
+
+    return L10nSettings(catalog_dir=catalog, locales_dir=locales_dir)
+
+
+@cli.group("l10n")
+def l10n_group() -> None:
+    """Translator workflow: PO files of the catalogue's labels, descriptions and phrases."""
+
+
+@l10n_group.command("extract")
+@l10n_paths
+def l10n_extract_cmd(catalog: Path, locales_dir: Path) -> None:
+    """Write the template workflows.pot from the catalogue."""
+    from ..l10n.update import extract
+
+    report_writes([_run(lambda: extract(_l10n_settings(catalog, locales_dir)))])
+
+
+@l10n_group.command("init")
+@click.argument("locale")
+@l10n_paths
+def l10n_init_cmd(locale: str, catalog: Path, locales_dir: Path) -> None:
+    """Create the PO file of LOCALE (any CLDR locale, e.g. sv, de, pt_BR)."""
+    from ..l10n.update import init_locale
+
+    report_writes([_run(lambda: init_locale(_l10n_settings(catalog, locales_dir), locale))])
+
+
+@l10n_group.command("update")
+@l10n_paths
+def l10n_update_cmd(catalog: Path, locales_dir: Path) -> None:
+    """Merge catalogue changes into the template and every PO file."""
+    from ..l10n.update import update_all
+
+    report_writes(_run(lambda: update_all(_l10n_settings(catalog, locales_dir))))
+
+
+@l10n_group.command("stats")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@l10n_paths
+def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
+    """Translated / fuzzy / untranslated / obsolete entries per locale and module."""
+    from ..l10n.stats import stats, stats_json
+
+    results = _run(lambda: stats(_l10n_settings(catalog, locales_dir)))
+    if fmt == "json":
+        _json_dump(stats_json(results))
+        return
+    for result in results:
+        c = result.counts
+        click.echo(
+            f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
+            f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries)"
+        )
+        for key in sorted(result.modules):
+            m = result.modules[key]
+            click.echo(
+                f"  {key}: {m.translated}/{m.total} translated, {m.fuzzy} fuzzy, "
+                f"{m.untranslated} untranslated, {m.obsolete} obsolete"
+            )
+
+
+@l10n_group.command("check")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@l10n_paths
+def l10n_check_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
+    """Check every PO file: stale entries, identifiers, numbers, encoding, markup. Exit 1 on errors."""
+    from ..l10n.check import check_locales
+
+    problems = _run(lambda: check_locales(_l10n_settings(catalog, locales_dir)))
+    _print_problems(problems, fmt)
+    sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)

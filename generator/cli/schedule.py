@@ -1,0 +1,165 @@
+"""`wfgen schedule`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import Severity
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    _json_dump,
+    _print_problems,
+    _run,
+    catalog_option,
+    cli,
+    locales_option,
+)
+
+# --- schedule ---------------------------------------------------------------------------
+
+
+@cli.group("schedule")
+def schedule_group() -> None:
+    """Schedules: every form (cron, systemd, Kubernetes), sentences, next runs, lint."""
+
+
+def _print_explanation(found: Any) -> None:
+    def lines(value: Any) -> list[str]:
+        return value if isinstance(value, list) else [f"(not available: {value})"]
+
+    where = f"environment {found.environment}" if found.environment else "no environment"
+    click.echo(f"{found.id}: {found.label}")
+    click.echo(f"  {where}, time zone {found.timezone}, nightly {found.nightly or 'not set'}")
+    for note in found.notes:
+        click.echo(f"  note: {note}")
+    mark = " (English: the locale lacks a phrase)" if found.sentence.fallback else ""
+    click.echo(f"  sentence ({found.locale}): {found.sentence.text}{mark}")
+    for line in lines(found.cron):
+        click.echo(f"  cron:       {line}")
+    for line in lines(found.systemd):
+        click.echo(
+            f"  systemd:    OnCalendar={line}"
+            if isinstance(found.systemd, list)
+            else f"  systemd:    {line}"
+        )
+    if isinstance(found.kubernetes, dict):
+        click.echo(
+            f'  kubernetes: schedule: "{found.kubernetes["schedule"]}", timeZone: {found.kubernetes["timeZone"]}'
+        )
+    else:
+        click.echo(f"  kubernetes: (not available: {found.kubernetes})")
+    if isinstance(found.runs, list):
+        click.echo(f"  next {len(found.runs)} run(s) in {found.timezone}:")
+        for run in found.runs:
+            click.echo(f"    {run.strftime('%Y-%m-%d %H:%M %a')} (UTC{run.strftime('%z')})")
+    else:
+        click.echo(f"  next runs: (not available: {found.runs})")
+
+
+@schedule_group.command("explain")
+@click.argument("workflow_id", metavar="ID")
+@click.option(
+    "--env",
+    "environment",
+    default=None,
+    metavar="NAME",
+    help="Environment profile (zone, nightly, overrides).",
+)
+@click.option(
+    "--locale", default="en", show_default=True, metavar="L", help="Locale of the sentence."
+)
+@click.option(
+    "--next",
+    "count",
+    type=click.IntRange(0, 10_000),
+    default=5,
+    show_default=True,
+    help="How many next runs.",
+)
+@click.option(
+    "--after",
+    default=None,
+    metavar="TIME",
+    help="List runs after this ISO 8601 time (default: now).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@catalog_option
+@locales_option("PO files.")
+def schedule_explain_cmd(
+    workflow_id: str,
+    environment: str | None,
+    locale: str,
+    count: int,
+    after: str | None,
+    fmt: str,
+    catalog: Path,
+    locales_dir: Path,
+) -> None:
+    """Print a workflow's schedule as cron, systemd and Kubernetes, in words, and its next runs."""
+    from datetime import UTC, datetime
+
+    from ..schedule_report import ExplainSettings, explain
+
+    when = None
+    if after is not None:
+        try:
+            when = datetime.fromisoformat(after)
+        except ValueError:
+            click.echo(f"wfgen: error: --after {after!r} is not an ISO 8601 time", err=True)
+            sys.exit(EXIT_USAGE)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+    settings = ExplainSettings(
+        workflow_id=workflow_id,
+        catalog=catalog,
+        locales=locales_dir,
+        environment=environment,
+        locale=locale,
+        count=count,
+        after=when,
+    )
+    found = _run(lambda: explain(settings))
+    if fmt == "json":
+        _json_dump(found.to_json())
+    else:
+        _print_explanation(found)
+    sys.exit(EXIT_OK)
+
+
+@schedule_group.command("lint")
+@click.option(
+    "--env",
+    "environments",
+    multiple=True,
+    metavar="NAME",
+    help="Environment profile (repeatable; default: all).",
+)
+@click.option(
+    "--same-minute",
+    type=click.IntRange(2, 1000),
+    default=3,
+    show_default=True,
+    help="Warn when this many workflows start in the same minute.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@catalog_option
+def schedule_lint_cmd(
+    environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path
+) -> None:
+    """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on errors."""
+    from ..schedule_report import LintSettings, lint_environments
+
+    settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
+    problems = _run(lambda: lint_environments(settings))
+    _print_problems(problems, fmt)
+    sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
