@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..errors import InputError, Location
 
-__all__ = ["CANDIDATE_LANGUAGES", "infer_locale", "normalize_locale"]
+__all__ = ["CANDIDATE_LANGUAGES", "headers_locale", "infer_locale", "normalize_locale"]
 
 # Languages the vocabulary vote chooses among (CLDR has hundreds; these are the languages
 # documentation is commonly published in, which keeps the vote fast and its margins wide).
@@ -78,7 +78,7 @@ def infer_locale(
     from_path = _from_path(path)
     if from_path:
         return from_path
-    from_headers = _from_headers(headers)
+    from_headers = headers_locale(headers)
     if from_headers:
         return from_headers
     from_script = _from_script(text)
@@ -104,7 +104,8 @@ def _from_path(path: Path) -> str | None:
     return None
 
 
-def _from_headers(headers: Iterable[str]) -> str | None:
+def headers_locale(headers: Iterable[str]) -> str | None:
+    """The locale whose table header words these are (two or more, and more than any other)."""
     words = {h.strip().casefold() for h in headers if h.strip()}
     scores = {loc: len(words & set(known)) for loc, known in HEADER_WORDS.items()}
     best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -18,13 +18,15 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location
-from .locale import infer_locale
+from .locale import headers_locale, infer_locale
 from .markup import clean, repair, strip_markup
 from .model import Page, Row
 
 __all__ = ["read_page"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][\w<>.\-]*$")
+# One word of letters, digits and the few marks ids use; any script, because a translated
+# id ("spårning") is still written where the id goes.
+_IDENTIFIER = re.compile(r"^[^\W\d][\w<>.\-]*$")
 _LIST_CELL = re.compile(r"^\s*\*\*(?P<label>.+?)\*\*\s*\((?P<id>[^)]*)\)?(?P<rest>.*)$", re.DOTALL)
 _H1 = re.compile(r"^#\s+(?P<title>.*?)\s*(?:\{#(?P<anchor>[^}]*)\})?\s*$")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
@@ -257,7 +259,9 @@ def _workflow_rows(
             return "list-table", headers, tuple(_list_row(i, r) for i, r in enumerate(listed))
     wide = [r for r in data if len(r.cells) >= 3]
     shaped = [r for r in wide if _IDENTIFIER.match(repair(strip_markup(r.cells[1])))]
-    if len(wide) * 2 <= len(data) or len(shaped) * 2 < len(wide):
+    # The header words of a known locale make it a workflow table whatever its rows hold.
+    known_header = headers_locale(headers) is not None
+    if len(wide) * 2 <= len(data) or (len(shaped) * 2 < len(wide) and not known_header):
         return None
     layout = "html-table" if kind == "html-table" else "id-table"
     return (
