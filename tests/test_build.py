@@ -425,3 +425,14 @@ def test_translation_of_an_older_english_text_is_not_used(small: Path) -> None:
     page = (small / "out/docs/sv/deliveries.md").read_text(encoding="utf-8")
     assert "| Tracking of opens *(untranslated)* | `tracking` |" in page
     assert "Spårning" not in page
+
+
+def test_index_marks_an_english_module_name(small: Path) -> None:
+    """A module name the locale does not translate is listed in English and marked."""
+    po = small / "locales/sv/LC_MESSAGES/workflows.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Leveranser"', 'msgstr ""'))
+    build(_settings(small))
+    rows = html_table((small / "out/docs/sv/index.html").read_text(encoding="utf-8"))
+    assert rows[1][0] == "Deliveries (untranslated)"
+    index_md = (small / "out/docs/sv/index.md").read_text(encoding="utf-8")
+    assert "| [Deliveries *(untranslated)*](deliveries.md) |" in index_md
