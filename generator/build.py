@@ -8,7 +8,6 @@ one atomic step, or (with ``check``) a diff and no write at all.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,12 +108,7 @@ def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any],
             )
     problems: list[Problem] = []
     for environment in environments:
-        try:
-            problems.extend(schedules.lint(environment=environment, catalog=catalog))
-        except ModuleNotFoundError as err:
-            # The schedule lint is optional: a build without it still renders correct files.
-            if err.name != "generator.schedule_lint":
-                raise
+        problems.extend(schedules.lint(environment=environment, catalog=catalog))
     return sorted(environments, key=lambda e: e.name), problems
 
 
@@ -135,22 +129,13 @@ def _sending_files(
     path = settings.catalog / "sending.yaml"
     if not path.is_file():
         return []
-    try:
-        sending: Any = importlib.import_module("generator.sending")
-    except ModuleNotFoundError:
-        return []
-    load = getattr(sending, "load_model", None)
-    context_of = getattr(sending, "reference_context", None)
-    if load is None or context_of is None:
-        return []
     from .render import render_template, template_input
+    from .sending import load_model, reference_context
 
-    if "sending.md.j2" not in jinja.list_templates():
-        return []  # the sending templates ship with the sending model; without them, no page
     model = loaded.get(path)
     if model is None:
-        model = loaded[path] = load(path)
-    context = context_of(model, locale=locale, gettext=gettext or (lambda _context: None))
+        model = loaded[path] = load_model(path)
+    context = reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
     out = []
     for ext in ("md", "html"):
         template = f"sending.{ext}.j2"
@@ -212,6 +197,7 @@ def render_all(
     # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
     from . import schedules
     from .catalog import load_catalog
+    from .l10n import phrases
     from .l10n.messages import messages
     from .l10n.po import load_translations, po_path
     from .render import make_environment, make_jobs, render_environment
@@ -225,7 +211,6 @@ def render_all(
     locales = _locales(settings)
     jinja = make_environment(settings.templates)
     name = _namer(settings.catalog.resolve().parent)
-    sentence = _sentence_function()
     # Reconcile: a translation counts only for the English it was made from.
     english = {m.context: m.english for m in messages(catalog)} if locales != ["en"] else {}
 
@@ -270,7 +255,7 @@ def render_all(
                 catalog=catalog,
                 locale=locale,
                 gettext=gettext,
-                sentence=sentence,
+                sentence=phrases.sentence,
                 jinja=jinja,
                 inputs=lambda paths: tuple(sorted({name(p) for p in paths})),
                 po_input=name(po) if po.is_file() else None,
@@ -311,23 +296,9 @@ def _stale_warning(path: Path, contexts: tuple[str, ...]) -> Problem:
 
 def _cron_lines(schedule: Any, *, nightly: str | None = None) -> str:
     """Every cron line the schedule needs (a window inside an hour needs up to three)."""
-    from . import schedules
+    from .schedules import to_cron_lines
 
-    lines = getattr(schedules, "to_cron_lines", None)
-    if lines is None:
-        return str(schedules.to_cron(schedule, nightly=nightly))
-    return "\n".join(lines(schedule, nightly=nightly))
-
-
-def _sentence_function() -> Callable[..., Any] | None:
-    try:
-        phrases = importlib.import_module("generator.l10n.phrases")
-    except ModuleNotFoundError as err:
-        if err.name != "generator.l10n.phrases":
-            raise
-        return None
-    function: Callable[..., Any] | None = getattr(phrases, "sentence", None)
-    return function
+    return "\n".join(to_cron_lines(schedule, nightly=nightly))
 
 
 def build(settings: BuildSettings, *, progress: Progress | None = None) -> BuildResult:

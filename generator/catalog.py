@@ -97,11 +97,7 @@ def _load_plugins() -> None:
     import importlib
 
     for module in ("generator.environments", "generator.sending"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
+        importlib.import_module(module)
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:

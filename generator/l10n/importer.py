@@ -214,9 +214,12 @@ def _offers(
         else:
             offers.append(_Offer(f"module|{module.key}", page.title.strip(), name, 1, False))
     # A list page's title is the name of the whole reference ("Technical workflows").
-    if page.layout == "list-table" and page.title.strip():
-        if not _same(page.title, UI_WORDS["index-title"]):
-            offers.append(_Offer("ui|index-title", page.title.strip(), name, 1, False))
+    if (
+        page.layout == "list-table"
+        and page.title.strip()
+        and not _same(page.title, UI_WORDS["index-title"])
+    ):
+        offers.append(_Offer("ui|index-title", page.title.strip(), name, 1, False))
     if page.rows:
         for word, header in zip(_HEADER_WORDS.get(page.layout, ()), page.headers, strict=False):
             english = UI_WORDS.get(word or "")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..catalog import Catalog
 
@@ -57,33 +55,18 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _phrases() -> dict[str, str]:
-    # phrases.py is optional until the schedule sentences land; tolerate its absence.
-    try:
-        module = importlib.import_module("generator.l10n.phrases")
-    except ModuleNotFoundError as err:
-        if err.name != "generator.l10n.phrases":
-            raise
-        return {}
-    phrases: Any = getattr(module, "PHRASES", {})
-    return {str(k): str(v) for k, v in dict(phrases).items()}
-
-
 def _sending(catalog: Catalog) -> list[Message]:
-    # The sending model (catalog/sending.yaml) contributes its own terms; tolerate its absence.
+    # The sending model (catalog/sending.yaml) contributes its own terms.
     files = [Path(f) for f in catalog.files if Path(f).name == "sending.yaml"]
     if not files:
         return []
-    try:
-        module = importlib.import_module("generator.sending")
-    except ModuleNotFoundError as err:
-        if err.name != "generator.sending":
-            raise
-        return []
+    from ..sending import load_model
+    from ..sending import messages as sending_messages
+
     out: list[Message] = []
     for path in files:
-        model = module.load_model(path)
-        for context, english, comment in module.messages(model):
+        model = load_model(path)
+        for context, english, comment in sending_messages(model):
             out.append(Message(str(context), str(english), str(comment), None, SENDING_GROUP))
     return out
 
@@ -121,7 +104,9 @@ def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> lis
             else None,
             module=module.key,
         )
-    for name, template in sorted(_phrases().items()):
+    from .phrases import PHRASES
+
+    for name, template in sorted(PHRASES.items()):
         found[f"phrase|{name}"] = Message(
             context=f"phrase|{name}",
             english=template,
