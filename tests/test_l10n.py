@@ -173,3 +173,18 @@ def test_cli_stats_json_and_unknown_locale(project: L10nSettings) -> None:
     assert result.exit_code == 0 and "sv" in json.loads(result.output)["locales"]
     result = runner.invoke(cli, ["l10n", "init", "xx", *args])
     assert result.exit_code == 2
+
+
+def test_stats_count_entries_flagged_for_review(project: L10nSettings) -> None:
+    """Translated entries flagged `review` are counted apart, as a part of the translated."""
+    path = po_path(project.locales_dir, "sv")
+    po = read_po_file(path, "sv")
+    entry = next(m for m in po if m.id and m.context == "tracking|label")
+    entry.flags.discard("review")
+    path.write_bytes(dump_po(po))
+    before = {r.locale: r.counts for r in stats(project)}["sv"]
+    entry.flags.add("review")
+    path.write_bytes(dump_po(po))
+    after = {r.locale: r.counts for r in stats(project)}["sv"]
+    assert after.review == before.review + 1
+    assert after.translated == before.translated and 0 < after.review <= after.translated

@@ -79,7 +79,8 @@ def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
         c = result.counts
         click.echo(
             f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
-            f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries)"
+            f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries; "
+            f"{c.review} translated ones flagged for review)"
         )
         for key in sorted(result.modules):
             m = result.modules[key]

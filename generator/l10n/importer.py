@@ -39,6 +39,7 @@ from .messages import UI_WORDS, Message, source_hash
 from .po import (
     HASH_PREFIX,
     IMPORT_PREFIX,
+    REVIEW_FLAG,
     dump_po,
     parse_locale,
     po_path,
@@ -51,7 +52,6 @@ __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "spl
 
 ALTERNATIVE_PREFIX = "alternative from "
 REPAIRED_NOTE = "repaired on import (encoding damage or HTML entities); review it"
-REVIEW_FLAG = "review"
 # Header cells of the documentation's own tables, by layout: which fixed word each cell is.
 _HEADER_WORDS = {
     "html-table": ("label", "internal-name", "description"),

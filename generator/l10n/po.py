@@ -20,6 +20,7 @@ __all__ = [
     "DOMAIN",
     "FIXED_DATE",
     "HASH_PREFIX",
+    "REVIEW_FLAG",
     "Translations",
     "available_locales",
     "dump_po",
@@ -38,6 +39,8 @@ WIDTH = 76
 # Headers never carry the time of a run: a no-op write must change no byte.
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 HASH_PREFIX = "source-hash: "
+# Flag of entries a translator should look at: imported where pages disagreed, or repaired.
+REVIEW_FLAG = "review"
 IMPORT_PREFIX = "imported from "
 
 

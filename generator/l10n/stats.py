@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from babel.messages.catalog import Catalog as PoCatalog
 
 from .messages import Message
-from .po import available_locales, po_path, read_po_file
+from .po import REVIEW_FLAG, available_locales, po_path, read_po_file
 from .update import L10nSettings, load_messages
 
 __all__ = ["Counts", "LocaleStats", "locale_stats", "stats", "stats_json"]
@@ -19,12 +19,17 @@ _MODULE = re.compile(r"\(module ([^)]+)\)")
 
 @dataclass
 class Counts:
-    """Entry counts; ``translated + fuzzy + untranslated`` is the catalogue's entry count."""
+    """Entry counts; ``translated + fuzzy + untranslated`` is the catalogue's entry count.
+
+    ``review`` counts the translated entries flagged ``review`` (imported where pages
+    disagreed, or repaired): they count as translated and await a translator's look.
+    """
 
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
     obsolete: int = 0
+    review: int = 0
 
     @property
     def total(self) -> int:
@@ -39,6 +44,7 @@ class Counts:
             "untranslated": self.untranslated,
             "obsolete": self.obsolete,
             "total": self.total,
+            "review": self.review,
         }
 
 
@@ -72,8 +78,10 @@ def locale_stats(locale: str, po: PoCatalog | None, msgs: Sequence[Message]) -> 
             kind = "fuzzy"
         else:
             kind = "translated"
+        flagged = kind == "translated" and entry is not None and REVIEW_FLAG in entry.flags
         for counts in (result.counts, result.module(message.module)):
             setattr(counts, kind, getattr(counts, kind) + 1)
+            counts.review += flagged
     gone = [*entries.values(), *(po.obsolete.values() if po is not None else ())]
     for entry in gone:
         found = next((m for c in entry.auto_comments if (m := _MODULE.search(c))), None)
