@@ -24,13 +24,23 @@ CANDIDATE_LANGUAGES = (
     "ru", "sv", "tr", "zh",
 )  # fmt: skip
 
-# Column headers of the workflow tables in the locales whose pages we have seen. Unknown
-# locales fall through to the script and CLDR-vocabulary votes.
+# Column headers of the workflow tables (Label | Internal name | Description, Technical
+# workflow | Package) in the languages the documentation is published in. Two or more
+# matching words, more than any other language has, decide; otherwise the script and the
+# CLDR-vocabulary votes do. Words shared by languages ("description", "label") count for each.
 HEADER_WORDS: Mapping[str, tuple[str, ...]] = {
     "en": ("label", "internal name", "description", "technical workflow", "id"),
     "sv": ("etikett", "internt namn", "beskrivning", "tekniskt arbetsflöde", "paket"),
     "de": ("titel", "beschriftung", "interner name", "beschreibung", "technischer workflow"),
     "it": ("etichetta", "nome interno", "descrizione", "flusso di lavoro tecnico", "pacchetto"),
+    "fr": ("libellé", "nom interne", "description", "workflow technique", "package"),
+    "es": ("etiqueta", "nombre interno", "descripción", "flujo de trabajo técnico", "paquete"),
+    "nl": ("label", "interne naam", "beschrijving", "technische workflow", "pakket"),
+    "pt": ("rótulo", "nome interno", "descrição", "fluxo de trabalho técnico", "pacote"),
+    "da": ("etiket", "internt navn", "beskrivelse", "teknisk arbejdsgang", "pakke"),
+    "ja": ("ラベル", "内部名", "説明", "テクニカルワークフロー", "パッケージ"),
+    "ko": ("레이블", "내부 이름", "설명", "기술 워크플로우", "패키지"),
+    "zh": ("标签", "内部名称", "描述", "技术工作流", "包", "標籤", "內部名稱", "說明"),
 }
 
 # Where region or script changes the written language, keep it.
