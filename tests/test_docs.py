@@ -222,3 +222,26 @@ def test_cli_exit_codes(file_tree: Callable[..., Path]) -> None:
     )
     assert result.exit_code == 2
     assert "classic-v7_campaign.md" in result.stdout and "bad.md" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("headers", "locale"),
+    [
+        (("Libellé", "Nom interne", "Description"), "fr"),
+        (("Etiqueta", "Nombre interno", "Descripción"), "es"),
+        (("Label", "Interne naam", "Beschrijving"), "nl"),
+        (("Rótulo", "Nome interno", "Descrição"), "pt"),
+        (("ラベル", "内部名", "説明"), "ja"),
+        (("标签", "内部名称", "描述"), "zh"),
+    ],
+)
+def test_locale_from_table_headers(
+    file_tree: Callable[..., Path], headers: tuple[str, str, str], locale: str
+) -> None:
+    """Header words of the documentation's languages tell a page's locale when its prose
+    (left in English here) cannot."""
+    head = "".join(f"<td><strong>{h}</strong></td>" for h in headers)
+    row = "<td>Tracking</td><td>tracking</td><td>This workflow recovers tracking data.</td>"
+    page = f"# Page\n\n<table><tbody><tr>{head}</tr><tr>{row}</tr></tbody></table>\n"
+    root = file_tree({"page.md": page})
+    assert read_page(root / "page.md").locale == locale
