@@ -46,7 +46,8 @@ def build_command(settings: Any, *, quiet: bool) -> int:
         if problem.severity is Severity.WARNING and not quiet:
             click.echo(format_problem(problem), err=True)
     if settings.check and result.write.differs:
-        click.echo(result.write.diff, nl=False)
+        diff = result.write.diff
+        click.echo(diff if diff.endswith("\n") else diff + "\n", nl=False)
     if not quiet or (settings.check and result.write.differs):
         click.echo(
             summary(result, check=settings.check), err=settings.check and result.write.differs
