@@ -129,25 +129,20 @@ def _sending_files(
     path = settings.catalog / "sending.yaml"
     if not path.is_file():
         return []
-    from .render import render_template, template_input
+    from .render_docs import page_pair
     from .sending import load_model, reference_context
 
     model = loaded.get(path)
     if model is None:
         model = loaded[path] = load_model(path)
     context = reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
-    out = []
-    for ext in ("md", "html"):
-        template = f"sending.{ext}.j2"
-        text = render_template(jinja, template, {**context, "locale": locale})
-        out.append(
-            RenderedFile(
-                f"docs/{locale}/sending.{ext}",
-                (text.rstrip("\n") + "\n").encode("utf-8"),
-                (name(path), template_input(jinja, template)),
-            )
-        )
-    return out
+    return page_pair(
+        jinja,
+        page=f"docs/{locale}/sending",
+        template="sending",
+        context={**context, "locale": locale},
+        inputs=(name(path),),
+    )
 
 
 def fingerprint(settings: BuildSettings) -> str:

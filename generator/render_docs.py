@@ -30,6 +30,7 @@ __all__ = [
     "marked_md",
     "md_cell",
     "module_rows",
+    "page_pair",
     "render_docs",
 ]
 
@@ -217,27 +218,45 @@ def render_docs(
         defined = catalog.module(table.key)
         if defined is not None:
             sources.append(defined.location.file)
-        for ext in ("md", "html"):
-            template = f"module.{ext}.j2"
-            text = render_template(jinja, template, {**common, "table": table})
-            out.append(
-                RenderedFile(
-                    f"docs/{locale}/{table.page}.{ext}",
-                    (text.rstrip("\n") + "\n").encode("utf-8"),
-                    (*inputs(sources), *po, template_input(jinja, template)),
-                )
-            )
+        out += page_pair(
+            jinja,
+            page=f"docs/{locale}/{table.page}",
+            template="module",
+            context={**common, "table": table},
+            inputs=(*inputs(sources), *po),
+        )
     all_sources = [w.location.file for w in catalog.workflows] + [
         m.location.file for m in catalog.modules
     ]
+    out += page_pair(
+        jinja,
+        page=f"docs/{locale}/index",
+        template="index",
+        context={**common, "tables": tables},
+        inputs=(*inputs(all_sources), *po),
+    )
+    return sorted(out, key=lambda f: f.path)
+
+
+def page_pair(
+    jinja: jinja2.Environment,
+    *,
+    page: str,
+    template: str,
+    context: dict[str, Any],
+    inputs: Sequence[str],
+) -> list[RenderedFile]:
+    """A reference page as ``<page>.md`` and ``<page>.html`` from ``<template>.md.j2`` and
+    ``<template>.html.j2``, each listing its template among its inputs."""
+    out = []
     for ext in ("md", "html"):
-        template = f"index.{ext}.j2"
-        text = render_template(jinja, template, {**common, "tables": tables})
+        name = f"{template}.{ext}.j2"
+        text = render_template(jinja, name, context)
         out.append(
             RenderedFile(
-                f"docs/{locale}/index.{ext}",
+                f"{page}.{ext}",
                 (text.rstrip("\n") + "\n").encode("utf-8"),
-                (*inputs(all_sources), *po, template_input(jinja, template)),
+                (*inputs, template_input(jinja, name)),
             )
         )
-    return sorted(out, key=lambda f: f.path)
+    return out
