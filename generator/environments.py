@@ -21,7 +21,7 @@ from . import schema
 from .catalog import _schedule_semantics, register_kind
 from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
 from .schedules import Schedule, zone
-from .yamlio import LoadedYaml, Locator, load_yaml
+from .yamlio import LoadedYaml, Locator, MarkLocator, Positions, load_yaml
 
 if TYPE_CHECKING:
     from .catalog import Catalog, Workflow
@@ -177,7 +177,7 @@ def _detect(data: dict[str, Any], path: Path) -> bool:
 
 
 def _at(
-    loaded: LoadedYaml, locator: Locator, parts: tuple[str | int, ...], key: bool = False
+    loaded: LoadedYaml, locator: Positions, parts: tuple[str | int, ...], key: bool = False
 ) -> Location:
     line, col = locator.position(parts, key=key)
     return Location.of(loaded.path, line, col)
@@ -270,7 +270,7 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
 register_kind("environment", detect=_detect, schema_name="environment", check=_check)
 
 
-def _build(loaded: LoadedYaml, locator: Locator) -> Environment:
+def _build(loaded: LoadedYaml, locator: Positions) -> Environment:
     env = loaded.data["environment"]
     kube = env.get("kubernetes")
     overrides = tuple(
@@ -335,7 +335,8 @@ def _load(path: Path) -> tuple[Environment | None, list[Problem]]:
     problems.extend(_check(loaded, locator))
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
-    return _build(loaded, locator), problems
+    # Override positions are kept for later messages: read them from libyaml's marks.
+    return _build(loaded, MarkLocator(loaded.text)), problems
 
 
 def load_environment(path: Path) -> Environment:

@@ -4,8 +4,9 @@ The happy path uses yaml-rs (a Rust YAML 1.2 parser, about 15x faster than PyYAM
 loader on large catalogues): no tags, duplicate keys and alias bombs are refused there.
 Whenever it refuses a file, the file is read again with PyYAML's safe loader, configured
 for YAML 1.2 scalars like yaml-rs, which reports *every* duplicate key, syntax error or
-alias bomb with its line and column. Positions for schema errors come from libyaml's
-composer (node start marks), parsed lazily, only when a position is asked for.
+alias bomb with its line and column. Positions for reported problems come from ruamel.yaml's
+round-trip parse, run only for files with problems; positions the happy path records
+(environment overrides, sending-table rows) come from libyaml's node marks, at C speed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -26,7 +27,7 @@ try:  # optional accelerator; the PyYAML path below is complete on its own
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     yaml_rs = None
 
-__all__ = ["LoadedYaml", "Locator", "load_yaml", "read_text"]
+__all__ = ["LoadedYaml", "Locator", "MarkLocator", "Positions", "load_yaml", "read_text"]
 
 MAX_EXPANDED_VALUES = 1_000_000
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+", re.MULTILINE)
@@ -244,11 +245,70 @@ def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> L
     return LoadedYaml(path, text, data, tuple(problems))
 
 
-class Locator:
-    """Find the line and column of a JSON path in a YAML text (parsed lazily, once).
+class Positions(Protocol):
+    """Anything that tells where a JSON path sits in a YAML text."""
 
-    libyaml's composer gives every node its start mark at C speed, so positions are cheap
-    enough to record on the happy path too (environment overrides, sending-table rows).
+    def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the value (or key) at ``parts``."""
+        ...
+
+
+class Locator:
+    """Find the line and column of a JSON path in a YAML text, to report a problem there.
+
+    ruamel.yaml's round-trip parse keeps every key's and value's position (``.lc``); it is
+    slow, so it runs lazily, once per file, and only when a problem needs a position.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root: Any = None
+        self._parsed = False
+
+    def _tree(self) -> Any:
+        if not self._parsed:
+            from ruamel.yaml import YAML  # slow import, only needed when reporting
+
+            rt = YAML(typ="rt")
+            rt.allow_duplicate_keys = True
+            try:
+                self._root = rt.load(self._text)
+            except Exception:
+                self._root = None
+            self._parsed = True
+        return self._root
+
+    def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the value at ``parts`` (or of its key when ``key``).
+
+        Falls back to the deepest ancestor that exists, then to 1:1.
+        """
+        node = self._tree()
+        line, col = 1, 1
+        parts = list(parts)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            lc = getattr(node, "lc", None)
+            if lc is None:
+                break
+            if isinstance(node, dict) and part in node:
+                pos = lc.key(part) if (key and last) else lc.value(part)
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                pos = lc.item(part)
+                node = node[part]
+            else:
+                break
+            if pos and pos[0] is not None:
+                line, col = pos[0] + 1, pos[1] + 1
+        return line, col
+
+
+class MarkLocator:
+    """Find the line and column of a JSON path in a YAML text from libyaml's node marks.
+
+    The composer runs in C, so positions are cheap enough to record on the happy path
+    (environment overrides, sending-table rows, which messages cite later).
     """
 
     def __init__(self, text: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import schema
 from ..errors import CatalogError, InputError, Location, Problem, Severity
-from ..yamlio import LoadedYaml, Locator, load_yaml
+from ..yamlio import LoadedYaml, Locator, MarkLocator, Positions, load_yaml
 
 __all__ = [
     "EFFECTS",
@@ -189,7 +189,7 @@ class SendingModel:
 
 
 def build_model(
-    data: dict[str, Any], *, path: str = "", locator: Locator | None = None
+    data: dict[str, Any], *, path: str = "", locator: Positions | None = None
 ) -> SendingModel:
     """Turn checked YAML data (the mapping under ``sending:``'s parent) into a model.
 
@@ -308,4 +308,5 @@ def load_model(path: Path) -> SendingModel:
             problems.extend(check_loaded(loaded, locator))
     if loaded.data is None or any(p.severity is Severity.ERROR for p in problems):
         raise CatalogError(problems)
-    return build_model(loaded.data, path=str(path), locator=locator)
+    # Row positions are kept for later messages: read them from libyaml's marks.
+    return build_model(loaded.data, path=str(path), locator=MarkLocator(loaded.text))
