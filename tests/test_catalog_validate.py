@@ -185,3 +185,41 @@ def test_load_catalog_raises_with_every_problem() -> None:
     with pytest.raises(CatalogError) as info:
         load_catalog([CASES / "catalog/invalid/four-faults"])
     assert len(info.value.problems) == 4
+
+
+def _properties(node: Any, defs: dict[str, Any], path: str = "$") -> list[tuple[str, Any]]:
+    """Every property schema of ``node`` (through items, branches and definitions), with
+    the definition it refers to resolved; `if` conditions are not properties."""
+    found: list[tuple[str, Any]] = []
+    if not isinstance(node, dict):
+        return found
+    for key, value in (node.get("properties") or {}).items():
+        target = value
+        while isinstance(target, dict) and "$ref" in target and "title" not in target:
+            target = defs[target["$ref"].rsplit("/", 1)[-1]]
+        found.append((f"{path}.{key}", {**target, **value}))
+        found += _properties(value, defs, f"{path}.{key}")
+    for key in ("items", "additionalProperties", "then"):
+        found += _properties(node.get(key), defs, path)
+    for key in ("allOf", "oneOf", "anyOf"):
+        for branch in node.get(key) or []:
+            found += _properties({k: v for k, v in branch.items() if k != "if"}, defs, path)
+    return found
+
+
+@pytest.mark.parametrize("name", ["catalog", "environment", "sending"])
+def test_every_schema_property_has_title_and_description(name: str) -> None:
+    """Editors get completion and hover help for every property of every bundled schema."""
+    from generator.schema import load_schema
+
+    schema = load_schema(name)
+    assert schema["$id"] and schema["$schema"].endswith("2020-12/schema")
+    defs = schema.get("$defs", {})
+    nodes = [("$", schema), *((f"#{k}", v) for k, v in defs.items())]
+    bare = [
+        where
+        for root, node in nodes
+        for where, prop in _properties(node, defs, root)
+        if not (prop.get("title") and prop.get("description"))
+    ]
+    assert bare == []
