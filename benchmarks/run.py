@@ -474,8 +474,58 @@ def verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
 
+@dataclass
+class Stream:
+    events: int
+    runs: list[Run] = field(default_factory=list)
+
+
+def bench_sending(counts: Sequence[int], rounds: int) -> list[Stream]:
+    """The sending simulator over generated event streams, as whole processes."""
+    out = []
+    for count in counts:
+        log(f"sending simulator: {count:,} events")
+        stream = Stream(count)
+        for _ in range(rounds):
+            script = str(ROOT / "benchmarks" / "sending_bench.py")
+            stream.runs.append(run([sys.executable, script, "--events", str(count)]))
+        out.append(stream)
+    return out
+
+
+def sending_rows(streams: Sequence[Stream]) -> list[str]:
+    lines = [
+        "### Sending simulator (`wfgen sending simulate`'s engine, a generated stream)",
+        "",
+        "| events | messages | median s (whole process) | events/s | peak MB |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    points = []
+    for s in streams:
+        seconds = med([r.seconds for r in s.runs])
+        peak = max(r.peak_mb for r in s.runs)
+        messages = s.events * 4 // 11
+        points.append((messages, peak))
+        lines.append(
+            f"| {s.events:,} | {messages:,} | {seconds:.2f} | {s.events / seconds:,.0f} "
+            f"| {peak:.0f} |"
+        )
+    if len(points) > 1:
+        (m0, p0), (m1, p1) = points[0], points[-1]
+        per = (p1 - p0) * 2**20 / (m1 - m0)
+        lines += [
+            "",
+            f"Memory grows with messages, not events: about {per:,.0f} bytes per message.",
+        ]
+    return [*lines, ""]
+
+
 def report(
-    pairs: dict[str, Pair], samples: list[tuple[str, str, str]], scales: list[Scale], wall: float
+    pairs: dict[str, Pair],
+    samples: list[tuple[str, str, str]],
+    scales: list[Scale],
+    wall: float,
+    streams: Sequence[Stream] = (),
 ) -> str:
     lines = [
         "### Machine",
@@ -510,6 +560,7 @@ def report(
         )
     lines += [
         "",
+        *sending_rows(streams),
         "### cron-descriptor next to wfgen (one sample each)",
         "",
         "| locale, cron | wfgen | cron-descriptor |",
@@ -596,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
         pairs["sentences"], samples = bench_sentences(args.data, big, few)
         rounds = {100: some, 1_000: few, 10_000: 3} if not args.quick else dict.fromkeys(sizes, 1)
         scales = bench_scaling(args.data, sizes, rounds, scratch)
-    print(report(pairs, samples, scales, time.perf_counter() - STARTED))
+        streams = bench_sending((100_000, 1_000_000) if not args.quick else (100_000,), few)
+    print(report(pairs, samples, scales, time.perf_counter() - STARTED, streams))
     return 0
 
 

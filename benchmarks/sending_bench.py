@@ -102,7 +102,8 @@ def main() -> None:
     stats = run(args.events, efs=not args.no_efs, memory=args.memory)
     print(
         f"{stats['events']:,.0f} events ({stats['skipped']:,.0f} skipped), {stats['messages']:,.0f} messages: {stats['seconds']:.2f} s, "
-        f"{stats['events_per_second']:,.0f} events/s, peak {stats['peak_mib']:.1f} MiB"
+        f"{stats['events_per_second']:,.0f} events/s"
+        + (f", peak {stats['peak_mib']:.1f} MiB" if args.memory else " (--memory: peak memory)")
     )
 
 
