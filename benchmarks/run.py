@@ -515,7 +515,7 @@ def sending_rows(streams: Sequence[Stream]) -> list[str]:
         per = (p1 - p0) * 2**20 / (m1 - m0)
         lines += [
             "",
-            f"Memory grows with messages, not events: about {per:,.0f} bytes per message.",
+            f"Peak memory grows by about {per:,.0f} bytes per message; events stream through.",
         ]
     return [*lines, ""]
 
