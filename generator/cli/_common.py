@@ -24,6 +24,15 @@ catalog_option = click.option(
 )
 
 
+environments_option = click.option(
+    "--env",
+    "environments",
+    multiple=True,
+    metavar="NAME",
+    help="Environment profile (repeatable; default: all).",
+)
+
+
 def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The --locales option (folder of the PO files), with the command's own help text."""
     return click.option(

@@ -15,6 +15,7 @@ from ._common import (
     _run,
     catalog_option,
     cli,
+    environments_option,
     locales_option,
 )
 
@@ -56,13 +57,7 @@ def build_command(settings: Any, *, quiet: bool) -> int:
 
 
 @cli.command("build")
-@click.option(
-    "--env",
-    "environments",
-    multiple=True,
-    metavar="NAME",
-    help="Environment profile (repeatable; default: all).",
-)
+@environments_option
 @click.option(
     "--locale",
     "locales",

@@ -18,6 +18,7 @@ from ._common import (
     _run,
     catalog_option,
     cli,
+    environments_option,
     locales_option,
 )
 
@@ -135,13 +136,7 @@ def schedule_explain_cmd(
 
 
 @schedule_group.command("lint")
-@click.option(
-    "--env",
-    "environments",
-    multiple=True,
-    metavar="NAME",
-    help="Environment profile (repeatable; default: all).",
-)
+@environments_option
 @click.option(
     "--same-minute",
     type=click.IntRange(2, 1000),
