@@ -393,7 +393,7 @@ def bench_scaling(
             "--locales",
             str(folder / "locales"),
             "--templates",
-            str(ROOT / "templates"),
+            str(ROOT / "generator" / "templates"),
             "--out",
             str(target),
             "-q",

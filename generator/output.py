@@ -33,7 +33,7 @@ __all__ = [
     "write_output",
 ]
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "manifest.json"
 
 

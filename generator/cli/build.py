@@ -76,7 +76,7 @@ def build_command(settings: Any, *, quiet: bool) -> int:
     "--templates",
     type=click.Path(path_type=Path),
     default=None,
-    help="Your own templates (default: templates/).",
+    help="A folder of your own templates; any name it lacks comes from the bundled set.",
 )
 @catalog_option
 @locales_option("PO files.")
@@ -95,8 +95,6 @@ def build_cmd(
     """Render scheduler configs for every environment and reference pages for every locale."""
     from ..build import BuildSettings
 
-    if templates is None and Path("templates").is_dir():
-        templates = Path("templates")
     settings = BuildSettings(
         catalog=catalog,
         out=out,
