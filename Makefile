@@ -6,19 +6,40 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SYS_STAMP := $(VENV)/.system-packages
 
-.PHONY: run test lint bench clean system-packages
+BENCH_STAMP := $(VENV)/.installed-bench
+# Locks: exact versions with hashes, no index or file URLs. `make lock` refreshes them.
+LOCK_TOOL := uv==0.9.30
+LOCK := $(BIN)/uv pip compile -q --universal --python-version 3.11 --generate-hashes \
+  --no-emit-index-url --no-emit-find-links --annotation-style line --custom-compile-command 'make lock'
+# The project itself: its dependencies come from the lock, its build backend (setuptools,
+# locked too) from the venv, so nothing is fetched unpinned.
+INSTALL_SELF := $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+
+.PHONY: run test lint bench clean system-packages lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+$(STAMP): requirements/runtime.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/runtime.txt
+	$(INSTALL_SELF)
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(TEST_STAMP): requirements/test.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/test.txt
+	$(INSTALL_SELF)
 	touch $@ $(STAMP)
+
+$(BENCH_STAMP): requirements/bench.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/bench.txt
+	$(INSTALL_SELF)
+	touch $@ $(STAMP) $(TEST_STAMP)
+
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q '$(LOCK_TOOL)'
+	$(LOCK) pyproject.toml requirements/build.in -o requirements/runtime.txt
+	$(LOCK) --extra test pyproject.toml requirements/build.in -o requirements/test.txt
+	$(LOCK) --extra test --extra bench pyproject.toml requirements/build.in -o requirements/bench.txt
 
 # Real tools check real outputs: GNU msgfmt (gettext) and systemd-analyze (systemd).
 $(SYS_STAMP): | $(BIN)/python
@@ -39,8 +60,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
 
-bench: $(TEST_STAMP)
-	$(BIN)/python -m pip install -q -e '.[test,bench]'
+bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

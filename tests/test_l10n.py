@@ -72,11 +72,45 @@ def test_bundled_locales_are_mostly_translated() -> None:
 
 
 def test_update_of_bundled_files_is_a_no_op(project: L10nSettings) -> None:
-    """A second update of the committed files changes no byte."""
-    update_all(project)
+    """Updating the committed files changes no byte: not the first time, not the second."""
     before = _snapshot(project.locales_dir)
     update_all(project)
     assert _snapshot(project.locales_dir) == before
+    update_all(project)
+    assert _snapshot(project.locales_dir) == before
+
+
+def _header(path: Path, name: str) -> str:
+    return str(dict(read_po_file(path).mime_headers)[name])
+
+
+def test_update_keeps_the_translators_header(project: L10nSettings) -> None:
+    """Plural-Forms, Language-Team and Last-Translator of an existing PO file are the
+    translator's: update keeps them even where they differ from what CLDR and wfgen would
+    write (msgmerge behaves the same)."""
+    path = po_path(project.locales_dir, "it")
+    mine = {
+        "Plural-Forms": "nplurals=1; plural=0;",
+        "Language-Team": "Squadra <squadra@example.org>",
+        "Last-Translator": "Maria Rossi <maria@example.org>",
+    }
+    text = path.read_text(encoding="utf-8")
+    for name, value in mine.items():
+        text = re.sub(rf'^"{name}: .*\\n"$', f'"{name}: {value}\\\\n"', text, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+    assert {name: _header(path, name) for name in mine} == mine
+    update_all(project)
+    assert {name: _header(path, name) for name in mine} == mine
+
+
+def test_init_writes_cldrs_plural_rule(project: L10nSettings) -> None:
+    """A new PO file carries the plural rule CLDR gives its locale (Polish: three forms)."""
+    from babel import Locale
+
+    init_locale(project, "pl")
+    rule = _header(po_path(project.locales_dir, "pl"), "Plural-Forms")
+    assert rule.startswith(f"nplurals={len(Locale.parse('pl').plural_form.tags)};")
+    assert rule.startswith("nplurals=3;")
 
 
 def test_changed_english_makes_exactly_that_entry_fuzzy(project: L10nSettings) -> None:

@@ -169,8 +169,13 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
     """
     catalog = new_catalog(locale)
     if existing is not None:
+        # The header is the translator's (msgmerge keeps it too): the plural rule they chose
+        # stays, even when a newer CLDR counts the locale's plural forms differently.
         for attr in ("creation_date", "revision_date", "last_translator", "language_team"):
             setattr(catalog, attr, getattr(existing, attr))
+        if existing._num_plurals is not None and existing._plural_expr is not None:
+            catalog._num_plurals = existing._num_plurals
+            catalog._plural_expr = existing._plural_expr
     active = {str(m.context): m for m in existing or () if m.id and m.context}
     obsolete = {
         str(m.context): m for m in (existing.obsolete.values() if existing else ()) if m.context
