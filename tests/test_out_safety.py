@@ -1,0 +1,76 @@
+"""--out names wfgen's own folder or a new one; anything else exits 2 and changes nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.test_build import SMALL, FileTreeMaker
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int, bytes | None]]:
+    """Every path under ``root`` with its mode, inode and content (None for folders)."""
+    state = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        state[path.relative_to(root).as_posix()] = (info.st_mode, info.st_ino, data)
+    return state
+
+
+def _build(project: Path, out: str, *extra: str) -> tuple[int, str]:
+    old = Path.cwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(cli, ["build", "--quiet", "--out", out, *extra])
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    "out",
+    [".", "catalog", "catalog/workflows", "locales", "home", "someone", "notes.txt", "link"],
+)
+def test_out_refuses_folders_it_must_not_replace(
+    file_tree: FileTreeMaker, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    """The project, its inputs, a home folder, a folder of other files, a file: exit 2, no change."""
+    project = file_tree(
+        {
+            **SMALL,
+            "home": {".ssh": {"id": "secret"}, "notes": "x"},
+            "someone": {"data.txt": "keep"},
+            "notes.txt": "a file",
+        }
+    )
+    (project / "home" / ".ssh").chmod(0o700)
+    (project / "link").symlink_to(project / "notes.txt")
+    monkeypatch.setenv("HOME", str(project / "home"))
+    before = _snapshot(project)
+    code, output = _build(project, out)
+    assert code == 2, output
+    assert "--out" in output or "wfgen manifest" in output
+    assert _snapshot(project) == before
+
+
+def test_out_refuses_the_root(file_tree: FileTreeMaker) -> None:
+    """--out / exits 2 before reading anything."""
+    project = file_tree(SMALL)
+    code, output = _build(project, "/")
+    assert code == 2, output
+    assert "root" in output
+
+
+def test_out_accepts_a_new_an_empty_and_its_own_folder(file_tree: FileTreeMaker) -> None:
+    """A new folder, an empty one and one an earlier build wrote are all fine."""
+    project = file_tree(SMALL)
+    (project / "empty").mkdir()
+    assert _build(project, "new") == (0, "")
+    assert _build(project, "empty")[0] == 0
+    (project / "new" / "docs" / "sv" / "deliveries.md").write_text("edited\n")
+    assert _build(project, "new")[0] == 0
