@@ -74,3 +74,25 @@ def test_out_accepts_a_new_an_empty_and_its_own_folder(file_tree: FileTreeMaker)
     assert _build(project, "empty")[0] == 0
     (project / "new" / "docs" / "sv" / "deliveries.md").write_text("edited\n")
     assert _build(project, "new")[0] == 0
+
+
+@pytest.mark.parametrize("catalog", ["empty", "notes"])
+def test_a_catalog_without_workflows_is_refused_before_writing(
+    file_tree: FileTreeMaker, catalog: str
+) -> None:
+    """--catalog naming an empty folder, or one with no workflow: exit 2, out/ unchanged."""
+    project = file_tree({**SMALL, "empty": {}, "notes": {"modules.yaml": "modules: {}\n"}})
+    assert _build(project, "out")[0] == 0
+    before = _snapshot(project / "out")
+    code, output = _build(project, "out", "--catalog", catalog)
+    assert code == 2, output
+    assert "no catalogue file" in output or "no workflow" in output
+    assert _snapshot(project / "out") == before
+
+
+def test_validate_of_an_empty_folder_is_an_error(file_tree: FileTreeMaker) -> None:
+    """`wfgen validate empty/` is an error, not "ok: 0 file(s) valid"."""
+    project = file_tree({"empty": {}})
+    result = CliRunner().invoke(cli, ["validate", str(project / "empty")])
+    assert result.exit_code == 2, result.output
+    assert "no catalogue file" in result.output
