@@ -96,3 +96,19 @@ def test_validate_of_an_empty_folder_is_an_error(file_tree: FileTreeMaker) -> No
     result = CliRunner().invoke(cli, ["validate", str(project / "empty")])
     assert result.exit_code == 2, result.output
     assert "no catalogue file" in result.output
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
+def test_a_control_character_in_yaml_is_a_located_error(
+    file_tree: FileTreeMaker, char: str
+) -> None:
+    """A NUL (which the fast YAML path stops at) or other control is refused at its line:col."""
+    project = file_tree(SMALL)
+    path = project / "catalog" / "workflows" / "deliveries.yaml"
+    text = path.read_text().replace("label: Tracking", f"label: Trac{char}king")
+    path.write_text(text)
+    line = text[: text.index(char)].count("\n") + 1
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code != 0, result.output
+    assert f"deliveries.yaml:{line}:" in result.output
+    assert "control character" in result.output
