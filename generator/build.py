@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, Location, Problem, Severity, UsageError
+from .outguard import check_out_dir
 from .output import (
     BUNDLED_TEMPLATES,
     RenderedFile,
@@ -311,6 +312,14 @@ def build(settings: BuildSettings, *, progress: Progress | None = None) -> Build
         UsageError: for bad options or files in out/ that wfgen would overwrite.
         InputError: for unreadable inputs or an unwritable out/ (left as it was).
     """
+    check_out_dir(
+        settings.out,
+        inputs=[
+            settings.catalog,
+            settings.locales_dir,
+            *([settings.templates] if settings.templates else []),
+        ],
+    )
     digest = fingerprint(settings)
     # Nothing read has changed and out/ is exactly what that build wrote: nothing to do.
     current = up_to_date(settings.out, digest)

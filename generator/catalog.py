@@ -104,12 +104,19 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     """Expand directories to their YAML files, sorted; files are kept as given.
 
     Raises:
-        InputError: when a path does not exist.
+        InputError: when a path does not exist or a folder holds no YAML file.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            if not found:
+                # An empty or mistyped --catalog would otherwise build nothing and delete out/.
+                raise InputError(
+                    f"{path}: no catalogue file (*.yaml) in this folder",
+                    hint="name the folder that holds modules.yaml and workflows/",
+                )
+            files.extend(found)
         elif path.exists():
             files.append(path)
         else:
@@ -502,4 +509,10 @@ def load_catalog(
     ]
     if fatal:
         raise CatalogError(problems)
+    if not collected.workflows:
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(
+            f"{where}: the catalogue holds no workflow",
+            hint="name the folder that holds modules.yaml and workflows/",
+        )
     return _build(collected), sorted(problems, key=lambda p: (p.location, p.message))

@@ -9,7 +9,6 @@ adding a line by text from the catalogue, a locale or a profile.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -153,7 +152,6 @@ def make_environment(templates: Path | None = None) -> SandboxedEnvironment:
         folders.append(str(BUNDLED_TEMPLATES))
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
-        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         trim_blocks=True,
@@ -169,28 +167,6 @@ def make_environment(templates: Path | None = None) -> SandboxedEnvironment:
         shell_quote=shlex.quote,
     )
     return env
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the user's cache folder (keyed by each template's source),
-    so a build does not compile them again; none when that folder cannot be made.
-
-    ``WFGEN_CACHE_DIR`` chooses the folder; an empty value turns the cache off.
-    """
-    chosen = os.environ.get("WFGEN_CACHE_DIR")
-    if chosen == "":
-        return None
-    base = (
-        Path(chosen)
-        if chosen
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wfgen"
-    )
-    folder = base / f"jinja-{jinja2.__version__}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def template_input(env: jinja2.Environment, name: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import yaml
 
 from .errors import Location, Problem, Severity
+from .safebytes import first_control
 
 yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own
@@ -109,7 +110,7 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
             )
         )
     try:
-        return raw.decode("utf-8"), problems
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
@@ -123,6 +124,19 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
             )
         )
         return "", problems
+    control = first_control(text)
+    if control is not None:
+        line, col, name = control
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"file holds a {name}; parsers would drop or cut the text there",
+                code="yaml-control",
+                hint="remove the character (a binary or corrupted file?)",
+            )
+        )
+        return "", problems
+    return text, problems
 
 
 def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:

@@ -101,3 +101,19 @@ def test_user_templates_override_bundled_ones(tmp_path: Path) -> None:
     env = make_environment(folder)
     assert render_template(env, "crontab.j2", {}) == "mine"
     assert env.get_template("systemd.timer.j2") is not None
+
+
+def test_compiled_templates_are_never_loaded_from_a_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No bytecode cache: a planted pickle in a shared cache folder can never run as code."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("WFGEN_CACHE_DIR", str(cache))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    (tmp_path / "templates").mkdir()
+    folder, name = _env_with(tmp_path / "templates", "page.md.j2", "{{ text }}")
+    env = make_environment(folder)
+    assert env.bytecode_cache is None
+    assert render_template(env, name, {"text": "x"}) == "x"
+    assert list(cache.rglob("*")) == []
