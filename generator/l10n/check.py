@@ -53,7 +53,8 @@ def check_entry(
     ``protected`` is the catalogue's ids compiled once (built here when not given).
     """
     string = entry.string if isinstance(entry.string, str) else ""
-    location = Location.of(path, entry.lineno or 0)
+    # A PO entry starts at column 1 of its line; 0 would read as "unknown" to editors.
+    location = Location.of(path, entry.lineno or 0, 1 if entry.lineno else 0)
     context = str(entry.context or "")
     if message is None:
         return [
