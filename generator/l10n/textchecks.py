@@ -117,12 +117,15 @@ class ProtectedIds:
     the others are found by one pattern that tries every id at every position.
     """
 
-    __slots__ = ("pattern", "words")
+    __slots__ = ("pattern", "plain", "words")
 
     def __init__(self, ids: Iterable[str]) -> None:
         unique = sorted({i for i in ids if i}, key=lambda i: (-len(i), i))
         self.words = frozenset(i for i in unique if i.isalpha() and i.islower())
-        others = [re.escape(i) for i in unique if i not in self.words]
+        # Ids made of word characters only are looked up in a set, one per word run of
+        # the source; only the rest (if any) goes into the alternation pattern.
+        self.plain = frozenset(i for i in unique if i not in self.words and _WORD_RUN.fullmatch(i))
+        others = [re.escape(i) for i in unique if i not in self.words and i not in self.plain]
         # A lookahead scans every start position, so ids inside other ids are found too;
         # a shorter id sharing the start of a longer match is a substring of it, so a
         # translation keeping the longer one keeps both.
@@ -131,6 +134,7 @@ class ProtectedIds:
         )
 
 
+_WORD_RUN = re.compile(r"(?<![\w<])\w+(?![\w>])")
 _PRODUCT_PATTERNS = tuple(re.compile(rf"\b{re.escape(name)}\b") for name in PRODUCT_NAMES)
 
 
@@ -146,6 +150,9 @@ def protected_tokens(source: str, protected: Iterable[str] | ProtectedIds = ()) 
     quoted = set(_QUOTED.findall(source))
     for word in sorted(quoted & ids.words):
         found.append(word)
+    for match in _WORD_RUN.finditer(source):
+        if match.group(0) in ids.plain and match.group(0) not in found:
+            found.append(match.group(0))
     if ids.pattern is not None:
         for match in ids.pattern.finditer(source):
             if match.group(1) not in found:
