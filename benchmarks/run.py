@@ -280,6 +280,44 @@ def bench_po_update(data: Path, n: int, rounds: int, scratch: Path, *, fuzzy: bo
     )
 
 
+def bench_l10n_check(data: Path, n: int, rounds: int, scratch: Path) -> Pair:
+    """`wfgen l10n check` against translate-toolkit's `pofilter` on the same PO files."""
+    folder = data / f"n{n}"
+    source = folder / "locales"
+    files = sorted(source.glob("*/LC_MESSAGES/workflows.po"))
+    entries = sum(p.read_text(encoding="utf-8").count("\nmsgctxt ") for p in files)
+    log(f"l10n check: {n} workflows, {entries} entries in {len(files)} locales, vs pofilter")
+    pair = Pair(
+        f"l10n check, {n:,} workflows ({entries:,} entries in {len(files)} locales)",
+        "`wfgen l10n check`",
+        "`pofilter`",
+    )
+    out = scratch / "pofilter-out"
+
+    def fresh() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+
+    ours = [
+        tool("wfgen"),
+        "l10n",
+        "check",
+        "--catalog",
+        str(folder / "catalog"),
+        "--locales",
+        str(source),
+    ]
+    return interleave(
+        pair,
+        # Findings fail the command (exit 1); the time is what counts here.
+        lambda: run(ours, ok=(0, 1)).seconds,
+        lambda: (
+            run([tool("pofilter"), "--progress=none", "-i", str(source), "-o", str(out)]).seconds
+        ),
+        rounds=rounds,
+        setup=fresh,
+    )
+
+
 @dataclass(frozen=True)
 class SentenceSet:
     schedules: list[object]
@@ -644,6 +682,9 @@ def main(argv: list[str] | None = None) -> int:
             # pybabel's default fuzzy matching grows much faster than the file: at 10,000
             # workflows one round takes over a minute, so one round it is.
             pairs["po-fuzzy-big"] = bench_po_update(args.data, big, 1, scratch, fuzzy=True)
+        pairs["check"] = bench_l10n_check(args.data, 1_000, few, scratch)
+        if not args.quick:
+            pairs["check-big"] = bench_l10n_check(args.data, big, 3, scratch)
         pairs["sentences"], samples = bench_sentences(args.data, big, few)
         rounds = {100: some, 1_000: few, 10_000: 3} if not args.quick else dict.fromkeys(sizes, 1)
         scales = bench_scaling(args.data, sizes, rounds, scratch)

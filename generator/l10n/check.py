@@ -13,7 +13,7 @@ from ..errors import Location, Problem, Severity, sort_problems
 from ..schedules import Schedule
 from .messages import Message, source_hash
 from .po import available_locales, entry_hash, po_path, read_po_file
-from .textchecks import check_text
+from .textchecks import ProtectedIds, check_text
 from .update import L10nSettings, load_sources
 
 __all__ = ["check_entry", "check_locales"]
@@ -46,10 +46,15 @@ def check_entry(
     catalog: Catalog,
     locale: str,
     path: Path,
+    protected: ProtectedIds | None = None,
 ) -> list[Problem]:
-    """Check one PO entry: stale source, then the text checks on its translation."""
+    """Check one PO entry: stale source, then the text checks on its translation.
+
+    ``protected`` is the catalogue's ids compiled once (built here when not given).
+    """
     string = entry.string if isinstance(entry.string, str) else ""
-    location = Location.of(path, entry.lineno or 0)
+    # A PO entry starts at column 1 of its line; 0 would read as "unknown" to editors.
+    location = Location.of(path, entry.lineno or 0, 1 if entry.lineno else 0)
     context = str(entry.context or "")
     if message is None:
         return [
@@ -87,7 +92,7 @@ def check_entry(
             subject=message.subject,
             location=location,
             schedule=schedule,
-            protected=[w.id for w in catalog.workflows],
+            protected=protected or ProtectedIds(w.id for w in catalog.workflows),
             interchangeable=_phrase_placeholders(message),
         )
     )
@@ -99,6 +104,7 @@ def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) 
     catalog, msgs = load_sources(settings.catalog_dir)
     by_context = {m.context: m for m in msgs}
     problems: list[Problem] = []
+    protected = ProtectedIds(w.id for w in catalog.workflows)
     for locale in sorted(locales or available_locales(settings.locales_dir)):
         path = po_path(settings.locales_dir, locale)
         if not path.is_file():
@@ -113,6 +119,7 @@ def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) 
                         catalog=catalog,
                         locale=locale,
                         path=path,
+                        protected=protected,
                     )
                 )
     return sort_problems(problems)

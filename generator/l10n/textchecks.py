@@ -27,7 +27,7 @@ from ..errors import Location, Problem, Severity
 from ..schedules import Schedule
 from .numbers import english_quantities, translated_quantities
 
-__all__ = ["PRODUCT_NAMES", "check_text", "protected_tokens", "repair_text"]
+__all__ = ["PRODUCT_NAMES", "ProtectedIds", "check_text", "protected_tokens", "repair_text"]
 
 # Product and platform names keep their form in every language.
 PRODUCT_NAMES = (
@@ -110,27 +110,58 @@ def repair_text(text: str) -> str:
     return _ENTITY.sub(lambda m: html.unescape(m.group(0)), fixed)
 
 
-def protected_tokens(source: str, protected: Iterable[str] = ()) -> list[str]:
+class ProtectedIds:
+    """Every protected id of one catalogue, compiled once for all its entries.
+
+    Ids shaped like ordinary words (``billing``) count only where the source quotes them;
+    the others are found by one pattern that tries every id at every position.
+    """
+
+    __slots__ = ("pattern", "plain", "words")
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        unique = sorted({i for i in ids if i}, key=lambda i: (-len(i), i))
+        self.words = frozenset(i for i in unique if i.isalpha() and i.islower())
+        # Ids made of word characters only are looked up in a set, one per word run of
+        # the source; only the rest (if any) goes into the alternation pattern.
+        self.plain = frozenset(i for i in unique if i not in self.words and _WORD_RUN.fullmatch(i))
+        others = [re.escape(i) for i in unique if i not in self.words and i not in self.plain]
+        # A lookahead scans every start position, so ids inside other ids are found too;
+        # a shorter id sharing the start of a longer match is a substring of it, so a
+        # translation keeping the longer one keeps both.
+        self.pattern: re.Pattern[str] | None = (
+            re.compile(rf"(?=(?<![\w<])({'|'.join(others)})(?![\w>]))") if others else None
+        )
+
+
+_WORD_RUN = re.compile(r"(?<![\w<])\w+(?![\w>])")
+_PRODUCT_PATTERNS = tuple(re.compile(rf"\b{re.escape(name)}\b") for name in PRODUCT_NAMES)
+
+
+def protected_tokens(source: str, protected: Iterable[str] | ProtectedIds = ()) -> list[str]:
     """Tokens of ``source`` a translation must keep verbatim, in order of first appearance.
 
     Identifier-shaped words, product names, and every ``protected`` id the source names:
     ids shaped like ordinary words (``billing``) count only where the source quotes them.
+    Pass a :class:`ProtectedIds` built once when checking many texts.
     """
+    ids = protected if isinstance(protected, ProtectedIds) else ProtectedIds(protected)
     found: list[str] = []
     quoted = set(_QUOTED.findall(source))
-    for token in protected:
-        if not token or token in found:
-            continue
-        if token.isalpha() and token.islower():
-            if token in quoted:
-                found.append(token)
-        elif re.search(rf"(?<![\w<]){re.escape(token)}(?![\w>])", source):
-            found.append(token)
+    for word in sorted(quoted & ids.words):
+        found.append(word)
+    for match in _WORD_RUN.finditer(source):
+        if match.group(0) in ids.plain and match.group(0) not in found:
+            found.append(match.group(0))
+    if ids.pattern is not None:
+        for match in ids.pattern.finditer(source):
+            if match.group(1) not in found:
+                found.append(match.group(1))
     for match in _IDENTIFIER.finditer(_ANGLE_PLACEHOLDER.sub(" ", source)):
         if match.group(0) not in found:
             found.append(match.group(0))
-    for name in PRODUCT_NAMES:
-        if re.search(rf"\b{re.escape(name)}\b", source) and name not in found:
+    for name, pattern in zip(PRODUCT_NAMES, _PRODUCT_PATTERNS, strict=True):
+        if name not in found and pattern.search(source):
             found.append(name)
     return sorted(found, key=source.find)
 
@@ -301,7 +332,7 @@ def check_text(
     subject: str,
     location: Location,
     schedule: Schedule | None = None,
-    protected: Iterable[str] = (),
+    protected: Iterable[str] | ProtectedIds = (),
     interchangeable: Iterable[str] = (),
     markup: bool = False,
 ) -> list[Problem]:
@@ -325,6 +356,8 @@ def check_text(
         Problems with stable codes (see the module docstring).
     """
     found: list[tuple[str, Severity, str, str]] = []
+    if not isinstance(protected, ProtectedIds):
+        protected = ProtectedIds(protected)
     if source and not translation.strip():
         found.append(
             (
@@ -407,7 +440,8 @@ def check_text(
                     "keep every placeholder exactly as the source writes it",
                 )
             )
-        for token in protected_tokens(source, protected):
+        tokens = protected_tokens(source, protected)
+        for token in tokens:
             if token not in repaired:
                 found.append(
                     (
@@ -426,11 +460,7 @@ def check_text(
                     "remove the surrounding whitespace",
                 )
             )
-        words = [
-            w
-            for w in _WORDS.findall(source)
-            if not any(w in t for t in protected_tokens(source, protected))
-        ]
+        words = [w for w in _WORDS.findall(source) if not any(w in t for t in tokens)]
         if (
             translation.strip() == source.strip()
             and len(words) >= 3
