@@ -5,6 +5,7 @@ replacement, one banner on an untranslated page and one marker per untranslated 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -14,7 +15,20 @@ from .catalog import Catalog
 from .render import RenderedFile
 from .render_docs import Cell, ModuleTable, module_rows, ui_words
 
-__all__ = ["render_site"]
+__all__ = ["SEARCH_SCRIPT", "render_site", "search_index"]
+
+# Plain script (no fetch, no modules): works from file:// and any static host.
+SEARCH_SCRIPT = """(function(){
+var box=document.getElementById('q'),list=document.getElementById('hits');
+if(!box||!list||!window.WFGEN_INDEX)return;
+function norm(s){return s.toLocaleLowerCase().normalize('NFKD').replace(/[\\u0300-\\u036f]/g,'');}
+box.addEventListener('input',function(){
+var q=norm(box.value.trim());list.textContent='';if(!q)return;
+window.WFGEN_INDEX.filter(function(e){return norm(e.id+' '+e.label+' '+e.text).indexOf(q)>=0;})
+.slice(0,20).forEach(function(e){var li=document.createElement('li'),a=document.createElement('a');
+a.href=e.page+'.html#'+encodeURIComponent(e.id);a.textContent=e.label+' ('+e.id+')';li.appendChild(a);list.appendChild(li);});
+});})();
+"""
 
 Gettext = Callable[[str], "str | None"]
 
@@ -26,6 +40,18 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.3
 a{color:#0645ad}
 @media (prefers-color-scheme:dark){body{background:#121212;color:#eee}a{color:#8ab4f8}th,td{border-color:#555}.mark{color:#f0c674}}
 @media print{nav,.switch{display:none}}"""
+
+
+def search_index(tables: Sequence[ModuleTable]) -> bytes:
+    """The locale's search index as a script assigning ``window.WFGEN_INDEX``."""
+    entries = [
+        {"id": r.id, "label": r.label.text, "text": r.description.text, "page": t.page}
+        for t in tables
+        for r in t.rows
+    ]
+    # </ never appears in the data: a label cannot close the script element.
+    data = json.dumps(entries, ensure_ascii=False).replace("</", "<\\/")
+    return f"window.WFGEN_INDEX={data};\n".encode()
 
 
 def _cell(cell: Cell, marker: str) -> Markup:
@@ -53,7 +79,11 @@ def _page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>%s</title>\n%s<style>%s</style>\n</head>\n<body>\n"
         '<nav class="switch" aria-label="Language">%s</nav>\n<div class="wrap">\n'
-        '<nav class="side" aria-label="Modules">%s</nav>\n<main>\n%s</main>\n</div>\n</body>\n</html>\n'
+        '<nav class="side" aria-label="Modules">'
+        '<form role="search" onsubmit="return false"><label for="q">Search</label> '
+        '<input id="q" type="search" autocomplete="off"><ul id="hits" aria-live="polite"></ul></form>'
+        "%s</nav>\n<main>\n%s</main>\n</div>\n"
+        '<script src="search-index.js"></script>\n<script src="../search.js"></script>\n</body>\n</html>\n'
     ) % (locale, title, alternates, Markup(_STYLE), switch, side, body)
     return str(html).encode("utf-8")
 
@@ -122,6 +152,14 @@ def render_site(
                     inputs=(inputs or {}).get(locale, ()),
                 )
             )
+        out.append(
+            RenderedFile(
+                f"site/{locale}/search-index.js",
+                search_index(tables),
+                (inputs or {}).get(locale, ()),
+            )
+        )
+    out.append(RenderedFile("site/search.js", SEARCH_SCRIPT.encode(), ()))
     return sorted(out, key=lambda f: f.path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -46,8 +47,8 @@ def test_every_relative_link_resolves(site: dict[str, str]) -> None:
     for path, text in site.items():
         folder = path.rsplit("/", 1)[0]
         for tag, attrs in _parse(text):
-            href = attrs.get("href")
-            if tag not in ("a", "link") or not href:
+            href = attrs.get("src") if tag == "script" else attrs.get("href")
+            if tag not in ("a", "link", "script") or not href:
                 continue
             target, _, anchor = href.partition("#")
             resolved = path if not target else _join(folder, target)
@@ -83,3 +84,12 @@ def test_tables_anchor_ids_and_obsolete(site: dict[str, str]) -> None:
     assert '<tr id="tracking">' in page and "<code>tracking</code>" in page
     assert 'href="#tracking"' in page
     assert "Spårning" in page
+
+
+def test_search_index_holds_ids_and_translated_labels(site: dict[str, str]) -> None:
+    text = site["site/sv/search-index.js"]
+    assert text.startswith("window.WFGEN_INDEX=")
+    entries = json.loads(text.removeprefix("window.WFGEN_INDEX=").rstrip().rstrip(";"))
+    tracking = next(e for e in entries if e["id"] == "tracking")
+    assert tracking["label"] == "Spårning" and tracking["page"] == "deliveries"
+    assert "site/search.js" in site
