@@ -39,6 +39,8 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.3
 .banner{background:#fff3cd;color:#1b1b1b;padding:.5rem}.mark{font-size:.8em;color:#6b4c00}
 a{color:#0645ad}
 @media (prefers-color-scheme:dark){body{background:#121212;color:#eee}a{color:#8ab4f8}th,td{border-color:#555}.mark{color:#f0c674}}
+@media (max-width:40rem){nav.side{order:2}}
+.switch{padding:.5rem 1rem}
 @media print{nav,.switch{display:none}}"""
 
 

@@ -2,7 +2,8 @@
 
 `make test` installs /usr/bin/chromium (apt) and axe-core (npm, into .venv/axe). Screenshots of
 en, sv and ja (a CJK locale from a fixture PO, otherwise the untranslated fallback) at 375 px
-and 1280 px are saved under the test's tmp_path folder (printed at the end of the test).
+and 1280 px are saved in test-output/screenshots/ (git-ignored; a fixed folder so they outlive
+pytest's rotation of temporary folders).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def test_every_link_resolves(site: Path, page: Any) -> None:
         if base in seen:
             continue
         seen.add(base)
-        page.goto(base)
+        page.goto(base, wait_until="domcontentloaded")
         for href, fragment in page.eval_on_selector_all(
             "a[href], link[href], script[src]",
             "els => els.map(e => {const u = new URL(e.href || e.src);"
@@ -121,8 +122,8 @@ def test_search_finds_by_id_and_translated_label(site: Path, page: Any, query: s
 
 
 def test_phone_width_no_horizontal_scroll_and_screenshots(site: Path, browser: Any) -> None:
-    shots = site.parent.parent / "screenshots"
-    shots.mkdir(exist_ok=True)
+    shots = ROOT / "test-output" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
     for width in (375, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800})
         tab = context.new_page()
