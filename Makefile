@@ -42,10 +42,16 @@ lock: | $(BIN)/python
 	$(LOCK) --extra test --extra bench pyproject.toml requirements/build.in -o requirements/bench.txt
 
 # Real tools check real outputs: GNU msgfmt (gettext) and systemd-analyze (systemd).
+# The site's browser tests: Debian's chromium (driven by Playwright) and axe-core from npm,
+# installed into .venv/axe (never a global npm folder, never `playwright install`).
 $(SYS_STAMP): | $(BIN)/python
-	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext systemd >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext systemd >/dev/null; fi; \
+	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null || ! [ -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext systemd chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext systemd chromium >/dev/null; fi; \
+	fi
+	@if ! [ -f $(VENV)/axe/node_modules/axe-core/axe.min.js ]; then \
+	  command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; }; \
+	  mkdir -p $(VENV)/axe && npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4 >/dev/null; \
 	fi
 	touch $@
 

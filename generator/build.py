@@ -214,6 +214,12 @@ def render_all(
     total = len(environments) + len(locales)
     done = 0
     files: list[RenderedFile] = []
+    site_gettexts: dict[str, Any] = {}
+    site_inputs: dict[str, tuple[str, ...]] = {}
+    catalog_names = sorted(
+        {name(w.location.file) for w in catalog.workflows}
+        | {name(m.location.file) for m in catalog.modules}
+    )
     for environment in environments:
         jobs = make_jobs(
             environment=environment,
@@ -245,7 +251,9 @@ def render_all(
                 _stale_warning(po_path(settings.locales_dir, locale), translations.stale)
             )
         gettext = translations.get if translations is not None else None
+        site_gettexts[locale] = gettext
         po = po_path(settings.locales_dir, locale)
+        site_inputs[locale] = (*catalog_names, *((name(po),) if po.is_file() else ()))
         files.extend(
             render_docs(
                 catalog=catalog,
@@ -270,6 +278,17 @@ def render_all(
         done += 1
         if progress:
             progress(done, total)
+    from .render_site import render_site
+
+    files.extend(
+        render_site(
+            catalog=catalog,
+            locales=locales,
+            gettexts=site_gettexts,
+            sentence=phrases.sentence,
+            inputs=site_inputs,
+        )
+    )
     files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
