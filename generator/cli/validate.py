@@ -33,8 +33,13 @@ class ValidateSettings:
 def validate_command(settings: ValidateSettings) -> int:
     """Run validation and print the report; return the exit code."""
     from ..catalog import validate_paths
+    from ..errors import sort_problems
+    from ..schedule_lint import validate_dialects
 
     problems = _run(lambda: validate_paths(list(settings.paths)))
+    if not any(p.severity is Severity.ERROR for p in problems):
+        # What the schedulers each environment renders for would refuse, at the schedule.
+        problems = sort_problems(problems + validate_dialects(list(settings.paths)))
     _print_problems(problems, settings.fmt)
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     if any(p.severity in failing for p in problems):
