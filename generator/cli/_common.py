@@ -14,6 +14,9 @@ from ..errors import CatalogError, Problem, Severity, WfgenError, format_problem
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CATALOG = Path("catalog")
+# Report formats of commands that report findings: CI reads SARIF (code scanning) and
+# GitHub Actions workflow commands (annotations on the changed lines).
+FORMATS = ("text", "json", "sarif", "github")
 
 catalog_option = click.option(
     "--catalog",
@@ -63,9 +66,27 @@ def _run(func: Callable[[], T]) -> T:
         sys.exit(130)
 
 
-def _print_problems(problems: list[Problem], fmt: str) -> None:
+def _print_problems(
+    problems: list[Problem], fmt: str, *, summary: bool = True, tool_command: str = ""
+) -> None:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    if fmt in ("sarif", "github"):
+        from ..report_formats import dumps, github_annotations, sarif_log
+
+        if fmt == "github":
+            for line in github_annotations(problems):
+                click.echo(line)
+            return
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("wfgen")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            installed = "0"
+        command = tool_command or (click.get_current_context().command_path.partition(" ")[2])
+        click.echo(dumps(sarif_log(problems, command=command, version=installed)))
+        return
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -81,7 +102,8 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
         return
     for problem in problems:
         click.echo(format_problem(problem))
-    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    if summary:
+        click.echo(f"{errors} error(s), {warnings} warning(s)")
 
 
 def _json_dump(data: Any) -> None:

@@ -13,6 +13,7 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    FORMATS,
     _json_dump,
     _print_problems,
     _run,
@@ -166,7 +167,12 @@ def schedule_explain_cmd(
     help="Warn when this many workflows start in the same minute.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
 )
 @catalog_option
 def schedule_lint_cmd(

@@ -13,6 +13,7 @@ from ._common import (
     DEFAULT_CATALOG,
     EXIT_OK,
     EXIT_PROBLEMS,
+    FORMATS,
     _print_problems,
     _run,
     cli,
@@ -59,7 +60,12 @@ def validate_command(settings: ValidateSettings) -> int:
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
