@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -86,8 +87,12 @@ def clock_changes(tz: ZoneInfo, *, start: date, days: int = 366) -> list[ClockCh
 
 
 @functools.lru_cache(maxsize=64)
-def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any] | None:
-    """(data, locator) of a YAML file; ``stamp`` (mtime, size) keys the cache to its content."""
+def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, int]] | None:
+    """(data, locator, index of each workflow id) of a YAML file.
+
+    ``stamp`` (mtime, size) keys the cache to the file's content; the index makes finding
+    an entry constant-time however many workflows the file holds.
+    """
     import yaml
 
     from .yamlio import MarkLocator
@@ -97,10 +102,15 @@ def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any] | None:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    return data, MarkLocator(text)
+    index: dict[str, int] = {}
+    entries = data.get("workflows") if isinstance(data, dict) else None
+    for number, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            index.setdefault(entry["id"], number)
+    return data, MarkLocator(text), index
 
 
-def _position(path: str) -> tuple[Any, Any] | None:
+def _position(path: str) -> tuple[Any, Any, dict[str, int]] | None:
     try:
         info = Path(path).stat()
     except OSError:
@@ -125,13 +135,9 @@ def schedule_location(environment: Environment, item: ScheduledWorkflow) -> Loca
         return Location.of(override.location.file, line, col)
     workflow = item.workflow
     found = _position(workflow.location.file)
-    if found is None or not isinstance(found[0], dict):
+    if found is None:
         return workflow.location
-    entries = found[0].get("workflows") or []
-    index = next(
-        (i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == workflow.id),
-        None,
-    )
+    index = found[2].get(workflow.id)
     if index is None:
         return workflow.location
     parts: tuple[str | int, ...] = ("workflows", index, "schedule")
@@ -515,6 +521,9 @@ def lint_environment(
     return sorted(problems, key=lambda p: (p.location, p.message))
 
 
+_RAW_CRON = re.compile(r"""kind["']?\s*:\s*["']?cron\b""")
+
+
 def validate_dialects(paths: list[Path]) -> list[Problem]:
     """Raw cron of every scheduled workflow against the targets of the profiles in ``paths``.
 
@@ -531,8 +540,11 @@ def validate_dialects(paths: list[Path]) -> list[Problem]:
 
     try:
         files = discover(paths)
+        # Only raw cron has a dialect: without any, skip loading the catalogue a second time.
+        if not any(_RAW_CRON.search(path.read_text("utf-8", errors="replace")) for path in files):
+            return []
         catalog, _ = load_catalog(paths)
-    except WfgenError:
+    except (WfgenError, OSError):
         return []
     profiles = []
     for path in files:

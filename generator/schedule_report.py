@@ -297,10 +297,11 @@ def _not_scheduled(
     schedule: Schedule | None,
 ) -> str:
     """Why the workflow gets no timer (in the environment), or "" when it gets one."""
+    if workflow.obsolete:
+        replaced = f"; replaced by {workflow.replaced_by}" if workflow.replaced_by else ""
+        return f"obsolete, no longer installed{replaced}"
     if environment is not None:
         where = f"environment {environment.name}"
-        if workflow.obsolete:
-            return f"obsolete, not installed on {where}"
         if not environment.installs(workflow):
             if workflow.module not in environment.modules:
                 return f"module {workflow.module} is not installed on {where}"

@@ -238,3 +238,12 @@ def test_time_pattern_failure_is_a_sentence(tmp_path: Path, value: str, message:
     (problem,) = validate_paths([path])
     assert problem.message == message
     assert (problem.location.line, problem.location.col) == (9, 33)
+
+
+def test_obsolete_workflow_is_not_scheduled_anywhere() -> None:
+    """An obsolete workflow lists no runs, even without an environment, and names its successor."""
+    code, out = explain("billingActiveContactCount", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["scheduled"] is False and data["next"] == []
+    assert data["reason"] == "obsolete, no longer installed; replaced by billing"
