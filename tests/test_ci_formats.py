@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 from click.testing import CliRunner
@@ -11,7 +12,7 @@ from generator.cli import cli
 from generator.errors import Location, Problem, Severity
 from generator.report_formats import github_annotations
 
-from .conftest import CASES, CATALOG, FIXTURES
+from .conftest import CASES, CATALOG, FIXTURES, LOCALES
 
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
 
@@ -84,3 +85,18 @@ def test_github_escapes_data_and_properties() -> None:
     )
     (note,) = github_annotations([Problem(Location(""), "m", Severity.INFO, code="c")])
     assert note == "::notice title=wfgen c::m"
+
+
+def test_l10n_check_sarif_is_valid(tmp_path: Path) -> None:
+    """l10n check's findings (PO file, line) as SARIF results, valid against the schema."""
+    code, out = run(
+        "l10n", "check", "--catalog", str(CATALOG), "--locales", str(LOCALES), "--format", "sarif"
+    )
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    code_json, text = run(
+        "l10n", "check", "--catalog", str(CATALOG), "--locales", str(LOCALES), "--format", "json"
+    )
+    assert code == code_json
+    assert len(log["runs"][0]["results"]) == len(json.loads(text)["problems"])
+    assert log["runs"][0]["automationDetails"]["id"] == "wfgen/l10n-check/"

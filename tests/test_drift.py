@@ -188,3 +188,21 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     assert code == 2
     code, _ = drift()
     assert code == 2
+
+
+def test_command_and_time_zone_drift(built: Path, tmp_path: Path) -> None:
+    """Another instance in a command, another zone in CRON_TZ: both reported, per workflow."""
+    crontab = (built / "crontab").read_text("utf-8")
+    crontab = crontab.replace("CRON_TZ=Europe/Stockholm", "CRON_TZ=Europe/Oslo")
+    crontab = crontab.replace("-instance:prod_mkt -file", "-instance:stage_mkt -file", 1)
+    (tmp_path / "crontab").write_text(crontab, "utf-8")
+    code, out = drift("--crontab", str(tmp_path / "crontab"), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    codes = {p["code"] for p in data["drift"]}
+    assert codes == {"drift-command", "drift-timezone"}
+    commands = [p for p in data["drift"] if p["code"] == "drift-command"]
+    assert len(commands) == 1 and "-instance:stage_mkt" in commands[0]["message"]
+    zones = [p for p in data["drift"] if p["code"] == "drift-timezone"]
+    assert zones and all("Europe/Oslo" in p["message"] for p in zones)
+    assert data["in_sync"] == []
