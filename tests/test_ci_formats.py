@@ -100,3 +100,39 @@ def test_l10n_check_sarif_is_valid(tmp_path: Path) -> None:
     assert code == code_json
     assert len(log["runs"][0]["results"]) == len(json.loads(text)["problems"])
     assert log["runs"][0]["automationDetails"]["id"] == "wfgen/l10n-check/"
+
+
+def test_build_json_then_check_in_sarif(tmp_path: Path) -> None:
+    """build --format json lists files and warnings; --check --format sarif names stale files."""
+    out = tmp_path / "out"
+    base = ("build", "--catalog", str(CATALOG), "--locales", str(LOCALES), "--locale", "en")
+    code, text = run(*base, "--env", "prod-marketing", "--out", str(out), "--format", "json")
+    assert code == 0, text
+    data = json.loads(text)
+    assert data["ok"] is True and "prod-marketing/crontab" in data["written"]
+    assert any(w["code"] == "schedule-dst-gap" for w in data["warnings"])
+    crontab = out / "prod-marketing" / "crontab"
+    crontab.write_text(crontab.read_text("utf-8") + "# edited by hand\n", "utf-8")
+    code, text = run(
+        *base, "--env", "prod-marketing", "--out", str(out), "--check", "--format", "sarif"
+    )
+    assert code == 1
+    log = json.loads(text)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    stale = [r for r in log["runs"][0]["results"] if r["ruleId"] == "build-check-differs"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in stale]
+    assert len(uris) == 1 and uris[0].endswith("prod-marketing/crontab")
+
+
+def test_build_of_an_invalid_catalogue_in_github_format(tmp_path: Path) -> None:
+    """Validation errors of build come out as annotations, exit 1, nothing written."""
+    case = CASES / "dialects" / "refused"
+    out = tmp_path / "out"
+    code, text = run(
+        "build", "--catalog", str(case), "--locale", "en", "--out", str(out), "--format", "github"
+    )
+    assert code == 1
+    lines = text.splitlines()
+    assert lines and all(x.startswith("::") for x in lines)
+    assert any("title=wfgen cron-dialect::lastDay: day-of-month L" in x for x in lines)
+    assert not out.exists()
