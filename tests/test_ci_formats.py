@@ -136,3 +136,18 @@ def test_build_of_an_invalid_catalogue_in_github_format(tmp_path: Path) -> None:
     assert lines and all(x.startswith("::") for x in lines)
     assert any("title=wfgen cron-dialect::lastDay: day-of-month L" in x for x in lines)
     assert not out.exists()
+
+
+def test_docs_check_sarif_has_the_mismatched_row() -> None:
+    """A translated id on a Swedish page: a docs-mismatch result at the row's line."""
+    page = FIXTURES / "pages" / "seeds" / "000_8a3a9101eb550119.txt"
+    code, out = run("docs", "check", str(page), "--catalog", str(CATALOG), "--format", "sarif")
+    assert code == 1
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    mismatch = [r for r in log["runs"][0]["results"] if r["ruleId"] == "docs-mismatch"]
+    assert mismatch
+    assert any("replace `spårning` with `tracking`" in r["message"]["text"] for r in mismatch)
+    code_json, text = run("docs", "check", str(page), "--catalog", str(CATALOG), "--format", "json")
+    rows = [r for p in json.loads(text)["pages"] for r in p["rows"] if r["status"] == "mismatch"]
+    assert code_json == code and len(mismatch) == len(rows)
