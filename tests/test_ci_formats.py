@@ -151,3 +151,16 @@ def test_docs_check_sarif_has_the_mismatched_row() -> None:
     code_json, text = run("docs", "check", str(page), "--catalog", str(CATALOG), "--format", "json")
     rows = [r for p in json.loads(text)["pages"] for r in p["rows"] if r["status"] == "mismatch"]
     assert code_json == code and len(mismatch) == len(rows)
+
+
+def test_completion_scripts() -> None:
+    """`wfgen completion SHELL` prints click's script for that shell; others are refused."""
+    for shell, marker in (
+        ("bash", "_WFGEN_COMPLETE=bash_complete"),
+        ("zsh", "#compdef wfgen"),
+        ("fish", "complete --no-files --command wfgen"),
+    ):
+        code, out = run("completion", shell)
+        assert code == 0 and marker in out, (shell, out[:200])
+    code, _ = run("completion", "powershell")
+    assert code == 2
