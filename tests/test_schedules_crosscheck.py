@@ -22,7 +22,7 @@ from generator.environments import load_environments
 from generator.schedule_lint import clock_changes
 from generator.schedules import WEEKDAYS, Schedule, Window
 
-from .conftest import CATALOG
+from .conftest import CATALOG, examples
 
 RUNS = 200
 # Bases next to the clock changes of 2026 and before a leap day, so every schedule
@@ -333,7 +333,7 @@ schedules_strategy = st.one_of(
 
 @needs_systemd
 @settings(
-    max_examples=60,
+    max_examples=examples(30),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
