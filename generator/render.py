@@ -25,6 +25,7 @@ from .errors import InputError, Location, UsageError
 # RenderedFile and the bundled templates' folder live with the writer, which needs them
 # without loading Jinja2 (an unchanged rebuild stops before rendering).
 from .output import BUNDLED_TEMPLATES, RenderedFile
+from .safebytes import systemd_program_problem
 
 __all__ = [
     "BUNDLED_TEMPLATES",
@@ -68,13 +69,31 @@ def _reject_breaks(value: str, *, what: str, location: Location | None) -> str:
     return value
 
 
+def _cron_word(arg: str, *, program: bool = False) -> str:
+    # Each piece between two ``%`` is shell-quoted on its own and every ``%`` stands bare
+    # between them, so no ``%`` ever follows a backslash (see cron_command).
+    pieces = [shlex.quote(piece) if piece else "" for piece in arg.split("%")]
+    if program and not pieces[0].startswith(("'", "/")):
+        # A bare first word may be read as an assignment (A=b) or a reserved word (if).
+        pieces[0] = "'" + pieces[0] + "'"
+    return "%".join(pieces) or "''"
+
+
 def cron_command(argv: Sequence[str]) -> str:
-    """A crontab command: each argument shell-quoted, ``%`` escaped (cron turns it into a newline).
+    """A crontab command: each argument shell-quoted, every ``%`` escaped as ``\\%``.
+
+    cron (Vixie's do_command.c, kept by Debian and cronie) reads the command once before the
+    shell: ``\\%`` becomes ``%``, any other backslash is kept together with the character
+    after it, and a bare ``%`` ends the command (the rest goes to stdin). So a backslash just
+    before an escaped ``%`` would pair with the escape and free the ``%``. The shell text is
+    built so that no ``%`` follows a backslash: an argument is quoted piece by piece around
+    its ``%`` signs (``a\\%b`` is written ``'a\\'\\%b``).
 
     Args:
         argv: the command and its arguments, already free of line breaks.
     """
-    return " ".join(shlex.quote(arg) for arg in argv).replace("%", "\\%")
+    words = [_cron_word(arg, program=index == 0) for index, arg in enumerate(argv)]
+    return " ".join(words).replace("%", "\\%")
 
 
 _SYSTEMD_PLAIN = re.compile(r"[A-Za-z0-9_@+=:,./-]+")
@@ -92,10 +111,24 @@ def systemd_command(argv: Sequence[str]) -> str:
     """An ``ExecStart=`` value: arguments quoted by systemd's own rules, not the shell's.
 
     systemd splits on whitespace, honours double quotes with C escapes, and expands ``%``
-    specifiers and ``$VARIABLES``; plain words stay bare so the unit reads naturally.
+    specifiers and ``$VARIABLES``; plain words stay bare so the unit reads naturally. The
+    program must be an absolute path: systemd reads a leading ``+ - @ : ! |`` of the first
+    word as a prefix even when quoted or escaped (``+`` drops ``User=``), and ``/`` is none.
+
+    Raises:
+        UsageError: when systemd could not run ``argv[0]`` as written (see
+            :func:`~generator.safebytes.systemd_program_problem`).
     """
-    words = []
-    for arg in argv:
+    unfit = systemd_program_problem(argv[0]) if argv else "is missing"
+    if unfit:
+        raise UsageError(
+            f"the command {argv[0] if argv else ''!r} {unfit}",
+            hint="write the program's full path, such as /usr/local/bin/nlserver",
+        )
+    # The program's name: systemd expands % specifiers in it but never $VARIABLES.
+    program = argv[0].replace("%", "%%")
+    words = [program if _SYSTEMD_PLAIN.fullmatch(argv[0]) else f'"{program}"']
+    for arg in argv[1:]:
         if _SYSTEMD_PLAIN.fullmatch(arg):
             words.append(arg.replace("%", "%%"))
             continue
@@ -258,6 +291,7 @@ def make_jobs(
         inputs: the catalogue and profile files a scheduled workflow came from.
     """
     location = getattr(environment, "location", None)
+    targets = set(getattr(environment, "targets", ()) or ())
     jobs = []
     for item in scheduled:
         wid = _reject_breaks(item.id, what="workflow id", location=location)
@@ -288,7 +322,7 @@ def make_jobs(
                 unit=f"wfgen-{wid}",
                 description=systemd_value(f"{label} ({wid})"),
                 on_calendar=calendar,
-                exec_start=systemd_command(argv),
+                exec_start=systemd_command(argv) if "systemd" in targets else "",
                 argv=argv,
                 # A window that starts or ends inside an hour needs several cron lines, and a
                 # CronJob has one schedule: such a workflow gets one CronJob per line.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["first_control"]
+__all__ = ["first_control", "systemd_program_problem"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -24,3 +24,20 @@ def first_control(text: str) -> tuple[int, int, str] | None:
     char = found.group()
     name = "NUL" if char == "\x00" else "DEL" if char == "\x7f" else f"U+{ord(char):04X}"
     return line, col, f"control character {name}"
+
+
+def systemd_program_problem(program: str) -> str | None:
+    """Why systemd cannot run ``program`` as ``ExecStart=``'s first word, or None.
+
+    systemd reads a leading ``+ - @ : ! |`` as a prefix even inside quotes or as ``\\x2b``
+    (``+`` runs the job with full privileges, ignoring ``User=``), searches its own path for
+    a bare name, and refuses quotes and backslashes in the executable's name; an absolute
+    path without them is read exactly as written.
+    """
+    if not program.startswith("/"):
+        return "is not an absolute path, as systemd's ExecStart= needs"
+    if any(ch in program for ch in "\"'\\") or _CONTROL.search(program):
+        return "holds a quote, a backslash or a control character, which systemd refuses"
+    if program.endswith("/"):
+        return "names a folder"
+    return None
