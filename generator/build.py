@@ -21,7 +21,9 @@ from .output import (
     RenderedFile,
     WriteResult,
     check_output,
+    locked,
     manifest_file,
+    recover,
     up_to_date,
     write_output,
 )
@@ -339,18 +341,29 @@ def build(settings: BuildSettings, *, progress: Progress | None = None) -> Build
             *([settings.templates] if settings.templates else []),
         ],
     )
+    if settings.check:
+        return _build(settings, progress=progress, leftovers=())
+    # Two builds into one folder take turns, from the first look at out/ to the swap: a
+    # build never reports "unchanged" about a folder another build is replacing.
+    with locked(settings.out):
+        return _build(settings, progress=progress, leftovers=tuple(recover(settings.out)))
+
+
+def _build(
+    settings: BuildSettings, *, progress: Progress | None, leftovers: tuple[Problem, ...]
+) -> BuildResult:
     digest = fingerprint(settings)
     # Nothing read has changed and out/ is exactly what that build wrote: nothing to do.
     current = up_to_date(settings.out, digest)
     if current is not None:
         paths, reported = current
-        return BuildResult((), WriteResult(unchanged=paths), reported)
+        return BuildResult((), WriteResult(unchanged=paths), (*leftovers, *reported))
     files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:
         result = check_output(files, out_dir=settings.out)
     else:
         result = write_output(files, out_dir=settings.out)
-    return BuildResult(tuple(files), result, (*warnings, *result.problems))
+    return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
 
 
 def summary(result: BuildResult, *, check: bool) -> str:

@@ -19,9 +19,10 @@ __all__ = ["PoSyntaxError", "check_po_syntax"]
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)")
 # C escapes msgfmt accepts inside a string.
 _ESCAPE = re.compile(r"\\(?:[\\\"'?abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)")
-# Text msgfmt would accept but that wfgen's pages must never show: controls beyond tab and
-# newline, and the bidirectional overrides and isolates that reorder what a reader sees.
-_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Text msgfmt would accept but that wfgen's pages must never show: controls other than tab,
+# newline and carriage return, and the bidirectional overrides and isolates that reorder
+# what a reader sees.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 class PoSyntaxError(Exception):
@@ -97,8 +98,8 @@ def _after_string(text: str, end: int, line: int) -> None:
 def check_po_syntax(text: str) -> None:
     """Check ``text`` (a whole PO file, decoded) against the grammar msgfmt accepts.
 
-    Also refused, though msgfmt takes them: a byte-order mark, control characters (tab and
-    newline excepted, raw or escaped), bidirectional override and isolate characters, and a
+    Also refused, though msgfmt takes them: a byte-order mark, control characters (tab, newline and
+    carriage return excepted; raw or escaped), bidirectional override and isolate characters, and a
     plural entry (the catalogue has none).
 
     Raises:
