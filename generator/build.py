@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError, Location, Problem, Severity, UsageError
+from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
 from .outguard import check_out_dir
 from .output import (
     BUNDLED_TEMPLATES,
@@ -27,6 +27,7 @@ from .output import (
     up_to_date,
     write_output,
 )
+from .safebytes import read_input
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -171,7 +172,13 @@ def fingerprint(settings: BuildSettings) -> str:
         found = sorted({p for pattern in patterns for p in root.rglob(pattern) if p.is_file()})
         for path in found:
             digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                data = read_input(path)
+            except OSError as err:
+                raise InputError(
+                    f"cannot read: {err.strerror or err}", location=Location.of(path)
+                ) from err
+            digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

@@ -18,6 +18,7 @@ from babel.messages.catalog import Message as PoMessage
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from ..errors import InputError, Location, UsageError
+from ..safebytes import read_input
 from .posyntax import PoSyntaxError, check_po_syntax
 
 __all__ = [
@@ -104,9 +105,10 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
         InputError: when it cannot be read or parsed.
     """
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_input(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read: {err}", hint="PO files are UTF-8") from err
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise InputError(f"{path}: cannot read: {reason}", hint="PO files are UTF-8") from err
     try:
         check_po_syntax(text)
     except PoSyntaxError as err:
@@ -284,7 +286,9 @@ def available_locales(locales_dir: Path) -> list[str]:
     """Locales that have a PO file under ``locales_dir``, sorted."""
     if not locales_dir.is_dir():
         return []
-    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).is_file())
+    # exists(), not is_file(): a FIFO or a device in a PO file's place is refused when read,
+    # not skipped without a word.
+    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).exists())
 
 
 @dataclass(frozen=True)
@@ -326,7 +330,7 @@ def load_translations(
         InputError: when the PO file exists but cannot be parsed.
     """
     path = po_path(locales_dir, locale)
-    if not path.is_file():
+    if not path.exists():
         return Translations(locale, {})
     catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}
