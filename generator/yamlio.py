@@ -256,21 +256,32 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
     return _checked_top(path, text, data, problems)
 
 
-def _hidden_value(data: Any) -> tuple[tuple[str | int, ...], str] | None:
-    """The path of the first key or value holding a control or bidi character, and it."""
-    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:
+    """The path of the first key that is not a string, or (with ``escapes``) of the first key
+    or value holding a control or bidi character, and what is wrong there."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
     while stack:
         parts, node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(key, str) and (found := _HIDDEN.search(key)):
-                    return (*parts, key), found.group()
+                if not isinstance(key, str):
+                    shown = (
+                        "a mapping or list" if isinstance(key, (tuple, dict, list)) else repr(key)
+                    )
+                    at = str(key).lower() if isinstance(key, bool) else key  # as written
+                    return (*parts, at), f"key {shown} is not a string; quote it"
+                if escapes and (found := _HIDDEN.search(key)):
+                    return (*parts, key), _hidden_message(found.group())
                 stack.append(((*parts, key), value))
         elif isinstance(node, list):
             stack.extend(((*parts, index), value) for index, value in enumerate(node))
-        elif isinstance(node, str) and (found := _HIDDEN.search(node)):
-            return parts, found.group()
+        elif escapes and isinstance(node, str) and (found := _HIDDEN.search(node)):
+            return parts, _hidden_message(found.group())
     return None
+
+
+def _hidden_message(char: str) -> str:
+    return f"a value holds U+{ord(char):04X}, a control or bidirectional character (an escape)"
 
 
 # What a YAML escape ("\x1b", "\u202e") can put into a value that the raw text check cannot see.
@@ -278,16 +289,16 @@ _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069
 
 
 def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> LoadedYaml:
-    hidden = _hidden_value(data) if "\\" in text else None
-    if hidden is not None:
-        parts, char = hidden
-        line, col = MarkLocator(text).position(parts)
+    odd = _odd_value(data, escapes="\\" in text)
+    if odd is not None:
+        parts, message = odd
+        line, col = MarkLocator(text).position(parts, key="not a string" in message)
         problems.append(
             Problem(
                 Location.of(path, line, col),
-                f"a value holds U+{ord(char):04X}, a control or bidirectional character (an escape)",
-                code="yaml-control",
-                hint="remove the escape; no catalogue text needs it",
+                message,
+                code="yaml-control" if "U+" in message else "yaml-key",
+                hint="" if "U+" in message else "keys of a catalogue file are names",
             )
         )
         return LoadedYaml(path, text, None, tuple(problems))

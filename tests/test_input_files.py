@@ -141,3 +141,22 @@ def test_hidden_characters_in_a_page_are_located(tmp_path: Path, char: str) -> N
     assert result.returncode != 0
     assert "page.md:6:3:" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "line_offset", "word"),
+    [("x:\n  1: x\n", 2, "key 1"), ("true: 1\n", 1, "key True"), ("2: [a]\n", 1, "key 2")],
+)
+def test_keys_that_are_not_strings_are_located(
+    tmp_path: Path, extra: str, line_offset: int, word: str
+) -> None:
+    """A YAML key that is a number or a boolean is one located error, not a traceback."""
+    root = _project(tmp_path)
+    path = root / "catalog" / "workflows" / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + extra, encoding="utf-8")
+    result = _wfgen(root, "validate", "catalog")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    line = text.count("\n") + line_offset
+    assert f"campaign.yaml:{line}:" in result.stdout and word in result.stdout, result.stdout
