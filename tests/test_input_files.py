@@ -160,3 +160,48 @@ def test_keys_that_are_not_strings_are_located(
     assert "Traceback" not in result.stderr
     line = text.count("\n") + line_offset
     assert f"campaign.yaml:{line}:" in result.stdout and word in result.stdout, result.stdout
+
+
+# --- event streams of `wfgen sending simulate` ----------------------------------------
+
+EVENT_CASES = {
+    "field-over-128k": "message_id,event,time\nm1,relayed," + "x" * 140_000 + "\n",
+    "year-9999-offset": "message_id,event,time\nm1,relayed,9999-12-31T23:00:00-05:00\n",
+    "year-1-offset": "message_id,event,time\nm1,relayed,0001-01-01T00:00:00+05:00\n",
+    "deep-json": '{"message_id": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+    "lone-surrogate": '{"message_id": "m\\ud800", "event": "relayed", "time": "2024-05-01T10:00:00Z"}\n',
+}
+
+
+@pytest.mark.parametrize("case", sorted(EVENT_CASES))
+def test_bad_events_are_located_and_skipped(tmp_path: Path, case: str) -> None:
+    """Each bad event line is reported at its line and skipped (exit 1), never a traceback."""
+    events = tmp_path / "events.txt"
+    events.write_text(EVENT_CASES[case], encoding="utf-8")
+    result = _wfgen(
+        tmp_path, "sending", "simulate", str(events), "--model", str(CATALOG / "sending.yaml")
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "events.txt:" in result.stdout + result.stderr
+
+
+def test_events_with_a_bom_and_from_stdin(tmp_path: Path) -> None:
+    """A CSV with a byte-order mark reads like one without; '-' reads standard input."""
+    text = "message_id,event,time\nm1,relayed,2024-05-01T10:00:00Z\n"
+    events = tmp_path / "events.csv"
+    events.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    model = str(CATALOG / "sending.yaml")
+    result = _wfgen(tmp_path, "sending", "simulate", str(events), "--model", model)
+    assert result.returncode == 0, result.stdout + result.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "generator", "sending", "simulate", "-", "--model", model],
+        input=text,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "1 event(s) applied" in piped.stdout
