@@ -60,9 +60,8 @@ def simulate_command(settings: SimulateSettings) -> int:
         try:
             # "-" reads standard input; a byte-order mark (spreadsheets write one) is skipped.
             if str(settings.events) == "-":
-                stream_cm: Any = io.TextIOWrapper(
-                    click.get_binary_stream("stdin"), encoding="utf-8-sig", newline=""
-                )
+                stdin: Any = sys.stdin.buffer
+                stream_cm: Any = io.TextIOWrapper(stdin, encoding="utf-8-sig", newline="")
             else:
                 stream_cm = settings.events.open(encoding="utf-8-sig", newline="")
             with stream_cm as stream:
