@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,17 +25,6 @@ def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:
         if workflow is not None and message.context.endswith("|description")
         else None
     )
-
-
-def _phrase_placeholders(message: Message) -> frozenset[str]:
-    if not message.context.startswith("phrase|"):
-        return frozenset()
-    try:
-        from . import phrases
-    except ImportError:
-        return frozenset()
-    names = re.findall(r"\{\w+\}", " ".join(str(v) for v in dict(phrases.PHRASES).values()))
-    return frozenset({*names, "{nth}", "{n}", "{day}", "{days}"})
 
 
 def check_entry(
@@ -93,7 +81,6 @@ def check_entry(
             location=location,
             schedule=schedule,
             protected=protected or ProtectedIds(w.id for w in catalog.workflows),
-            interchangeable=_phrase_placeholders(message),
         )
     )
     return problems

@@ -39,7 +39,7 @@ WIDTH = 76
 # Headers never carry the time of a run: a no-op write must change no byte.
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 HASH_PREFIX = "source-hash: "
-# Flag of entries a translator should look at: imported where pages disagreed, or repaired.
+# Earlier flag of entries to review; now ``#, fuzzy`` plus a ``(review)`` comment (review.py).
 REVIEW_FLAG = "review"
 IMPORT_PREFIX = "imported from "
 
@@ -115,7 +115,12 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
             location=Location.of(path, line),
             hint="fix the syntax (msgfmt --check shows it too)",
         ) from err
+    written = _written_format_flags(lines)
     for message in [*catalog, *catalog.obsolete.values()]:
+        # Babel guesses format flags from the msgid; the file's own flags are the truth.
+        message.flags -= {"python-format", "python-brace-format"} - written.get(
+            message.lineno, set()
+        )
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
         if message.id and message.lineno in comments:
@@ -156,6 +161,20 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
     return out, previous, comments
 
 
+def _written_format_flags(lines: list[str]) -> dict[int, set[str]]:
+    """The format flags each entry's ``#,`` lines state, by the 1-based line of its msgid."""
+    out: dict[int, set[str]] = {}
+    pending: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith(("#,", "#~,")):
+            pending |= {f.strip() for f in stripped.split(",", 1)[1].split(",")}
+        elif stripped.startswith(("msgid ", "#~ msgid ")):
+            out[number] = pending & {"python-format", "python-brace-format"}
+            pending = set()
+    return out
+
+
 def _join_previous(parts: list[str]) -> str:
     text = ""
     for raw in parts:
@@ -193,11 +212,13 @@ def _insert_previous(data: str, catalog: PoCatalog) -> str:
 
 def dump_po(catalog: PoCatalog) -> bytes:
     """Serialise a catalogue exactly as every wfgen command writes it."""
+    from .review import normalise_review
+
     for message in [*catalog, *catalog.obsolete.values()]:
-        # Babel guesses these flags from the msgid; wfgen checks placeholders itself, and
-        # schedule phrases may use {nth} where the English says {n}, which msgfmt would reject.
+        # Babel guesses python-format from a "%" in the msgid; wfgen's texts are not
+        # printf formats. python-brace-format is set by ``update.merge`` where it applies.
         message.flags.discard("python-format")
-        message.flags.discard("python-brace-format")
+        normalise_review(message)
     buffer = io.BytesIO()
     write_po(
         buffer,
@@ -244,7 +265,8 @@ def available_locales(locales_dir: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class Translations:
-    """The usable translations of one locale: translated and not fuzzy, by context.
+    """The usable translations of one locale, by context: translated and not fuzzy, or
+    fuzzy only to await review (``review.usable_under_review``).
 
     ``stale`` lists contexts translated from an English text the catalogue no longer has
     (the PO file predates ``wfgen l10n update``); they are not usable either.
@@ -286,8 +308,12 @@ def load_translations(
     catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}
     stale: list[str] = []
+    from .review import usable_under_review
+
     for m in catalog:
-        if not (m.id and m.context and isinstance(m.string, str) and m.string and not m.fuzzy):
+        if not (m.id and m.context and isinstance(m.string, str) and m.string):
+            continue
+        if m.fuzzy and not usable_under_review(m):
             continue
         context = str(m.context)
         if english is not None and context in english and english[context] != m.id:
