@@ -115,7 +115,7 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
             location=Location.of(path, line),
             hint="fix the syntax (msgfmt --check shows it too)",
         ) from err
-    written = _written_format_flags(lines)
+    written = _written_format_flags(text)
     for message in [*catalog, *catalog.obsolete.values()]:
         # Babel guesses format flags from the msgid; the file's own flags are the truth.
         message.flags -= {"python-format", "python-brace-format"} - written.get(
@@ -161,17 +161,25 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
     return out, previous, comments
 
 
-def _written_format_flags(lines: list[str]) -> dict[int, set[str]]:
-    """The format flags each entry's ``#,`` lines state, by the 1-based line of its msgid."""
+_FORMAT_FLAGS = re.compile(r"^#~?,[^\n]*python-[^\n]*$", re.MULTILINE)
+_MSGID = re.compile(r"^(?:#~ )?msgid ", re.MULTILINE)
+
+
+def _written_format_flags(text: str) -> dict[int, set[str]]:
+    """The format flags each entry's ``#,`` line states, by the 1-based line of its msgid.
+
+    Only the few flag lines naming a format are looked at, so this costs little.
+    """
     out: dict[int, set[str]] = {}
-    pending: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith(("#,", "#~,")):
-            pending |= {f.strip() for f in stripped.split(",", 1)[1].split(",")}
-        elif stripped.startswith(("msgid ", "#~ msgid ")):
-            out[number] = pending & {"python-format", "python-brace-format"}
-            pending = set()
+    line, counted = 1, 0
+    for match in _FORMAT_FLAGS.finditer(text):
+        msgid = _MSGID.search(text, match.end())
+        if msgid is None:
+            continue
+        flags = {f.strip() for f in match.group(0).split(",", 1)[1].split(",")}
+        line += text.count("\n", counted, msgid.start())
+        counted = msgid.start()
+        out[line] = out.get(line, set()) | (flags & {"python-format", "python-brace-format"})
     return out
 
 
