@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _run, catalog_option, locales_option
-from .docs import docs_group
+from .docs import docs_group, english_option
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,10 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
 
     refine = None
+    if settings.english is not None:
+        from ..docs.english import english_refiner
+
+        refine = english_refiner(settings.english, catalog)
     result = _run(
         lambda: fix_pages(
             list(settings.pages),
@@ -96,12 +100,14 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
 @click.option(
     "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
 )
+@english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
 def docs_fix_cmd(
     pages: tuple[Path, ...],
     mode: str | None,
     locale: str | None,
+    english: Path | None,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
@@ -116,7 +122,7 @@ def docs_fix_cmd(
         pages=pages,
         mode=mode or "list",
         locale=locale,
-        english=None,
+        english=english,
         catalog=catalog,
         locales_dir=locales_dir,
     )
