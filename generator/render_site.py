@@ -181,7 +181,7 @@ def _module_page(
     for row in table.rows:
         description = _cell(row.description, marker)
         if row.sentence is not None:
-            description += Markup(" ") + _cell(row.sentence, marker)
+            description += Markup(row.joiner) + _cell(row.sentence, marker)
         rows.append(
             Markup(
                 '<tr id="%s"><td>%s</td><td><code>%s</code> <a href="#%s">#</a></td><td>%s</td></tr>'
