@@ -53,13 +53,13 @@ def md_cell(text: str) -> str:
 def marked_md(cell: Cell, untranslated: str) -> str:
     """A cell for a Markdown table, with `*(untranslated)*` after English stand-ins."""
     text = md_cell(cell.text)
-    return f"{text} *({md_cell(untranslated)})*" if cell.untranslated else text
+    return f"{text} *({md_cell(untranslated)})*" if cell.untranslated and untranslated else text
 
 
 def marked_html(cell: Cell, untranslated: str) -> Markup:
     """A cell for HTML, escaped, with `<em class="untranslated">` after English stand-ins."""
     text = escape(cell.text)
-    if cell.untranslated:
+    if cell.untranslated and untranslated:
         text += Markup(' <em class="untranslated">(%s)</em>') % untranslated
     return Markup(text)
 
@@ -259,7 +259,18 @@ def render_docs(
     out: list[RenderedFile] = []
     po = (po_input,) if po_input else ()
     jinja.filters.update(FILTERS)
-    common = {"locale": locale, "words": words, "md": md_cell}
+    # Fixed words shown in English for want of a translation: the templates mark them.
+    english_words = (
+        {key.replace("-", "_") for key in UI_WORDS if not gettext(f"ui|{key}")}
+        if gettext is not None
+        else set()
+    )
+    common = {
+        "locale": locale,
+        "words": words,
+        "english_words": english_words,
+        "md": md_cell,
+    }
     for table in tables:
         sources = [w.location.file for w in catalog.workflows_of(table.key)]
         defined = catalog.module(table.key)

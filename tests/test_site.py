@@ -170,3 +170,18 @@ def test_cjk_sentences_join_without_latin_space(tmp_path: Path) -> None:
     sentence = JAPANESE["reportingAggregates|description"] + "毎日 2:00。"
     assert sentence in page and sentence in docs
     assert "。 " not in _main(page) and ". " not in sentence
+
+
+def test_docs_pages_mark_an_untranslated_page_once(tmp_path: Path) -> None:
+    """out/docs: a module page with nothing translated says so once, after its title; the
+    fixed words left in English are marked where they stand."""
+    locales = with_japanese(ROOT / "locales", tmp_path / "locales")
+    settings = BuildSettings(
+        catalog=ROOT / "catalog", locales_dir=locales, out=tmp_path / "out", locales=("ja",)
+    )
+    files = {f.path: f.content.decode() for f in render_all(settings)[0]}
+    campaign = files["docs/ja/campaign.md"]
+    assert campaign.count("*(untranslated)*") == 1
+    assert campaign.startswith("# Campaign *(untranslated)*\n\n| ラベル | 内部名 | 説明 |")
+    index = files["docs/ja/index.md"]
+    assert "| Module *(untranslated)* | Translation completeness *(untranslated)* |" in index
