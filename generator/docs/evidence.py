@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..l10n.numbers import NUMBER_WORDS
 from ..schedules import Schedule
@@ -20,6 +20,7 @@ __all__ = [
     "id_shape",
     "label_match",
     "numbers_in",
+    "schedule_conflict",
     "schedule_match",
     "shared_names",
     "split_words",
@@ -165,6 +166,36 @@ def schedule_match(
         shown = ", ".join(str(n) for n in sorted(shared))
         return [(0.3, f"the description's number {shown} matches the schedule of `{canonical}`")]
     return []
+
+
+def schedule_conflict(
+    description: str, schedules: Sequence[Schedule | None], *, locale: str
+) -> bool:
+    """True when the description's times cannot be those of any of these schedules.
+
+    Clock times must meet one of the schedules' times; a description with no clock time but
+    small numbers ("at 1 in the morning" in any language) must name the hour of a schedule
+    that runs at a fixed time of day.
+    """
+    times, numbers = numbers_in(description, locale=locale)
+    wanted: set[str] = set()
+    hours: set[int] = set()
+    for schedule in schedules:
+        wanted |= schedule_numbers(schedule)[0]
+        if schedule is not None and schedule.at:
+            hours |= schedule_numbers(schedule)[1]
+    if times:
+        return bool(wanted and not times & wanted)
+    small = {n for n in numbers if n <= 24}
+    return bool(hours and small and not small & hours and hours == schedule_hours(schedules))
+
+
+def schedule_hours(schedules: Iterable[Schedule | None]) -> set[int]:
+    """Every number the schedules would be described with (hours, days, intervals)."""
+    found: set[int] = set()
+    for schedule in schedules:
+        found |= schedule_numbers(schedule)[1]
+    return found
 
 
 def names_of(text: str) -> set[str]:
