@@ -8,7 +8,7 @@ from pathlib import Path
 from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
 from .align import align
-from .learn import LearnedLabels, learn_labels
+from .learn import LearnedLabels, learn_from_reports, learn_labels
 from .model import Page
 from .reader import read_page
 from .results import DocsReport, PageError, PageReport
@@ -80,19 +80,30 @@ def align_pages(
     if learned is None:
         learned = learn_labels(pages, catalog)
     cache: dict[str, Mapping[str, str]] = {}
-    reports = []
-    for page in pages:
+
+    def check(page: Page, labels: LearnedLabels) -> PageReport:
         if labels_for is not None and page.locale not in cache:
             cache[page.locale] = labels_for(page.locale)
-        reports.append(
-            check_page(
-                page,
-                catalog=catalog,
-                known_labels=cache.get(page.locale),
-                learned=learned,
-            )
+        return check_page(
+            page, catalog=catalog, known_labels=cache.get(page.locale), learned=labels
         )
-    return reports
+
+    reports = [check(page, learned) for page in pages]
+    # Rows mapped with confidence teach their label and translated id; pages that still have
+    # unresolved rows are aligned once more with what the whole run taught.
+    more = learn_from_reports(reports, catalog, learned=learned)
+    return [
+        check(page, more) if _worth_again(report, learned, more) else report
+        for page, report in zip(pages, reports, strict=True)
+    ]
+
+
+def _worth_again(report: PageReport, before: LearnedLabels, after: LearnedLabels) -> bool:
+    return (
+        report.locale.split("_")[0] != "en"
+        and any(r.status == "unresolved" for r in report.rows)
+        and before.for_locale(report.locale) != after.for_locale(report.locale)
+    )
 
 
 def check_page(

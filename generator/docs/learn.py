@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 from ..catalog import Catalog
 from . import evidence as ev
 from .model import Page
+from .results import PageReport
 
-__all__ = ["LearnedLabels", "learn_labels"]
+__all__ = ["TEACHES", "LearnedLabels", "learn_from_reports", "learn_labels"]
+
+# A row mapped by evidence teaches its label (and its translated id) only when this sure.
+TEACHES = 0.8
 
 
 @dataclass(frozen=True)
@@ -45,30 +49,69 @@ def learn_labels(pages: Iterable[Page], catalog: Catalog) -> LearnedLabels:
     Returns:
         Labels by locale, each workflow's labels in a stable order (most often seen first).
     """
-    owners: dict[str, dict[str, Counter[str]]] = {}  # locale -> folded label -> workflow ids
-    spelled: dict[str, dict[tuple[str, str], Counter[str]]] = {}  # (wid, folded) -> spellings
+    seen: list[tuple[str, str, str]] = []  # (locale, workflow id, label)
     for page in pages:
         if page.locale.split("_")[0] == "en":
             continue
         counts = Counter(row.documented_id for row in page.rows)
         for row in page.rows:
             workflow = catalog.by_spelling(row.documented_id)
-            key = ev.fold(row.label)
-            if workflow is None or counts[row.documented_id] > 1 or not key:
+            if workflow is not None and counts[row.documented_id] == 1:
+                seen.append((page.locale, workflow.id, row.label))
+    return _collect(seen)
+
+
+def learn_from_reports(
+    reports: Iterable[PageReport], catalog: Catalog, *, learned: LearnedLabels
+) -> LearnedLabels:
+    """Add what the aligned pages teach: the label and the translated id of every row mapped
+    with confidence ``TEACHES`` or more, to the labels ``learned`` from exact rows.
+
+    A translated id is usually the label's own words ("fatturazione", "帳單"), so a row that
+    writes it on another page is recognised even where its label differs. A text that rows
+    give to two different workflows is dropped, as in ``learn_labels``.
+    """
+    seen: list[tuple[str, str, str]] = [
+        (locale, wid, text)
+        for locale, labels in learned.by_locale.items()
+        for wid, texts in labels.items()
+        for text in texts
+    ]
+    for report in reports:
+        if report.locale.split("_")[0] == "en":
+            continue
+        for result in report.rows:
+            if (
+                result.status != "mismatch"
+                or result.canonical_id is None
+                or result.confidence < TEACHES
+                or catalog.get(result.canonical_id) is None
+            ):
                 continue
-            owners.setdefault(page.locale, {}).setdefault(key, Counter())[workflow.id] += 1
-            spelled.setdefault(page.locale, {}).setdefault((workflow.id, key), Counter())[
-                row.label
-            ] += 1
+            seen.append((report.locale, result.canonical_id, result.row.label))
+            if catalog.by_spelling(result.row.documented_id) is None:
+                seen.append((report.locale, result.canonical_id, result.row.documented_id))
+    return _collect(seen)
+
+
+def _collect(seen: Iterable[tuple[str, str, str]]) -> LearnedLabels:
+    owners: dict[str, dict[str, Counter[str]]] = {}  # locale -> folded text -> workflow ids
+    spelled: dict[tuple[str, str, str], Counter[str]] = {}  # (locale, wid, folded) -> texts
+    for locale, wid, text in seen:
+        key = ev.fold(text)
+        if not key:
+            continue
+        owners.setdefault(locale, {}).setdefault(key, Counter())[wid] += 1
+        spelled.setdefault((locale, wid, key), Counter())[text] += 1
     learned: dict[str, dict[str, tuple[str, ...]]] = {}
     for locale, labels in sorted(owners.items()):
         per_workflow: dict[str, list[tuple[int, str]]] = {}
         for key, workflows in labels.items():
             if len(workflows) != 1:
                 continue
-            wid, seen = next(iter(workflows.items()))
-            text = spelled[locale][(wid, key)].most_common(1)[0][0]
-            per_workflow.setdefault(wid, []).append((seen, text))
+            wid, count = next(iter(workflows.items()))
+            text = spelled[(locale, wid, key)].most_common(1)[0][0]
+            per_workflow.setdefault(wid, []).append((count, text))
         learned[locale] = {
             wid: tuple(text for _, text in sorted(found, key=lambda t: (-t[0], t[1])))
             for wid, found in sorted(per_workflow.items())
