@@ -146,7 +146,25 @@ def align(
         keeper = max(rows, key=lambda r: (_label_fit(r, labels.get(wid, "")), -r.index))
         verdicts[keeper.index] = _exact(keeper, catalog.get(wid))  # type: ignore[arg-type]
         for other in rows:
-            if other is not keeper:
+            if other is keeper:
+                continue
+            if _other_package(other, keeper):
+                # One workflow installed by two packages is listed once under each.
+                found = _exact(other, catalog.get(wid))  # type: ignore[arg-type]
+                verdicts[other.index] = RowResult(
+                    other,
+                    found.canonical_id,
+                    found.status,
+                    found.confidence,
+                    (
+                        *found.evidence,
+                        f"row {keeper.index + 1} lists `{wid}` under package "
+                        f"{keeper.package!r}, this row under {other.package!r}",
+                    ),
+                    obsolete=found.obsolete,
+                    replaced_by=found.replaced_by,
+                )
+            else:
                 duplicates[other.index] = (
                     f"`{wid}` is already documented by row {keeper.index + 1} "
                     f"({keeper.label!r}); this row repeats the id"
@@ -218,6 +236,13 @@ def align(
         rows=tuple(verdicts[i] for i in sorted(verdicts)),
         missing=missing,
         notes=tuple(notes),
+    )
+
+
+def _other_package(row: Row, keeper: Row) -> bool:
+    """The same workflow listed again under another package: not a repeated id."""
+    return bool(
+        row.package and keeper.package and ev.fold(row.package) != ev.fold(keeper.package)
     )
 
 
@@ -565,6 +590,9 @@ def _vetoed(
     if vote.workflow not in index:
         return True
     voted = candidates[index[vote.workflow]]
+    vocabulary = {word for w in candidates for word in ev.split_words(w.id) if len(word) > 2}
+    if ev.foreign_identifier(row.documented_id, voted.id, vocabulary):
+        return True
     if ev.schedule_conflict(
         row.description,
         [voted.schedule, *(v.schedule for v in voted.variants if v.has_schedule)],

@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from ..l10n.numbers import NUMBER_WORDS
 from ..schedules import Schedule
 
 __all__ = [
     "fold",
+    "foreign_identifier",
     "id_shape",
     "label_match",
     "numbers_in",
@@ -75,6 +76,20 @@ def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[
                 (weight, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`")
             )
     return found
+
+
+def foreign_identifier(documented: str, canonical: str, vocabulary: Set[str]) -> bool:
+    """True when the row writes an untranslated identifier of some other workflow.
+
+    Translation turns ids into the language's words (``bereinigung``, ``voorraadBeheer``) or
+    keeps part of them (``providerMgt``). An ASCII identifier made of the catalogue's own id
+    words (``vocabulary``) and sharing none with ``canonical`` names another workflow (a newer
+    one, one the catalogue lacks), not this one.
+    """
+    if not documented.isascii() or not re.search(r"[a-z][A-Z0-9]|[A-Z]{2}|_", documented):
+        return False
+    words = set(split_words(documented))
+    return not words & set(split_words(canonical)) and bool(words & vocabulary)
 
 
 def translated_id(documented: str, label: str) -> list[str]:
