@@ -37,6 +37,7 @@ class DocsCheckSettings:
     fmt: str
     catalog: Path
     locales_dir: Path
+    english: Path | None = None
 
 
 def docs_check_command(settings: DocsCheckSettings) -> int:
@@ -54,6 +55,11 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
             list(settings.pages), catalog=catalog, locale=settings.locale, labels_for=labels_for
         )
     )
+    if settings.english is not None:
+        from ..docs.english import with_english
+
+        english = settings.english
+        report = _run(lambda: with_english(report, english_dir=english, catalog=catalog))
     if settings.fmt == "json":
         _json_dump(report.to_json())
     elif settings.fmt in ("sarif", "github"):
@@ -95,6 +101,16 @@ def _row_problems(report: Any) -> list[Problem]:
     return out
 
 
+english_option = click.option(
+    "--english",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="English documentation: a git checkout (or a folder of <commit>_<name>.md snapshots); "
+    "the English page at each page's source-git-commit decides its rows.",
+)
+
+
 @cli.group("docs")
 def docs_group() -> None:
     """Localized documentation pages: check their rows against the catalogue."""
@@ -106,10 +122,16 @@ def docs_group() -> None:
     "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
 def docs_check_cmd(
-    pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path, locales_dir: Path
+    pages: tuple[Path, ...],
+    locale: str | None,
+    fmt: str,
+    english: Path | None,
+    catalog: Path,
+    locales_dir: Path,
 ) -> None:
     """Map every row of each PAGE to a canonical workflow; flag translated or unknown ids.
 
@@ -117,7 +139,12 @@ def docs_check_cmd(
     cannot be read (the other pages are still checked).
     """
     settings = DocsCheckSettings(
-        pages=pages, locale=locale, fmt=fmt, catalog=catalog, locales_dir=locales_dir
+        pages=pages,
+        locale=locale,
+        fmt=fmt,
+        catalog=catalog,
+        locales_dir=locales_dir,
+        english=english,
     )
     sys.exit(docs_check_command(settings))
 
@@ -151,7 +178,9 @@ def docs_import_cmd(
     """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
 
     Existing translations are kept (reported as conflicts) unless --overwrite; imported
-    entries carry an "imported from" translator comment; repaired text is marked fuzzy.
+    entries carry an "imported from" translator comment. Repaired text, and entries two
+    pages translate differently, await review: fuzzy plus a "(review)" comment, so Poedit
+    and Weblate show them as needing work; the build still uses them.
     Exit 0 when done, 2 when a page cannot be read (the others are still imported).
     """
     from ..l10n.importer import ImportSettings, import_pages
