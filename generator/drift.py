@@ -279,11 +279,14 @@ def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
                 argv = _systemd_argv(starts[0][0])
         zones = {c.split()[-1] for c, _ in calendars if "/" in c.split()[-1] or c.endswith(" UTC")}
         line = calendars[0][1] if calendars else 1
+        found = _id_in(argv, template)
+        if found is None and not argv and timer.stem.startswith("wfgen-"):
+            found = timer.stem.removeprefix("wfgen-")  # wfgen's timer whose service is gone
         out.append(
             Deployed(
                 "systemd",
                 Location(str(timer), line, 1),
-                _id_in(argv, template),
+                found,
                 tuple(c for c, _ in calendars),
                 argv,
                 zones.pop() if len(zones) == 1 else None,

@@ -206,3 +206,15 @@ def test_command_and_time_zone_drift(built: Path, tmp_path: Path) -> None:
     zones = [p for p in data["drift"] if p["code"] == "drift-timezone"]
     assert zones and all("Europe/Oslo" in p["message"] for p in zones)
     assert data["in_sync"] == []
+
+
+def test_timer_without_its_service(built: Path, tmp_path: Path) -> None:
+    """A wfgen timer whose service was deleted: the workflow's command differs (none)."""
+    units = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", units)
+    (units / "wfgen-cleanup.service").unlink()
+    code, out = drift("--systemd", str(units), "--format", "json")
+    assert code == 1
+    (finding,) = json.loads(out)["drift"]
+    assert (finding["code"], finding["id"]) == ("drift-command", "cleanup")
+    assert finding["file"].endswith("wfgen-cleanup.timer")
