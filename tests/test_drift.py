@@ -218,3 +218,16 @@ def test_timer_without_its_service(built: Path, tmp_path: Path) -> None:
     (finding,) = json.loads(out)["drift"]
     assert (finding["code"], finding["id"]) == ("drift-command", "cleanup")
     assert finding["file"].endswith("wfgen-cleanup.timer")
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_calendar_compared_by_normalized_form(built: Path, tmp_path: Path) -> None:
+    """`*-*-* 4:00 Europe/Stockholm` is systemd's `*-*-* 04:00:00 Europe/Stockholm`: in sync."""
+    units = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", units)
+    timer = units / "wfgen-cleanup.timer"
+    text = timer.read_text("utf-8")
+    assert "OnCalendar=*-*-* 04:00:00 Europe/Stockholm" in text
+    timer.write_text(text.replace("*-*-* 04:00:00", "*-*-*   4:00"), "utf-8")
+    code, out = drift("--systemd", str(units))
+    assert code == 0, out
