@@ -164,3 +164,18 @@ def test_completion_scripts() -> None:
         assert code == 0 and marker in out, (shell, out[:200])
     code, _ = run("completion", "powershell")
     assert code == 2
+
+
+def test_lint_of_an_invalid_catalogue_is_still_sarif(tmp_path: Path) -> None:
+    """A catalogue error stops lint with exit 1, reported as SARIF, not as text."""
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "dialects" / "accepted", case)
+    source = case / "workflows" / "platform.yaml"
+    source.write_text(source.read_text("utf-8").replace('"0 4 * * 7"', '"0 4 * *"'), "utf-8")
+    code, out = run("schedule", "lint", "--catalog", str(case), "--format", "sarif")
+    assert code == 1
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["cron-syntax"]
