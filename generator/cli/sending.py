@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,13 @@ def simulate_command(settings: SimulateSettings) -> int:
 
     def run() -> Any:
         try:
-            with settings.events.open(encoding="utf-8", newline="") as stream:
+            # "-" reads standard input; a byte-order mark (spreadsheets write one) is skipped.
+            if str(settings.events) == "-":
+                stdin: Any = sys.stdin.buffer
+                stream_cm: Any = io.TextIOWrapper(stdin, encoding="utf-8-sig", newline="")
+            else:
+                stream_cm = settings.events.open(encoding="utf-8-sig", newline="")
+            with stream_cm as stream:
                 return simulate(
                     model,
                     read_events(stream),
