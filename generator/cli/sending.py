@@ -12,12 +12,13 @@ import click
 
 from ..errors import format_problem
 from ._common import (
-    DEFAULT_CATALOG,
     EXIT_OK,
     EXIT_PROBLEMS,
     _json_dump,
     _run,
     cli,
+    from_project,
+    project_catalog,
 )
 
 # --- sending ----------------------------------------------------------------------------
@@ -165,9 +166,9 @@ def sending_group() -> None:
 @click.option(
     "--model",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_CATALOG / "sending.yaml",
-    show_default=True,
-    help="Sending model file.",
+    default=None,
+    callback=from_project(lambda: project_catalog() / "sending.yaml"),
+    help="Sending model file [default: sending.yaml of the project's catalogue].",
 )
 def sending_simulate_cmd(
     events: Path, efs: bool, at: str | None, validity_end: str | None, fmt: str, model: Path
