@@ -15,9 +15,10 @@ from generator.l10n.textchecks import check_text
 from generator.l10n.update import L10nSettings, load_messages
 from generator.schedules import Schedule
 
-from .conftest import CASES, CATALOG
+from .conftest import CASES, CATALOG, LOCALES
 
 PO_CASES = sorted((CASES / "po").glob("*.po"))
+BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
 
 
 def _install(case: Path, root: Path) -> tuple[L10nSettings, str]:
@@ -136,8 +137,6 @@ def test_checking_locales_in_parallel_finds_the_same(
     """One process per locale (used for large files) reports exactly what one process does."""
     from generator.l10n import check
 
-    from .conftest import LOCALES
-
     shutil.copytree(CATALOG, tmp_path / "catalog")
     shutil.copytree(LOCALES, tmp_path / "locales")
     settings = L10nSettings(catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
@@ -149,3 +148,58 @@ def test_checking_locales_in_parallel_finds_the_same(
     po_path(settings.locales_dir, "it").write_bytes(b'msgid "\xff"\nmsgstr ""\n')
     with pytest.raises(InputError, match=r"workflows\.po"):
         check_locales(settings)
+
+
+# pofilter tests that are about an entry's state, not its text: `wfgen l10n stats` counts
+# them (untranslated, fuzzy, awaiting review), and `unchanged` is identical-to-source.
+_STATE_TESTS = {"untranslated", "isfuzzy", "isreview", "blank", "unchanged", "short", "long"}
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.parent.name for p in BUNDLED])
+def test_check_reports_every_entry_pofilter_reports(path: Path) -> None:
+    """On the bundled files every pofilter finding is a wfgen finding of the same code, unless
+    the code is off by default (documented) or about the entry's state; wfgen adds its own."""
+    from translate.filters.checks import CheckerConfig, StandardChecker
+    from translate.storage import factory
+
+    from generator.l10n.generic import DEFAULT_OFF, GENERIC_CHECKS
+
+    locale = path.parent.parent.name
+    checker = StandardChecker(CheckerConfig(targetlanguage=locale))
+    theirs: set[tuple[str, str]] = set()
+    for unit in factory.getobject(str(path)).units:
+        if unit.isheader() or not unit.target:
+            continue
+        for test in checker.run_filters(unit):
+            if test not in _STATE_TESTS and test not in DEFAULT_OFF:
+                assert test in GENERIC_CHECKS, f"pofilter's {test} is neither run nor off"
+                theirs.add((unit.getcontext(), test))
+    settings = L10nSettings(catalog_dir=CATALOG, locales_dir=LOCALES)
+    contexts = {m.lineno: str(m.context) for m in read_po_file(path) if m.context and m.lineno}
+    ours = {
+        (contexts[p.location.line], p.code)
+        for p in check_locales(settings, [locale])
+        if p.location.line in contexts
+    }
+    assert theirs and theirs <= ours, sorted(theirs - ours)
+    assert {code for _, code in ours} - set(GENERIC_CHECKS), "wfgen's own checks add findings"
+
+
+def test_check_codes_are_turned_off_and_on_per_project(tmp_path: Path) -> None:
+    """[tool.wfgen.l10n] disable/enable in pyproject.toml (or [l10n] in wfgen.toml) decide
+    which codes are reported; an unknown code is a clear error."""
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    settings = L10nSettings(catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
+    before = {p.code for p in check_locales(settings, ["de"])}
+    assert {"startpunc", "identifier-changed"} <= before and "simplecaps" not in before
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.wfgen.l10n]\ndisable = ["startpunc", "identifier-changed"]\n'
+        'enable = ["simplecaps"]\n',
+        encoding="utf-8",
+    )
+    after = {p.code for p in check_locales(settings, ["de"])}
+    assert after == (before - {"startpunc", "identifier-changed"}) | {"simplecaps"}
+    (tmp_path / "wfgen.toml").write_text('[l10n]\ndisable = ["no-such-check"]\n', "utf-8")
+    with pytest.raises(InputError, match="no-such-check"):
+        check_locales(settings, ["de"])

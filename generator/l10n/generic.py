@@ -1,0 +1,196 @@
+"""Generic checks of a translation, from translate-toolkit (the checks ``pofilter`` runs).
+
+wfgen keeps its own checks only where they know something translate-toolkit cannot: the
+catalogue (ids, schedules), documentation placeholders (``<external_account_name>``), HTML
+markup, number words and clock formats, encoding damage. Everything generic comes from
+``translate.filters.checks.StandardChecker``, under pofilter's own test names as codes.
+
+Severities follow translate-toolkit's categories: critical -> error, functional ->
+warning, cosmetic -> info. ``[tool.wfgen.l10n]`` (see :func:`load_config`) turns codes off
+or back on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Location, Problem, Severity
+
+__all__ = [
+    "DEFAULT_OFF",
+    "GENERIC_CHECKS",
+    "CheckConfig",
+    "GenericChecker",
+    "load_config",
+]
+
+# pofilter test -> (severity, hint). Only tests that compare a source and a translation.
+GENERIC_CHECKS: dict[str, tuple[Severity, str]] = {
+    "pythonbraceformat": (Severity.ERROR, "use exactly the source's {placeholders}"),
+    "printf": (Severity.ERROR, "use exactly the source's %-placeholders, in a valid order"),
+    "escapes": (Severity.ERROR, "keep the source's escapes (\\n, \\t, ...)"),
+    "newlines": (Severity.ERROR, "keep the source's line breaks"),
+    "tabs": (Severity.ERROR, "keep the source's tabs"),
+    "acronyms": (Severity.WARNING, "keep the acronym unless the language writes it otherwise"),
+    "sentencecount": (Severity.WARNING, "translate every sentence, and add none"),
+    "urls": (Severity.WARNING, "keep every URL of the source"),
+    "emails": (Severity.WARNING, "keep every e-mail address of the source"),
+    "brackets": (Severity.INFO, "keep the source's brackets, unless the language needs others"),
+    "doublequoting": (Severity.INFO, "quote what the source quotes (in the language's quotes)"),
+    "singlequoting": (Severity.INFO, "quote what the source quotes (in the language's quotes)"),
+    "doublespacing": (Severity.INFO, "use single spaces, as the source does"),
+    "endpunc": (Severity.INFO, "end as the source ends (full stop, colon, none)"),
+    "startpunc": (Severity.INFO, "start as the source starts"),
+    "puncspacing": (Severity.INFO, "space punctuation as the language does"),
+    "startcaps": (Severity.INFO, "start with a capital where the source does"),
+    "simplecaps": (Severity.INFO, "check the capitalisation"),
+    "simpleplurals": (Severity.INFO, "say the plural as the language does, without '(s)'"),
+    "xmltags": (Severity.ERROR, "keep the source's tags"),
+    "numbers": (Severity.WARNING, "keep the source's numbers"),
+}
+
+# Off unless turned on, each with the reason (README lists them too).
+DEFAULT_OFF: dict[str, str] = {
+    "simplecaps": "languages capitalise differently (German nouns); too noisy to be useful",
+    "xmltags": "markup-mismatch and placeholder-changed know HTML from <placeholders>",
+    "numbers": "number-mismatch reads number words, clock formats and the schedule",
+}
+
+# A check runs only when its trigger finds something in the source or the translation:
+# without it the check cannot fail (each test looks at exactly these characters).
+# Texts are seldom any of this, and the tests are costly at 100,000 entries.
+_VARIABLES = "{}%&$_~<"  # what translate-toolkit's filters may remove, changing the rest
+_TRIGGERS: dict[str, re.Pattern[str] | None] = {
+    "pythonbraceformat": re.compile(r"[{}]"),
+    "printf": re.compile("%"),
+    "escapes": re.compile(r"\\"),
+    "newlines": re.compile(r"[\r\n]"),
+    "tabs": re.compile(r"\t"),
+    # An all-capital word of two or more characters (any non-ASCII text: always).
+    "acronyms": re.compile(r"[A-Z][^a-z\s]|[^a-z\s][A-Z]|[^\x00-\x7f]"),
+    "sentencecount": re.compile(r"[.!?。！？؟]\s"),
+    "urls": re.compile(r"://|www\.", re.IGNORECASE),
+    "emails": re.compile("@"),
+    "brackets": re.compile(r"[][(){}]"),
+    "doublequoting": re.compile('["“”„«»‟〝〞＂]'),
+    "singlequoting": re.compile("['‘’‚‹›`]"),
+    "doublespacing": re.compile("  "),
+    # Punctuation at either end (texts starting and ending with a letter or digit match).
+    "endpunc": re.compile(rf"[^\w\s]\s*$|[{re.escape(_VARIABLES)}]"),
+    "startpunc": re.compile(rf"^\s*[^\w\s]|[{re.escape(_VARIABLES)}]"),
+    # Punctuation followed by a space, or something the filters would remove.
+    "puncspacing": re.compile(rf"[^\w\s][ \u00a0]|[{re.escape(_VARIABLES)}]"),
+    "startcaps": None,
+    "simplecaps": None,
+    "simpleplurals": re.compile(r"\(s\)"),
+    "xmltags": re.compile("<"),
+    "numbers": re.compile(r"\d"),
+}
+# Checks that look only at what the source has.
+_SOURCE_ONLY = frozenset({"acronyms", "simpleplurals"})
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Which check codes are off: ``disable`` adds to the defaults, ``enable`` removes."""
+
+    disable: frozenset[str] = frozenset()
+    enable: frozenset[str] = frozenset()
+    source: str = ""
+
+    def is_on(self, code: str) -> bool:
+        """True when ``code`` is reported."""
+        if code in self.enable:
+            return True
+        return code not in self.disable and code not in DEFAULT_OFF
+
+
+def load_config(project: Path, *, known: Iterable[str] = ()) -> CheckConfig:
+    """Read ``[l10n]`` of ``wfgen.toml``, else ``[tool.wfgen.l10n]`` of ``pyproject.toml``.
+
+    Args:
+        project: the folder holding the files (the catalogue folder's parent).
+        known: every valid check code; others are a configuration error.
+
+    Raises:
+        InputError: for unreadable TOML, a wrong type or an unknown code.
+    """
+    for name, keys in (("wfgen.toml", ("l10n",)), ("pyproject.toml", ("tool", "wfgen", "l10n"))):
+        path = project / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            raise InputError(f"{path}: cannot read: {err}", hint="fix the TOML syntax") from err
+        table: object = data
+        for key in keys:
+            table = table.get(key, {}) if isinstance(table, dict) else {}
+        if not isinstance(table, dict) or not table:
+            continue
+        sets: dict[str, frozenset[str]] = {}
+        for key in ("disable", "enable"):
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(
+                    f"[{'.'.join(keys)}] {key} must be a list of check codes",
+                    location=Location.of(path),
+                    hint='write e.g. disable = ["startpunc", "simplecaps"]',
+                )
+            unknown = sorted(set(value) - set(known)) if known else []
+            if unknown:
+                raise InputError(
+                    f"[{'.'.join(keys)}] {key}: unknown check code "
+                    f"{', '.join(map(repr, unknown))}",
+                    location=Location.of(path),
+                    hint="the README lists every code of `wfgen l10n check`",
+                )
+            sets[key] = frozenset(value)
+        return CheckConfig(sets.get("disable", frozenset()), sets.get("enable", frozenset()), name)
+    return CheckConfig()
+
+
+@dataclass
+class GenericChecker:
+    """translate-toolkit's checks for one target language, as wfgen problems."""
+
+    locale: str
+    config: CheckConfig = field(default_factory=CheckConfig)
+
+    def __post_init__(self) -> None:
+        from translate.filters.checks import CheckerConfig, StandardChecker
+
+        checker = StandardChecker(CheckerConfig(targetlanguage=self.locale))
+        self._tests: list[
+            tuple[str, Callable[[str, str], object], re.Pattern[str] | None, bool]
+        ] = [
+            (code, getattr(checker, code), _TRIGGERS[code], code in _SOURCE_ONLY)
+            for code in GENERIC_CHECKS
+            if self.config.is_on(code)
+        ]
+
+    def check(
+        self, source: str, translation: str, *, location: Location, subject: str
+    ) -> list[Problem]:
+        """Every generic finding on one translated text."""
+        from translate.filters.checks import FilterFailure
+
+        found: list[Problem] = []
+        for code, test, trigger, source_only in self._tests:
+            if trigger is not None and not (
+                trigger.search(source) or (not source_only and trigger.search(translation))
+            ):
+                continue
+            try:
+                test(source, translation)
+            except FilterFailure as failure:
+                severity, hint = GENERIC_CHECKS[code]
+                message = "; ".join(str(m) for m in failure.messages) or code
+                found.append(
+                    Problem(location, message, severity, code=code, hint=hint, subject=subject)
+                )
+        return found
