@@ -144,8 +144,7 @@ def load_config(project: Path, *, known: Iterable[str] = ()) -> CheckConfig:
             unknown = sorted(set(value) - set(known)) if known else []
             if unknown:
                 raise InputError(
-                    f"[{'.'.join(keys)}] {key}: unknown check code "
-                    f"{', '.join(map(repr, unknown))}",
+                    f"[{'.'.join(keys)}] {key}: unknown check code {', '.join(map(repr, unknown))}",
                     location=Location.of(path),
                     hint="the README lists every code of `wfgen l10n check`",
                 )
