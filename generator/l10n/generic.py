@@ -61,37 +61,60 @@ DEFAULT_OFF: dict[str, str] = {
 }
 
 # A check runs only when its trigger finds something in the source or the translation:
-# without it the check cannot fail (each test looks at exactly these characters).
-# Texts are seldom any of this, and the tests are costly at 100,000 entries.
-_VARIABLES = "{}%&$_~<"  # what translate-toolkit's filters may remove, changing the rest
-_TRIGGERS: dict[str, re.Pattern[str] | None] = {
-    "pythonbraceformat": re.compile(r"[{}]"),
-    "printf": re.compile("%"),
-    "escapes": re.compile(r"\\"),
-    "newlines": re.compile(r"[\r\n]"),
-    "tabs": re.compile(r"\t"),
-    # An all-capital word of two or more characters (any non-ASCII text: always).
-    "acronyms": re.compile(r"[A-Z][^a-z\s]|[^a-z\s][A-Z]|[^\x00-\x7f]"),
-    "sentencecount": re.compile(r"[.!?。！？؟]\s"),
-    "urls": re.compile(r"://|www\.", re.IGNORECASE),
-    "emails": re.compile("@"),
-    "brackets": re.compile(r"[][(){}]"),
-    "doublequoting": re.compile('["“”„«»‟〝〞＂]'),
-    "singlequoting": re.compile("['‘’‚‹›`]"),
-    "doublespacing": re.compile("  "),
+# one of its characters, or a match of its pattern. Without one the check cannot fail
+# (each test looks at exactly these); texts seldom have any, and at 100,000 entries the
+# tests are costly. A test checks that the findings are the same with and without this.
+_VARIABLES = frozenset("{}%&$_~<")  # what the toolkit's filters remove, changing the rest
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    chars: frozenset[str] = frozenset()
+    pattern: re.Pattern[str] | None = None
+    source_only: bool = False  # the test looks only at what the source has
+
+
+_ALWAYS = None
+_TRIGGERS: dict[str, _Trigger | None] = {
+    "pythonbraceformat": _Trigger(frozenset("{}")),
+    "printf": _Trigger(frozenset("%")),
+    "escapes": _Trigger(frozenset("\\")),
+    "newlines": _Trigger(frozenset("\r\n")),
+    "tabs": _Trigger(frozenset("\t")),
+    # An all-capital word of two or more characters (any non-ASCII source: always).
+    "acronyms": _Trigger(
+        pattern=re.compile(r"[A-Z][^a-z\s]|[^a-z\s][A-Z]|[^\x00-\x7f]"), source_only=True
+    ),
+    # Two sentences or more, or none (no letter or digit at all).
+    "sentencecount": _Trigger(pattern=re.compile(r"[.!?。！？؟]\s|^[\W_]*$")),
+    "urls": _Trigger(pattern=re.compile(r"://|www\.", re.IGNORECASE)),
+    "emails": _Trigger(frozenset("@")),
+    "brackets": _Trigger(frozenset("[](){}")),
+    "doublequoting": _Trigger(frozenset('"“”„«»‟〝〞＂')),
+    "singlequoting": _Trigger(frozenset("'‘’‚‹›`")),
+    "doublespacing": _Trigger(pattern=re.compile("  ")),
     # Punctuation at either end (texts starting and ending with a letter or digit match).
-    "endpunc": re.compile(rf"[^\w\s]\s*$|[{re.escape(_VARIABLES)}]"),
-    "startpunc": re.compile(rf"^\s*[^\w\s]|[{re.escape(_VARIABLES)}]"),
-    # Punctuation followed by a space, or something the filters would remove.
-    "puncspacing": re.compile(rf"[^\w\s][ \u00a0]|[{re.escape(_VARIABLES)}]"),
-    "startcaps": None,
-    "simplecaps": None,
-    "simpleplurals": re.compile(r"\(s\)"),
-    "xmltags": re.compile("<"),
-    "numbers": re.compile(r"\d"),
+    "endpunc": _Trigger(_VARIABLES, re.compile(r"[^\w\s]\s*$")),
+    "startpunc": _Trigger(_VARIABLES, re.compile(r"^\s*[^\w\s]")),
+    # Punctuation followed by a space.
+    "puncspacing": _Trigger(_VARIABLES, re.compile(r"[^\w\s][ \u00a0]")),
+    "startcaps": _ALWAYS,
+    "simplecaps": _ALWAYS,
+    "simpleplurals": _Trigger(pattern=re.compile(r"\(s\)"), source_only=True),
+    "xmltags": _Trigger(frozenset("<")),
+    "numbers": _Trigger(pattern=re.compile(r"\d")),
 }
-# Checks that look only at what the source has.
-_SOURCE_ONLY = frozenset({"acronyms", "simpleplurals"})
+
+
+def _fires(trigger: _Trigger | None, source: str, translation: str, chars: set[str]) -> bool:
+    if trigger is None:
+        return True
+    if trigger.chars and not trigger.chars.isdisjoint(chars):
+        return True
+    pattern = trigger.pattern
+    if pattern is None:
+        return False
+    return bool(pattern.search(source) or (not trigger.source_only and pattern.search(translation)))
 
 
 @dataclass(frozen=True)
@@ -164,10 +187,8 @@ class GenericChecker:
         from translate.filters.checks import CheckerConfig, StandardChecker
 
         checker = StandardChecker(CheckerConfig(targetlanguage=self.locale))
-        self._tests: list[
-            tuple[str, Callable[[str, str], object], re.Pattern[str] | None, bool]
-        ] = [
-            (code, getattr(checker, code), _TRIGGERS[code], code in _SOURCE_ONLY)
+        self._tests: list[tuple[str, Callable[[str, str], object], _Trigger | None]] = [
+            (code, getattr(checker, code), _TRIGGERS[code])
             for code in GENERIC_CHECKS
             if self.config.is_on(code)
         ]
@@ -179,10 +200,10 @@ class GenericChecker:
         from translate.filters.checks import FilterFailure
 
         found: list[Problem] = []
-        for code, test, trigger, source_only in self._tests:
-            if trigger is not None and not (
-                trigger.search(source) or (not source_only and trigger.search(translation))
-            ):
+        chars = set(source)
+        chars.update(translation)
+        for code, test, trigger in self._tests:
+            if not _fires(trigger, source, translation, chars):
                 continue
             try:
                 test(source, translation)
