@@ -31,6 +31,7 @@ from .numbers import Quantities, english_quantities, translated_quantities
 
 __all__ = [
     "CODES",
+    "HTML_TAGS",
     "PRODUCT_NAMES",
     "ProtectedIds",
     "check_text",
@@ -95,6 +96,7 @@ _HTML_TAGS = frozenset(
         "ul",
     ]
 )
+HTML_TAGS = _HTML_TAGS  # tags that are markup; other <words> are placeholders
 _VOID = frozenset({"br", "img"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
 _ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w-]*)>")
