@@ -276,7 +276,7 @@ def _review_contexts(path: Path) -> set[str]:
 )
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.parent.name for p in BUNDLED])
 def test_review_state_survives_msgmerge_and_msgcat(path: Path, tmp_path: Path) -> None:
-    """Every entry awaiting review still does after GNU msgmerge and msgcat."""
+    """Every entry awaiting review still does after GNU msgmerge, msgcat and translate-toolkit."""
     want = _review_contexts(path)
     assert want, "the bundled file has entries awaiting review"
     merged, catted = tmp_path / "merged.po", tmp_path / "catted.po"
@@ -299,8 +299,12 @@ def test_review_state_survives_msgmerge_and_msgcat(path: Path, tmp_path: Path) -
     assert all(f'msgctxt "{context}"' in fuzzy for context in want)
     from translate.storage import factory
 
-    units = {u.getcontext(): u for u in factory.getobject(str(catted)).units}
+    store = factory.getobject(str(catted))
+    units = {u.getcontext(): u for u in store.units}
     assert all(units[c].isfuzzy() and units[c].isreview() for c in want)
+    written = tmp_path / "toolkit.po"
+    written.write_bytes(bytes(store))  # translate-toolkit writes it back: still intact
+    assert _review_contexts(written) == want
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
