@@ -54,8 +54,9 @@ def check_entry(
     # A PO entry starts at column 1 of its line; 0 would read as "unknown" to editors.
     location = Location.of(path, entry.lineno or 0, 1 if entry.lineno else 0)
     context = str(entry.context or "")
+    generic = generic or GenericChecker(locale)
     if message is None:
-        return [
+        unknown = [
             Problem(
                 location,
                 f"entry {context!r} is not in the catalogue",
@@ -65,6 +66,7 @@ def check_entry(
                 subject=context.partition("|")[0],
             )
         ]
+        return [p for p in unknown if generic.config.is_on(p.code)]
     if not string:
         return []
     problems: list[Problem] = []
@@ -94,7 +96,6 @@ def check_entry(
             format_placeholders=False,
         )
     )
-    generic = generic or GenericChecker(locale)
     problems.extend(
         generic.check(message.english, string, location=location, subject=message.subject)
     )
