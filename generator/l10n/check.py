@@ -151,7 +151,9 @@ def _workers(jobs: Sequence[tuple[str, Path]]) -> int:
         return 1
     if sum(path.stat().st_size for _, path in jobs) < _PARALLEL_BYTES:
         return 1
-    return max(1, min(len(jobs), len(os.sched_getaffinity(0))))
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs this process may use
+    cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(len(jobs), cpus))
 
 
 def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) -> list[Problem]:
