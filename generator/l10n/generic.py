@@ -106,17 +106,6 @@ _TRIGGERS: dict[str, _Trigger | None] = {
 }
 
 
-def _fires(trigger: _Trigger | None, source: str, translation: str, chars: set[str]) -> bool:
-    if trigger is None:
-        return True
-    if trigger.chars and not trigger.chars.isdisjoint(chars):
-        return True
-    pattern = trigger.pattern
-    if pattern is None:
-        return False
-    return bool(pattern.search(source) or (not trigger.source_only and pattern.search(translation)))
-
-
 @dataclass(frozen=True)
 class CheckConfig:
     """Which check codes are off: ``disable`` adds to the defaults, ``enable`` removes."""
@@ -187,11 +176,31 @@ class GenericChecker:
         from translate.filters.checks import CheckerConfig, StandardChecker
 
         checker = StandardChecker(CheckerConfig(targetlanguage=self.locale))
-        self._tests: list[tuple[str, Callable[[str, str], object], _Trigger | None]] = [
-            (code, getattr(checker, code), _TRIGGERS[code])
-            for code in GENERIC_CHECKS
-            if self.config.is_on(code)
+        on = [code for code in GENERIC_CHECKS if self.config.is_on(code)]
+        self._tests: list[tuple[str, Callable[[str, str], object]]] = [
+            (code, getattr(checker, code)) for code in on
         ]
+        triggers = {code: _TRIGGERS[code] for code in on}
+        self._always = frozenset(code for code, t in triggers.items() if t is None)
+        self._by_chars = [(t.chars, code) for code, t in triggers.items() if t and t.chars]
+        self._any_char = frozenset().union(*(chars for chars, _ in self._by_chars))
+        self._by_pattern = [
+            (t.pattern, t.source_only, code) for code, t in triggers.items() if t and t.pattern
+        ]
+
+    def _fired(self, source: str, translation: str) -> set[str]:
+        """The tests that can fail on this pair (see ``_TRIGGERS``)."""
+        fired = set(self._always)
+        chars = set(source)
+        chars.update(translation)
+        if not self._any_char.isdisjoint(chars):  # most texts have none of these at all
+            fired.update(code for wanted, code in self._by_chars if not wanted.isdisjoint(chars))
+        for pattern, source_only, code in self._by_pattern:
+            if code not in fired and (
+                pattern.search(source) or (not source_only and pattern.search(translation))
+            ):
+                fired.add(code)
+        return fired
 
     def check(
         self, source: str, translation: str, *, location: Location, subject: str
@@ -200,10 +209,9 @@ class GenericChecker:
         from translate.filters.checks import FilterFailure
 
         found: list[Problem] = []
-        chars = set(source)
-        chars.update(translation)
-        for code, test, trigger in self._tests:
-            if not _fires(trigger, source, translation, chars):
+        fired = self._fired(source, translation)
+        for code, test in self._tests:
+            if code not in fired:
                 continue
             try:
                 test(source, translation)
