@@ -205,6 +205,23 @@ def test_check_codes_are_turned_off_and_on_per_project(tmp_path: Path) -> None:
         check_locales(settings, ["de"])
 
 
+def test_cli_reads_the_l10n_table_of_the_project_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run inside a project, `l10n check` takes its [l10n] table; the project loader lets it be."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    (tmp_path / "wfgen.toml").write_text('[l10n]\ndisable = ["startpunc"]\n', "utf-8")
+    monkeypatch.chdir(tmp_path / "catalog")
+    result = CliRunner().invoke(cli, ["l10n", "check", "--locale", "de"])
+    assert result.exit_code in (0, 1), result.output
+    assert "acronyms" in result.output and "startpunc" not in result.output
+
+
 _TRICKY = [
     ("Marketing Resources (MRM) for A1 users.", "Marknadsresurser för A1-användare."),
     ("Send it to x@y.com or https://a.b/c", "Skicka till x@y.se"),

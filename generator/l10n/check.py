@@ -162,7 +162,7 @@ def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) 
     Large sets of PO files are checked one locale per process (at most one per CPU).
     """
     catalog, msgs = load_sources(settings.catalog_dir)
-    config = load_config(settings.catalog_dir.resolve().parent, known=CHECK_CODES)
+    config = load_config(settings.catalog_dir.resolve(), known=CHECK_CODES)
     shared = _Shared(
         catalog,
         {m.context: m for m in msgs},

@@ -121,48 +121,58 @@ class CheckConfig:
         return code not in self.disable and code not in DEFAULT_OFF
 
 
-def load_config(project: Path, *, known: Iterable[str] = ()) -> CheckConfig:
-    """Read ``[l10n]`` of ``wfgen.toml``, else ``[tool.wfgen.l10n]`` of ``pyproject.toml``.
+def load_config(start: Path, *, known: Iterable[str] = ()) -> CheckConfig:
+    """Read ``[l10n]`` of the project's ``wfgen.toml`` (or ``[tool.wfgen.l10n]`` of its
+    ``pyproject.toml``): the project file found from ``start`` upward, as every command
+    finds it (``config.find_config``).
 
     Args:
-        project: the folder holding the files (the catalogue folder's parent).
+        start: a folder inside the project (the catalogue folder).
         known: every valid check code; others are a configuration error.
 
     Raises:
         InputError: for unreadable TOML, a wrong type or an unknown code.
     """
-    for name, keys in (("wfgen.toml", ("l10n",)), ("pyproject.toml", ("tool", "wfgen", "l10n"))):
-        path = project / name
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            raise InputError(f"{path}: cannot read: {err}", hint="fix the TOML syntax") from err
-        table: object = data
-        for key in keys:
-            table = table.get(key, {}) if isinstance(table, dict) else {}
-        if not isinstance(table, dict) or not table:
-            continue
-        sets: dict[str, frozenset[str]] = {}
-        for key in ("disable", "enable"):
-            value = table.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise InputError(
-                    f"[{'.'.join(keys)}] {key} must be a list of check codes",
-                    location=Location.of(path),
-                    hint='write e.g. disable = ["startpunc", "simplecaps"]',
-                )
-            unknown = sorted(set(value) - set(known)) if known else []
-            if unknown:
-                raise InputError(
-                    f"[{'.'.join(keys)}] {key}: unknown check code {', '.join(map(repr, unknown))}",
-                    location=Location.of(path),
-                    hint="the README lists every code of `wfgen l10n check`",
-                )
-            sets[key] = frozenset(value)
-        return CheckConfig(sets.get("disable", frozenset()), sets.get("enable", frozenset()), name)
-    return CheckConfig()
+    from ..config import CONFIG_NAME, find_config
+
+    path = find_config(start)
+    if path is None:
+        return CheckConfig()
+    keys = ("l10n",) if path.name == CONFIG_NAME else ("tool", "wfgen", "l10n")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InputError(f"{path}: cannot read: {err}", hint="fix the TOML syntax") from err
+    table: object = data
+    for key in keys:
+        table = table.get(key, {}) if isinstance(table, dict) else {}
+    if not isinstance(table, dict) or not table:
+        return CheckConfig()
+    where = Location.of(path)
+    sets: dict[str, frozenset[str]] = {}
+    for key in sorted(table):
+        value = table[key]
+        if key not in ("disable", "enable"):
+            raise InputError(
+                f"[{'.'.join(keys)}] unknown key {key!r}",
+                location=where,
+                hint="known keys: disable, enable",
+            )
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(
+                f"[{'.'.join(keys)}] {key} must be a list of check codes",
+                location=where,
+                hint='write e.g. disable = ["startpunc", "simplecaps"]',
+            )
+        unknown = sorted(set(value) - set(known)) if known else []
+        if unknown:
+            raise InputError(
+                f"[{'.'.join(keys)}] {key}: unknown check code {', '.join(map(repr, unknown))}",
+                location=where,
+                hint="the README lists every code of `wfgen l10n check`",
+            )
+        sets[key] = frozenset(value)
+    return CheckConfig(sets.get("disable", frozenset()), sets.get("enable", frozenset()), path.name)
 
 
 @dataclass
