@@ -163,7 +163,7 @@ def test_cli_write_replaces_atomically_and_keeps_mode(tmp_path: Path) -> None:
     page.chmod(0o640)
     code, out, _ = _run("--write", str(page))
     assert code == 0, out
-    assert f"{page}: 1 id(s) replaced" in out
+    assert f"{page}: 1 change(s) written" in out
     assert page.read_bytes() == SEED_PAGES[0].read_bytes().replace(
         '<span class="uicontrol">spårning</span>'.encode(),
         b'<span class="uicontrol">tracking</span>',
@@ -192,3 +192,41 @@ def test_clean_pages_exit_zero(seed: Path, tmp_path: Path) -> None:
     has_edits = bool(_fix([seed])[0].edits)
     assert code == (1 if has_edits else 0)
     assert bool(out) == has_edits
+
+
+def test_repair_text_fixes_reported_damage_only() -> None:
+    """--repair-text: the mojibake word and the numeric entity the check reports are repaired,
+    in their own lines; without the flag they stay; nothing else changes."""
+    seed = SEED_PAGES[4]  # it: `&#39;` in a caution, `attivit√†` in a description
+    report = check_pages([seed], catalog=_catalog(), labels_for=_labels).pages[0]
+    plain = plan_fix(report, seed.read_bytes())
+    fix = plan_fix(report, seed.read_bytes(), repair_text=True)
+    assert [e.kind for e in plain.edits] == ["id"]
+    repairs = [(e.line, e.old, e.new) for e in fix.edits if e.kind == "text"]
+    assert repairs == [
+        (24, "&#39;", "'"),
+        (36, "attivit√†.<br", "attività.<br"),
+    ]
+    _outside_edits_equal(fix)
+    text = fix.fixed.decode()
+    assert "&#39;" not in text and "√" not in text
+
+
+def test_repair_text_keeps_entities_that_are_markup(tmp_path: Path) -> None:
+    """An entity standing for <, > or & is writing, not damage: it stays."""
+    page = tmp_path / "it.txt"
+    page.write_text(
+        SEED_PAGES[4].read_text(encoding="utf-8").replace("l&#39;esecuzione", "l&#39;&#60;x&#62;"),
+        encoding="utf-8",
+    )
+    report = check_pages([page], catalog=_catalog(), labels_for=_labels).pages[0]
+    fix = plan_fix(report, page.read_bytes(), repair_text=True)
+    assert "l'&#60;x&#62;" in fix.fixed.decode()
+
+
+def test_cli_repair_text_lists_repairs() -> None:
+    """The listing names repairs apart from id replacements."""
+    code, out, _ = _run("--repair-text", str(SEED_PAGES[4]))
+    assert code == 1
+    assert ":24:" in out and "repair `&#39;` with `'`" in out
+    assert "1 id(s) to replace, 2 text repair(s)" in out
