@@ -106,15 +106,18 @@ def test_list_table_rows() -> None:
     _outside_edits_equal(fix)
 
 
-def test_unresolved_rows_are_listed_and_never_touched() -> None:
+def test_unresolved_rows_are_listed_and_never_touched(tmp_path: Path) -> None:
     """A row the check cannot resolve is reported with its line and left byte for byte."""
-    page = REFERENCE / "it" / "v8_technical-workflows.md"
+    text = (REFERENCE / "it" / "v8_technical-workflows.md").read_text(encoding="utf-8")
+    page = tmp_path / "technical-workflows.md"
+    page.write_text(text.replace("**Tracciamento** (tracciamento)", "**Zzz** (qqq)"))
     report = check_pages([page], catalog=_catalog(), labels_for=_labels).pages[0]
     unresolved = [r for r in report.rows if r.status == "unresolved"]
-    assert unresolved, "the fixture page is expected to keep an unresolved row"
+    assert [r.documented_id for r in unresolved] == ["qqq"]
     fix = plan_fix(report, page.read_bytes())
-    assert {s.line for s in fix.skipped} == {r.row.line for r in unresolved}
-    assert all(e.line not in {r.row.line for r in unresolved} for e in fix.edits)
+    assert [(s.line, s.documented_id) for s in fix.skipped] == [(unresolved[0].row.line, "qqq")]
+    assert fix.edits and all(e.line != unresolved[0].row.line for e in fix.edits)
+    assert "| **Zzz** (qqq) |" in fix.fixed.decode()
     _outside_edits_equal(fix)
 
 

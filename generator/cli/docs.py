@@ -148,7 +148,9 @@ def docs_import_cmd(
     """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
 
     Existing translations are kept (reported as conflicts) unless --overwrite; imported
-    entries carry an "imported from" translator comment; repaired text is marked fuzzy.
+    entries carry an "imported from" translator comment. Repaired text, and entries two
+    pages translate differently, await review: fuzzy plus a "(review)" comment, so Poedit
+    and Weblate show them as needing work; the build still uses them.
     Exit 0 when done, 2 when a page cannot be read (the others are still imported).
     """
     from ..l10n.importer import ImportSettings, import_pages

@@ -8,10 +8,12 @@ from pathlib import Path
 from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
 from .align import align
+from .learn import LearnedLabels, learn_from_reports, learn_labels
+from .model import Page
 from .reader import read_page
 from .results import DocsReport, PageError, PageReport
 
-__all__ = ["check_pages", "labels_from_po"]
+__all__ = ["align_pages", "check_page", "check_pages", "labels_from_po"]
 
 
 def labels_from_po(path: Path) -> dict[str, str]:
@@ -40,7 +42,7 @@ def check_pages(
     locale: str | None = None,
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
 ) -> DocsReport:
-    """Read and align every page; pages that cannot be read become errors naming the page.
+    """Read every page, learn each language's labels from all of them, then align each one.
 
     Args:
         paths: the pages, reported in the order given.
@@ -51,31 +53,94 @@ def check_pages(
     Returns:
         One PageReport per readable page and one PageError per unreadable one.
     """
-    pages: list[PageReport] = []
+    pages: list[Page] = []
     errors: list[PageError] = []
     for path in paths:
         try:
-            page = read_page(path, locale=locale)
+            pages.append(read_page(path, locale=locale))
         except WfgenError as err:
             errors.append(PageError(path, str(err)))
-            continue
-        known = labels_for(page.locale) if labels_for else None
-        report = align(page, catalog, known_labels=known)
-        findings = _text_findings(report, catalog, page.prose)
-        if findings:
-            report = PageReport(
-                path=report.path,
-                locale=report.locale,
-                module=report.module,
-                product=report.product,
-                layout=report.layout,
-                rows=report.rows,
-                missing=report.missing,
-                findings=tuple(findings),
-                notes=report.notes,
-            )
-        pages.append(report)
-    return DocsReport(pages=tuple(pages), errors=tuple(errors))
+    reports = align_pages(pages, catalog=catalog, labels_for=labels_for)
+    return DocsReport(pages=tuple(reports), errors=tuple(errors))
+
+
+def align_pages(
+    pages: Sequence[Page],
+    *,
+    catalog: Catalog,
+    labels_for: Callable[[str], Mapping[str, str]] | None = None,
+    learned: LearnedLabels | None = None,
+) -> list[PageReport]:
+    """The one alignment of a run, shared by ``docs check`` and ``docs import``.
+
+    Labels are learnt from all ``pages`` together (``learn_labels``) unless ``learned`` is
+    given (a caller that read the pages in several processes learns once, then checks pages
+    anywhere with ``check_page``).
+    """
+    if learned is None:
+        learned = learn_labels(pages, catalog)
+    cache: dict[str, Mapping[str, str]] = {}
+
+    def check(page: Page, labels: LearnedLabels) -> PageReport:
+        if labels_for is not None and page.locale not in cache:
+            cache[page.locale] = labels_for(page.locale)
+        return check_page(
+            page, catalog=catalog, known_labels=cache.get(page.locale), learned=labels
+        )
+
+    reports = [check(page, learned) for page in pages]
+    # Rows mapped with confidence teach their label and translated id; pages that still have
+    # unresolved rows are aligned once more with what the whole run taught.
+    more = learn_from_reports(reports, catalog, learned=learned)
+    return [
+        check(page, more) if _worth_again(report, learned, more) else report
+        for page, report in zip(pages, reports, strict=True)
+    ]
+
+
+def _worth_again(report: PageReport, before: LearnedLabels, after: LearnedLabels) -> bool:
+    return (
+        report.locale.split("_")[0] != "en"
+        and any(r.status == "unresolved" for r in report.rows)
+        and before.for_locale(report.locale) != after.for_locale(report.locale)
+    )
+
+
+def check_page(
+    page: Page,
+    *,
+    catalog: Catalog,
+    known_labels: Mapping[str, str] | None = None,
+    learned: LearnedLabels | None = None,
+) -> PageReport:
+    """Align one page already read and proofread its text (pure; safe in a worker process).
+
+    Args:
+        page: a page from ``read_page``.
+        catalog: the canonical catalogue.
+        known_labels: the page locale's labels from its PO file, if any.
+        learned: labels learnt from the run's pages (``learn_labels``).
+    """
+    report = align(
+        page,
+        catalog,
+        known_labels=known_labels,
+        learned=learned.for_locale(page.locale) if learned else None,
+    )
+    findings = _text_findings(report, catalog, page.prose)
+    if not findings:
+        return report
+    return PageReport(
+        path=report.path,
+        locale=report.locale,
+        module=report.module,
+        product=report.product,
+        layout=report.layout,
+        rows=report.rows,
+        missing=report.missing,
+        findings=tuple(findings),
+        notes=report.notes,
+    )
 
 
 def _text_findings(

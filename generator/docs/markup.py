@@ -13,7 +13,7 @@ import re
 import ftfy
 from ftfy.badness import is_bad
 
-__all__ = ["clean", "repair", "strip_markup"]
+__all__ = ["clean", "remove_invisible", "repair", "strip_markup"]
 
 # Only real HTML tag names are stripped: ``mcSynch_<external_account_name>`` is an id, not a tag.
 _TAGS = (
@@ -29,6 +29,17 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
 _ANCHOR = re.compile(r"\{#[^}]*\}")
 _SPACES = re.compile(r"\s+")
+# Zero-width characters translation tools insert, as characters or as entities.
+_INVISIBLE = re.compile(
+    r"[\u200b\u200c\u200d\u2060\ufeff]|&#x200[bcd];|&#820[345];|&#x2060;|&#8288;"
+    r"|&ZeroWidthSpace;|&zwnj;|&zwj;|&NoBreak;",
+    re.IGNORECASE,
+)
+
+
+def remove_invisible(text: str) -> str:
+    """``text`` without zero-width characters (written raw or as HTML entities)."""
+    return _INVISIBLE.sub("", text)
 
 
 def strip_markup(text: str) -> str:
@@ -68,4 +79,4 @@ def repair(text: str) -> str:
 
 def clean(text: str) -> str:
     """Markup stripped, entities decoded and damage repaired: the text a reader sees."""
-    return _SPACES.sub(" ", repair(strip_markup(text))).strip()
+    return _SPACES.sub(" ", remove_invisible(repair(strip_markup(text)))).strip()

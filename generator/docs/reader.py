@@ -4,42 +4,34 @@ Three layouts occur: module pages with an HTML table (Label | Internal name | De
 list pages with a pipe table whose first cell reads ``**Label** (internalName)``, and pipe
 tables Label | ID | Description. Which table documents workflows is decided by shape (an
 identifier-like second column, or the ``**Label** (id)`` cell), never by header words, so
-pages in any language are read alike.
+pages in any language are read alike. Tables are found by parsers (``tables``); a list
+page's first cell is read as translation leaves it (``listcell``): moved bold, full-width
+or unclosed parentheses, zero-width spaces, two workflows joined by ``<br/>``.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import InputError, Location
+from ..safebytes import first_bidi, first_control, read_input
+from .listcell import Entry, has_bold, list_entries
 from .locale import headers_locale, infer_locale
-from .markup import clean, repair, strip_markup
+from .markup import clean, remove_invisible, repair, strip_markup
 from .model import Page, Row
+from .tables import Cells, html_tables, markdown_tables
 
 __all__ = ["read_page"]
 
 # One word of letters, digits and the few marks ids use; any script, because a translated
 # id ("spårning") is still written where the id goes.
 _IDENTIFIER = re.compile(r"^[^\W\d][\w<>.\-]*$")
-_LIST_CELL = re.compile(r"^\s*\*\*(?P<label>.+?)\*\*\s*\((?P<id>[^)]*)\)?(?P<rest>.*)$", re.DOTALL)
 _H1 = re.compile(r"^#\s+(?P<title>.*?)\s*(?:\{#(?P<anchor>[^}]*)\})?\s*$")
-_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
-_TR = re.compile(r"<tr\b[^>]*>(.*?)(?=<tr\b|</tbody>|</table>|\Z)", re.DOTALL | re.IGNORECASE)
-_TD = re.compile(r"<t([dh])\b[^>]*>(.*?)(?:</t[dh]>|(?=<t[dh]\b)|\Z)", re.DOTALL | re.IGNORECASE)
-_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-
-
-@dataclass(frozen=True)
-class _Cells:
-    cells: tuple[str, ...]
-    line: int
-    header: bool
 
 
 def read_page(path: Path, *, locale: str | None = None) -> Page:
@@ -57,7 +49,7 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
             cannot be told.
     """
     try:
-        data = path.read_bytes()
+        data = read_input(path)
     except OSError as err:
         raise InputError(f"cannot read page: {err.strerror}", location=Location.of(path)) from err
     try:
@@ -68,6 +60,14 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
         hint = "save the page as UTF-8"
         raise InputError(message, location=Location.of(path, line), hint=hint) from err
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    hidden = first_control(text) or first_bidi(text)
+    if hidden is not None:
+        line, col, name = hidden
+        raise InputError(
+            f"page holds a {name}",
+            location=Location.of(path, line, col),
+            hint="remove the character (a corrupted file, or text that hides what it says?)",
+        )
     frontmatter, body_start = _frontmatter(text, path)
     lines = text.split("\n")
     title, anchor, lead = _title_and_lead(lines, body_start, frontmatter)
@@ -186,79 +186,49 @@ def _product(frontmatter: dict[str, Any], text: str, path: Path) -> str | None:
 
 
 def _rows(text: str) -> tuple[str, tuple[str, ...], tuple[Row, ...]]:
-    html_rows = _html_tables(text)
-    pipe_rows = _pipe_tables(text)
-    for layout, tables in (("html-table", html_rows), ("pipe", pipe_rows)):
-        for table in tables:
-            found = _workflow_rows(table, layout)
+    if "<table" in text or "<TABLE" in text:
+        for table in html_tables(text):
+            found = _workflow_rows(table, "html-table")
             if found is not None:
                 return found
+    for table in markdown_tables(text):
+        found = _workflow_rows(table, "pipe")
+        if found is not None:
+            return found
     return "none", (), ()
 
 
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _identifier_like(cell: str) -> bool:
+    return _IDENTIFIER.match(repair(strip_markup(remove_invisible(cell)))) is not None
 
 
-def _html_tables(text: str) -> list[list[_Cells]]:
-    tables: list[list[_Cells]] = []
-    for table in _TABLE.finditer(text):
-        rows: list[_Cells] = []
-        for tr in _TR.finditer(table.group(0)):
-            cells = [(kind, cell) for kind, cell in _TD.findall(tr.group(1))]
-            if not cells:
-                continue
-            line = _line_at(text, table.start() + tr.start())
-            header = all(k.lower() == "h" for k, _ in cells) or all(
-                re.fullmatch(r"\s*<strong>.*</strong>\s*(<br\s*/?>)?\s*", c, re.DOTALL | re.I)
-                for _, c in cells
-            )
-            rows.append(_Cells(tuple(c for _, c in cells), line, header))
-        tables.append(rows)
-    return tables
-
-
-def _split_pipe(line: str) -> tuple[str, ...]:
-    body = line.strip()
-    body = body.removeprefix("|")
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    return tuple(re.split(r"(?<!\\)\|", body))
-
-
-def _pipe_tables(text: str) -> list[list[_Cells]]:
-    tables: list[list[_Cells]] = []
-    current: list[_Cells] = []
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("|"):
-            if _SEPARATOR.match(line.strip()):
-                if current:
-                    current[-1] = _Cells(current[-1].cells, current[-1].line, True)
-                continue
-            current.append(_Cells(_split_pipe(line), number, False))
-            continue
-        if current:
-            tables.append(current)
-            current = []
-    if current:
-        tables.append(current)
-    return tables
+def _listed(cell: str) -> bool:
+    """A first cell that reads as ``**Label** (id)``, however translation damaged it."""
+    entries = list_entries(cell)
+    if not any(e.ident.strip() for e in entries):
+        return False
+    return has_bold(cell) or any(_identifier_like(e.ident) for e in entries)
 
 
 def _workflow_rows(
-    table: list[_Cells], kind: str
+    table: list[Cells], kind: str
 ) -> tuple[str, tuple[str, ...], tuple[Row, ...]] | None:
     headers = next((tuple(clean(c) for c in r.cells) for r in table if r.header), ())
     data = [r for r in table if not r.header and any(strip_markup(c) for c in r.cells)]
     if not data:
         return None
-    if kind == "pipe":
-        listed = [r for r in data if _LIST_CELL.match(r.cells[0])]
-        if len(listed) * 2 > len(data):
-            return "list-table", headers, tuple(_list_row(i, r) for i, r in enumerate(listed))
-    wide = [r for r in data if len(r.cells) >= 3]
-    shaped = [r for r in wide if _IDENTIFIER.match(repair(strip_markup(r.cells[1])))]
+    wide = [r for r in data if len(r.cells) >= 3 and strip_markup(r.cells[1])]
+    shaped = [r for r in wide if _identifier_like(r.cells[1])]
+    listed = [r for r in data if _listed(r.cells[0])]
+    # A list page's Package column is as word-like as an id column: its first cells decide.
+    # HTML module tables (Label | Internal name | Description) keep their id column.
+    id_column = len(wide) * 2 > len(data) and len(shaped) * 2 >= len(wide)
+    if len(listed) * 2 > len(data) and (kind == "pipe" or not id_column):
+        rows: list[Row] = []
+        for r in data:
+            for entry in list_entries(r.cells[0]):
+                rows.append(_list_row(len(rows), r, entry, html_cells=kind == "html-table"))
+        return "list-table", headers, tuple(rows)
     # The header words of a known locale make it a workflow table whatever its rows hold.
     known_header = headers_locale(headers) is not None
     if len(wide) * 2 <= len(data) or (len(shaped) * 2 < len(wide) and not known_header):
@@ -271,39 +241,39 @@ def _workflow_rows(
     )
 
 
-def _plain_row(index: int, row: _Cells, *, html_cells: bool) -> Row:
-    label, ident, description = row.cells[0], row.cells[1], " ".join(row.cells[2:])
+def _raw(text: str, *, html_cells: bool) -> str:
     # In HTML an entity is the markup's own escape; in Markdown it is a translation leftover.
-    raw = (lambda t: html.unescape(strip_markup(t))) if html_cells else strip_markup
+    stripped = strip_markup(text)
+    return html.unescape(stripped) if html_cells else stripped
+
+
+def _plain_row(index: int, row: Cells, *, html_cells: bool) -> Row:
+    label, ident, description = row.cells[0], row.cells[1], " ".join(row.cells[2:])
     return Row(
         index=index,
         label=clean(label),
         documented_id=clean(ident),
         description=clean(description),
         line=row.line,
-        raw_description=raw(description),
-        raw_label=raw(label),
-        raw_id=raw(ident),
+        raw_description=_raw(description, html_cells=html_cells),
+        raw_label=_raw(label, html_cells=html_cells),
+        raw_id=_raw(ident, html_cells=html_cells),
         links=_links(description),
     )
 
 
-def _list_row(index: int, row: _Cells) -> Row:
-    match = _LIST_CELL.match(row.cells[0])
-    assert match is not None  # callers keep only matching rows
-    # A broken parenthesis "(tracking" or "(trackingà" leaves the id up to the cell's end.
-    ident = match["id"]
+def _list_row(index: int, row: Cells, entry: Entry, *, html_cells: bool) -> Row:
     description = row.cells[-1] if len(row.cells) > 1 else ""
     package = row.cells[1] if len(row.cells) > 2 else ""
     return Row(
         index=index,
-        label=clean(match["label"]),
-        documented_id=clean(ident),
+        label=clean(entry.label),
+        documented_id=clean(entry.ident),
         description=clean(description),
         line=row.line,
-        raw_description=strip_markup(description),
-        raw_label=strip_markup(match["label"]),
-        raw_id=strip_markup(ident),
+        raw_description=_raw(description, html_cells=html_cells),
+        raw_label=_raw(entry.label, html_cells=html_cells),
+        raw_id=_raw(entry.ident, html_cells=html_cells),
         package=clean(package),
         links=_links(description),
     )
