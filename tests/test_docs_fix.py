@@ -233,3 +233,26 @@ def test_cli_repair_text_lists_repairs() -> None:
     assert code == 1
     assert ":24:" in out and "repair `&#39;` with `'`" in out
     assert "1 id(s) to replace, 2 text repair(s)" in out
+
+
+def test_id_written_with_entities_in_an_html_cell() -> None:
+    """`mcSynch_&lt;nome_account_esterno&gt;` in an HTML cell is the id written with entities:
+    it is replaced there, entities and all."""
+    page = REFERENCE / "it" / "classic-v7_message-center-control.md"
+    [fix] = _fix([page])
+    assert [(e.old, e.new) for e in fix.edits] == [
+        ("mcSynch_&lt;nome_account_esterno&gt;", "mcSynch_&lt;external_account_name&gt;")
+    ]
+    _outside_edits_equal(fix)
+
+
+def test_full_width_parentheses_on_a_list_page(tmp_path: Path) -> None:
+    """A list cell written `**Label** （id）` (full-width, as CJK translations do) is fixed
+    inside its parentheses."""
+    text = (REFERENCE / "sv" / "classic-v7_about-technical-workflows.md").read_text("utf-8")
+    assert "| **Spårning** (spårning) |" in text
+    page = tmp_path / "list.md"
+    page.write_text(text.replace("**Spårning** (spårning)", "**Spårning** （spårning）"))
+    [fix] = _fix([page])
+    assert "| **Spårning** （tracking） |" in fix.fixed.decode()
+    _outside_edits_equal(fix)

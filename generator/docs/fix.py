@@ -33,7 +33,7 @@ __all__ = ["Edit", "FixResult", "PageFix", "Skipped", "fix_pages", "plan_fix", "
 _BREAK = re.compile(r"\r\n|\r|\n")
 _TR = re.compile(r"<tr\b[^>]*>(.*?)(?=<tr\b|</tbody>|</table>|\Z)", re.DOTALL | re.IGNORECASE)
 _TD = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]>|(?=<t[dh]\b)|\Z)", re.DOTALL | re.IGNORECASE)
-_LIST_CELL = re.compile(r"\*\*.+?\*\*\s*\((?P<id>[^)|]*)")
+_GROUP = re.compile(r"[(\uff08]([^()\uff08\uff09|]*)[)\uff09]?")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -130,7 +130,8 @@ def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> P
         start, end = found
         line = row.line + sum(1 for _ in _BREAK.finditer(text, starts[row.line - 1], start))
         column = start - starts[line - 1] + 1
-        edits.append(Edit(line, column, start, end, text[start:end], result.canonical_id))
+        written = text[start:end]
+        edits.append(Edit(line, column, start, end, written, _like(written, result.canonical_id)))
     if repair_text:
         edits += _text_repairs(report, text, starts, taken=[(e.start, e.end) for e in edits])
     edits.sort(key=lambda e: e.start)
@@ -190,6 +191,15 @@ def _text_repairs(
     return edits
 
 
+def _like(written: str, canonical: str) -> str:
+    """``canonical`` escaped as the page wrote the id: ``&lt;``/``&gt;`` stay entities."""
+    if "&lt;" in written:
+        canonical = canonical.replace("<", "&lt;")
+    if "&gt;" in written:
+        canonical = canonical.replace(">", "&gt;")
+    return canonical
+
+
 def _unresolved_reason(result: RowResult) -> str:
     last = result.evidence[-1] if result.evidence else "no confident match"
     return f"unresolved, not touched ({last})"
@@ -208,27 +218,35 @@ def _locate(text: str, offset: int, layout: str, result: RowResult) -> tuple[int
     else:
         end = _BREAK.search(text, offset)
         line_end = end.start() if end else len(text)
+        pipes = [m.start() for m in _UNESCAPED_PIPE.finditer(text, offset, line_end)]
+        leading = text[offset:line_end].lstrip().startswith("|")
+        bounds = [offset - 1, *pipes, line_end] if not leading else [*pipes, line_end]
         if layout == "list-table":
-            cell = _LIST_CELL.search(text, offset, line_end)
-            if cell is None:
-                return "no **Label** (id) cell on the row's line"
-            span = cell.span("id")
-        elif layout == "id-table":
-            pipes = [m.start() for m in _UNESCAPED_PIPE.finditer(text, offset, line_end)]
-            leading = text[offset:line_end].lstrip().startswith("|")
-            bounds = [offset - 1, *pipes, line_end] if not leading else [*pipes, line_end]
-            if len(bounds) < 3:
-                return "the row has no id cell"
-            span = (bounds[1] + 1, bounds[2])
-        else:
+            if len(bounds) < 2:
+                return "the row has no cell"
+            first = (bounds[0] + 1, bounds[1])
+            # The id is the last parenthesised group of the cell that holds it (the label may
+            # repeat it, and may have groups of its own).
+            for group in reversed(list(_GROUP.finditer(text, *first))):
+                found = _find_id(text, group.span(1), result)
+                if not isinstance(found, str):
+                    return found
+            return _find_id(text, first, result)
+        if layout != "id-table":
             return f"pages of layout {layout!r} are not fixed"
+        if len(bounds) < 3:
+            return "the row has no id cell"
+        span = (bounds[1] + 1, bounds[2])
     return _find_id(text, span, result)
 
 
 def _find_id(text: str, span: tuple[int, int], result: RowResult) -> tuple[int, int] | str:
     """The one place in ``span`` where the row's id is written as a whole word."""
     row = result.row
-    for written in dict.fromkeys(w for w in (row.raw_id.strip(), row.documented_id) if w):
+    plain = [w for w in (row.raw_id.strip(), row.documented_id) if w]
+    # An HTML cell writes `<` and `>` of an id such as mcSynch_<name> as entities.
+    escaped = [v for w in plain for v in (html.escape(w, quote=False), w.replace("<", "&lt;"))]
+    for written in dict.fromkeys([*plain, *escaped]):
         pattern = re.compile(rf"(?<![\w.\-]){re.escape(written)}(?![\w\-])")
         hits = [m.span() for m in pattern.finditer(text, *span)]
         if len(hits) == 1:
