@@ -241,9 +241,7 @@ def align(
 
 def _other_package(row: Row, keeper: Row) -> bool:
     """The same workflow listed again under another package: not a repeated id."""
-    return bool(
-        row.package and keeper.package and ev.fold(row.package) != ev.fold(keeper.package)
-    )
+    return bool(row.package and keeper.package and ev.fold(row.package) != ev.fold(keeper.package))
 
 
 def _label(workflow: Workflow, product: str | None) -> str:
