@@ -477,12 +477,15 @@ def _solve(
                 )
             own.append(items)
         own_all.append(own)
+    reliable_labels = _labels_reliable(page, labels, pending)
     # One row that the order cannot stand for breaks its gap's row-by-row correspondence.
     broken = {
         vote.gap
         for row, own in zip(pending, own_all, strict=True)
         if (vote := votes.get(row.index)) is not None
-        and _vetoed(row, vote, candidates, own, page.locale)
+        and _vetoed(
+            row, vote, candidates, own, page.locale, labels=labels, reliable=reliable_labels
+        )
     }
     found: list[list[list[ev.Evidence]]] = []
     for row, own in zip(pending, own_all, strict=True):
@@ -565,6 +568,19 @@ def _solve(
     return results
 
 
+def _labels_reliable(
+    page: Page, labels: Mapping[str, Sequence[str]], pending: Sequence[Row]
+) -> bool:
+    """True when most exact rows of the page with a known label carry that label."""
+    waiting = {row.index for row in pending}
+    fits = [
+        bool(_labels_match(row, row.documented_id, labels[row.documented_id], page.locale))
+        for row in page.rows
+        if row.index not in waiting and labels.get(row.documented_id)
+    ]
+    return len(fits) >= 3 and sum(fits) * 5 >= len(fits) * 4
+
+
 def _labels_match(row: Row, wid: str, known: Sequence[str], locale: str) -> list[ev.Evidence]:
     """The best of the row's label (and a translated id) against the language's labels."""
     best: list[ev.Evidence] = []
@@ -582,8 +598,15 @@ def _vetoed(
     candidates: Sequence[Workflow],
     own: Sequence[Sequence[ev.Evidence]],
     locale: str,
+    *,
+    labels: Mapping[str, Sequence[str]],
+    reliable: bool,
 ) -> bool:
-    """The row's own evidence overrules the order: its schedule or its words say otherwise."""
+    """The row's own evidence overrules the order: its id, schedule, label or words say otherwise.
+
+    A label the language is known to give the voted workflow must fit the row's label when
+    the page's exact rows show its labels are those known ones (``reliable``).
+    """
     index = {w.id: i for i, w in enumerate(candidates)}
     if vote.workflow not in index:
         return True
@@ -598,6 +621,17 @@ def _vetoed(
     ):
         return True
     mine = ev.combine(own[index[vote.workflow]])
+    # A row that does not look translated, whose label is not the one its language gives the
+    # voted workflow, and that nothing else ties to it, is some other workflow's row.
+    known = labels.get(voted.id, ())
+    if (
+        reliable
+        and known
+        and mine < 0.3
+        and not ev.translated_id(row.documented_id, row.label)
+        and not _labels_match(row, voted.id, known, locale)
+    ):
+        return True
     rival = max(
         (ev.combine(items) for w, items in zip(candidates, own, strict=True) if w is not voted),
         default=0.0,
