@@ -403,7 +403,8 @@ def _schedule_semantics(
             out.append((("expression",), message, Severity.ERROR, "cron-syntax"))
         else:
             fields = sched["expression"].split()
-            if fields[2] not in ("*", "?") and fields[4] not in ("*", "?"):
+            # Vixie cron: a day field starting with "*" (also "*/2") makes the two AND.
+            if not fields[2].startswith(("*", "?")) and not fields[4].startswith(("*", "?")):
                 out.append(
                     (
                         ("expression",),

@@ -33,6 +33,7 @@ class DocsCheckSettings:
     fmt: str
     catalog: Path
     locales_dir: Path
+    english: Path | None = None
 
 
 def docs_check_command(settings: DocsCheckSettings) -> int:
@@ -50,6 +51,11 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
             list(settings.pages), catalog=catalog, locale=settings.locale, labels_for=labels_for
         )
     )
+    if settings.english is not None:
+        from ..docs.english import with_english
+
+        english = settings.english
+        report = _run(lambda: with_english(report, english_dir=english, catalog=catalog))
     if settings.fmt == "json":
         _json_dump(report.to_json())
     else:
@@ -61,6 +67,16 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     if report.errors:
         return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+english_option = click.option(
+    "--english",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="English documentation: a git checkout (or a folder of <commit>_<name>.md snapshots); "
+    "the English page at each page's source-git-commit decides its rows.",
+)
 
 
 @cli.group("docs")
@@ -76,10 +92,16 @@ def docs_group() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
 def docs_check_cmd(
-    pages: tuple[Path, ...], locale: str | None, fmt: str, catalog: Path, locales_dir: Path
+    pages: tuple[Path, ...],
+    locale: str | None,
+    fmt: str,
+    english: Path | None,
+    catalog: Path,
+    locales_dir: Path,
 ) -> None:
     """Map every row of each PAGE to a canonical workflow; flag translated or unknown ids.
 
@@ -87,7 +109,12 @@ def docs_check_cmd(
     cannot be read (the other pages are still checked).
     """
     settings = DocsCheckSettings(
-        pages=pages, locale=locale, fmt=fmt, catalog=catalog, locales_dir=locales_dir
+        pages=pages,
+        locale=locale,
+        fmt=fmt,
+        catalog=catalog,
+        locales_dir=locales_dir,
+        english=english,
     )
     sys.exit(docs_check_command(settings))
 
@@ -121,7 +148,9 @@ def docs_import_cmd(
     """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
 
     Existing translations are kept (reported as conflicts) unless --overwrite; imported
-    entries carry an "imported from" translator comment; repaired text is marked fuzzy.
+    entries carry an "imported from" translator comment. Repaired text, and entries two
+    pages translate differently, await review: fuzzy plus a "(review)" comment, so Poedit
+    and Weblate show them as needing work; the build still uses them.
     Exit 0 when done, 2 when a page cannot be read (the others are still imported).
     """
     from ..l10n.importer import ImportSettings, import_pages

@@ -16,10 +16,10 @@ Decisions:
 - Text left in English is not a translation and is not imported.
 - Pages are read in the order given: the first page to translate an entry wins (so the
   pages you trust most go first); later different ones are kept as ``alternative``
-  translator comments and the entry is flagged ``review``. Repaired text (encoding damage,
-  entities) is flagged ``review`` too. A ``review`` entry counts as translated: it is what
-  the documentation says, and a translator should confirm it. Only ``wfgen l10n update``
-  makes entries fuzzy (the English changed), and fuzzy never counts as translated.
+  translator comments and the entry awaits review (``#, fuzzy`` plus a ``(review)``
+  comment, see review.py). Repaired text (encoding damage, entities) awaits review too.
+  A review entry is fuzzy in Poedit, Weblate and ``stats``; the build uses it, as it is
+  what the documentation says, until a translator confirms or corrects it.
 - Alignment does not use labels from the PO files being written, so a second run sees
   the same evidence as the first and changes nothing.
 """
@@ -42,13 +42,13 @@ from .messages import UI_WORDS, Message, source_hash
 from .po import (
     HASH_PREFIX,
     IMPORT_PREFIX,
-    REVIEW_FLAG,
     dump_po,
     parse_locale,
     po_path,
     read_po_file,
     write_if_changed,
 )
+from .review import clear_review, mark_review
 from .update import WriteResult, load_sources, merge
 
 __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "split_sentences"]
@@ -332,7 +332,7 @@ def _apply(
     if current and offer.context in fresh:
         # Two pages of this run disagree: keep the first, flag it, keep the other in view.
         entry.user_comments = [*comments, alternative]
-        entry.flags.add(REVIEW_FLAG)
+        mark_review(entry, "another page translates it differently; see the alternative")
         events.append(
             ImportEvent(
                 offer.page,
@@ -372,11 +372,11 @@ def _apply(
         c for c in comments if not c.startswith((IMPORT_PREFIX, ALTERNATIVE_PREFIX))
     ]
     entry.user_comments.append(note)
+    clear_review(entry)
     entry.flags.discard("fuzzy")
-    entry.flags.discard(REVIEW_FLAG)
     if offer.repaired:
         entry.user_comments.append(REPAIRED_NOTE)
-        entry.flags.add(REVIEW_FLAG)
+        mark_review(entry, "repaired on import (encoding damage or HTML entities)")
     entry.previous_id = []
     entry.auto_comments = [c for c in entry.auto_comments if not c.startswith(HASH_PREFIX)]
     entry.auto_comments.append(f"{HASH_PREFIX}{source_hash(message.english)}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +18,8 @@ from babel.messages.catalog import Message as PoMessage
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from ..errors import InputError, Location, UsageError
+from ..safebytes import read_input
+from .posyntax import PoSyntaxError, check_po_syntax
 
 __all__ = [
     "DOMAIN",
@@ -39,7 +44,7 @@ WIDTH = 76
 # Headers never carry the time of a run: a no-op write must change no byte.
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 HASH_PREFIX = "source-hash: "
-# Flag of entries a translator should look at: imported where pages disagreed, or repaired.
+# Earlier flag of entries to review; now ``#, fuzzy`` plus a ``(review)`` comment (review.py).
 REVIEW_FLAG = "review"
 IMPORT_PREFIX = "imported from "
 
@@ -100,9 +105,18 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
         InputError: when it cannot be read or parsed.
     """
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_input(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read: {err}", hint="PO files are UTF-8") from err
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise InputError(f"{path}: cannot read: {reason}", hint="PO files are UTF-8") from err
+    try:
+        check_po_syntax(text)
+    except PoSyntaxError as err:
+        raise InputError(
+            err.message,
+            location=Location.of(path, err.line, err.col),
+            hint="fix the PO file there; nothing was read from it or written to it",
+        ) from err
     lines, previous, comments = _split_previous(text.splitlines(keepends=True))
     try:
         catalog = read_po(lines, locale=locale, domain=DOMAIN, abort_invalid=True)
@@ -115,7 +129,12 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
             location=Location.of(path, line),
             hint="fix the syntax (msgfmt --check shows it too)",
         ) from err
+    written = _written_format_flags(text)
     for message in [*catalog, *catalog.obsolete.values()]:
+        # Babel guesses format flags from the msgid; the file's own flags are the truth.
+        message.flags -= {"python-format", "python-brace-format"} - written.get(
+            message.lineno, set()
+        )
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
         if message.id and message.lineno in comments:
@@ -156,6 +175,28 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
     return out, previous, comments
 
 
+_FORMAT_FLAGS = re.compile(r"^#~?,[^\n]*python-[^\n]*$", re.MULTILINE)
+_MSGID = re.compile(r"^(?:#~ )?msgid ", re.MULTILINE)
+
+
+def _written_format_flags(text: str) -> dict[int, set[str]]:
+    """The format flags each entry's ``#,`` line states, by the 1-based line of its msgid.
+
+    Only the few flag lines naming a format are looked at, so this costs little.
+    """
+    out: dict[int, set[str]] = {}
+    line, counted = 1, 0
+    for match in _FORMAT_FLAGS.finditer(text):
+        msgid = _MSGID.search(text, match.end())
+        if msgid is None:
+            continue
+        flags = {f.strip() for f in match.group(0).split(",", 1)[1].split(",")}
+        line += text.count("\n", counted, msgid.start())
+        counted = msgid.start()
+        out[line] = out.get(line, set()) | (flags & {"python-format", "python-brace-format"})
+    return out
+
+
 def _join_previous(parts: list[str]) -> str:
     text = ""
     for raw in parts:
@@ -193,11 +234,13 @@ def _insert_previous(data: str, catalog: PoCatalog) -> str:
 
 def dump_po(catalog: PoCatalog) -> bytes:
     """Serialise a catalogue exactly as every wfgen command writes it."""
+    from .review import normalise_review
+
     for message in [*catalog, *catalog.obsolete.values()]:
-        # Babel guesses these flags from the msgid; wfgen checks placeholders itself, and
-        # schedule phrases may use {nth} where the English says {n}, which msgfmt would reject.
+        # Babel guesses python-format from a "%" in the msgid; wfgen's texts are not
+        # printf formats. python-brace-format is set by ``update.merge`` where it applies.
         message.flags.discard("python-format")
-        message.flags.discard("python-brace-format")
+        normalise_review(message)
     buffer = io.BytesIO()
     write_po(
         buffer,
@@ -210,6 +253,10 @@ def dump_po(catalog: PoCatalog) -> bytes:
     text = _insert_previous(buffer.getvalue().decode("utf-8"), catalog)
     # Babel stamps its own version into the header; another Babel must not change the file.
     text = _GENERATED_BY.sub(lambda _: '"Generated-By: wfgen\\n"', text, count=1)
+    try:
+        check_po_syntax(text)  # never write what the next read would refuse
+    except PoSyntaxError as err:
+        raise InputError(f"refusing to write a PO file msgfmt would not read: {err}") from err
     return text.encode("utf-8")
 
 
@@ -217,13 +264,42 @@ _GENERATED_BY = re.compile(r'^"Generated-By: [^"\n]*"$', re.MULTILINE)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds it; True when written."""
+    """Write ``data`` unless the file already holds it; True when written.
+
+    The bytes go to a temporary file of a unique name beside ``path``, flushed to disk, then
+    renamed over it: a reader, a kill or a second writer at any instant sees the old file or
+    the new one, never a mix, and two writers never share a temporary file.
+
+    Raises:
+        InputError: when the folder cannot be written; ``path`` is then unchanged.
+    """
     if path.exists() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        temp = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            temp.chmod(mode)
+            temp.replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+    except OSError as err:
+        raise InputError(
+            f"{path}: cannot write: {err.strerror or err}; the file is unchanged"
+        ) from err
     return True
 
 
@@ -239,12 +315,15 @@ def available_locales(locales_dir: Path) -> list[str]:
     """Locales that have a PO file under ``locales_dir``, sorted."""
     if not locales_dir.is_dir():
         return []
-    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).is_file())
+    # exists(), not is_file(): a FIFO or a device in a PO file's place is refused when read,
+    # not skipped without a word.
+    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).exists())
 
 
 @dataclass(frozen=True)
 class Translations:
-    """The usable translations of one locale: translated and not fuzzy, by context.
+    """The usable translations of one locale, by context: translated and not fuzzy, or
+    fuzzy only to await review (``review.usable_under_review``).
 
     ``stale`` lists contexts translated from an English text the catalogue no longer has
     (the PO file predates ``wfgen l10n update``); they are not usable either.
@@ -281,13 +360,17 @@ def load_translations(
         InputError: when the PO file exists but cannot be parsed.
     """
     path = po_path(locales_dir, locale)
-    if not path.is_file():
+    if not path.exists():
         return Translations(locale, {})
     catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}
     stale: list[str] = []
+    from .review import usable_under_review
+
     for m in catalog:
-        if not (m.id and m.context and isinstance(m.string, str) and m.string and not m.fuzzy):
+        if not (m.id and m.context and isinstance(m.string, str) and m.string):
+            continue
+        if m.fuzzy and not usable_under_review(m):
             continue
         context = str(m.context)
         if english is not None and context in english and english[context] != m.id:
