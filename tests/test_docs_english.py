@@ -97,15 +97,19 @@ def test_every_row_is_backed_by_its_english_row(tmp_path: Path) -> None:
 def test_english_evidence_resolves_what_the_page_alone_cannot(tmp_path: Path) -> None:
     """A row the page's own evidence leaves unresolved is mapped by its English row."""
     english = REFERENCE / "en" / "v8_technical-workflows.md"
-    localized = REFERENCE / "it" / "v8_technical-workflows.md"
+    # The page's providerMgt row with an id nothing on the page ties to supplierMgt.
+    localized = tmp_path / "source" / "it" / "v8_technical-workflows.md"
+    localized.parent.mkdir(parents=True)
+    text = (REFERENCE / "it" / "v8_technical-workflows.md").read_text(encoding="utf-8")
+    localized.write_text(text.replace("(providerMgt)", "(xqzvrt)"), encoding="utf-8")
     alone = check_pages([localized], catalog=_catalog(), labels_for=_labels).pages[0]
-    assert [r.documented_id for r in alone.rows if r.status == "unresolved"] == ["providerMgt"]
+    assert [r.documented_id for r in alone.rows if r.status == "unresolved"] == ["xqzvrt"]
     repo, commit = _english_repo(
         tmp_path, {"help/automation/workflow/technical-workflows.md": english}
     )
     page = _localized(localized, tmp_path / "it" / "technical-workflows.md", commit)
     [result] = _check(page, repo).pages
-    provider = next(r for r in result.rows if r.documented_id == "providerMgt")
+    provider = next(r for r in result.rows if r.documented_id == "xqzvrt")
     assert (provider.status, provider.canonical_id) == ("mismatch", "supplierMgt")
     assert "the page's own evidence was not conclusive" in provider.evidence
     assert all(r.status != "unresolved" for r in result.rows)

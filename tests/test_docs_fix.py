@@ -106,9 +106,13 @@ def test_list_table_rows() -> None:
     _outside_edits_equal(fix)
 
 
-def test_unresolved_rows_are_listed_and_never_touched() -> None:
+def test_unresolved_rows_are_listed_and_never_touched(tmp_path: Path) -> None:
     """A row the check cannot resolve is reported with its line and left byte for byte."""
-    page = REFERENCE / "it" / "v8_technical-workflows.md"
+    # The page's providerMgt row with an id nothing on the page ties to supplierMgt.
+    page = tmp_path / "it" / "v8_technical-workflows.md"
+    page.parent.mkdir()
+    text = (REFERENCE / "it" / "v8_technical-workflows.md").read_text(encoding="utf-8")
+    page.write_text(text.replace("(providerMgt)", "(xqzvrt)"), encoding="utf-8")
     report = check_pages([page], catalog=_catalog(), labels_for=_labels).pages[0]
     unresolved = [r for r in report.rows if r.status == "unresolved"]
     assert unresolved, "the fixture page is expected to keep an unresolved row"
