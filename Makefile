@@ -48,7 +48,7 @@ lock: | $(BIN)/python
 # installed into .venv/axe (never a global npm folder, never `playwright install`); a Japanese
 # font (IPA Gothic) so the CJK screenshots show text, not empty boxes.
 SYSTEM_PACKAGES := gettext systemd chromium cron golang-go golang-github-robfig-cron-dev fonts-ipafont-gothic
-$(SYS_STAMP): | $(BIN)/python
+$(SYS_STAMP): Makefile | $(BIN)/python
 	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null || ! [ -x /usr/bin/chromium ] \
 	  || ! command -v crontab >/dev/null || ! command -v go >/dev/null || ! [ -d /usr/share/gocode/src/github.com/robfig/cron ] \
 	  || ! [ -d /usr/share/fonts/opentype/ipafont-gothic ]; then \

@@ -12,6 +12,7 @@ from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    FORMATS,
     _json_dump,
     _print_problems,
     _run,
@@ -114,9 +115,7 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
 
 
 @l10n_group.command("check")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @_LOCALE_OPTION
 @l10n_paths
 def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_dir: Path) -> None:
