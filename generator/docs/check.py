@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
 from .align import align
+from .batch import Pool
+from .model import Page
 from .reader import read_page
 from .results import DocsReport, PageError, PageReport
 
-__all__ = ["check_pages", "labels_from_po"]
+__all__ = ["check_page", "check_pages", "labels_from_po"]
 
 
 def labels_from_po(path: Path) -> dict[str, str]:
@@ -39,43 +41,75 @@ def check_pages(
     catalog: Catalog,
     locale: str | None = None,
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
+    jobs: int = 1,
+    optional: Collection[Path] = (),
 ) -> DocsReport:
     """Read and align every page; pages that cannot be read become errors naming the page.
+
+    Every page is read before any is aligned (both on ``jobs`` cores), so what all the pages
+    say together can inform the alignment of each.
 
     Args:
         paths: the pages, reported in the order given.
         catalog: the canonical catalogue.
         locale: the pages' locale; inferred per page when None.
         labels_for: locale -> known labels (canonical id -> label) of that locale.
+        jobs: worker processes (1: all in this process).
+        optional: pages found in folders rather than named: left out of the report when
+            they have no table of workflows.
 
     Returns:
         One PageReport per readable page and one PageError per unreadable one.
     """
-    pages: list[PageReport] = []
-    errors: list[PageError] = []
-    for path in paths:
-        try:
-            page = read_page(path, locale=locale)
-        except WfgenError as err:
-            errors.append(PageError(path, str(err)))
-            continue
-        known = labels_for(page.locale) if labels_for else None
-        report = align(page, catalog, known_labels=known)
-        findings = _text_findings(report, catalog, page.prose)
-        if findings:
-            report = PageReport(
-                path=report.path,
-                locale=report.locale,
-                module=report.module,
-                product=report.product,
-                layout=report.layout,
-                rows=report.rows,
-                missing=report.missing,
-                findings=tuple(findings),
-                notes=report.notes,
-            )
-        pages.append(report)
-    return DocsReport(pages=tuple(pages), errors=tuple(errors))
+    skip = frozenset(optional)
+    with Pool(shared=catalog, jobs=jobs) as pool:
+        read = pool.map(_read, [(path, locale, path in skip) for path in paths])
+        pages = [r for r in read if isinstance(r, Page)]
+        known: dict[str, Mapping[str, str]] = {}
+        if labels_for is not None:
+            for page_locale in sorted({p.locale for p in pages}):
+                known[page_locale] = labels_for(page_locale)
+        reports = iter(pool.map(_check, [(page, known.get(page.locale)) for page in pages]))
+    found = [next(reports) if isinstance(r, Page) else r for r in read if r is not None]
+    return DocsReport(
+        pages=tuple(r for r in found if isinstance(r, PageReport)),
+        errors=tuple(r for r in found if isinstance(r, PageError)),
+    )
+
+
+def _read(_: Catalog, item: tuple[Path, str | None, bool]) -> Page | PageError | None:
+    path, locale, optional = item
+    try:
+        page = read_page(path, locale=locale)
+    except WfgenError as err:
+        return PageError(path, str(err))
+    return None if optional and page.layout == "none" else page
+
+
+def _check(catalog: Catalog, item: tuple[Page, Mapping[str, str] | None]) -> PageReport:
+    page, known = item
+    return check_page(page, catalog=catalog, known_labels=known)
+
+
+def check_page(
+    page: Page, *, catalog: Catalog, known_labels: Mapping[str, str] | None = None
+) -> PageReport:
+    """Align one page that has been read and run the text checks on its rows and prose."""
+    report = align(page, catalog, known_labels=known_labels)
+    findings = _text_findings(report, catalog, page.prose)
+    if not findings:
+        return report
+    return PageReport(
+        path=report.path,
+        locale=report.locale,
+        module=report.module,
+        product=report.product,
+        layout=report.layout,
+        rows=report.rows,
+        missing=report.missing,
+        findings=tuple(findings),
+        notes=report.notes,
+    )
 
 
 def _text_findings(

@@ -30,6 +30,8 @@ __all__ = ["read_page"]
 # One word of letters, digits and the few marks ids use; any script, because a translated
 # id ("spårning") is still written where the id goes.
 _IDENTIFIER = re.compile(r"^[^\W\d][\w<>.\-]*$")
+# libyaml's safe loader when PyYAML was built with it: the same answers, ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _H1 = re.compile(r"^#\s+(?P<title>.*?)\s*(?:\{#(?P<anchor>[^}]*)\})?\s*$")
 
 
@@ -98,7 +100,7 @@ def _frontmatter(text: str, path: Path) -> tuple[dict[str, Any], int]:
         hint = "close the frontmatter with a line '---'"
         raise InputError("frontmatter is never closed", location=Location.of(path, 1), hint=hint)
     try:
-        loaded = yaml.safe_load("\n".join(lines[1:end]))
+        loaded = yaml.load("\n".join(lines[1:end]), Loader=_YAML_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
