@@ -10,7 +10,7 @@ from ..errors import Location, Problem, WfgenError
 from .align import align
 from .batch import Pool
 from .model import Page
-from .reader import read_page
+from .reader import read_page, workflow_layout
 from .results import DocsReport, PageError, PageReport
 
 __all__ = ["check_page", "check_pages", "labels_from_po"]
@@ -82,7 +82,8 @@ def _read(_: Catalog, item: tuple[Path, str | None, bool]) -> Page | PageError |
     try:
         page = read_page(path, locale=locale)
     except WfgenError as err:
-        return PageError(path, str(err))
+        # A page found in a folder that documents no workflow is not this command's business.
+        return None if optional and workflow_layout(path) == "none" else PageError(path, str(err))
     return None if optional and page.layout == "none" else page
 
 

@@ -25,7 +25,7 @@ from .markup import clean, remove_invisible, repair, strip_markup
 from .model import Page, Row
 from .tables import Cells, html_tables, markdown_tables
 
-__all__ = ["read_page"]
+__all__ = ["read_page", "workflow_layout"]
 
 # One word of letters, digits and the few marks ids use; any script, because a translated
 # id ("spårning") is still written where the id goes.
@@ -85,6 +85,16 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
         headers=headers,
         prose=_prose(lines, body_start),
     )
+
+
+def workflow_layout(path: Path) -> str:
+    """The layout of the page's table of workflows, ``"none"`` when it has none or when the
+    file is not UTF-8 text; unlike ``read_page`` it needs neither frontmatter nor locale."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return "none"
+    return _rows(text.replace("\r\n", "\n").replace("\r", "\n"))[0]
 
 
 def _offset(lines: list[str], line_index: int) -> int:
