@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
@@ -118,7 +121,7 @@ def _text_findings(
 ) -> list[Problem]:
     """Encoding damage, leftover entities, translated identifiers... in each row's text."""
     try:
-        from ..l10n.textchecks import check_text
+        from ..l10n import textchecks  # noqa: F401 - only whether they are installed
     except ImportError:
         # The text checks ship separately; without them the page is aligned but not proofread.
         return []
@@ -127,7 +130,7 @@ def _text_findings(
     english = report.locale.split("_")[0] == "en"
     for line, text in prose:
         problems.extend(
-            check_text(
+            _check_text(
                 source=None,
                 translation=text,
                 locale=report.locale,
@@ -151,7 +154,7 @@ def _text_findings(
             compared = None if english else source
             subject = f"{result.canonical_id or row.documented_id}|{field}"
             problems.extend(
-                check_text(
+                _check_text(
                     source=compared,
                     translation=text,
                     locale=report.locale,
@@ -166,3 +169,23 @@ def _text_findings(
                 )
             )
     return problems
+
+
+def _check_text(*, location: Location, **key: Any) -> list[Problem]:
+    """``check_text`` at ``location``; page versions repeat most texts, so the findings of
+    each distinct text are computed once per process."""
+    try:
+        found = _checked_text(**key)
+    except TypeError:  # an unhashable argument: no cache
+        found = _checked_text.__wrapped__(**key)
+    return [replace(p, location=location) for p in found]
+
+
+_NOWHERE = Location.of(Path("-"))
+
+
+@lru_cache(maxsize=1 << 15)
+def _checked_text(**key: Any) -> tuple[Problem, ...]:
+    from ..l10n.textchecks import check_text
+
+    return tuple(check_text(location=_NOWHERE, **key))

@@ -43,6 +43,7 @@ def remove_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_markup(text: str) -> str:
     """Remove HTML tags, Markdown emphasis, links and Adobe extensions; keep entities as written.
 
@@ -83,6 +84,7 @@ def repair(text: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """Markup stripped, entities decoded and damage repaired: the text a reader sees."""
     return _SPACES.sub(" ", remove_invisible(repair(strip_markup(text)))).strip()
