@@ -116,7 +116,8 @@ class Pool(Generic[S]):
         if self.jobs == 1 or len(items) < _MIN_PARALLEL:
             return [function(self.shared, item) for item in items]
         executor = self._start()
-        chunk = max(1, len(items) // (self.jobs * 4))
+        # Few, contiguous chunks: neighbouring pages (versions of one page) share cached texts.
+        chunk = max(1, -(-len(items) // (self.jobs * 2)))
         calls = [(function, item) for item in items]
         return list(executor.map(_apply, calls, chunksize=chunk))
 
