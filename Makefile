@@ -58,8 +58,12 @@ $(SYS_STAMP): | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/wfgen build
 
+# One pytest worker per core (pytest-xdist); a module's tests stay on one worker, so its
+# module-scoped fixtures (built sites, the browser, the wheel) are made once.
+PYTEST_WORKERS ?= auto
 test: $(TEST_STAMP) $(SYS_STAMP) lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope \
+	  --cov --cov-report=term:skip-covered
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks

@@ -14,17 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError, Location, Problem, Severity, UsageError
+from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
 from .outguard import check_out_dir
 from .output import (
     BUNDLED_TEMPLATES,
     RenderedFile,
     WriteResult,
     check_output,
+    locked,
     manifest_file,
+    recover,
     up_to_date,
     write_output,
 )
+from .safebytes import read_input
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -169,7 +172,13 @@ def fingerprint(settings: BuildSettings) -> str:
         found = sorted({p for pattern in patterns for p in root.rglob(pattern) if p.is_file()})
         for path in found:
             digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                data = read_input(path)
+            except OSError as err:
+                raise InputError(
+                    f"cannot read: {err.strerror or err}", location=Location.of(path)
+                ) from err
+            digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
@@ -339,18 +348,29 @@ def build(settings: BuildSettings, *, progress: Progress | None = None) -> Build
             *([settings.templates] if settings.templates else []),
         ],
     )
+    if settings.check:
+        return _build(settings, progress=progress, leftovers=())
+    # Two builds into one folder take turns, from the first look at out/ to the swap: a
+    # build never reports "unchanged" about a folder another build is replacing.
+    with locked(settings.out):
+        return _build(settings, progress=progress, leftovers=tuple(recover(settings.out)))
+
+
+def _build(
+    settings: BuildSettings, *, progress: Progress | None, leftovers: tuple[Problem, ...]
+) -> BuildResult:
     digest = fingerprint(settings)
     # Nothing read has changed and out/ is exactly what that build wrote: nothing to do.
     current = up_to_date(settings.out, digest)
     if current is not None:
         paths, reported = current
-        return BuildResult((), WriteResult(unchanged=paths), reported)
+        return BuildResult((), WriteResult(unchanged=paths), (*leftovers, *reported))
     files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:
         result = check_output(files, out_dir=settings.out)
     else:
         result = write_output(files, out_dir=settings.out)
-    return BuildResult(tuple(files), result, (*warnings, *result.problems))
+    return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
 
 
 def summary(result: BuildResult, *, check: bool) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from . import schema
 from .catalog import _schedule_semantics, register_kind
 from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
+from .safebytes import systemd_program_problem
 from .schedules import Schedule, zone
 from .yamlio import LoadedYaml, Locator, MarkLocator, Positions, load_yaml
 
@@ -239,6 +240,15 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
                     hint="only {id} and {instance} are filled in",
                 )
         seen_id = seen_id or "id" in fields
+    first = env["command"][0] if env["command"] else ""
+    unfit = systemd_program_problem(first) if "systemd" in env["targets"] and first else None
+    if unfit:
+        problem(
+            ("command", 0),
+            f"the command {first!r} {unfit}",
+            code="environment-command",
+            hint="write the program's full path, such as /usr/local/bin/nlserver",
+        )
     if not seen_id:
         problem(
             ("command",),

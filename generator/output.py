@@ -8,13 +8,18 @@ reported, because it is someone's work.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import difflib
+import errno
+import fcntl
+import functools
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,8 +32,11 @@ __all__ = [
     "RenderedFile",
     "WriteResult",
     "check_output",
+    "lock_path",
+    "locked",
     "manifest_file",
     "read_manifest",
+    "recover",
     "up_to_date",
     "write_output",
 ]
@@ -245,10 +253,14 @@ def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
         InputError: on I/O errors; out/ is then left as it was.
     """
     wanted, existing, owned = _plan(files, out_dir)
+    folders = {str(PurePosixPath(key).parent) for key in wanted}
+    folders |= {str(p) for key in folders for p in PurePosixPath(key).parents}
     clashes = sorted(
         key
-        for key in wanted
-        if key in existing and key not in owned and _read(existing[key]) != wanted[key].content
+        for key in existing
+        if (key in wanted and key not in owned and _read(existing[key]) != wanted[key].content)
+        # a file or a symbolic link where wfgen writes a folder (it would be moved into itself)
+        or (key in folders and (key not in owned or existing[key].is_symlink()))
     )
     if clashes:
         raise UsageError(
@@ -307,7 +319,8 @@ def _fill(
             continue
         target = temp / key
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(existing[key], target, follow_symlinks=False)
+        # A hard link, not a copy: the file keeps its inode, owner, mode and other links.
+        _keep(existing[key], target)
         foreign.append(key)
         problems.append(
             Problem(
@@ -318,6 +331,12 @@ def _fill(
                 hint="remove it by hand if it is no longer needed",
             )
         )
+    for key in _empty_folders(out_dir):
+        # wfgen never makes an empty folder: this one is someone's, and stays.
+        target = temp / key
+        if not target.exists():
+            target.mkdir(parents=True)
+            shutil.copystat(out_dir / key, target, follow_symlinks=False)
     return WriteResult(
         written=tuple(written),
         unchanged=tuple(unchanged),
@@ -325,6 +344,16 @@ def _fill(
         foreign=tuple(foreign),
         problems=tuple(problems),
     )
+
+
+def _empty_folders(out_dir: Path) -> list[str]:
+    found: list[str] = []
+    if not out_dir.is_dir():
+        return found
+    for root, dirs, names in os.walk(out_dir, followlinks=False):
+        if not dirs and not names and Path(root) != out_dir:
+            found.append(Path(root).relative_to(out_dir).as_posix())
+    return sorted(found)
 
 
 def _keep(old: Path, target: Path) -> None:
@@ -336,11 +365,63 @@ def _keep(old: Path, target: Path) -> None:
         shutil.copy2(old, target, follow_symlinks=False)
 
 
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool:
+    """Linux renameat2(2); False when the system or file system does not offer it."""
+    function = _libc_renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), flags) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
+
+
+@functools.cache
+def _libc_renameat2() -> Any:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    function.restype = ctypes.c_int
+    return function
+
+
 def _swap(temp: Path, out_dir: Path) -> None:
-    """Put ``temp`` where ``out_dir`` is, keeping the old folder until the new one is in place."""
-    temp.chmod(0o755)  # mkdtemp makes 0700; out/ is meant to be shared and published
+    """Put ``temp`` where ``out_dir`` is, in one step where the system allows it.
+
+    On Linux the two folders trade places in one ``renameat2(RENAME_EXCHANGE)``: at every
+    instant ``out_dir`` holds the old build or the new one, whole. Elsewhere the old folder
+    is renamed aside first; a kill between the two renames leaves it as ``.<out>.old-*``,
+    which the next build puts back (see :func:`recover`).
+    """
+    try:
+        mode = out_dir.stat().st_mode & 0o7777  # out/ keeps the mode its owner gave it
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o777 & ~umask  # mkdtemp makes 0700; a new out/ gets the usual mode
+    temp.chmod(mode)
     if not out_dir.exists():
-        temp.replace(out_dir)
+        if not _renameat2(temp, out_dir, _RENAME_NOREPLACE):
+            temp.rename(out_dir)
+        return
+    if _renameat2(temp, out_dir, _RENAME_EXCHANGE):
+        shutil.rmtree(temp, ignore_errors=True)  # now the old build
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     old.rmdir()
@@ -351,3 +432,80 @@ def _swap(temp: Path, out_dir: Path) -> None:
         old.replace(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file of an output folder: ``.<name>.lock`` beside it (out/ itself is swapped)."""
+    target = out_dir.resolve()
+    return target.parent / f".{target.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, *, wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock: two builds into one folder take turns.
+
+    Args:
+        out_dir: the output folder (its parent is created when missing).
+        wait: called once when another build holds the lock and this one waits.
+
+    Raises:
+        InputError: when the lock file cannot be created.
+    """
+    path = lock_path(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise InputError(f"{path}: cannot create the lock file: {err.strerror or err}") from err
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if wait is not None:
+                wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def recover(out_dir: Path) -> list[Problem]:
+    """Find what an interrupted build left beside ``out_dir``, put back or remove it, and say so.
+
+    Call with the lock held (:func:`locked`): then no other build is writing, so every
+    ``.<out>.new-*`` folder is an unfinished or superseded build, and an ``.<out>.old-*``
+    folder is a previous out/ that a kill separated from its place.
+    """
+    target = out_dir.resolve()
+    parent = target.parent
+    if not parent.is_dir():
+        return []
+    found = sorted(
+        p
+        for pattern in (f".{target.name}.new-*", f".{target.name}.old-*")
+        for p in parent.glob(pattern)
+        if p.is_dir() and not p.is_symlink()
+    )
+    problems: list[Problem] = []
+    olds = [p for p in found if ".old-" in p.name]
+    if olds and not target.exists():
+        newest = max(olds, key=lambda p: p.stat().st_mtime)
+        newest.rename(target)
+        found.remove(newest)
+        problems.append(
+            _leftover(target, f"put back from {newest.name}, left by an interrupted build")
+        )
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+        problems.append(_leftover(path, "removed: an interrupted build left it"))
+    return problems
+
+
+def _leftover(path: Path, message: str) -> Problem:
+    return Problem(
+        Location.of(path),
+        message,
+        Severity.WARNING,
+        code="interrupted-build",
+        hint="a build was stopped before it finished; this one completed it",
+    )

@@ -8,23 +8,29 @@ adding a line by text from the catalogue, a locale or a profile.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shlex
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import jinja2
 import yaml
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import InputError, Location, UsageError
 
 # RenderedFile and the bundled templates' folder live with the writer, which needs them
 # without loading Jinja2 (an unchanged rebuild stops before rendering).
 from .output import BUNDLED_TEMPLATES, RenderedFile
+from .safebytes import systemd_program_problem
 
 __all__ = [
     "BUNDLED_TEMPLATES",
@@ -68,13 +74,31 @@ def _reject_breaks(value: str, *, what: str, location: Location | None) -> str:
     return value
 
 
+def _cron_word(arg: str, *, program: bool = False) -> str:
+    # Each piece between two ``%`` is shell-quoted on its own and every ``%`` stands bare
+    # between them, so no ``%`` ever follows a backslash (see cron_command).
+    pieces = [shlex.quote(piece) if piece else "" for piece in arg.split("%")]
+    if program and not pieces[0].startswith(("'", "/")):
+        # A bare first word may be read as an assignment (A=b) or a reserved word (if).
+        pieces[0] = "'" + pieces[0] + "'"
+    return "%".join(pieces) or "''"
+
+
 def cron_command(argv: Sequence[str]) -> str:
-    """A crontab command: each argument shell-quoted, ``%`` escaped (cron turns it into a newline).
+    """A crontab command: each argument shell-quoted, every ``%`` escaped as ``\\%``.
+
+    cron (Vixie's do_command.c, kept by Debian and cronie) reads the command once before the
+    shell: ``\\%`` becomes ``%``, any other backslash is kept together with the character
+    after it, and a bare ``%`` ends the command (the rest goes to stdin). So a backslash just
+    before an escaped ``%`` would pair with the escape and free the ``%``. The shell text is
+    built so that no ``%`` follows a backslash: an argument is quoted piece by piece around
+    its ``%`` signs (``a\\%b`` is written ``'a\\'\\%b``).
 
     Args:
         argv: the command and its arguments, already free of line breaks.
     """
-    return " ".join(shlex.quote(arg) for arg in argv).replace("%", "\\%")
+    words = [_cron_word(arg, program=index == 0) for index, arg in enumerate(argv)]
+    return " ".join(words).replace("%", "\\%")
 
 
 _SYSTEMD_PLAIN = re.compile(r"[A-Za-z0-9_@+=:,./-]+")
@@ -92,10 +116,24 @@ def systemd_command(argv: Sequence[str]) -> str:
     """An ``ExecStart=`` value: arguments quoted by systemd's own rules, not the shell's.
 
     systemd splits on whitespace, honours double quotes with C escapes, and expands ``%``
-    specifiers and ``$VARIABLES``; plain words stay bare so the unit reads naturally.
+    specifiers and ``$VARIABLES``; plain words stay bare so the unit reads naturally. The
+    program must be an absolute path: systemd reads a leading ``+ - @ : ! |`` of the first
+    word as a prefix even when quoted or escaped (``+`` drops ``User=``), and ``/`` is none.
+
+    Raises:
+        UsageError: when systemd could not run ``argv[0]`` as written (see
+            :func:`~generator.safebytes.systemd_program_problem`).
     """
-    words = []
-    for arg in argv:
+    unfit = systemd_program_problem(argv[0]) if argv else "is missing"
+    if unfit:
+        raise UsageError(
+            f"the command {argv[0] if argv else ''!r} {unfit}",
+            hint="write the program's full path, such as /usr/local/bin/nlserver",
+        )
+    # The program's name: systemd expands % specifiers in it but never $VARIABLES.
+    program = argv[0].replace("%", "%%")
+    words = [program if _SYSTEMD_PLAIN.fullmatch(argv[0]) else f'"{program}"']
+    for arg in argv[1:]:
         if _SYSTEMD_PLAIN.fullmatch(arg):
             words.append(arg.replace("%", "%%"))
             continue
@@ -132,7 +170,52 @@ def _label_value(text: str) -> str:
 # --- the Jinja environment ---------------------------------------------------------------
 
 
-def make_environment(templates: Path | None = None) -> SandboxedEnvironment:
+# Limits of one template rendering: a user's template can loop, recurse or multiply text,
+# and must neither hang a build nor fill a disk.
+TEMPLATE_SECONDS = 60.0
+TEMPLATE_BYTES = 64 * 1024 * 1024
+_MAX_EXPONENT = 1000
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
+
+
+class TemplateLimit(jinja2.exceptions.SecurityError):
+    """A template went past a time or size limit."""
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox (no template can change a list or mapping it is given, so no
+    template changes what another output is made from), with size limits on ``*``, ``**``
+    and format widths, whose results would be built in one step, before any limit could act.
+    """
+
+    intercepted_binops = frozenset(["*", "**", "%"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Refuse a ``*`` or ``**`` whose result would be huge, then compute it."""
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                if sized and len(seq) * count > TEMPLATE_BYTES:
+                    raise TemplateLimit(f"a repetition of {len(seq) * count:,} items")
+        if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
+            raise TemplateLimit(f"an exponent of {right:,}")
+        if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise TemplateLimit("a format width of a million characters or more")
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` and ``format_map`` with the same width limit as ``%``."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None or not _WIDE_FORMAT.search(str(value.__self__)):
+            return wrapped
+
+        def refuse(*_args: Any, **_kwargs: Any) -> str:
+            raise TemplateLimit("a format width of a million characters or more")
+
+        return refuse
+
+
+def make_environment(templates: Path | None = None) -> Sandbox:
     """A sandboxed Jinja environment over ``templates`` (falling back to the bundled ones).
 
     Args:
@@ -150,7 +233,7 @@ def make_environment(templates: Path | None = None) -> SandboxedEnvironment:
         templates is None or templates.resolve() != BUNDLED_TEMPLATES
     ):
         folders.append(str(BUNDLED_TEMPLATES))
-    env = SandboxedEnvironment(
+    env = Sandbox(
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
@@ -178,23 +261,74 @@ def template_input(env: jinja2.Environment, name: str) -> str:
 
 
 def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
-    """Render one template; a template error becomes an input error naming the template.
+    """Render one template within :data:`TEMPLATE_SECONDS` and :data:`TEMPLATE_BYTES`.
 
     Raises:
-        InputError: when the template is missing, malformed or uses an undefined name.
+        InputError: when the template is missing, malformed, fails while rendering, or goes
+            past a limit; the message names the template file and line at fault.
     """
     try:
-        return env.get_template(name).render(**context)
-    except jinja2.TemplateNotFound as err:
-        raise InputError(
-            f"template {name!r} not found", hint="copy it from the bundled templates/"
-        ) from err
+        template = env.get_template(name)
+        with _time_limit(TEMPLATE_SECONDS):
+            size = 0
+            parts: list[str] = []
+            for part in template.generate(**context):
+                size += len(part)
+                if size > TEMPLATE_BYTES:
+                    raise TemplateLimit(f"output over {TEMPLATE_BYTES:,} characters")
+                parts.append(part)
+            return "".join(parts)
     except jinja2.TemplateSyntaxError as err:
         raise InputError(
-            f"{err.filename or name}:{err.lineno}: template syntax: {err.message}"
+            f"template syntax: {err.message}",
+            location=Location.of(err.filename or name, err.lineno or 0),
         ) from err
-    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
-        raise InputError(f"template {name!r}: {err}") from err
+    except jinja2.TemplateNotFound as err:
+        where = _template_frame(env, err)
+        raise InputError(
+            f"template {err.name!r} not found",
+            location=where,
+            hint="templates are looked up by name in the templates folders only",
+        ) from err
+    except InputError:
+        raise
+    except Exception as err:  # a user's template can raise anything
+        where = _template_frame(env, err) or Location.of(name)
+        kind = "" if isinstance(err, jinja2.TemplateError) else f"{type(err).__name__}: "
+        raise InputError(f"template error: {kind}{err}", location=where) from err
+
+
+def _template_frame(env: jinja2.Environment, err: BaseException) -> Location | None:
+    """The template file and line where ``err`` was raised (Jinja maps frames to templates)."""
+    folders = [str(Path(f).resolve()) for f in getattr(env.loader, "searchpath", ())]
+    found = None
+    for frame in traceback.extract_tb(err.__traceback__):
+        filename = str(Path(frame.filename).resolve()) if frame.filename else ""
+        if any(filename.startswith(folder + "/") for folder in folders):
+            found = Location.of(frame.filename, frame.lineno or 0)
+    return found
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TemplateLimit` in the rendering when it runs past ``seconds`` (a timer
+    signal; only the main thread can receive one, so elsewhere there is no time limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expired(_signum: int, _frame: FrameType | None) -> None:
+        raise TemplateLimit(f"rendering took more than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _final_newline(text: str) -> bytes:
@@ -258,6 +392,7 @@ def make_jobs(
         inputs: the catalogue and profile files a scheduled workflow came from.
     """
     location = getattr(environment, "location", None)
+    targets = set(getattr(environment, "targets", ()) or ())
     jobs = []
     for item in scheduled:
         wid = _reject_breaks(item.id, what="workflow id", location=location)
@@ -288,7 +423,7 @@ def make_jobs(
                 unit=f"wfgen-{wid}",
                 description=systemd_value(f"{label} ({wid})"),
                 on_calendar=calendar,
-                exec_start=systemd_command(argv),
+                exec_start=systemd_command(argv) if "systemd" in targets else "",
                 argv=argv,
                 # A window that starts or ends inside an hour needs several cron lines, and a
                 # CronJob has one schedule: such a workflow gets one CronJob per line.

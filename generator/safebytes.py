@@ -1,14 +1,78 @@
-"""Characters no input file may hold: found before any parser sees the text.
+"""What an input file may be and hold, checked before any parser sees it.
 
-A parser may stop at NUL without a word (the fast YAML path does), so a file with NUL or another
-C0 control (tab, newline and carriage return excepted) or DEL is refused, located.
+Inputs are read only from regular files: a FIFO, a device or a socket (or a symbolic link to
+one) named like an input is refused without blocking on it, and so is a file over
+:data:`MAX_INPUT_BYTES`. A parser may stop at NUL without a word (the fast YAML path does), so
+a file with NUL or another C0 control (tab, newline and carriage return excepted) or DEL is
+refused, located; so are bidirectional override controls where text reaches a page or a
+scheduler file.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
+from pathlib import Path
 
-__all__ = ["first_control"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "first_bidi",
+    "first_control",
+    "read_input",
+    "systemd_program_problem",
+]
+
+# Far above any real catalogue (10,000 workflows are about 5 MB), far below what hurts.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def read_input(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of ``path``, read only when it is a regular file of at most ``limit`` bytes.
+
+    The file is opened with ``O_NONBLOCK`` (opening a FIFO never waits for a writer) and
+    checked with ``fstat`` on the open descriptor, so a symbolic link to a FIFO or to
+    ``/dev/urandom`` is refused too, and nothing can be swapped in between check and read.
+
+    Raises:
+        OSError: when the file cannot be opened, is not a regular file, or is too large;
+            ``strerror`` says which, in words.
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise OSError(
+                errno.EINVAL, f"{kind}, not a regular file; refusing to read it", str(path)
+            )
+        if info.st_size > limit:
+            raise OSError(
+                errno.EFBIG,
+                f"{info.st_size:,} bytes, over the {limit:,}-byte limit for an input",
+                str(path),
+            )
+        os.set_blocking(handle, True)
+        chunks = []
+        total = 0
+        while chunk := os.read(handle, 1 << 20):
+            total += len(chunk)
+            if total > limit:  # the file grew while being read
+                raise OSError(errno.EFBIG, f"over the {limit:,}-byte limit for an input", str(path))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -24,3 +88,35 @@ def first_control(text: str) -> tuple[int, int, str] | None:
     char = found.group()
     name = "NUL" if char == "\x00" else "DEL" if char == "\x7f" else f"U+{ord(char):04X}"
     return line, col, f"control character {name}"
+
+
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def first_bidi(text: str) -> tuple[int, int, str] | None:
+    """The 1-based line and column of the first bidirectional override or isolate control
+    (U+202A-U+202E, U+2066-U+2069), which reorder how text is shown, and its name."""
+    found = _BIDI.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    line = before.count("\n") + 1
+    col = found.start() - (before.rfind("\n") + 1) + 1
+    return line, col, f"bidirectional control U+{ord(found.group()):04X}"
+
+
+def systemd_program_problem(program: str) -> str | None:
+    """Why systemd cannot run ``program`` as ``ExecStart=``'s first word, or None.
+
+    systemd reads a leading ``+ - @ : ! |`` as a prefix even inside quotes or as ``\\x2b``
+    (``+`` runs the job with full privileges, ignoring ``User=``), searches its own path for
+    a bare name, and refuses quotes and backslashes in the executable's name; an absolute
+    path without them is read exactly as written.
+    """
+    if not program.startswith("/"):
+        return "is not an absolute path, as systemd's ExecStart= needs"
+    if any(ch in program for ch in "\"'\\") or _CONTROL.search(program):
+        return "holds a quote, a backslash or a control character, which systemd refuses"
+    if program.endswith("/"):
+        return "names a folder"
+    return None

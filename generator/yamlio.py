@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import yaml
 
 from .errors import Location, Problem, Severity
-from .safebytes import first_control
+from .safebytes import first_bidi, first_control, read_input
 
 yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own
@@ -96,7 +96,7 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
     Raises:
         OSError: when the file cannot be read at all.
     """
-    raw = path.read_bytes()
+    raw = read_input(path)
     problems: list[Problem] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -133,6 +133,18 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
                 f"file holds a {name}; parsers would drop or cut the text there",
                 code="yaml-control",
                 hint="remove the character (a binary or corrupted file?)",
+            )
+        )
+        return "", problems
+    bidi = first_bidi(text)
+    if bidi is not None:
+        line, col, name = bidi
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"file holds a {name}, which reorders how the text around it is shown",
+                code="yaml-control",
+                hint="remove the character; ids, commands and labels must read as they run",
             )
         )
         return "", problems
@@ -244,7 +256,52 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
     return _checked_top(path, text, data, problems)
 
 
+def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:
+    """The path of the first key that is not a string, or (with ``escapes``) of the first key
+    or value holding a control or bidi character, and what is wrong there."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        parts, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    shown = (
+                        "a mapping or list" if isinstance(key, (tuple, dict, list)) else repr(key)
+                    )
+                    at = str(key).lower() if isinstance(key, bool) else key  # as written
+                    return (*parts, at), f"key {shown} is not a string; quote it"
+                if escapes and (found := _HIDDEN.search(key)):
+                    return (*parts, key), _hidden_message(found.group())
+                stack.append(((*parts, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*parts, index), value) for index, value in enumerate(node))
+        elif escapes and isinstance(node, str) and (found := _HIDDEN.search(node)):
+            return parts, _hidden_message(found.group())
+    return None
+
+
+def _hidden_message(char: str) -> str:
+    return f"a value holds U+{ord(char):04X}, a control or bidirectional character (an escape)"
+
+
+# What a YAML escape ("\x1b", "\u202e") can put into a value that the raw text check cannot see.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> LoadedYaml:
+    odd = _odd_value(data, escapes="\\" in text)
+    if odd is not None:
+        parts, message = odd
+        line, col = MarkLocator(text).position(parts, key="not a string" in message)
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                message,
+                code="yaml-control" if "U+" in message else "yaml-key",
+                hint="" if "U+" in message else "keys of a catalogue file are names",
+            )
+        )
+        return LoadedYaml(path, text, None, tuple(problems))
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         problems.append(

@@ -13,8 +13,20 @@ from hypothesis import settings
 # CI runs the same examples every time, so a red build always means a changed behaviour;
 # locally, hypothesis keeps exploring new ones (and remembers failures in .hypothesis/).
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+# Ten times the examples of every property test, for a deliberate deep run:
+# `HYPOTHESIS_PROFILE=thorough make test` (or pytest --hypothesis-profile=thorough).
+settings.register_profile("thorough", max_examples=1000)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def examples(n: int) -> int:
+    """``max_examples`` of a property test: ``n`` (its size in make test and CI, which answer
+    in under a minute), scaled with the profile's default: 10 n under ``thorough``."""
+    return max(1, n * settings.default.max_examples // 100)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

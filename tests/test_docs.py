@@ -19,7 +19,7 @@ from generator.cli import cli
 from generator.docs import align, check_pages, read_page
 from generator.errors import InputError
 
-from .conftest import CATALOG, REFERENCE, SEEDS
+from .conftest import CATALOG, REFERENCE, SEEDS, examples
 
 SEED_PAGES = sorted(SEEDS.glob("*.txt"))
 
@@ -149,7 +149,9 @@ def _mutate(text: str, rng: random.Random, how: str) -> tuple[str, str, str | No
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(50),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     seed=st.integers(0, 10_000),

@@ -121,7 +121,7 @@ def test_failed_write_leaves_previous_out_untouched(
     with pytest.raises(InputError, match="unchanged"):
         write_output(_files(a__crontab="changed\n", b__unit="changed\n"), out_dir=out)
     assert _tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
 
 
 @pytest.mark.parametrize("path", ["../escape", "/etc/passwd", "a/../../b", "a//b", "a\\b"])

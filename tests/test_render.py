@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import render
 from generator.errors import InputError
 from generator.render import (
     cron_command,
@@ -117,3 +118,62 @@ def test_compiled_templates_are_never_loaded_from_a_cache_folder(
     assert env.bytecode_cache is None
     assert render_template(env, name, {"text": "x"}) == "x"
     assert list(cache.rglob("*")) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "word"),
+    [
+        ("ok\n{{ 1/0 }}", 2, "ZeroDivisionError"),
+        ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}", 1, "Recursion"),
+        ("\n\n{% for i in range(10**9) %}{% endfor %}", 3, "range"),
+        ("{{ 'x' * 10**9 }}", 1, "repetition"),
+        ("{{ 7 ** 9999999 }}", 1, "exponent"),
+        ("{{ '%999999999d' % 1 }}", 1, "width"),
+        ("{{ '{:>999999999}'.format(1) }}", 1, "width"),
+        ("x\n{% include '/etc/passwd' %}", 2, "/etc/passwd"),
+        ("{{ jobs.clear() }}", 1, "clear"),
+        ("{% set _ = jobs.append(1) %}", 1, "append"),
+    ],
+    ids=[
+        "zero-division",
+        "recursion",
+        "huge-range",
+        "huge-repeat",
+        "huge-power",
+        "percent-width",
+        "format-width",
+        "include-outside",
+        "mutate-clear",
+        "mutate-append",
+    ],
+)
+def test_template_faults_are_located_one_line_errors(
+    tmp_path: Path, source: str, line: int, word: str
+) -> None:
+    """Runtime faults, limits and mutations of the shared data name the template and line."""
+    folder, name = _env_with(tmp_path, "bad.j2", source)
+    jobs = [1, 2]
+    with pytest.raises(InputError) as caught:
+        render_template(make_environment(folder), name, {"jobs": jobs})
+    message = str(caught.value)
+    assert f"bad.j2:{line}:" in message, message
+    assert word in message
+    assert "\n" not in message
+    assert jobs == [1, 2]
+
+
+def test_templates_have_an_output_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template writing more than the limit fails instead of filling the disk."""
+    monkeypatch.setattr(render, "TEMPLATE_BYTES", 10_000)
+    folder, name = _env_with(tmp_path, "big.j2", "{% for i in range(5000) %}xxxxxxxx{% endfor %}")
+    with pytest.raises(InputError, match=r"big\.j2.*output over"):
+        render_template(make_environment(folder), name, {})
+
+
+def test_templates_have_a_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template that runs too long is stopped and named."""
+    monkeypatch.setattr(render, "TEMPLATE_SECONDS", 0.3)
+    source = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    folder, name = _env_with(tmp_path, "slow.j2", source)
+    with pytest.raises(InputError, match=r"slow\.j2:1:.*took more than"):
+        render_template(make_environment(folder), name, {})

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from generator.cli import cli
 from generator.sending import load_model, read_events, simulate
 from generator.sending.simulate import Simulator
-from tests.conftest import CATALOG, FIXTURES
+from tests.conftest import CATALOG, FIXTURES, examples
 from tests.test_sending_model import PAGE_ROWS, _expected_effect
 
 MODEL = load_model(CATALOG / "sending.yaml")
@@ -210,7 +210,7 @@ def _raw(order: list[tuple[str, str]]) -> list[tuple[int, str, str, str]]:
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(sends())
 def test_final_delivered_same_in_both_modes(order: list[tuple[str, str]]) -> None:
     """Once the validity period is over, Delivered % and statuses do not depend on EFS."""
@@ -231,7 +231,7 @@ def _percents(order: list[tuple[str, str]], *, efs: bool) -> list[float]:
     return [*seen, sim.summary().delivered_percent]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(sends(complete=False, relays_first=True))
 def test_delivered_never_decreases_with_efs(order: list[tuple[str, str]]) -> None:
     """With EFS the Delivered percentage never goes down over a send."""
@@ -239,7 +239,7 @@ def test_delivered_never_decreases_with_efs(order: list[tuple[str, str]]) -> Non
     assert all(a <= b for a, b in itertools.pairwise(seen))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(sends(complete=False, relays_first=True))
 def test_delivered_never_increases_without_efs(order: list[tuple[str, str]]) -> None:
     """Without EFS the Delivered percentage never goes up over a send."""
@@ -247,7 +247,7 @@ def test_delivered_never_increases_without_efs(order: list[tuple[str, str]]) -> 
     assert all(a >= b for a, b in itertools.pairwise(seen))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(sends(complete=False))
 def test_delivered_count_never_decreases_with_efs_in_any_order(
     order: list[tuple[str, str]],

@@ -10,17 +10,61 @@ from typing import Any, TypeVar
 
 import click
 
+from ..config import CONFIG_NAME, Project, load_project
 from ..errors import CatalogError, Problem, Severity, WfgenError, format_problem
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-DEFAULT_CATALOG = Path("catalog")
+
+
+class ProjectError(click.ClickException):
+    """A project file that cannot be used, or no catalogue to work on: exit 2, one line."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"wfgen: error: {self.message}", err=True)
+
+
+def project() -> Project:
+    """The project of the current folder, read once per command line (``wfgen.config``)."""
+    meta = click.get_current_context().find_root().meta
+    if "wfgen.project" not in meta:
+        try:
+            meta["wfgen.project"] = load_project()
+        except WfgenError as err:
+            raise ProjectError(str(err)) from err
+    found: Project = meta["wfgen.project"]
+    return found
+
+
+def project_catalog() -> Path:
+    """The project's catalogue folder; without a project file and a ``catalog/`` here, an error."""
+    found = project()
+    if found.config is None and not found.catalog.exists():
+        raise ProjectError(
+            f"{found.catalog}: no such folder, and {found.describe()}; "
+            f"hint: run `wfgen init` to start a project, cd into one, or pass --catalog"
+        )
+    return found.catalog
+
+
+def from_project(default: Callable[[], Any]) -> Callable[[click.Context, Any, Any], Any]:
+    """An option callback: the value given, else ``default()`` from the project."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or value == ():
+            return default()
+        return value
+
+    return callback
+
 
 catalog_option = click.option(
     "--catalog",
     type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="Catalogue folder.",
+    default=None,
+    callback=from_project(project_catalog),
+    help=f"Catalogue folder [default: the project's ({CONFIG_NAME}), else catalog/].",
 )
 
 
@@ -29,7 +73,8 @@ environments_option = click.option(
     "environments",
     multiple=True,
     metavar="NAME",
-    help="Environment profile (repeatable; default: all).",
+    callback=from_project(lambda: project().environments),
+    help=f"Environment profile (repeatable; default: {CONFIG_NAME}'s env, else all).",
 )
 
 
@@ -39,9 +84,9 @@ def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..
         "--locales",
         "locales_dir",
         type=click.Path(path_type=Path),
-        default=Path("locales"),
-        show_default=True,
-        help=help_text,
+        default=None,
+        callback=from_project(lambda: project().locales),
+        help=f"{help_text} [default: the project's ({CONFIG_NAME}), else locales/]",
     )
 
 

@@ -16,7 +16,9 @@ from ._common import (
     catalog_option,
     cli,
     environments_option,
+    from_project,
     locales_option,
+    project,
 )
 
 # --- build ------------------------------------------------------------------------------
@@ -63,19 +65,21 @@ def build_command(settings: Any, *, quiet: bool) -> int:
     "locales",
     multiple=True,
     metavar="L",
-    help="Locale (repeatable; default: every PO file plus en).",
+    callback=from_project(lambda: project().build_locales),
+    help="Locale (repeatable; default: wfgen.toml's locale, else every PO file plus en).",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
+    default=None,
+    callback=from_project(lambda: project().out),
+    help="Output folder [default: the project's (wfgen.toml), else out/].",
 )
 @click.option(
     "--templates",
     type=click.Path(path_type=Path),
     default=None,
+    callback=from_project(lambda: project().templates),
     help="A folder of your own templates; any name it lacks comes from the bundled set.",
 )
 @catalog_option

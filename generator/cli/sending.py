@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,13 @@ import click
 
 from ..errors import format_problem
 from ._common import (
-    DEFAULT_CATALOG,
     EXIT_OK,
     EXIT_PROBLEMS,
     _json_dump,
     _run,
     cli,
+    from_project,
+    project_catalog,
 )
 
 # --- sending ----------------------------------------------------------------------------
@@ -57,7 +59,13 @@ def simulate_command(settings: SimulateSettings) -> int:
 
     def run() -> Any:
         try:
-            with settings.events.open(encoding="utf-8", newline="") as stream:
+            # "-" reads standard input; a byte-order mark (spreadsheets write one) is skipped.
+            if str(settings.events) == "-":
+                stdin: Any = sys.stdin.buffer
+                stream_cm: Any = io.TextIOWrapper(stdin, encoding="utf-8-sig", newline="")
+            else:
+                stream_cm = settings.events.open(encoding="utf-8-sig", newline="")
+            with stream_cm as stream:
                 return simulate(
                     model,
                     read_events(stream),
@@ -158,9 +166,9 @@ def sending_group() -> None:
 @click.option(
     "--model",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_CATALOG / "sending.yaml",
-    show_default=True,
-    help="Sending model file.",
+    default=None,
+    callback=from_project(lambda: project_catalog() / "sending.yaml"),
+    help="Sending model file [default: sending.yaml of the project's catalogue].",
 )
 def sending_simulate_cmd(
     events: Path, efs: bool, at: str | None, validity_end: str | None, fmt: str, model: Path

@@ -10,12 +10,12 @@ import click
 
 from ..errors import Severity
 from ._common import (
-    DEFAULT_CATALOG,
     EXIT_OK,
     EXIT_PROBLEMS,
     _print_problems,
     _run,
     cli,
+    project_catalog,
 )
 
 # --- validate ---------------------------------------------------------------------------
@@ -58,6 +58,6 @@ def validate_command(settings: ValidateSettings) -> int:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
-    """Check catalogue files (default: catalog/) and report every problem with file:line:col."""
-    settings = ValidateSettings(paths=paths or (DEFAULT_CATALOG,), fmt=fmt, strict=strict)
+    """Check catalogue files (default: the project's catalogue) and report every problem with file:line:col."""
+    settings = ValidateSettings(paths=paths or (project_catalog(),), fmt=fmt, strict=strict)
     sys.exit(validate_command(settings))

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from ..safebytes import read_input
+
 __all__ = ["Pool", "available_cores", "find_pages", "may_hold_table"]
 
 S = TypeVar("S")
@@ -40,9 +42,9 @@ def available_cores() -> int:
 def may_hold_table(path: Path) -> bool:
     """Whether the file has an HTML table or a Markdown table line (cheap, before reading)."""
     try:
-        return _TABLE_HINT.search(path.read_bytes()) is not None
+        return _TABLE_HINT.search(read_input(path)) is not None
     except OSError:
-        return True  # let the reader report it
+        return False  # a FIFO, a device, a huge or unreadable file: not a page
 
 
 def find_pages(paths: Iterable[Path]) -> tuple[list[Path], frozenset[Path]]:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location
+from ..safebytes import first_bidi, first_control, read_input
 from .listcell import Entry, has_bold, list_entries
 from .locale import headers_locale, infer_locale
 from .markup import clean, remove_invisible, repair, strip_markup
@@ -50,7 +51,7 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
             cannot be told.
     """
     try:
-        data = path.read_bytes()
+        data = read_input(path)
     except OSError as err:
         raise InputError(f"cannot read page: {err.strerror}", location=Location.of(path)) from err
     try:
@@ -61,6 +62,14 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
         hint = "save the page as UTF-8"
         raise InputError(message, location=Location.of(path, line), hint=hint) from err
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    hidden = first_control(text) or first_bidi(text)
+    if hidden is not None:
+        line, col, name = hidden
+        raise InputError(
+            f"page holds a {name}",
+            location=Location.of(path, line, col),
+            hint="remove the character (a corrupted file, or text that hides what it says?)",
+        )
     frontmatter, body_start = _frontmatter(text, path)
     lines = text.split("\n")
     title, anchor, lead = _title_and_lead(lines, body_start, frontmatter)
@@ -91,7 +100,7 @@ def workflow_layout(path: Path) -> str:
     """The layout of the page's table of workflows, ``"none"`` when it has none or when the
     file is not UTF-8 text; unlike ``read_page`` it needs neither frontmatter nor locale."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return "none"
     return _rows(text.replace("\r\n", "\n").replace("\r", "\n"))[0]

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location, Problem, Severity
+from ..safebytes import read_input
 from .locale import infer_locale
 from .markup import repair
 
@@ -93,7 +94,7 @@ def read_sending_page(path: Path, *, locale: str | None = None) -> SendingPage:
         InputError: when the page cannot be read or is not the sending page.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        text = read_input(path).decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(
             f"cannot read page: {err}", location=Location.of(path), hint="save the page as UTF-8"
@@ -378,7 +379,7 @@ def sending_translations(
         CatalogError: when the sending model is invalid.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None  # the ordinary reader reports unreadable pages
     model_path = catalog_dir / "sending.yaml"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +18,8 @@ from babel.messages.catalog import Message as PoMessage
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from ..errors import InputError, Location, UsageError
+from ..safebytes import read_input
+from .posyntax import PoSyntaxError, check_po_syntax
 
 __all__ = [
     "DOMAIN",
@@ -100,9 +105,18 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
         InputError: when it cannot be read or parsed.
     """
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_input(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read: {err}", hint="PO files are UTF-8") from err
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise InputError(f"{path}: cannot read: {reason}", hint="PO files are UTF-8") from err
+    try:
+        check_po_syntax(text)
+    except PoSyntaxError as err:
+        raise InputError(
+            err.message,
+            location=Location.of(path, err.line, err.col),
+            hint="fix the PO file there; nothing was read from it or written to it",
+        ) from err
     lines, previous, comments = _split_previous(text.splitlines(keepends=True))
     try:
         catalog = read_po(lines, locale=locale, domain=DOMAIN, abort_invalid=True)
@@ -210,6 +224,10 @@ def dump_po(catalog: PoCatalog) -> bytes:
     text = _insert_previous(buffer.getvalue().decode("utf-8"), catalog)
     # Babel stamps its own version into the header; another Babel must not change the file.
     text = _GENERATED_BY.sub(lambda _: '"Generated-By: wfgen\\n"', text, count=1)
+    try:
+        check_po_syntax(text)  # never write what the next read would refuse
+    except PoSyntaxError as err:
+        raise InputError(f"refusing to write a PO file msgfmt would not read: {err}") from err
     return text.encode("utf-8")
 
 
@@ -217,13 +235,42 @@ _GENERATED_BY = re.compile(r'^"Generated-By: [^"\n]*"$', re.MULTILINE)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds it; True when written."""
+    """Write ``data`` unless the file already holds it; True when written.
+
+    The bytes go to a temporary file of a unique name beside ``path``, flushed to disk, then
+    renamed over it: a reader, a kill or a second writer at any instant sees the old file or
+    the new one, never a mix, and two writers never share a temporary file.
+
+    Raises:
+        InputError: when the folder cannot be written; ``path`` is then unchanged.
+    """
     if path.exists() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        temp = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            temp.chmod(mode)
+            temp.replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+    except OSError as err:
+        raise InputError(
+            f"{path}: cannot write: {err.strerror or err}; the file is unchanged"
+        ) from err
     return True
 
 
@@ -239,7 +286,9 @@ def available_locales(locales_dir: Path) -> list[str]:
     """Locales that have a PO file under ``locales_dir``, sorted."""
     if not locales_dir.is_dir():
         return []
-    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).is_file())
+    # exists(), not is_file(): a FIFO or a device in a PO file's place is refused when read,
+    # not skipped without a word.
+    return sorted(p.name for p in locales_dir.iterdir() if po_path(locales_dir, p.name).exists())
 
 
 @dataclass(frozen=True)
@@ -281,7 +330,7 @@ def load_translations(
         InputError: when the PO file exists but cannot be parsed.
     """
     path = po_path(locales_dir, locale)
-    if not path.is_file():
+    if not path.exists():
         return Translations(locale, {})
     catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}

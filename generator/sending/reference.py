@@ -17,7 +17,15 @@ from markupsafe import Markup
 
 from .model import SendingModel
 
-__all__ = ["UICONTROL", "context_of", "messages", "reference_context", "to_html", "to_markdown"]
+__all__ = [
+    "UICONTROL",
+    "context_of",
+    "messages",
+    "reference_context",
+    "to_html",
+    "to_markdown",
+    "to_markdown_text",
+]
 
 UICONTROL = re.compile(r"\*\*\[!UICONTROL ([^\]]+)\]\*\*")
 _BOLD = re.compile(r"\*\*([^*]+)\*\*")
@@ -71,6 +79,34 @@ def to_markdown(text: str) -> str:
     return UICONTROL.sub(r"**\1**", text)
 
 
+# Everything Markdown (CommonMark and GFM tables) reads as markup inside a line: emphasis,
+# code, links, raw HTML and entities, headings, quotes, strikethrough, table cells.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&{}])")
+# What starts a block when it opens a line: a list item, a numbered item, a setext underline.
+_MD_LEAD = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def to_markdown_text(text: str) -> str:
+    """Page markup -> Markdown that can only be text: on one line, every markup character
+    escaped, UI terms in ``**bold**``. A translation cannot add raw HTML, a heading, a list,
+    a link or a table cell, nor split a table row.
+    """
+    flat = _BREAKS.sub(" ", text).strip()
+    parts: list[str] = []
+    last = 0
+    for found in UICONTROL.finditer(flat):
+        parts.append(_md_escape(flat[last : found.start()]))
+        parts.append(f"**{_md_escape(found.group(1))}**")
+        last = found.end()
+    parts.append(_md_escape(flat[last:]))
+    return _MD_LEAD.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", "".join(parts))
+
+
 def to_html(text: str) -> Markup:
     """Page markup -> escaped HTML with UI terms in ``<strong>``."""
     escaped = html.escape(to_markdown(text), quote=False)
@@ -78,10 +114,10 @@ def to_html(text: str) -> Markup:
 
 
 def _string(text: str, *, fallback: bool) -> dict[str, Any]:
-    # Pipes would split a Markdown table cell; the templates mark fallbacks themselves.
+    # The templates mark fallbacks themselves.
     return {
         "text": text,
-        "md": to_markdown(text).replace("|", "\\|"),
+        "md": to_markdown_text(text),
         "html": to_html(text),
         "fallback": fallback,
     }
@@ -165,6 +201,7 @@ def reference_context(
         every += [t["caption"], *t["columns"]]
         for r in t["rows"]:
             every += [r["step"], r["status"], *r["effects"]]
+    untranslated = (None if english else gettext("ui|untranslated")) or "untranslated"
     return {
         "locale": locale,
         "page": model.page,
@@ -172,7 +209,8 @@ def reference_context(
         "kpis": kpis,
         "tables": tables,
         "confirm": {"role": model.confirm.role, "button": model.confirm.button},
-        "untranslated": (None if english else gettext("ui|untranslated")) or "untranslated",
+        "untranslated": untranslated,
+        "untranslated_md": to_markdown_text(untranslated),
         "fallbacks": sum(1 for s in every if s["fallback"]),
         "strings": len(every),
     }

@@ -53,6 +53,11 @@ def parse_time(text: str) -> float:
     moment = datetime.fromisoformat(text.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    try:
+        # Year 1 or 9999 with an offset lies outside what a time can be written as in UTC.
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError) as err:
+        raise ValueError(f"{text.strip()!r} falls outside the years 1 to 9999 in UTC") from err
     return moment.timestamp()
 
 
@@ -301,7 +306,16 @@ def read_events(stream: IO[str], *, fmt: str = "auto") -> Iterator[RawEvent | tu
         return
     order = [header.index(c) for c in columns]
     reader = csv.reader(stream)
-    for number, record in enumerate(reader, start=2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:  # a field over csv's limit (128 KiB), a NUL, ...
+            yield (number, f"unreadable CSV line: {err}")
+            continue
         if len(record) != 3:
             if record:
                 yield (number, f"expected 3 fields, found {len(record)}")
@@ -317,10 +331,18 @@ def _json_line(number: int, text: str) -> Iterator[RawEvent | tuple[int, str]]:
     except ValueError as err:
         yield (number, f"not JSON: {err}")
         return
+    except RecursionError:
+        yield (number, "not an event: JSON nested too deep")
+        return
     if not isinstance(data, dict) or not all(
         isinstance(data.get(k), str) for k in ("message_id", "event", "time")
     ):
         yield (number, "a JSON line needs string fields message_id, event and time")
+        return
+    try:
+        "".join((data["message_id"], data["event"], data["time"])).encode("utf-8")
+    except UnicodeEncodeError:
+        yield (number, "a field holds a lone surrogate (\\ud800-\\udfff), not text")
         return
     yield (number, data["message_id"], data["event"], data["time"])
 

@@ -1,0 +1,25 @@
+"""`wfgen init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import _run, cli
+
+
+@cli.command("init")
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+def init_cmd(directory: Path) -> None:
+    """Start a project in DIRECTORY (default: here): wfgen.toml, a one-module catalogue, one
+    environment profile and an empty locales/ folder, ready for `wfgen build`.
+
+    Refuses (exit 2, nothing written) when DIRECTORY already holds wfgen.toml, catalog/ or
+    locales/.
+    """
+    from ..config import init_project
+
+    for path in _run(lambda: init_project(directory)):
+        click.echo(f"{path}: created")
+    click.echo(f"next: cd {directory} && wfgen build")

@@ -1,0 +1,292 @@
+"""The project: its folder, found upward from the current one, and the defaults it sets.
+
+A project is the folder holding ``wfgen.toml``, or a ``pyproject.toml`` with a
+``[tool.wfgen]`` table, searched from the current folder up to the file-system root (as git,
+ruff and pytest search theirs); the nearest wins, and in one folder ``wfgen.toml`` wins over
+``pyproject.toml``. Without one, the project is the current folder with the default layout.
+
+Keys are the long command-line options they default (paths relative to the project folder):
+``catalog``, ``locales``, ``templates``, ``out`` (folders) and ``env``, ``locale`` (lists).
+An option given on the command line always wins over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Location, UsageError
+
+__all__ = [
+    "CONFIG_NAME",
+    "PYPROJECT_TABLE",
+    "Project",
+    "find_config",
+    "init_project",
+    "load_project",
+]
+
+CONFIG_NAME = "wfgen.toml"
+PYPROJECT_TABLE = "tool.wfgen"
+_PATH_KEYS = ("catalog", "locales", "templates", "out")
+_LIST_KEYS = ("env", "locale")
+_DEFAULTS = {"catalog": "catalog", "locales": "locales", "out": "out"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a command's inputs and outputs are when its options do not say.
+
+    Paths are relative to the current folder when the project folder is it or one above it
+    (``catalog`` seen from ``catalog/workflows`` is ``../../catalog``), so messages name files
+    the way the user reaches them.
+    """
+
+    root: Path
+    config: Path | None  # the file the settings came from; None: none found, defaults
+    catalog: Path
+    locales: Path
+    out: Path
+    templates: Path | None
+    environments: tuple[str, ...]
+    build_locales: tuple[str, ...]
+
+    def describe(self) -> str:
+        """Where the settings came from, for error messages."""
+        if self.config is None:
+            return (
+                f"no {CONFIG_NAME} (or pyproject.toml with [{PYPROJECT_TABLE}]) in "
+                f"{self.root} or any folder above it"
+            )
+        return f"project {self.config}"
+
+
+def _has_table(pyproject: Path) -> bool:
+    """Whether a ``pyproject.toml`` declares ``[tool.wfgen]`` (cheap test before parsing)."""
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*\[\s*tool\s*\.\s*wfgen\s*[\].]", text, re.MULTILINE) is not None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``wfgen.toml`` or ``pyproject.toml`` with ``[tool.wfgen]`` at or above ``start``."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
+
+
+def _key_location(path: Path, text: str, key: str) -> Location:
+    """Line and column of ``key = ...`` in the settings table of ``path`` (1-based)."""
+    lines = text.splitlines()
+    start = 0
+    if path.name != CONFIG_NAME:
+        for number, line in enumerate(lines):
+            if re.match(r"\s*\[\s*tool\s*\.\s*wfgen\s*\]", line):
+                start = number + 1
+                break
+    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number in range(start, len(lines)):
+        if lines[number].lstrip().startswith("["):
+            break
+        match = pattern.match(lines[number])
+        if match:
+            return Location.of(
+                path, number + 1, len(lines[number]) - len(lines[number].lstrip()) + 1
+            )
+    return Location.of(path, start, 1 if start else 0)
+
+
+def _read_settings(path: Path) -> tuple[dict[str, Any], str]:
+    """The settings table of ``path`` and the file's text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read: {err.strerror or err}") from err
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: not UTF-8 (byte {err.start})") from err
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+        if found:
+            where = Location.of(path, int(found.group(1)), int(found.group(2)))
+            message = message[: found.start()].rstrip()
+        else:
+            where = Location.of(path)
+        raise UsageError(f"{where}: invalid TOML: {message}") from err
+    if path.name == CONFIG_NAME:
+        return data, text
+    table = data.get("tool", {}).get("wfgen", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{_key_location(path, text, 'wfgen')}: [tool.wfgen] must be a table")
+    return table, text
+
+
+def _relative(path: Path, cwd: Path) -> Path:
+    """``path`` as reached from ``cwd`` when it is below an ancestor of ``cwd``; else as is."""
+    if not path.is_absolute():
+        return path
+    try:
+        return Path(os.path.relpath(path, cwd))
+    except ValueError:  # another drive (Windows)
+        return path
+
+
+def load_project(cwd: Path | None = None) -> Project:
+    """The project of ``cwd`` (default: the current folder), with its settings checked."""
+    cwd = (cwd or Path.cwd()).absolute()
+    config = find_config(cwd)
+    if config is None:
+        return Project(
+            root=cwd,
+            config=None,
+            catalog=Path(_DEFAULTS["catalog"]),
+            locales=Path(_DEFAULTS["locales"]),
+            out=Path(_DEFAULTS["out"]),
+            templates=None,
+            environments=(),
+            build_locales=(),
+        )
+    settings, text = _read_settings(config)
+    root = config.parent
+    known = (*_PATH_KEYS, *_LIST_KEYS)
+    paths: dict[str, Path | None] = dict.fromkeys(_PATH_KEYS)
+    lists: dict[str, tuple[str, ...]] = dict.fromkeys(_LIST_KEYS, ())
+    for key, value in settings.items():
+        where = _key_location(config, text, key)
+        if key not in known:
+            raise UsageError(f"{where}: unknown key {key!r}; hint: known keys: {', '.join(known)}")
+        if key in _PATH_KEYS:
+            if not isinstance(value, str) or not value.strip():
+                raise UsageError(f"{where}: {key} must be a folder path (a non-empty string)")
+            paths[key] = _relative(root / value, cwd)
+        else:
+            if not isinstance(value, list) or not all(
+                isinstance(item, str) and item.strip() for item in value
+            ):
+                raise UsageError(f'{where}: {key} must be a list of names, e.g. {key} = ["..."]')
+            lists[key] = tuple(value)
+    for key, default in _DEFAULTS.items():
+        if paths[key] is None:
+            paths[key] = _relative(root / default, cwd)
+    catalog, locales, out = paths["catalog"], paths["locales"], paths["out"]
+    assert catalog is not None and locales is not None and out is not None
+    return Project(
+        root=root,
+        config=config,
+        catalog=catalog,
+        locales=locales,
+        out=out,
+        templates=paths["templates"],
+        environments=lists["env"],
+        build_locales=lists["locale"],
+    )
+
+
+# --- wfgen init -------------------------------------------------------------------------
+
+_CONFIG_TEXT = """\
+# wfgen project settings. Paths are relative to this folder; any wfgen command run here or in
+# a folder below finds this file. An option given on the command line wins over its key here.
+catalog = "catalog"    # --catalog: modules.yaml, workflows/, environments/
+locales = "locales"    # --locales: workflows.pot and <locale>/LC_MESSAGES/workflows.po
+out = "out"            # --out: what `wfgen build` writes
+# templates = "templates"   # --templates: your own .j2 files (others come from wfgen)
+# env = ["prod"]            # --env: profiles `wfgen build` renders (default: all)
+# locale = ["en"]           # --locale: locales of the reference pages (default: every PO file plus en)
+"""
+
+_MODULES_TEXT = """\
+# Modules of the catalogue, keyed by their module key.
+modules:
+  deliveries:
+    name: Deliveries
+    package: Delivery
+"""
+
+_WORKFLOWS_TEXT = """\
+# The workflows of one module, in the order its reference page lists them.
+module: deliveries
+workflows:
+  - id: cleanup
+    label: Database cleanup
+    description: This workflow deletes obsolete data from the database.
+    package: Delivery
+    products: [v8]
+    status: active
+    schedule: {kind: nightly}
+  - id: tracking
+    label: Tracking
+    description: This workflow recovers tracking information.
+    package: Delivery
+    products: [v8]
+    status: active
+    schedule: {kind: hourly, minute: 0}
+"""
+
+_ENVIRONMENT_TEXT = """\
+# One instance: where and how the workflows run. `wfgen build` renders one folder per profile.
+environment:
+  instance: prod_mkt
+  role: marketing
+  timezone: UTC
+  products: [v8]
+  modules: [deliveries]
+  nightly: "02:00"
+  user: neolane
+  command: [/usr/local/neolane/nl6/bin/nlserver, javascript, "-instance:{instance}", "-arg:{id}"]
+  targets: [crontab, cron.d, systemd]
+"""
+
+
+def init_project(target: Path) -> list[Path]:
+    """Write a minimal project into ``target``; return what was written.
+
+    Refuses (``UsageError``, nothing written) when ``target`` already holds any of the
+    files or folders it would write, or is not a folder.
+    """
+    files = {
+        Path(CONFIG_NAME): _CONFIG_TEXT,
+        Path("catalog", "modules.yaml"): _MODULES_TEXT,
+        Path("catalog", "workflows", "deliveries.yaml"): _WORKFLOWS_TEXT,
+        Path("catalog", "environments", "prod.yaml"): _ENVIRONMENT_TEXT,
+    }
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a folder")
+    existing = [
+        target / name
+        for name in (CONFIG_NAME, "catalog", "locales")
+        if (target / name).exists() or (target / name).is_symlink()
+    ]
+    if existing:
+        raise UsageError(
+            f"{existing[0]}: already exists; init writes a new project only, nothing written"
+        )
+    written: list[Path] = []
+    try:
+        for name, text in files.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            written.append(path)
+        (target / "locales").mkdir()
+        written.append(target / "locales")
+    except OSError as err:
+        raise UsageError(f"{err.filename or target}: cannot write: {err.strerror or err}") from err
+    return written

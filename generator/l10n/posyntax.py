@@ -1,0 +1,239 @@
+"""The PO grammar as GNU msgfmt reads it, checked before Babel sees a file.
+
+Babel reads much that msgfmt refuses (an unterminated string, a second msgstr, a msgctxt
+with no msgid, an unknown escape, text after a string) and quietly keeps a damaged value,
+which ``l10n update`` would then write back. This checker follows gettext's ``po-lex.c``
+and ``po-gram-gen.y`` for the parts a catalogue's PO file uses and stops at the first
+fault with its line and column, so a file is read only when msgfmt would read it the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..safebytes import first_control
+
+__all__ = ["PoSyntaxError", "check_po_syntax"]
+
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)")
+# C escapes msgfmt accepts inside a string.
+_ESCAPE = re.compile(r"\\(?:[\\\"'?abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)")
+# Text msgfmt would accept but that wfgen's pages must never show: controls other than tab,
+# newline and carriage return, and the bidirectional overrides and isolates that reorder
+# what a reader sees.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+class PoSyntaxError(Exception):
+    """The first fault of a PO file: 1-based line and column, and what is wrong."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(f"{line}:{col}: {message}")
+        self.line = line
+        self.col = col
+        self.message = message
+
+
+@dataclass
+class _Entry:
+    line: int
+    obsolete: bool
+    state: str = "start"  # start, msgctxt, msgid, msgid_plural, msgstr
+    context: str | None = None
+    msgid: str = ""
+    plural: bool = False
+    last: str = ""  # the keyword the next continuation string belongs to
+    forms: int = 0
+
+
+def _unescape(body: str) -> str:
+    def one(found: re.Match[str]) -> str:
+        code = found.group()[1:]
+        simple = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+        if code in simple:
+            return simple[code]
+        if code[0] == "x":
+            return chr(int(code[1:], 16))
+        if code[0].isdigit():
+            return chr(int(code, 8))
+        return code
+
+    return _ESCAPE.sub(one, body)
+
+
+_STRING = re.compile(r'"((?:[^"\\]++|\\(?:[\\"\'?abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*+)"')
+# Characters Python's splitlines() (and so Babel) takes for a line break, msgfmt does not.
+_ODD_BREAK = re.compile(r"[\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _string(text: str, start: int, line: int) -> tuple[str, int]:
+    """The value of the C string starting at ``text[start]`` (a quote) and where it ends."""
+    found = _STRING.match(text, start)
+    if found is not None:
+        body = found.group(1)
+        return (_unescape(body) if "\\" in body else body), found.end()
+    index = start + 1  # a fault: walk the string to name it
+    while index < len(text):
+        ch = text[index]
+        if ch == '"':
+            return _unescape(text[start + 1 : index]), index + 1
+        if ch == "\\":
+            found = _ESCAPE.match(text, index)
+            if found is None:
+                raise PoSyntaxError(line, index + 1, "invalid escape sequence in a string")
+            index = found.end()
+            continue
+        index += 1
+    raise PoSyntaxError(line, len(text) + 1, "end of line within a string (no closing quote)")
+
+
+def _after_string(text: str, end: int, line: int) -> None:
+    rest = text[end:]
+    if rest.strip():
+        col = end + len(rest) - len(rest.lstrip()) + 1
+        raise PoSyntaxError(line, col, "text after the closing quote")
+
+
+def check_po_syntax(text: str) -> None:
+    """Check ``text`` (a whole PO file, decoded) against the grammar msgfmt accepts.
+
+    Also refused, though msgfmt takes them: a byte-order mark, control characters (tab, newline and
+    carriage return excepted; raw or escaped), bidirectional override and isolate characters, and a
+    plural entry (the catalogue has none).
+
+    Raises:
+        PoSyntaxError: at the first fault.
+    """
+    if text.startswith("\ufeff"):
+        raise PoSyntaxError(1, 1, "the file starts with a byte-order mark, which msgfmt refuses")
+    control = first_control(text)
+    if control is not None:
+        line, col, name = control
+        raise PoSyntaxError(line, col, f"{name} in the file")
+    odd = _ODD_BREAK.search(text)
+    if odd is not None:
+        before = text[: odd.start()]
+        line, col = before.count("\n") + 1, odd.start() - before.rfind("\n")
+        raise PoSyntaxError(
+            line, col, f"U+{ord(odd.group()):04X}, which some readers take for a line break"
+        )
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    entry: _Entry | None = None
+
+    def finish(current: _Entry | None, line: int) -> None:
+        if current is None:
+            return
+        if current.state in ("msgctxt", "msgid", "msgid_plural"):
+            what = {"msgctxt": "msgid", "msgid": "msgstr", "msgid_plural": "msgstr[0]"}
+            raise PoSyntaxError(
+                line, 1, f"the entry started at line {current.line} has no {what[current.state]}"
+            )
+        key = (current.obsolete, current.context, current.msgid)
+        if not current.obsolete and key in seen:
+            first = seen[key]
+            raise PoSyntaxError(
+                current.line,
+                1,
+                f"duplicate message: the same msgctxt and msgid as the entry at line {first}",
+            )
+        seen.setdefault(key, current.line)
+
+    for number, line_text in enumerate(lines, start=1):
+        raw = line_text.removesuffix("\r")
+        stripped = raw.lstrip()
+        indent = len(raw) - len(stripped)
+        obsolete = False
+        if stripped.startswith("#~") and not stripped.startswith("#~|"):
+            obsolete = True
+            body = stripped[2:]
+            indent += 2 + len(body) - len(body.lstrip())
+            stripped = body.lstrip()
+        elif not stripped:
+            continue
+        elif stripped.startswith("#"):
+            # A comment may only stand between entries.
+            if entry is not None and entry.state != "msgstr":
+                raise PoSyntaxError(
+                    number, indent + 1, "a comment inside an entry, before its msgstr"
+                )
+            continue
+        if stripped.startswith('"'):
+            if entry is None or not entry.last:
+                raise PoSyntaxError(number, indent + 1, "a string with no keyword before it")
+            if entry.obsolete != obsolete:
+                raise PoSyntaxError(number, 1, "inconsistent use of #~ within one entry")
+            value, end = _string(raw, indent, number)
+            _after_string(raw, end, number)
+            _record(entry, entry.last, value, number, indent)
+            continue
+        found = _KEYWORD.match(stripped)
+        if found is None:
+            word = stripped.split(maxsplit=1)[0] if stripped else ""
+            raise PoSyntaxError(number, indent + 1, f"unknown keyword {word!r}")
+        keyword = found.group(1)
+        rest_at = indent + found.end()
+        quote = len(raw[rest_at:]) - len(raw[rest_at:].lstrip()) + rest_at
+        if quote >= len(raw) or raw[quote] != '"':
+            raise PoSyntaxError(number, quote + 1, f"{keyword} must be followed by a string")
+        value, end = _string(raw, quote, number)
+        _after_string(raw, end, number)
+        kind = "msgstr" if keyword.startswith("msgstr") else keyword
+        if kind in ("msgctxt", "msgid") and (entry is None or entry.state == "msgstr"):
+            finish(entry, number)
+            entry = _Entry(number, obsolete)
+        if entry is None:
+            raise PoSyntaxError(number, indent + 1, f"{keyword} outside an entry")
+        if entry.obsolete != obsolete:
+            raise PoSyntaxError(number, 1, "inconsistent use of #~ within one entry")
+        _advance(entry, keyword, found.group(2), number, indent)
+        _record(entry, kind, value, number, indent)
+    finish(entry, len(lines) + 1)
+
+
+_NEXT = {
+    "start": ("msgctxt", "msgid"),
+    "msgctxt": ("msgid",),
+    "msgid": ("msgid_plural", "msgstr"),
+    "msgid_plural": ("msgstr",),
+    "msgstr": (),
+}
+
+
+def _advance(entry: _Entry, keyword: str, index: str | None, line: int, col: int) -> None:
+    kind = "msgstr" if keyword.startswith("msgstr") else keyword
+    if kind == "msgstr" and entry.state == "msgstr":
+        if not entry.plural or index is None:
+            raise PoSyntaxError(line, col + 1, "a second msgstr in one entry")
+    elif kind not in _NEXT[entry.state]:
+        before = "msgid" if kind in ("msgstr", "msgid_plural") else "msgstr"
+        raise PoSyntaxError(line, col + 1, f"{keyword} where {before} was expected")
+    if kind == "msgid_plural":
+        raise PoSyntaxError(
+            line, col + 1, "a plural entry (msgid_plural): catalogue texts have no plural forms"
+        )
+    if kind == "msgstr":
+        if entry.plural != (index is not None):
+            raise PoSyntaxError(line, col + 1, f"{keyword} does not match the entry's msgid")
+        entry.forms += 1
+    entry.state = kind
+    entry.last = kind
+
+
+def _record(entry: _Entry, kind: str, value: str, line: int, col: int) -> None:
+    hidden = _HIDDEN.search(value)
+    if hidden is not None:
+        name = f"U+{ord(hidden.group()):04X}"
+        what = (
+            "a bidirectional control character"
+            if hidden.group() >= "\u2000"
+            else "a control character"
+        )
+        raise PoSyntaxError(line, col + 1, f"{kind} holds {what} ({name})")
+    if kind == "msgctxt":
+        entry.context = (entry.context or "") + value
+    elif kind == "msgid":
+        entry.msgid += value
