@@ -360,3 +360,21 @@ def test_unclosed_html_table_ends_with_the_page(file_tree: Callable[..., Path]) 
     page = read_page(root / "page.md", locale="de")
     assert [r.documented_id for r in page.rows] == ["tracking", "forecasting"]
     assert page.rows[1].line == 10
+
+
+def _exit_in_worker(parent: int, item: int) -> int:
+    import os
+
+    if os.getpid() != parent:
+        os._exit(3)  # a worker killed mid-work (out of memory, a signal)
+    return item
+
+
+def test_pool_redoes_the_work_when_a_worker_dies() -> None:
+    """A worker that dies leaves no hole: the work is done again in this process."""
+    import os
+
+    items = list(range(20))
+    with Pool(shared=os.getpid(), jobs=2) as pool:
+        assert pool.map(_exit_in_worker, items) == items
+        assert pool.jobs == 1

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -106,6 +107,9 @@ class Pool(Generic[S]):
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
@@ -117,11 +121,17 @@ class Pool(Generic[S]):
         """
         if self.jobs == 1 or len(items) < _MIN_PARALLEL:
             return [function(self.shared, item) for item in items]
-        executor = self._start()
         # Few, contiguous chunks: neighbouring pages (versions of one page) share cached texts.
         chunk = max(1, -(-len(items) // (self.jobs * 2)))
         calls = [(function, item) for item in items]
-        return list(executor.map(_apply, calls, chunksize=chunk))
+        try:
+            return list(self._start().map(_apply, calls, chunksize=chunk))
+        except (OSError, BrokenProcessPool):
+            # No worker processes here (no semaphores, a sandbox), or one was killed: the
+            # work is pure, so this process does it all again, alone.
+            self.jobs = 1
+            self._stop()
+            return [function(self.shared, item) for item in items]
 
     def _start(self) -> Executor:
         if self._executor is None:
