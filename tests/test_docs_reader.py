@@ -17,7 +17,7 @@ from generator.docs.batch import Pool, find_pages
 from generator.docs.listcell import Entry, list_entries
 from generator.docs.markup import clean
 
-from .conftest import CATALOG, PAGES
+from .conftest import CATALOG, PAGES, examples
 
 READING = PAGES / "reading"
 READING_PAGES = sorted(p for p in READING.rglob("*.md") if p.name != "README.md")
@@ -212,7 +212,7 @@ def _damaged_cell(draw: st.DrawFn) -> tuple[str, list[tuple[list[str], str]]]:
     return "<br/>".join(parts), entries
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(case=_damaged_cell())
 def test_damaged_list_cell_reads_every_entry(case: tuple[str, list[tuple[list[str], str]]]) -> None:
     """Bold moved or split, full-width parentheses, zero-width spaces, entries joined by
@@ -224,7 +224,9 @@ def test_damaged_list_cell_reads_every_entry(case: tuple[str, list[tuple[list[st
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     cells=st.lists(_damaged_cell(), min_size=3, max_size=8),
@@ -247,6 +249,71 @@ def test_damaged_list_page_reads_the_right_rows(
     page = read_page(path, locale="it")
     assert page.layout == "list-table"
     assert [(r.documented_id, r.package) for r in page.rows] == expected
+
+
+_CELL_WRAPS = (
+    "{}",
+    '<span class="uicontrol">{}</span>',
+    ' <span class="uicontrol">{}</span> <br /> ',
+    "<p>{}</p>",
+    "<strong>{}</strong>",
+    "{}&#x200B;",
+)
+
+
+@settings(
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäö ", min_size=2, max_size=12).map(
+                str.strip
+            ),
+            _ID,
+            st.sampled_from(_CELL_WRAPS),
+            st.sampled_from(_CELL_WRAPS[:4]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_damaged_html_table_reads_the_right_rows(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[tuple[str, str, str, str, bool, bool]],
+) -> None:
+    """An HTML module table whose cells are wrapped in spans, paragraphs or bold, carry
+    zero-width spaces, hold a nested table in the description or leave tags open gives
+    every row's id, in order."""
+    lines = [
+        "---",
+        "title: T",
+        "---",
+        "",
+        "# T {#t}",
+        "",
+        "<table>",
+        "<tr><th>Label</th><th>Internal name</th><th>Description</th></tr>",
+    ]
+    for label, ident, label_wrap, id_wrap, nested, open_tags in rows:
+        description = "Runs daily."
+        if nested:
+            description += "<table><tr><td>x</td><td>y</td><td>z</td></tr></table> More."
+        cells = [label_wrap.format(label or "x"), id_wrap.format(ident), description]
+        if open_tags:
+            lines.append("<tr>" + "".join(f"<td>{c}" for c in cells))
+        else:
+            lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    lines.append("</table>")
+    path = tmp_path_factory.mktemp("page") / "page.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = read_page(path, locale="sv")
+    assert page.layout == "html-table"
+    assert [r.documented_id for r in page.rows] == [ident for _, ident, *_ in rows]
 
 
 def test_list_entries_edge_cases() -> None:
