@@ -41,13 +41,19 @@ lock: | $(BIN)/python
 	$(LOCK) --extra test pyproject.toml requirements/build.in -o requirements/test.txt
 	$(LOCK) --extra test --extra bench pyproject.toml requirements/build.in -o requirements/bench.txt
 
-# Real tools check real outputs: GNU msgfmt (gettext) and systemd-analyze (systemd).
+# Real tools check real outputs: GNU msgfmt (gettext), systemd-analyze (systemd), Debian's
+# crontab -n (cron) and Kubernetes' cron parser robfig/cron (its Debian source package, built
+# by the tests with golang-go).
 # The site's browser tests: Debian's chromium (driven by Playwright) and axe-core from npm,
-# installed into .venv/axe (never a global npm folder, never `playwright install`).
+# installed into .venv/axe (never a global npm folder, never `playwright install`); a Japanese
+# font (IPA Gothic) so the CJK screenshots show text, not empty boxes.
+SYSTEM_PACKAGES := gettext systemd chromium cron golang-go golang-github-robfig-cron-dev fonts-ipafont-gothic
 $(SYS_STAMP): | $(BIN)/python
-	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null || ! [ -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext systemd chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext systemd chromium >/dev/null; fi; \
+	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null || ! [ -x /usr/bin/chromium ] \
+	  || ! command -v crontab >/dev/null || ! command -v go >/dev/null || ! [ -d /usr/share/gocode/src/github.com/robfig/cron ] \
+	  || ! [ -d /usr/share/fonts/opentype/ipafont-gothic ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; fi; \
 	fi
 	@if ! [ -f $(VENV)/axe/node_modules/axe-core/axe.min.js ]; then \
 	  command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; }; \

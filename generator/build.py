@@ -149,6 +149,25 @@ def _sending_files(
     )
 
 
+def _site_sending(
+    settings: BuildSettings, *, name: Callable[[str | PurePath], str], loaded: dict[Path, Any]
+) -> dict[str, Any]:
+    """The site's sending page: a context per locale, when catalog/sending.yaml exists."""
+    path = settings.catalog / "sending.yaml"
+    if not path.is_file():
+        return {}
+    from .sending import load_model, reference_context
+
+    model = loaded.get(path)
+    if model is None:
+        model = loaded[path] = load_model(path)
+
+    def context(locale: str, gettext: Any) -> Any:
+        return reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
+
+    return {"sending": context, "sending_inputs": (name(path),)}
+
+
 def fingerprint(settings: BuildSettings) -> str:
     """A digest of everything a build reads: wfgen's own code and templates, the catalogue
     folder (profiles and sending model included), the PO files, the user's templates and
@@ -296,6 +315,7 @@ def render_all(
             gettexts=site_gettexts,
             sentence=phrases.sentence,
             inputs=site_inputs,
+            **_site_sending(settings, name=name, loaded=sending_models),
         )
     )
     files.sort(key=lambda f: f.path)

@@ -19,6 +19,7 @@ from .model import (
     PRODUCT_NAMES,
     PRODUCTS,
     Catalog,
+    Listing,
     Module,
     ModulePage,
     ProductVariant,
@@ -315,7 +316,8 @@ def _semantic(collected: _Collected) -> list[Problem]:
                     subject=wid,
                 )
             )
-        if entry["status"] == "obsolete" and replaced is None:
+        # A workflow dropped without a successor is documented by where it was last listed.
+        if entry["status"] == "obsolete" and replaced is None and not entry.get("last_listed"):
             problems.append(
                 at(
                     loaded,
@@ -324,7 +326,7 @@ def _semantic(collected: _Collected) -> list[Problem]:
                     severity=Severity.WARNING,
                     code="obsolete-no-replacement",
                     subject=wid,
-                    hint="name the workflow that took over, if the docs say",
+                    hint="name the workflow that took over, or the last page version that lists it (last_listed)",
                 )
             )
         for product in entry.get("per_product") or {}:
@@ -401,7 +403,8 @@ def _schedule_semantics(
             out.append((("expression",), message, Severity.ERROR, "cron-syntax"))
         else:
             fields = sched["expression"].split()
-            if fields[2] not in ("*", "?") and fields[4] not in ("*", "?"):
+            # Vixie cron: a day field starting with "*" (also "*/2") makes the two AND.
+            if not fields[2].startswith(("*", "?")) and not fields[4].startswith(("*", "?")):
                 out.append(
                     (
                         ("expression",),
@@ -461,6 +464,7 @@ def _build(collected: _Collected) -> Catalog:
                 schedule_note=entry.get("schedule_note"),
                 replaced_by=entry.get("replaced_by"),
                 obsolete_note=entry.get("obsolete_note"),
+                last_listed=Listing(**entry["last_listed"]) if entry.get("last_listed") else None,
                 requires=tuple(entry.get("requires") or ()),
                 placeholders=tuple((entry.get("placeholders") or {}).items()),
                 variants=variants,

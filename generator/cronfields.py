@@ -15,7 +15,16 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["CronFields", "CronSyntaxError", "parse_cron"]
+__all__ = [
+    "DIALECTS",
+    "TARGET_DIALECT",
+    "CronFields",
+    "CronSyntaxError",
+    "DialectIssue",
+    "dialect_issues",
+    "parse_cron",
+    "portable",
+]
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -192,3 +201,184 @@ def parse_cron(expression: str) -> CronFields:
         weekdays_any=dow == "*",
         days_and=dom.startswith("*") or dow.startswith("*"),
     )
+
+
+# --- dialects -----------------------------------------------------------------------------
+#
+# Each output target runs raw cron through its own parser:
+#   crontab, cron.d  Debian's cron (Vixie cron 3.0): numbers, names, ranges, lists, steps,
+#                    Sunday as 0 or 7; no L, W, # and no "?".
+#   kubernetes       robfig/cron v3's standard parser (what the API server and the CronJob
+#                    controller use): day-of-week 0-6 only, "?" allowed, no L, W, #; a field
+#                    is "any" only when it is exactly "*" or "?", so "*/2" restricts (Vixie:
+#                    any field starting with "*" does not).
+#   systemd          OnCalendar, written by wfgen from the parsed fields (schedules.py): L,
+#                    nL and w#n have equivalents there; LW does not.
+
+DIALECTS = {
+    "cron": "Debian cron",
+    "kubernetes": "Kubernetes' cron parser (robfig/cron)",
+    "systemd": "systemd's OnCalendar",
+}
+TARGET_DIALECT = {
+    "crontab": "cron",
+    "cron.d": "cron",
+    "kubernetes": "kubernetes",
+    "systemd": "systemd",
+}
+
+
+@dataclass(frozen=True)
+class DialectIssue:
+    """A construct a target's parser refuses (``rewritten`` False) or that wfgen rewrites."""
+
+    dialect: str
+    construct: str
+    field: str
+    message: str
+    rewritten: bool = False
+
+
+def _specials(expression: str) -> list[tuple[str, str]]:
+    """(field, construct) for every L, LW, W, nL, w#n and ? in the day fields."""
+    parts = expression.split()
+    found: list[tuple[str, str]] = []
+    for field, text in (("day-of-month", parts[2]), ("day-of-week", parts[4])):
+        for term in text.split(","):
+            upper = term.upper()
+            dom = field == "day-of-month" and (upper in ("L", "LW") or upper.endswith("W"))
+            dow = field == "day-of-week" and (
+                "#" in upper or (upper.endswith("L") and upper not in _DAYS)
+            )
+            if upper == "?" or dom or dow:
+                found.append((field, term))
+    return found
+
+
+def _sunday_seven(dow: str) -> bool:
+    """True when day-of-week names Sunday as 7 (or ends a range with SUN, which is 0)."""
+    for term in dow.split(","):
+        ends = term.split("/", 1)[0].split("-")
+        if "7" in ends or (len(ends) == 2 and ends[1].upper() == "SUN"):
+            return True
+    return False
+
+
+_FIELD_ORDER = ("minute", "hour", "day-of-month", "month", "day-of-week")
+
+
+def _open_steps(text: str, field: str) -> str:
+    """``5/10`` (from 5 to the field's end) written ``5-59/10``: Debian cron refuses the short form."""
+    high = _BOUNDS[field][1]  # day-of-week: 7, which the Sunday rewrite then makes 0
+    out = []
+    for term in text.split(","):
+        base, slash, step = term.partition("/")
+        opened = slash and base not in ("*", "?") and "-" not in base
+        out.append(f"{base}-{high}/{step}" if opened else term)
+    return ",".join(out)
+
+
+def portable(expression: str) -> str:
+    """``expression`` written so that every target's parser reads the same times.
+
+    Two rewrites, both exact: ``N/step`` becomes ``N-max/step`` (Debian cron refuses the
+    short form), and Sunday written 7 becomes 0 (Kubernetes' parser stops at 6). The
+    day-of-week field is rewritten (as numbers 0-6) only when it has no ``*``, ``L`` or
+    ``#``, which keeps Vixie's day-of-month/day-of-week rule unchanged.
+    """
+    parts = [
+        _open_steps(text, field)
+        for text, field in zip(expression.split(), _FIELD_ORDER, strict=True)
+    ]
+    dow = parts[4]
+    if dow.startswith("*") or "#" in dow or "L" in dow.upper() or not _sunday_seven(dow):
+        return " ".join(parts)
+    weekdays = parse_cron(" ".join(parts)).weekdays
+    runs: list[list[int]] = []
+    for value in sorted(weekdays):
+        if runs and value == runs[-1][1] + 1:
+            runs[-1][1] = value
+        else:
+            runs.append([value, value])
+    parts[4] = ",".join(
+        str(a) if a == b else f"{a},{b}" if b == a + 1 else f"{a}-{b}" for a, b in runs
+    )
+    return " ".join(parts)
+
+
+def dialect_issues(expression: str, dialect: str) -> list[DialectIssue]:
+    """What ``dialect``'s parser makes of a raw cron expression that cronsim accepts.
+
+    Args:
+        expression: a 5-field expression (already accepted by :func:`parse_cron`).
+        dialect: ``cron`` or ``kubernetes`` (systemd's calendar is written from the parsed
+            fields; ``schedules.to_systemd`` says what it cannot express).
+
+    Returns:
+        Refused constructs, then constructs wfgen rewrites (Sunday 7 -> 0); empty when the
+        target reads the expression as written.
+    """
+    parts = expression.split()
+    name = DIALECTS[dialect]
+    issues: list[DialectIssue] = []
+    if dialect in ("cron", "kubernetes"):
+        for field, construct in _specials(expression):
+            if construct == "?" and dialect == "kubernetes":
+                continue
+            what = {
+                "L": "L (last day of the month)",
+                "LW": "LW (last weekday of the month)",
+                "?": "? (no specific value)",
+            }.get(construct.upper(), f"{construct!r}")
+            issues.append(
+                DialectIssue(
+                    dialect,
+                    construct,
+                    field,
+                    f"{field} {what} is not understood by {name}",
+                )
+            )
+    if dialect == "cron":
+        final = portable(expression).split()
+        for text, field, written in zip(parts, _FIELD_ORDER, final, strict=True):
+            if _open_steps(text, field) != text:
+                issues.append(
+                    DialectIssue(
+                        dialect,
+                        text,
+                        field,
+                        f"{field} {text!r} (a step from a single value) is refused by {name}; "
+                        f"written as {written!r} in the generated outputs",
+                        rewritten=True,
+                    )
+                )
+    if dialect == "kubernetes":
+        fields = parse_cron(expression)
+        if fields.dom_restricted and fields.dow_restricted:
+            stars = [
+                (f, text)
+                for f, text in (("day-of-month", parts[2]), ("day-of-week", parts[4]))
+                if text.startswith("*") and text not in ("*", "?", "*/1")
+            ]
+            for field, text in stars:
+                issues.append(
+                    DialectIssue(
+                        dialect,
+                        text,
+                        field,
+                        f"{field} {text!r} with the other day field restricted: cron runs when "
+                        f"BOTH match, {name} when EITHER does",
+                    )
+                )
+        if _sunday_seven(parts[4]) and portable(expression).split()[4] != parts[4]:
+            issues.append(
+                DialectIssue(
+                    dialect,
+                    parts[4],
+                    "day-of-week",
+                    f"day-of-week {parts[4]!r} names Sunday as 7, above {name}'s maximum (6); "
+                    f"written as {portable(expression).split()[4]!r} in the generated outputs",
+                    rewritten=True,
+                )
+            )
+    return issues

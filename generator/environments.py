@@ -34,6 +34,7 @@ __all__ = [
     "KubernetesSettings",
     "Override",
     "ScheduledWorkflow",
+    "fill",
     "load_environment",
     "load_environments",
 ]
@@ -72,6 +73,17 @@ class ScheduledWorkflow:
     id: str
     schedule: Schedule
     override: Override | None = None
+    values: tuple[tuple[str, str], ...] = ()  # the placeholder values this id was made with
+
+    @property
+    def label(self) -> str:
+        """The catalogue label with the id's placeholder values filled in."""
+        return fill(self.workflow.label, dict(self.values))
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with each ``<name>`` that ``values`` knows replaced by its value."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 @dataclass(frozen=True)
@@ -120,16 +132,18 @@ class Environment:
 
     def expand(self, workflow: Workflow) -> list[str]:
         """Ids a workflow runs under here: itself, or one per placeholder value of a template."""
-        names = _PLACEHOLDER.findall(workflow.id)
+        return [expanded for expanded, _ in self.expansions(workflow)]
+
+    def expansions(self, workflow: Workflow) -> list[tuple[str, dict[str, str]]]:
+        """(id, placeholder values) a workflow runs under here; a plain workflow has no values."""
+        names = list(dict.fromkeys(_PLACEHOLDER.findall(workflow.id)))
         if not names:
-            return [workflow.id]
-        ids = []
+            return [(workflow.id, {})]
+        out = []
         for combo in itertools.product(*(self.values(name) for name in names)):
-            expanded = workflow.id
-            for name, value in zip(names, combo, strict=True):
-                expanded = expanded.replace(f"<{name}>", value)
-            ids.append(expanded)
-        return ids
+            values = dict(zip(names, combo, strict=True))
+            out.append((fill(workflow.id, values), values))
+        return out
 
     def schedule_of(self, workflow: Workflow, workflow_id: str | None = None) -> Schedule | None:
         """Its schedule here: an override's, else the documented one for the products."""
@@ -157,7 +171,7 @@ class Environment:
         for workflow in catalog.workflows:
             if workflow.obsolete or not self.installs(workflow):
                 continue
-            for workflow_id in self.expand(workflow):
+            for workflow_id, values in self.expansions(workflow):
                 schedule = self.schedule_of(workflow, workflow_id)
                 if (
                     schedule is None
@@ -166,7 +180,11 @@ class Environment:
                 ):
                     continue
                 override = self.override(workflow_id) or self.override(workflow.id)
-                out.append(ScheduledWorkflow(workflow, workflow_id, schedule, override))
+                out.append(
+                    ScheduledWorkflow(
+                        workflow, workflow_id, schedule, override, tuple(sorted(values.items()))
+                    )
+                )
         return sorted(out, key=lambda s: s.id)
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "PRODUCTS",
     "PRODUCT_NAMES",
     "Catalog",
+    "Listing",
     "Module",
     "ModulePage",
     "ProductVariant",
@@ -35,6 +36,16 @@ class Source:
 
     page: str
     text: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The last English page version that still listed a workflow the current pages dropped."""
+
+    page: str  # the page's path in its documentation repository
+    version: str  # the commit of that version
+    product: str
+    date: str | None = None  # ISO date (YYYY-MM or YYYY-MM-DD) when it is known
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class Workflow:
     schedule_note: str | None = None
     replaced_by: str | None = None
     obsolete_note: str | None = None
+    last_listed: Listing | None = None
     requires: tuple[str, ...] = ()
     placeholders: tuple[tuple[str, str], ...] = ()
     variants: tuple[ProductVariant, ...] = ()

@@ -396,7 +396,7 @@ def make_jobs(
     jobs = []
     for item in scheduled:
         wid = _reject_breaks(item.id, what="workflow id", location=location)
-        label = one_line(item.workflow.label)
+        label = one_line(getattr(item, "label", item.workflow.label))  # placeholders filled
         argv = _argv(
             tuple(environment.command),
             workflow_id=wid,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
@@ -26,11 +28,14 @@ __all__ = [
     "Cell",
     "DocRow",
     "ModuleTable",
+    "full_stop",
+    "join_sentences",
     "marked_html",
     "marked_md",
     "md_cell",
     "module_rows",
     "page_pair",
+    "readable",
     "render_docs",
 ]
 
@@ -48,13 +53,13 @@ def md_cell(text: str) -> str:
 def marked_md(cell: Cell, untranslated: str) -> str:
     """A cell for a Markdown table, with `*(untranslated)*` after English stand-ins."""
     text = md_cell(cell.text)
-    return f"{text} *({md_cell(untranslated)})*" if cell.untranslated else text
+    return f"{text} *({md_cell(untranslated)})*" if cell.untranslated and untranslated else text
 
 
 def marked_html(cell: Cell, untranslated: str) -> Markup:
     """A cell for HTML, escaped, with `<em class="untranslated">` after English stand-ins."""
     text = escape(cell.text)
-    if cell.untranslated:
+    if cell.untranslated and untranslated:
         text += Markup(' <em class="untranslated">(%s)</em>') % untranslated
     return Markup(text)
 
@@ -74,12 +79,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class DocRow:
-    """One row of a reference table."""
+    """One row of a reference table; ``joiner`` goes between description and sentence."""
 
     id: str
     label: Cell
     description: Cell
     sentence: Cell | None
+    joiner: str = " "
 
 
 @dataclass(frozen=True)
@@ -103,11 +109,50 @@ def _page_workflows(catalog: Catalog, module: Module) -> list[Workflow]:
     return [w for w in ordered if not w.obsolete]
 
 
+# CLDR's times put a narrow no-break space before "AM" (U+202F); many fonts have no glyph
+# for it and show "2:00AM". The ordinary no-break space keeps the words together in any font.
+_NARROW_NBSP = "\u202f"
+
+
+def readable(text: str) -> str:
+    """``text`` on one line, with spaces every font can draw."""
+    return one_line(text).replace(_NARROW_NBSP, "\u00a0")
+
+
+# Scripts written without spaces between sentences, ending them with an ideographic full stop.
+_IDEOGRAPHIC_SCRIPTS = frozenset({"Jpan", "Hans", "Hant"})
+_STOPS = ".!?\u3002\uff01\uff1f"  # . ! ? and their full-width forms
+
+
+def full_stop(locale: str) -> str:
+    """The sentence-ending mark of ``locale``: 。 for Japanese and Chinese, else ``.``.
+
+    The script comes from CLDR's likely subtags (``ja`` -> ``ja_Jpan_JP``), so ``zh_Hant``,
+    ``zh_TW`` or ``yue`` need no entry of their own.
+    """
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "."
+    script = parsed.script
+    if not script:
+        likely = get_global("likely_subtags")
+        tag = likely.get(str(parsed)) or likely.get(parsed.language) or ""
+        parts = tag.split("_")
+        script = parts[1] if len(parts) > 1 else ""
+    return "\u3002" if script in _IDEOGRAPHIC_SCRIPTS else "."
+
+
+def join_sentences(first: str, second: str) -> str:
+    """What goes between two sentences: nothing after a full-width stop, else a space."""
+    return "" if first.endswith(("\u3002", "\uff01", "\uff1f")) or not second else " "
+
+
 def _lookup(gettext: Gettext | None, context: str, english: str) -> Cell:
     if gettext is None:
-        return Cell(one_line(english))
+        return Cell(readable(english))
     found = gettext(context)
-    return Cell(one_line(found)) if found else Cell(one_line(english), untranslated=True)
+    return Cell(readable(found)) if found else Cell(readable(english), untranslated=True)
 
 
 def module_rows(
@@ -138,11 +183,13 @@ def module_rows(
         if sentence is not None:
             # A workflow without a documented schedule says so: unknown is shown, not hidden.
             result = sentence(workflow.schedule, locale=locale, gettext=gettext)
+            fallback = bool(result.fallback)
             said = Cell(
-                _as_sentence(one_line(result.text)),
-                untranslated=bool(result.fallback) and gettext is not None,
+                _as_sentence(readable(result.text), "." if fallback else full_stop(locale)),
+                untranslated=fallback and gettext is not None,
             )
-        rows.append(DocRow(workflow.id, label, description, said))
+        joiner = join_sentences(description.text, said.text) if said else " "
+        rows.append(DocRow(workflow.id, label, description, said, joiner))
     title = _lookup(gettext, f"module|{module.key}", module.name)
     total += 1
     translated += not title.untranslated
@@ -157,18 +204,18 @@ def module_rows(
     )
 
 
-def _as_sentence(phrase: str) -> str:
+def _as_sentence(phrase: str, stop: str = ".") -> str:
     """A schedule phrase as a sentence of its own: first letter up, closing full stop."""
     if not phrase:
         return phrase
     text = phrase[0].upper() + phrase[1:]
-    return text if text[-1] in ".!?。" else text + "."
+    return text if text[-1] in _STOPS else text + stop
 
 
 def ui_words(gettext: Gettext | None) -> dict[str, str]:
     """The fixed words of the pages, translated where the locale has them."""
     return {
-        key.replace("-", "_"): one_line((gettext(f"ui|{key}") if gettext else None) or english)
+        key.replace("-", "_"): readable((gettext(f"ui|{key}") if gettext else None) or english)
         for key, english in UI_WORDS.items()
     }
 
@@ -212,7 +259,18 @@ def render_docs(
     out: list[RenderedFile] = []
     po = (po_input,) if po_input else ()
     jinja.filters.update(FILTERS)
-    common = {"locale": locale, "words": words, "md": md_cell}
+    # Fixed words shown in English for want of a translation: the templates mark them.
+    english_words = (
+        {key.replace("-", "_") for key in UI_WORDS if not gettext(f"ui|{key}")}
+        if gettext is not None
+        else set()
+    )
+    common = {
+        "locale": locale,
+        "words": words,
+        "english_words": english_words,
+        "md": md_cell,
+    }
     for table in tables:
         sources = [w.location.file for w in catalog.workflows_of(table.key)]
         defined = catalog.module(table.key)

@@ -6,18 +6,28 @@ import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .catalog import Catalog, load_catalog
-from .environments import Environment, load_environments
+from .environments import Environment, fill, load_environments
 from .errors import Problem, UsageError, WfgenError
 from .l10n.phrases import Sentence, sentence
-from .schedules import Schedule, next_runs, to_cron_lines, to_kubernetes, to_systemd
+from .schedules import (
+    SCHEDULERS,
+    Schedule,
+    next_runs,
+    scheduler_runs,
+    to_cron_lines,
+    to_kubernetes,
+    to_systemd,
+    zone,
+)
 
 __all__ = [
+    "Difference",
     "ExplainSettings",
     "Explanation",
     "LintSettings",
@@ -41,6 +51,25 @@ class ExplainSettings:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """A day on which the environment's schedulers fire the workflow at different instants."""
+
+    day: date
+    change: str  # "the clocks go forward (02:00 -> 03:00)"
+    runs: dict[str, list[datetime]]  # that day's runs, per scheduler
+    note: str
+
+    def to_json(self) -> dict[str, object]:
+        """Machine-readable form."""
+        return {
+            "date": self.day.isoformat(),
+            "change": self.change,
+            "runs": {name: [r.isoformat() for r in runs] for name, runs in self.runs.items()},
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class Explanation:
     """A schedule in every form; a form that cannot be given carries the reason instead."""
 
@@ -57,6 +86,11 @@ class Explanation:
     systemd: list[str] | str
     kubernetes: dict[str, str] | str
     runs: list[datetime] | str = field(default_factory=list)
+    scheduled: bool = True
+    reason: str = ""
+    schedulers: tuple[str, ...] = ()
+    by_scheduler: dict[str, list[datetime]] = field(default_factory=dict)
+    differences: tuple[Difference, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """Machine-readable form (``--format json``)."""
@@ -74,9 +108,15 @@ class Explanation:
             "cron": self.cron,
             "systemd": self.systemd,
             "kubernetes": self.kubernetes,
+            "scheduled": self.scheduled,
+            "reason": self.reason or None,
             "next": [r.isoformat() for r in self.runs]
             if isinstance(self.runs, list)
             else self.runs,
+            "next_by_scheduler": {
+                name: [r.isoformat() for r in runs] for name, runs in self.by_scheduler.items()
+            },
+            "differences": [d.to_json() for d in self.differences],
         }
 
 
@@ -116,14 +156,18 @@ def _form(func: Callable[[], T]) -> T | str:
         return str(err)
 
 
-def _find(catalog: Catalog, environment: Environment | None, wanted: str) -> tuple[str, str]:
-    """(catalogue id, id on the instance); an expanded template id is found through the profile."""
+def _find(
+    catalog: Catalog, environment: Environment | None, wanted: str
+) -> tuple[str, str, dict[str, str]]:
+    """(catalogue id, id on the instance, placeholder values); an expanded template id is
+    found through the profile."""
     if catalog.get(wanted) is not None:
-        return wanted, wanted
+        return wanted, wanted, {}
     if environment is not None:
         for workflow in catalog.workflows:
-            if wanted in environment.expand(workflow):
-                return workflow.id, wanted
+            for expanded, values in environment.expansions(workflow):
+                if expanded == wanted:
+                    return workflow.id, wanted, values
     close = difflib.get_close_matches(wanted, [w.id for w in catalog.workflows], n=3)
     raise UsageError(
         f"no workflow {wanted!r} in the catalogue",
@@ -146,7 +190,7 @@ def explain(settings: ExplainSettings) -> Explanation:
         environment = load_environments(settings.catalog / "environments", [settings.environment])[
             0
         ]
-    workflow_id, instance_id = _find(catalog, environment, settings.workflow_id)
+    workflow_id, instance_id, values = _find(catalog, environment, settings.workflow_id)
     workflow = catalog.get(workflow_id)
     assert workflow is not None
     notes: list[str] = []
@@ -189,20 +233,43 @@ def explain(settings: ExplainSettings) -> Explanation:
     systemd: list[str] | str = missing
     kubernetes: dict[str, str] | str = missing
     runs: list[datetime] | str = missing
+    reason = _not_scheduled(catalog, environment, workflow, instance_id, schedule)
+    schedulers = _schedulers(environment)
+    by_scheduler: dict[str, list[datetime]] = {}
+    differences: tuple[Difference, ...] = ()
     if schedule is not None:
         timed = schedule
         after = settings.after or datetime.now(UTC)
         cron = _form(lambda: to_cron_lines(timed, nightly=nightly))
         systemd = _form(lambda: to_systemd(timed, nightly=nightly, timezone=timezone))
         kubernetes = _form(lambda: to_kubernetes(timed, nightly=nightly, timezone=timezone))
-        runs = _form(
-            lambda: next_runs(
-                timed, after=after, count=settings.count, timezone=timezone, nightly=nightly
+        runs = (
+            []
+            if reason
+            else _form(
+                lambda: next_runs(
+                    timed, after=after, count=settings.count, timezone=timezone, nightly=nightly
+                )
             )
         )
+        if isinstance(runs, list) and not reason:
+            by_scheduler = {
+                name: scheduler_runs(
+                    timed,
+                    scheduler=name,
+                    after=after,
+                    count=settings.count,
+                    timezone=timezone,
+                    nightly=nightly,
+                )
+                for name in schedulers
+            }
+            differences = _differences(timed, by_scheduler, after, timezone, nightly)
+    if reason:
+        runs = []
     return Explanation(
         id=instance_id,
-        label=workflow.label,
+        label=fill(workflow.label, values),
         environment=environment.name if environment else None,
         timezone=timezone,
         nightly=nightly,
@@ -214,7 +281,126 @@ def explain(settings: ExplainSettings) -> Explanation:
         systemd=systemd,
         kubernetes=kubernetes,
         runs=runs,
+        scheduled=not reason,
+        reason=reason,
+        schedulers=schedulers if not reason else (),
+        by_scheduler=by_scheduler,
+        differences=differences,
     )
+
+
+def _not_scheduled(
+    catalog: Catalog,
+    environment: Environment | None,
+    workflow: Any,
+    instance_id: str,
+    schedule: Schedule | None,
+) -> str:
+    """Why the workflow gets no timer (in the environment), or "" when it gets one."""
+    if workflow.obsolete:
+        replaced = f"; replaced by {workflow.replaced_by}" if workflow.replaced_by else ""
+        return f"obsolete, no longer installed{replaced}"
+    if environment is not None:
+        where = f"environment {environment.name}"
+        if not environment.installs(workflow):
+            if workflow.module not in environment.modules:
+                return f"module {workflow.module} is not installed on {where}"
+            return f"none of its products ({', '.join(workflow.products)}) is installed on {where}"
+        override = environment.override(instance_id) or environment.override(workflow.id)
+        if environment.disabled(workflow, instance_id) and override is not None:
+            return f"disabled by the profile ({override.location})" + (
+                f": {override.reason}" if override.reason else ""
+            )
+        if workflow.is_template and instance_id == workflow.id:
+            ids = environment.expand(workflow)
+            if not ids:
+                return f"a template, and {where} gives no values for its placeholders"
+            return f"a template: scheduled as {', '.join(ids)}"
+    if schedule is None:
+        return "no documented schedule"
+    if not schedule.is_timed:
+        return f"started by its trigger ({schedule.trigger or 'event'}), not by a timer"
+    return ""
+
+
+def _schedulers(environment: Environment | None) -> tuple[str, ...]:
+    """The schedulers an environment renders for (all three without one)."""
+    if environment is None:
+        return SCHEDULERS
+    wanted = {
+        "crontab": "cron",
+        "cron.d": "cron",
+        "systemd": "systemd",
+        "kubernetes": "kubernetes",
+    }
+    names = {wanted[t] for t in environment.targets}
+    return tuple(name for name in SCHEDULERS if name in names)
+
+
+def _hm(instant: datetime) -> str:
+    return f"{instant.strftime('%H:%M')} (UTC{instant.strftime('%z')})"
+
+
+def _differences(
+    schedule: Schedule,
+    by_scheduler: dict[str, list[datetime]],
+    after: datetime,
+    timezone: str,
+    nightly: str | None,
+) -> tuple[Difference, ...]:
+    """Clock-change days, among those the listed runs cover, on which the schedulers differ."""
+    from .schedule_lint import clock_changes
+
+    if len(by_scheduler) < 2 or not any(by_scheduler.values()):
+        return ()
+    tz = zone(timezone)
+    start = after.astimezone(tz).date()
+    last = max(r.date() for runs in by_scheduler.values() for r in runs)
+    out = []
+    for change in clock_changes(tz, start=start, days=(last - start).days + 1):
+        begin = max(after, datetime.combine(change.day, time(), tz) - timedelta(seconds=1))
+        day_runs = {
+            name: [
+                r
+                for r in scheduler_runs(
+                    schedule,
+                    scheduler=name,
+                    after=begin,
+                    count=24 * 60 * 2,
+                    timezone=timezone,
+                    nightly=nightly,
+                    horizon_days=2,
+                )
+                if r.date() == change.day
+            ]
+            for name in by_scheduler
+        }
+        sets = {name: {r.astimezone(UTC) for r in runs} for name, runs in day_runs.items()}
+        common = set.intersection(*sets.values())
+        if all(found == common for found in sets.values()):
+            continue
+        what = (
+            f"the clocks go {'forward' if change.forward else 'back'} "
+            f"({change.before} -> {change.after})"
+        )
+        said: list[str] = []
+        quiet = []
+        for name, found in sets.items():
+            extra = sorted(found - common)
+            if extra:
+                times = ", ".join(_hm(r.astimezone(tz)) for r in extra)
+                said.append(
+                    f"{name} runs it {'again ' if change.forward is False else ''}at {times}"
+                )
+            else:
+                quiet.append(name)
+        if quiet:
+            many = len(quiet) > 1
+            verb = ("skip" if many else "skips") if change.forward else ("run" if many else "runs")
+            said.append(f"{' and '.join(quiet)} {verb} it{'' if change.forward else ' once'}")
+        note = f"on {change.day.isoformat()} {what}: {'; '.join(said)}"
+        out.append(Difference(change.day, what, day_runs, note))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

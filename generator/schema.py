@@ -66,6 +66,18 @@ def json_path(parts: tuple[str | int, ...]) -> str:
     return out
 
 
+_HHMM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _time_sentence(value: Any) -> str:
+    """A time-of-day pattern failure as a sentence, with the fix when one is plain."""
+    text = f"time {value!r} must be HH:MM, 00:00 to 23:59"
+    match = re.fullmatch(r"\s*(\d{1,2})[:.h](\d{2})\s*", str(value))
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return f"{text}; write '{int(match.group(1)):02d}:{match.group(2)}'"
+    return text
+
+
 def _leaves(error: Any) -> list[Any]:
     """Descend into if/then and allOf wrappers so the message names the real fault."""
     if error.context:
@@ -104,6 +116,9 @@ def check(data: Any, name: str) -> list[SchemaFinding]:
                 findings.append(
                     SchemaFinding((*parts, leaf.instance), f"key {leaf.message}", key=True)
                 )
+                continue
+            if leaf.validator == "pattern" and leaf.validator_value == _HHMM:
+                findings.append(SchemaFinding(parts, _time_sentence(leaf.instance)))
                 continue
             findings.append(SchemaFinding(parts, leaf.message))
     unique = {(f.parts, f.message): f for f in findings}

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.errors import UsageError
 from generator.l10n.po import dump_po, load_translations, po_path, read_po_file
+from generator.l10n.review import clear_review, mark_review, needs_review
 from generator.l10n.stats import stats, stats_json
 from generator.l10n.update import L10nSettings, init_locale, load_messages, update_all
 
@@ -186,7 +187,8 @@ def test_init_creates_any_cldr_locale(project: L10nSettings) -> None:
 
 
 def test_stats_add_up_and_fuzzy_is_not_translated(project: L10nSettings) -> None:
-    """Per locale and module, translated + fuzzy + untranslated equals the catalogue's entries."""
+    """Per locale and module, translated + fuzzy + untranslated equals the catalogue's entries;
+    the build uses the translated ones and those awaiting review."""
     total = len(load_messages(project.catalog_dir))
     data = stats_json(stats(project))
     for locale, counts in data["locales"].items():  # type: ignore[union-attr]
@@ -196,7 +198,9 @@ def test_stats_add_up_and_fuzzy_is_not_translated(project: L10nSettings) -> None
             1 for m in read_po_file(po_path(project.locales_dir, locale)) if m.fuzzy and m.string
         )
         assert counts["fuzzy"] >= fuzzy
-        assert len(load_translations(project.locales_dir, locale)) == counts["translated"]
+        # The build uses the translated entries and those awaiting review (both current).
+        usable = counts["translated"] + counts["review"]
+        assert len(load_translations(project.locales_dir, locale)) == usable
 
 
 def test_cli_stats_json_and_unknown_locale(project: L10nSettings) -> None:
@@ -209,16 +213,126 @@ def test_cli_stats_json_and_unknown_locale(project: L10nSettings) -> None:
     assert result.exit_code == 2
 
 
-def test_stats_count_entries_flagged_for_review(project: L10nSettings) -> None:
-    """Translated entries flagged `review` are counted apart, as a part of the translated."""
+def test_stats_count_entries_awaiting_review_among_the_fuzzy(project: L10nSettings) -> None:
+    """An entry awaiting review is fuzzy in stats (as in Poedit) and counted apart."""
     path = po_path(project.locales_dir, "sv")
     po = read_po_file(path, "sv")
     entry = next(m for m in po if m.id and m.context == "tracking|label")
-    entry.flags.discard("review")
+    clear_review(entry)
     path.write_bytes(dump_po(po))
     before = {r.locale: r.counts for r in stats(project)}["sv"]
-    entry.flags.add("review")
+    mark_review(entry, "a reason")
     path.write_bytes(dump_po(po))
     after = {r.locale: r.counts for r in stats(project)}["sv"]
-    assert after.review == before.review + 1
-    assert after.translated == before.translated and 0 < after.review <= after.translated
+    assert after.review == before.review + 1 and after.fuzzy == before.fuzzy + 1
+    assert after.translated == before.translated - 1 and 0 < after.review <= after.fuzzy
+
+
+def test_review_entries_are_used_until_the_english_changes(project: L10nSettings) -> None:
+    """The build uses an entry awaiting review; once its English changes, it does not."""
+    path = po_path(project.locales_dir, "sv")
+    po = read_po_file(path, "sv")
+    review = [m for m in po if m.id and m.context and needs_review(m)]
+    assert review, "the bundled sv file has entries awaiting review"
+    usable = load_translations(project.locales_dir, "sv")
+    assert all(usable.get(str(m.context)) == m.string for m in review)
+    target = review[0]
+    target.previous_id = ["Some older English"]
+    path.write_bytes(dump_po(po))
+    assert load_translations(project.locales_dir, "sv").get(str(target.context)) is None
+
+
+def test_clearing_fuzzy_completes_the_review(project: L10nSettings) -> None:
+    """A translator clears fuzzy (as Poedit does); the next write drops the (review) note."""
+    path = po_path(project.locales_dir, "sv")
+    po = read_po_file(path, "sv")
+    entry = next(m for m in po if m.id and m.context and needs_review(m))
+    entry.flags.discard("fuzzy")
+    path.write_bytes(dump_po(po))
+    update_all(project)
+    again = next(m for m in read_po_file(path, "sv") if m.context == entry.context)
+    assert not again.fuzzy and not needs_review(again)
+    assert not any("(review)" in c for c in again.user_comments)
+
+
+def test_legacy_review_flag_is_migrated_on_write(project: L10nSettings) -> None:
+    """A `#, review` flag of an older file becomes fuzzy plus a (review) comment."""
+    path = po_path(project.locales_dir, "it")
+    po = read_po_file(path, "it")
+    entry = next(m for m in po if m.id and m.context and m.string and not m.fuzzy)
+    entry.flags.add("review")
+    path.write_bytes(dump_po(po))
+    again = next(m for m in read_po_file(path, "it") if m.context == entry.context)
+    assert again.fuzzy and needs_review(again) and "review" not in again.flags
+
+
+def _review_contexts(path: Path) -> set[str]:
+    return {str(m.context) for m in read_po_file(path) if m.id and m.context and needs_review(m)}
+
+
+@pytest.mark.skipif(
+    shutil.which("msgmerge") is None or shutil.which("msgcat") is None,
+    reason="GNU gettext is not installed",
+)
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.parent.name for p in BUNDLED])
+def test_review_state_survives_msgmerge_and_msgcat(path: Path, tmp_path: Path) -> None:
+    """Every entry awaiting review still does after GNU msgmerge and msgcat."""
+    want = _review_contexts(path)
+    assert want, "the bundled file has entries awaiting review"
+    merged, catted = tmp_path / "merged.po", tmp_path / "catted.po"
+    pot = LOCALES / "workflows.pot"
+    subprocess.run(
+        ["msgmerge", "--quiet", "--no-fuzzy-matching", "-o", str(merged), str(path), str(pot)],
+        check=True,
+    )
+    subprocess.run(["msgcat", "-o", str(catted), str(merged)], check=True)
+    assert _review_contexts(merged) == want
+    assert _review_contexts(catted) == want
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_phrase_placeholders_are_checked_by_msgfmt(project: L10nSettings) -> None:
+    """Phrase entries carry python-brace-format: msgfmt rejects {nth} for {n}, not {n}."""
+    path = po_path(project.locales_dir, "sv")
+    entries = [m for m in read_po_file(path, "sv") if str(m.context).startswith("phrase|")]
+    assert all("python-brace-format" in m.flags for m in entries if "{" in str(m.id))
+    text = path.read_text(encoding="utf-8")
+    bad = text.replace(
+        'msgid "every {n} hours"\nmsgstr ""', 'msgid "every {n} hours"\nmsgstr "var {nth} timme"'
+    )
+    assert bad != text
+    path.write_text(bad, encoding="utf-8")
+    run = subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0 and "'n'" in run.stderr
+
+
+def test_update_moves_nth_translations_to_the_ordinal_phrase(project: L10nSettings) -> None:
+    """An older file's "var {nth} timme" for "every {n} hours" moves to every_nth_hour."""
+    path = po_path(project.locales_dir, "sv")
+    text = path.read_text(encoding="utf-8")
+    old = text.replace(
+        'msgid "every {n} hours"\nmsgstr ""', 'msgid "every {n} hours"\nmsgstr "var {nth} timme!"'
+    )
+    path.write_text(old, encoding="utf-8")
+    update_all(project)
+    po = {str(m.context): m for m in read_po_file(path, "sv") if m.context}
+    assert po["phrase|every_hours"].string == ""
+    assert po["phrase|every_nth_hour"].string == "var {nth} timme"  # translated: kept
+
+
+def test_cli_locale_option_limits_stats_and_check(project: L10nSettings) -> None:
+    """--locale limits stats and check to one locale; a locale without a PO file exits 2."""
+    runner = CliRunner()
+    args = ["--catalog", str(project.catalog_dir), "--locales", str(project.locales_dir)]
+    result = runner.invoke(cli, ["l10n", "stats", "--format", "json", "--locale", "sv", *args])
+    assert result.exit_code == 0 and set(json.loads(result.output)["locales"]) == {"sv"}
+    result = runner.invoke(cli, ["l10n", "check", "--format", "json", "--locale", "de", *args])
+    files = {p["file"] for p in json.loads(result.output)["problems"]}
+    assert files and all("/de/" in f for f in files)
+    result = runner.invoke(cli, ["l10n", "check", "--locale", "fr", *args])
+    assert result.exit_code == 2 and "fr" in result.output

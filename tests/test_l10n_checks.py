@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Message as PoMessage
 
-from generator.errors import Location
+from generator.errors import InputError, Location
 from generator.l10n.check import check_locales
 from generator.l10n.po import dump_po, new_catalog, po_path, read_po_file, write_if_changed
 from generator.l10n.textchecks import check_text
@@ -128,3 +128,24 @@ def test_encoding_damage_hint_carries_the_repair() -> None:
     )
     damage = [p for p in found if p.code == "encoding-damage"]
     assert damage and "attività" in damage[0].hint and damage[0].subject == "budgetMgt"
+
+
+def test_checking_locales_in_parallel_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One process per locale (used for large files) reports exactly what one process does."""
+    from generator.l10n import check
+
+    from .conftest import LOCALES
+
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    settings = L10nSettings(catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
+    alone = check_locales(settings)
+    monkeypatch.setattr(check, "_PARALLEL_BYTES", 0)
+    assert check._workers([("de", po_path(settings.locales_dir, "de"))] * 2) >= 1
+    assert check_locales(settings) == alone and alone
+    # A file a worker cannot read is read again by the parent, which reports the error.
+    po_path(settings.locales_dir, "it").write_bytes(b'msgid "\xff"\nmsgstr ""\n')
+    with pytest.raises(InputError, match=r"workflows\.po"):
+        check_locales(settings)

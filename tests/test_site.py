@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from generator.build import BuildSettings, render_all
+
+from .site_locales import JAPANESE, with_japanese
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,10 +40,70 @@ def _parse(text: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def test_every_locale_has_index_and_module_pages(site: dict[str, str]) -> None:
+def _main(page: str) -> str:
+    return page.split("<main>", 1)[1].split("</main>", 1)[0]
+
+
+def _side(page: str) -> str:
+    return page.split('<nav class="side"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_every_locale_has_index_module_and_sending_pages(site: dict[str, str]) -> None:
+    """Index, module pages and the sending page exist in every locale, linked from index and
+    sidebar."""
     for locale in ("en", "sv", "de", "it"):
-        assert f"site/{locale}/index.html" in site
-        assert f"site/{locale}/deliveries.html" in site
+        for name in ("index", "deliveries", "sending"):
+            assert f"site/{locale}/{name}.html" in site
+        index = site[f"site/{locale}/index.html"]
+        assert 'href="sending.html"' in _main(index)
+        assert 'href="sending.html"' in _side(site[f"site/{locale}/deliveries.html"])
+
+
+def test_index_shows_completeness_per_page_and_locale(site: dict[str, str]) -> None:
+    """The index has one completeness figure per page (sending included) and one for the locale."""
+    index = _main(site["site/sv/index.html"])
+    rows = re.findall(r'<tr><th scope="row"><a href="([^"]+)\.html">.*?\((\d+)/(\d+)\)', index)
+    pages = {page for page, _done, _total in rows}
+    assert {"deliveries", "sending"} <= pages
+    done = sum(int(d) for _p, d, _t in rows)
+    total = sum(int(t) for _p, _d, t in rows)
+    summary = re.search(r'<p class="summary">.*?\((\d+)/(\d+)\)', index)
+    assert summary is not None and (int(summary[1]), int(summary[2])) == (done, total)
+    assert done < total  # the bundled Swedish catalogue is not complete
+
+
+def test_untranslated_ui_words_are_marked(site: dict[str, str]) -> None:
+    """An English stand-in for a fixed word carries lang="en" and the mark; English pages none."""
+    index = site["site/sv/index.html"]
+    swedish_po = (ROOT / "locales" / "sv" / "LC_MESSAGES" / "workflows.po").read_text()
+    assert 'msgctxt "ui|module"\nmsgid "Module"\nmsgstr ""' in swedish_po
+    assert '<th scope="col"><span lang="en">Module</span><span class="mark"' in index
+    assert '<p class="legend">' in index
+    assert 'class="mark"' not in site["site/en/index.html"]
+    assert 'class="mark"' not in site["site/en/deliveries.html"]
+
+
+def test_untranslated_page_has_one_banner_and_no_cell_marks(site: dict[str, str]) -> None:
+    """A page with nothing translated gets one banner; its cells carry no marks of their own."""
+    banners = {p for p, text in site.items() if 'class="banner"' in text}
+    assert banners, "the bundled locales are expected to leave some page untranslated"
+    for path in banners:
+        main = _main(site[path])
+        assert main.count('class="banner"') == 1
+        bodies = re.findall(r"<tbody>.*?</tbody>", main, re.DOTALL)
+        assert bodies and all('class="mark"' not in b for b in bodies), path
+
+
+def test_times_have_no_narrow_no_break_space(site: dict[str, str]) -> None:
+    """CLDR's U+202F before AM/PM becomes U+00A0, which every font draws."""
+    assert all("\u202f" not in text for text in site.values())
+    assert "2:00\u00a0AM" in site["site/en/deliveries.html"]
+
+
+def test_ids_break_only_after_underscores(site: dict[str, str]) -> None:
+    """Long ids may wrap after `_` (a <wbr>), never inside a word."""
+    page = "".join(site.values())
+    assert "<code>mcSynch_<wbr>" in page or "<code>agg_<wbr>" in page
 
 
 def test_every_relative_link_resolves(site: dict[str, str]) -> None:
@@ -93,3 +156,32 @@ def test_search_index_holds_ids_and_translated_labels(site: dict[str, str]) -> N
     tracking = next(e for e in entries if e["id"] == "tracking")
     assert tracking["label"] == "Spårning" and tracking["page"] == "deliveries"
     assert "site/search.js" in site
+
+
+def test_cjk_sentences_join_without_latin_space(tmp_path: Path) -> None:
+    """In Japanese the schedule sentence follows 。 directly and ends with 。, not '. '."""
+    locales = with_japanese(ROOT / "locales", tmp_path / "locales")
+    settings = BuildSettings(
+        catalog=ROOT / "catalog", locales_dir=locales, out=tmp_path / "out", locales=("ja",)
+    )
+    files, _ = render_all(settings)
+    page = next(f for f in files if f.path == "site/ja/deliveries.html").content.decode()
+    docs = next(f for f in files if f.path == "docs/ja/deliveries.md").content.decode()
+    sentence = JAPANESE["reportingAggregates|description"] + "毎日 2:00。"
+    assert sentence in page and sentence in docs
+    assert "。 " not in _main(page) and ". " not in sentence
+
+
+def test_docs_pages_mark_an_untranslated_page_once(tmp_path: Path) -> None:
+    """out/docs: a module page with nothing translated says so once, after its title; the
+    fixed words left in English are marked where they stand."""
+    locales = with_japanese(ROOT / "locales", tmp_path / "locales")
+    settings = BuildSettings(
+        catalog=ROOT / "catalog", locales_dir=locales, out=tmp_path / "out", locales=("ja",)
+    )
+    files = {f.path: f.content.decode() for f in render_all(settings)[0]}
+    campaign = files["docs/ja/campaign.md"]
+    assert campaign.count("*(untranslated)*") == 1
+    assert campaign.startswith("# Campaign *(untranslated)*\n\n| ラベル | 内部名 | 説明 |")
+    index = files["docs/ja/index.md"]
+    assert "| Module *(untranslated)* | Translation completeness *(untranslated)* |" in index

@@ -8,7 +8,18 @@ function; errors map to exit codes in one place (``_common._run``):
 from __future__ import annotations
 
 # Each module registers its commands on the group; the library behind them loads on use.
-from . import build, docs, l10n, project, schedule, sending, validate  # noqa: F401
+from . import (  # noqa: F401
+    build,
+    completion,
+    docs,
+    docs_fix,
+    drift,
+    l10n,
+    project,
+    schedule,
+    sending,
+    validate,
+)
 from ._common import cli
 
 __all__ = ["cli", "main"]

@@ -59,6 +59,10 @@ def from_project(default: Callable[[], Any]) -> Callable[[click.Context, Any, An
     return callback
 
 
+# Report formats of commands that report findings: CI reads SARIF (code scanning) and
+# GitHub Actions workflow commands (annotations on the changed lines).
+FORMATS = ("text", "json", "sarif", "github")
+
 catalog_option = click.option(
     "--catalog",
     type=click.Path(path_type=Path),
@@ -108,9 +112,27 @@ def _run(func: Callable[[], T]) -> T:
         sys.exit(130)
 
 
-def _print_problems(problems: list[Problem], fmt: str) -> None:
+def _print_problems(
+    problems: list[Problem], fmt: str, *, summary: bool = True, tool_command: str = ""
+) -> None:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    if fmt in ("sarif", "github"):
+        from ..report_formats import dumps, github_annotations, sarif_log
+
+        if fmt == "github":
+            for line in github_annotations(problems):
+                click.echo(line)
+            return
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("wfgen")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            installed = "0"
+        command = tool_command or (click.get_current_context().command_path.partition(" ")[2])
+        click.echo(dumps(sarif_log(problems, command=command, version=installed)))
+        return
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -126,7 +148,8 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
         return
     for problem in problems:
         click.echo(format_problem(problem))
-    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    if summary:
+        click.echo(f"{errors} error(s), {warnings} warning(s)")
 
 
 def _json_dump(data: Any) -> None:

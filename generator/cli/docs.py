@@ -34,6 +34,7 @@ class DocsCheckSettings:
     catalog: Path
     locales_dir: Path
     jobs: int | None = None  # None: every core
+    english: Path | None = None
 
 
 def docs_check_command(settings: DocsCheckSettings) -> int:
@@ -58,6 +59,11 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
             optional=found,
         )
     )
+    if settings.english is not None:
+        from ..docs.english import with_english
+
+        english = settings.english
+        report = _run(lambda: with_english(report, english_dir=english, catalog=catalog))
     if settings.fmt == "json":
         _json_dump(report.to_json())
     else:
@@ -69,6 +75,16 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     if report.errors:
         return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+english_option = click.option(
+    "--english",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="English documentation: a git checkout (or a folder of <commit>_<name>.md snapshots); "
+    "the English page at each page's source-git-commit decides its rows.",
+)
 
 
 @cli.group("docs")
@@ -92,6 +108,7 @@ def docs_group() -> None:
     metavar="N",
     help="Worker processes (default: one per core).",
 )
+@english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
 def docs_check_cmd(
@@ -99,6 +116,7 @@ def docs_check_cmd(
     locale: str | None,
     fmt: str,
     jobs: int | None,
+    english: Path | None,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
@@ -116,6 +134,7 @@ def docs_check_cmd(
         catalog=catalog,
         locales_dir=locales_dir,
         jobs=jobs,
+        english=english,
     )
     sys.exit(docs_check_command(settings))
 
@@ -149,7 +168,9 @@ def docs_import_cmd(
     """Write each PAGE's labels and descriptions into its locale's PO file, under canonical ids.
 
     Existing translations are kept (reported as conflicts) unless --overwrite; imported
-    entries carry an "imported from" translator comment; repaired text is marked fuzzy.
+    entries carry an "imported from" translator comment. Repaired text, and entries two
+    pages translate differently, await review: fuzzy plus a "(review)" comment, so Poedit
+    and Weblate show them as needing work; the build still uses them.
     Exit 0 when done, 2 when a page cannot be read (the others are still imported).
     """
     from ..l10n.importer import ImportSettings, import_pages

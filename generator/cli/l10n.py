@@ -62,16 +62,39 @@ def l10n_update_cmd(catalog: Path, locales_dir: Path) -> None:
     report_writes(_run(lambda: update_all(_l10n_settings(catalog, locales_dir))))
 
 
+_LOCALE_OPTION = click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    metavar="L",
+    help="Only this locale (repeatable); default: every locale with a PO file.",
+)
+
+
+def _chosen_locales(locales: tuple[str, ...], locales_dir: Path) -> list[str] | None:
+    """The locales asked for, each a CLDR code with a PO file (else a usage error)."""
+    if not locales:
+        return None
+    from ..l10n.update import chosen_locales
+
+    return list(_run(lambda: chosen_locales(locales_dir, locales)))
+
+
 @l10n_group.command("stats")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@_LOCALE_OPTION
 @l10n_paths
-def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
-    """Translated / fuzzy / untranslated / obsolete entries per locale and module."""
+def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_dir: Path) -> None:
+    """Translated / fuzzy / untranslated / obsolete entries per locale and module.
+
+    Entries awaiting review are fuzzy (as Poedit and Weblate show them) and counted apart.
+    """
     from ..l10n.stats import stats, stats_json
 
-    results = _run(lambda: stats(_l10n_settings(catalog, locales_dir)))
+    chosen = _chosen_locales(locales, locales_dir)
+    results = _run(lambda: stats(_l10n_settings(catalog, locales_dir), chosen))
     if fmt == "json":
         _json_dump(stats_json(results))
         return
@@ -80,7 +103,7 @@ def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
         click.echo(
             f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
             f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries; "
-            f"{c.review} translated ones flagged for review)"
+            f"{c.review} of the fuzzy ones await review)"
         )
         for key in sorted(result.modules):
             m = result.modules[key]
@@ -94,11 +117,13 @@ def l10n_stats_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@_LOCALE_OPTION
 @l10n_paths
-def l10n_check_cmd(fmt: str, catalog: Path, locales_dir: Path) -> None:
+def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_dir: Path) -> None:
     """Check every PO file: stale entries, identifiers, numbers, encoding, markup. Exit 1 on errors."""
     from ..l10n.check import check_locales
 
-    problems = _run(lambda: check_locales(_l10n_settings(catalog, locales_dir)))
+    chosen = _chosen_locales(locales, locales_dir)
+    problems = _run(lambda: check_locales(_l10n_settings(catalog, locales_dir), chosen))
     _print_problems(problems, fmt)
     sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)

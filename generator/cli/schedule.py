@@ -13,6 +13,7 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    FORMATS,
     _json_dump,
     _print_problems,
     _run,
@@ -55,12 +56,33 @@ def _print_explanation(found: Any) -> None:
         )
     else:
         click.echo(f"  kubernetes: (not available: {found.kubernetes})")
-    if isinstance(found.runs, list):
-        click.echo(f"  next {len(found.runs)} run(s) in {found.timezone}:")
-        for run in found.runs:
-            click.echo(f"    {run.strftime('%Y-%m-%d %H:%M %a')} (UTC{run.strftime('%z')})")
+    if not found.scheduled:
+        click.echo(f"  not scheduled: {found.reason}")
+        click.echo("  next runs: none")
+    elif isinstance(found.runs, list):
+        _print_runs(found)
     else:
         click.echo(f"  next runs: (not available: {found.runs})")
+
+
+def _print_runs(found: Any) -> None:
+    """Each scheduler's next runs; an instant not every scheduler fires at names those that do."""
+    from datetime import UTC
+
+    by = found.by_scheduler or {"model": found.runs}
+    instants: dict[Any, tuple[Any, list[str]]] = {}
+    for name, runs in by.items():
+        for run in runs:  # keyed by the UTC instant: 02:00 happens twice on a fold
+            instants.setdefault(run.astimezone(UTC), (run, []))[1].append(name)
+    click.echo(f"  next {len(found.runs)} run(s) in {found.timezone}:")
+    for key in sorted(instants):
+        run, names = instants[key]
+        # A scheduler whose listed runs end before this instant says nothing about it.
+        absent = [n for n in by if n not in names and by[n] and by[n][-1].astimezone(UTC) > key]
+        who = f"  {', '.join(names)} only" if absent else ""
+        click.echo(f"    {run.strftime('%Y-%m-%d %H:%M %a')} (UTC{run.strftime('%z')}){who}")
+    for difference in found.differences:
+        click.echo(f"  note: {difference.note}")
 
 
 @schedule_group.command("explain")
@@ -145,7 +167,12 @@ def schedule_explain_cmd(
     help="Warn when this many workflows start in the same minute.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
 )
 @catalog_option
 def schedule_lint_cmd(

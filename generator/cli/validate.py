@@ -12,6 +12,7 @@ from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    FORMATS,
     _print_problems,
     _run,
     cli,
@@ -33,8 +34,13 @@ class ValidateSettings:
 def validate_command(settings: ValidateSettings) -> int:
     """Run validation and print the report; return the exit code."""
     from ..catalog import validate_paths
+    from ..errors import sort_problems
+    from ..schedule_lint import validate_dialects
 
     problems = _run(lambda: validate_paths(list(settings.paths)))
+    if not any(p.severity is Severity.ERROR for p in problems):
+        # What the schedulers each environment renders for would refuse, at the schedule.
+        problems = sort_problems(problems + validate_dialects(list(settings.paths)))
     _print_problems(problems, settings.fmt)
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     if any(p.severity in failing for p in problems):
@@ -54,7 +60,12 @@ def validate_command(settings: ValidateSettings) -> int:
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:

@@ -12,6 +12,7 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..catalog import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
@@ -26,6 +27,9 @@ CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
 LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairing (log-odds)
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
+_AGREED = 0.8  # the exact rows on both sides agree which workflow a row stands for
+_EDGE = 0.55  # the same, with the table's edge on one side of a complete table
+_EDGE_PARTIAL = 0.35  # the table's edge on one side of a table that lacks workflows
 
 
 def _slug(page: str) -> str:
@@ -91,6 +95,7 @@ def align(
     catalog: Catalog,
     *,
     known_labels: Mapping[str, str] | None = None,
+    learned: Mapping[str, Sequence[str]] | None = None,
 ) -> PageReport:
     """Map every row of ``page`` to a canonical workflow, or say it cannot.
 
@@ -99,6 +104,8 @@ def align(
         catalog: the canonical catalogue.
         known_labels: canonical id -> the page locale's label; English pages use the
             catalogue's own labels when this is None.
+        learned: canonical id -> labels other pages of the same language give it
+            (``learn.learn_labels``); they count like the locale's known labels.
 
     Returns:
         The page's verdicts, row by row, and the module's workflows the page lacks.
@@ -108,6 +115,9 @@ def align(
     labels = dict(known_labels or {})
     if not labels and page.locale.split("_")[0] == "en":
         labels = {w.id: _label(w, product) for w in catalog.workflows}
+    label_sets: dict[str, tuple[str, ...]] = {wid: (text,) for wid, text in labels.items()}
+    for wid, texts in (learned or {}).items():
+        label_sets[wid] = tuple(dict.fromkeys((*label_sets.get(wid, ()), *texts)))
     order = _order(module, product, catalog)
     # A list page keeps the English page's alphabetical order of labels, translated or not.
     list_order = (
@@ -136,7 +146,25 @@ def align(
         keeper = max(rows, key=lambda r: (_label_fit(r, labels.get(wid, "")), -r.index))
         verdicts[keeper.index] = _exact(keeper, catalog.get(wid))  # type: ignore[arg-type]
         for other in rows:
-            if other is not keeper:
+            if other is keeper:
+                continue
+            if _other_package(other, keeper):
+                # One workflow installed by two packages is listed once under each.
+                found = _exact(other, catalog.get(wid))  # type: ignore[arg-type]
+                verdicts[other.index] = RowResult(
+                    other,
+                    found.canonical_id,
+                    found.status,
+                    found.confidence,
+                    (
+                        *found.evidence,
+                        f"row {keeper.index + 1} lists `{wid}` under package "
+                        f"{keeper.package!r}, this row under {other.package!r}",
+                    ),
+                    obsolete=found.obsolete,
+                    replaced_by=found.replaced_by,
+                )
+            else:
                 duplicates[other.index] = (
                     f"`{wid}` is already documented by row {keeper.index + 1} "
                     f"({keeper.label!r}); this row repeats the id"
@@ -149,29 +177,36 @@ def align(
                 f"`{row.documented_id}` is also written in row {first.index + 1} ({first.label!r})"
             )
     sequence = order or list_order
-    anchors = {
-        i: sequence.index(v.canonical_id) for i, v in verdicts.items() if v.canonical_id in sequence
-    }
+    anchors = _in_order(
+        {
+            i: sequence.index(v.canonical_id)
+            for i, v in verdicts.items()
+            if v.canonical_id in sequence
+        }
+    )
     packages = _package_names(page, verdicts, catalog, product)
-    taken = {v.canonical_id for v in verdicts.values()}
+    taken = {v.canonical_id for v in verdicts.values() if v.canonical_id}
     pending = [r for r in page.rows if r.index not in verdicts]
-    candidates = [
-        w
-        for w in catalog.workflows
-        if w.id not in taken
-        and not w.is_template
-        and (product is None or product in w.products or w.id in order)
-    ]
+    candidates = [w for w in catalog.workflows if w.id not in taken and not w.is_template]
     if pending and candidates:
+        votes, between = _gap_votes(
+            pending,
+            rows=len(page.rows),
+            sequence=sequence,
+            anchors=anchors,
+            taken=taken,
+            obsolete={w.id for w in catalog.workflows if w.obsolete},
+            module_page=module is not None,
+        )
         verdicts.update(
             _solve(
                 pending,
                 candidates,
                 page=page,
                 order=order,
-                sequence=sequence,
-                anchors=anchors,
-                labels=labels,
+                votes=votes,
+                between=between,
+                labels=label_sets,
                 duplicates=duplicates,
                 packages=packages,
                 product=product,
@@ -204,6 +239,11 @@ def align(
     )
 
 
+def _other_package(row: Row, keeper: Row) -> bool:
+    """The same workflow listed again under another package: not a repeated id."""
+    return bool(row.package and keeper.package and ev.fold(row.package) != ev.fold(keeper.package))
+
+
 def _label(workflow: Workflow, product: str | None) -> str:
     variant = workflow.variant(product) if product else None
     return variant.label if variant and variant.label else workflow.label
@@ -230,10 +270,14 @@ def _exact(row: Row, workflow: Workflow) -> RowResult:
             f"`{row.documented_id}` is how the {products} documentation writes `{workflow.id}`"
         ]
     elif row.documented_id != workflow.id:
+        # A translated placeholder is a translated id: the page must write the canonical one.
         found = [
             f"`{row.documented_id}` is the template id `{workflow.id}` with its placeholder "
-            "written differently"
+            "translated",
+            f"replace `{row.documented_id}` with `{workflow.id}`",
         ]
+        result = RowResult(row, workflow.id, "mismatch", 0.95, tuple(found))
+        return _with_obsolete(result, workflow)
     return _with_obsolete(RowResult(row, workflow.id, "ok", 1.0, tuple(found)), workflow)
 
 
@@ -243,6 +287,13 @@ def _with_obsolete(result: RowResult, workflow: Workflow) -> RowResult:
     note = f"`{workflow.id}` is obsolete"
     if workflow.replaced_by:
         note += f"; replaced by `{workflow.replaced_by}`"
+    if workflow.last_listed:
+        listed = workflow.last_listed
+        when = f" ({listed.date})" if listed.date else ""
+        note += (
+            f"; last listed by the {PRODUCT_NAMES.get(listed.product, listed.product)} page "
+            f"{listed.page} at version {listed.version}{when}"
+        )
     return RowResult(
         result.row,
         result.canonical_id,
@@ -282,43 +333,103 @@ def _package(workflow: Workflow, product: str | None) -> str:
     return variant.package if variant and variant.package else workflow.package
 
 
-def _position(
-    row: Row,
-    wid: str,
-    order: Sequence[str],
-    anchors: Mapping[int, int],
+@dataclass(frozen=True)
+class _Vote:
+    """What the documented order says about one row: its workflow, how sure, and why."""
+
+    workflow: str
+    strength: float
+    reason: str
+    gap: int  # the gap's first row: one row vetoing breaks the whole gap's correspondence
+
+
+def _in_order(anchors: Mapping[int, int]) -> dict[int, int]:
+    """The longest run of exact rows that follows the documented order; only these anchor.
+
+    A workflow listed in another place (an older page, a moved row) leaves the run; the rest of
+    the page keeps its order evidence.
+    """
+    items = sorted(anchors.items())
+    length = [1] * len(items)
+    back = [-1] * len(items)
+    for i, (_, pos) in enumerate(items):
+        for j in range(i):
+            if items[j][1] < pos and length[j] + 1 > length[i]:
+                length[i], back[i] = length[j] + 1, j
+    if not items:
+        return {}
+    k = max(range(len(items)), key=lambda i: (length[i], -i))
+    kept: dict[int, int] = {}
+    while k >= 0:
+        kept[items[k][0]] = items[k][1]
+        k = back[k]
+    # A table mostly out of the documented order was reordered: its order says nothing.
+    return kept if len(kept) * 3 >= len(items) * 2 else {}
+
+
+def _gap_votes(
+    pending: Sequence[Row],
     *,
-    weight: float = 1.0,
-    complete: bool = True,
-) -> list[ev.Evidence]:
-    if wid not in order:
-        return []
-    pos = order.index(wid)
-    before = [i for i in anchors if i < row.index]
-    after = [i for i in anchors if i > row.index]
-    low = anchors[max(before)] if before else -1
-    high = anchors[min(after)] if after else len(order)
-    # Both neighbours must agree on the row's place: a deleted row shifts only one of them.
-    expected = {low + (row.index - max(before))} if before else set()
-    if after:
-        expected.add(high - (min(after) - row.index))
-    if not expected:
-        expected = {row.index}
-    # With one neighbour only, a deleted row would shift the count: trust it on complete tables.
-    if expected == {pos} and low < pos < high and (complete or (before and after)):
-        strength = 0.6 if before and after else 0.45
-        return [(strength * weight, f"the documented order puts `{wid}` at row {row.index + 1}")]
-    if low < pos < high:
-        return [
-            (0.3 * weight, f"`{wid}` falls between this row's neighbours in the documented order")
-        ]
-    return []
+    rows: int,
+    sequence: Sequence[str],
+    anchors: Mapping[int, int],
+    taken: set[str],
+    obsolete: set[str],
+    module_page: bool,
+) -> tuple[dict[int, _Vote], dict[int, frozenset[str]]]:
+    """Votes of the documented order, gap by gap between the in-order exact rows.
 
-
-def _follows_order(anchors: Mapping[int, int]) -> bool:
-    """True when the exactly named rows appear in the documented order (the page is not shuffled)."""
-    positions = [anchors[i] for i in sorted(anchors)]
-    return all(a < b for a, b in itertools.pairwise(positions))
+    Where the exact rows on both sides of a gap leave as many workflows between them in the
+    documented order as the page has rows, each row stands for its workflow in turn: strong
+    evidence. A gap at the table's edge counts the same only on a complete table. Otherwise
+    each row only learns which workflows fall between its neighbours.
+    """
+    bounds = [(-1, -1), *sorted(anchors.items()), (rows, len(sequence))]
+    complete = rows in {
+        len(sequence),
+        len([w for w in sequence if w not in obsolete]),
+    }
+    votes: dict[int, _Vote] = {}
+    between: dict[int, frozenset[str]] = {}
+    for (ra, pa), (rb, pb) in itertools.pairwise(bounds):
+        gap = [r for r in pending if ra < r.index < rb]
+        if not gap:
+            continue
+        every = [sequence[k] for k in range(pa + 1, pb) if sequence[k] not in taken]
+        current = [w for w in every if w not in obsolete]
+        for row in gap:
+            between[row.index] = frozenset(every)
+        pick = every if len(every) == len(gap) else current if len(current) == len(gap) else []
+        if not pick:
+            continue
+        closed = ra >= 0 and rb < rows
+        if closed:
+            strength = _AGREED
+            why = (
+                f"rows {ra + 1} and {rb + 1} name `{sequence[pa]}` and `{sequence[pb]}` exactly, "
+                f"and the documented order has {len(pick)} workflow(s) between them for the "
+                f"page's {len(gap)} row(s)"
+            )
+        elif ra < 0 and rb >= rows:
+            if not (module_page and complete):
+                continue
+            strength = _EDGE
+            why = "the table has as many rows as the module has workflows"
+        else:
+            strength = _EDGE if complete else _EDGE_PARTIAL
+            side = (
+                f"row {rb + 1} (`{sequence[pb]}`)" if ra < 0 else f"row {ra + 1} (`{sequence[pa]}`)"
+            )
+            edge = "start" if ra < 0 else "end"
+            why = (
+                f"between the table's {edge} and {side} the documented order has "
+                f"{len(pick)} workflow(s) for the page's {len(gap)} row(s)"
+            )
+        for row, wid in zip(gap, pick, strict=True):
+            votes[row.index] = _Vote(
+                wid, strength, f"{why}: row {row.index + 1} is `{wid}`", gap[0].index
+            )
+    return votes, between
 
 
 def _solve(
@@ -327,9 +438,9 @@ def _solve(
     *,
     page: Page,
     order: Sequence[str],
-    sequence: Sequence[str],
-    anchors: Mapping[int, int],
-    labels: Mapping[str, str],
+    votes: Mapping[int, _Vote],
+    between: Mapping[int, frozenset[str]],
+    labels: Mapping[str, Sequence[str]],
     duplicates: Mapping[int, str],
     packages: Mapping[str, str],
     product: str | None,
@@ -338,44 +449,24 @@ def _solve(
     rarity = Counter(n for found in names.values() for n in found)
     suffixes = Counter(ev.split_words(w.id)[-1] for w in candidates if ev.split_words(w.id))
     module_left = [w.id for w in candidates if w.id in order]
-    # On list pages the alphabetical order is a weak hint: translation may reorder labels.
-    order_weight = 1.0 if order else 0.4
-    if not _follows_order(anchors):
-        order_weight = 0.0
-    found: list[list[list[ev.Evidence]]] = []
+    # On list pages the alphabetical order of labels is a weaker hint than a module's order.
+    near = 0.3 if order else 0.2
+    own_all: list[list[list[ev.Evidence]]] = []
     for row in pending:
         row_names = ev.names_of(f"{row.label} {row.description}")
         package = packages.get(ev.fold(row.package)) if row.package else None
-        per_row: list[list[ev.Evidence]] = []
+        own: list[list[ev.Evidence]] = []
         for workflow in candidates:
             words = ev.split_words(workflow.id)
             items: list[ev.Evidence] = []
             items += ev.id_shape(
                 row.documented_id, workflow.id, suffix_share=suffixes[words[-1]] if words else 1
             )
-            place = _position(
-                row,
-                workflow.id,
-                sequence,
-                anchors,
-                weight=order_weight,
-                complete=len(pending) >= len(module_left),
-            )
-            items += ev.label_match(
-                row.label, labels.get(workflow.id, ""), canonical=workflow.id, locale=page.locale
-            )
+            items += _labels_match(row, workflow.id, labels.get(workflow.id, ()), page.locale)
             items += ev.schedule_match(
                 row.description, workflow.schedule, locale=page.locale, canonical=workflow.id
             )
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
-            # Order alone cannot tell a moved row from a deleted one: it must be backed by
-            # something the row itself says, or by elimination on a complete table.
-            # A suffix many candidates share ("Mgt") does not single one out.
-            telling = [item for item in items if item[0] >= 0.3]
-            if telling or (len(pending) == 1 and len(module_left) == 1):
-                items += place
-            elif place:
-                items += [(min(0.2, s), why) for s, why in place]
             if package and _package(workflow, product) == package:
                 items.append(
                     (
@@ -384,6 +475,32 @@ def _solve(
                         f"{package!r}, like `{workflow.id}`",
                     )
                 )
+            own.append(items)
+        own_all.append(own)
+    # One row that the order cannot stand for breaks its gap's row-by-row correspondence.
+    broken = {
+        vote.gap
+        for row, own in zip(pending, own_all, strict=True)
+        if (vote := votes.get(row.index)) is not None
+        and _vetoed(row, vote, candidates, own, page.locale)
+    }
+    found: list[list[list[ev.Evidence]]] = []
+    for row, own in zip(pending, own_all, strict=True):
+        vote = votes.get(row.index)
+        if vote is not None and vote.gap in broken:
+            vote = None
+        per_row: list[list[ev.Evidence]] = []
+        for workflow, mine in zip(candidates, own, strict=True):
+            items = list(mine)
+            # Order alone cannot tell a moved row from a deleted one, unless the exact rows on
+            # both sides agree; otherwise it must be backed by something the row itself says.
+            # A suffix many candidates share ("Mgt") does not single one out.
+            telling = any(strength >= 0.3 for strength, _ in items)
+            if vote is not None and vote.workflow == workflow.id:
+                items.append((vote.strength, vote.reason))
+            elif workflow.id in between.get(row.index, frozenset()):
+                why = f"`{workflow.id}` falls between this row's neighbours in the documented order"
+                items.append((near if telling else min(near, 0.15), why))
             if workflow.id in order:
                 items.append((_MODULE_PRIOR, f"`{workflow.id}` belongs to the page's module"))
                 if len(pending) == 1 and len(module_left) == 1:
@@ -394,6 +511,9 @@ def _solve(
                             "page does not name exactly",
                         )
                     )
+            elif product and product not in workflow.products and items:
+                shipped = ", ".join(PRODUCT_NAMES[p] for p in workflow.products)
+                items.append((0.0, f"`{workflow.id}` is documented for {shipped} only"))
             per_row.append(items)
         found.append(per_row)
     scores = [[round(ev.combine(items), 4) for items in per_row] for per_row in found]
@@ -443,6 +563,46 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _labels_match(row: Row, wid: str, known: Sequence[str], locale: str) -> list[ev.Evidence]:
+    """The best of the row's label (and a translated id) against the language's labels."""
+    best: list[ev.Evidence] = []
+    for text in known:
+        for said in (row.label, row.documented_id):
+            found = ev.label_match(said, text, canonical=wid, locale=locale)
+            if found and (not best or found[0][0] > best[0][0]):
+                best = found
+    return best
+
+
+def _vetoed(
+    row: Row,
+    vote: _Vote,
+    candidates: Sequence[Workflow],
+    own: Sequence[Sequence[ev.Evidence]],
+    locale: str,
+) -> bool:
+    """The row's own evidence overrules the order: its schedule or its words say otherwise."""
+    index = {w.id: i for i, w in enumerate(candidates)}
+    if vote.workflow not in index:
+        return True
+    voted = candidates[index[vote.workflow]]
+    vocabulary = {word for w in candidates for word in ev.split_words(w.id) if len(word) > 2}
+    if ev.foreign_identifier(row.documented_id, voted.id, vocabulary):
+        return True
+    if ev.schedule_conflict(
+        row.description,
+        [voted.schedule, *(v.schedule for v in voted.variants if v.has_schedule)],
+        locale=locale,
+    ):
+        return True
+    mine = ev.combine(own[index[vote.workflow]])
+    rival = max(
+        (ev.combine(items) for w, items in zip(candidates, own, strict=True) if w is not voted),
+        default=0.0,
+    )
+    return rival >= 0.5 and rival > mine + 0.15
 
 
 def _logit(p: float) -> float:

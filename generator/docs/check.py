@@ -12,11 +12,12 @@ from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
 from .align import align
 from .batch import Pool
+from .learn import LearnedLabels, learn_from_reports, learn_labels
 from .model import Page
 from .reader import read_page, workflow_layout
 from .results import DocsReport, PageError, PageReport
 
-__all__ = ["check_page", "check_pages", "labels_from_po"]
+__all__ = ["align_pages", "check_page", "check_pages", "labels_from_po"]
 
 
 def labels_from_po(path: Path) -> dict[str, str]:
@@ -47,7 +48,7 @@ def check_pages(
     jobs: int = 1,
     optional: Collection[Path] = (),
 ) -> DocsReport:
-    """Read and align every page; pages that cannot be read become errors naming the page.
+    """Read every page, learn each language's labels from all of them, then align each one.
 
     Every page is read before any is aligned (both on ``jobs`` cores), so what all the pages
     say together can inform the alignment of each.
@@ -68,11 +69,7 @@ def check_pages(
     with Pool(shared=catalog, jobs=jobs) as pool:
         read = pool.map(_read, [(path, locale, path in skip) for path in paths])
         pages = [r for r in read if isinstance(r, Page)]
-        known: dict[str, Mapping[str, str]] = {}
-        if labels_for is not None:
-            for page_locale in sorted({p.locale for p in pages}):
-                known[page_locale] = labels_for(page_locale)
-        reports = iter(pool.map(_check, [(page, known.get(page.locale)) for page in pages]))
+        reports = iter(align_pages(pages, catalog=catalog, labels_for=labels_for, pool=pool))
     found = [next(reports) if isinstance(r, Page) else r for r in read if r is not None]
     return DocsReport(
         pages=tuple(r for r in found if isinstance(r, PageReport)),
@@ -90,16 +87,88 @@ def _read(_: Catalog, item: tuple[Path, str | None, bool]) -> Page | PageError |
     return None if optional and page.layout == "none" else page
 
 
-def _check(catalog: Catalog, item: tuple[Page, Mapping[str, str] | None]) -> PageReport:
-    page, known = item
-    return check_page(page, catalog=catalog, known_labels=known)
+def align_pages(
+    pages: Sequence[Page],
+    *,
+    catalog: Catalog,
+    labels_for: Callable[[str], Mapping[str, str]] | None = None,
+    learned: LearnedLabels | None = None,
+    pool: Pool[Catalog] | None = None,
+) -> list[PageReport]:
+    """The one alignment of a run, shared by ``docs check`` and ``docs import``.
+
+    Labels are learnt from all ``pages`` together (``learn_labels``) unless ``learned`` is
+    given; then each page is checked (``check_page``), on the ``pool``'s workers when given
+    (its shared value must be ``catalog``).
+    """
+    if learned is None:
+        learned = learn_labels(pages, catalog)
+    known: dict[str, Mapping[str, str]] = {}
+    if labels_for is not None:
+        for page_locale in sorted({p.locale for p in pages}):
+            known[page_locale] = labels_for(page_locale)
+    runner = pool if pool is not None else Pool(shared=catalog, jobs=1)
+
+    def check_all(items: Sequence[tuple[Page, LearnedLabels]]) -> list[PageReport]:
+        # Each worker gets only its page's language of what was learnt.
+        return runner.map(
+            _check,
+            [
+                (
+                    page,
+                    known.get(page.locale),
+                    LearnedLabels({page.locale: labels.for_locale(page.locale)}),
+                )
+                for page, labels in items
+            ],
+        )
+
+    reports = check_all([(page, learned) for page in pages])
+    # Rows mapped with confidence teach their label and translated id; pages that still have
+    # unresolved rows are aligned once more with what the whole run taught.
+    more = learn_from_reports(reports, catalog, learned=learned)
+    again = [i for i, report in enumerate(reports) if _worth_again(report, learned, more)]
+    for index, report in zip(again, check_all([(pages[i], more) for i in again]), strict=True):
+        reports[index] = report
+    return reports
+
+
+def _check(
+    catalog: Catalog, item: tuple[Page, Mapping[str, str] | None, LearnedLabels]
+) -> PageReport:
+    page, known, learned = item
+    return check_page(page, catalog=catalog, known_labels=known, learned=learned)
+
+
+def _worth_again(report: PageReport, before: LearnedLabels, after: LearnedLabels) -> bool:
+    return (
+        report.locale.split("_")[0] != "en"
+        and any(r.status == "unresolved" for r in report.rows)
+        and before.for_locale(report.locale) != after.for_locale(report.locale)
+    )
 
 
 def check_page(
-    page: Page, *, catalog: Catalog, known_labels: Mapping[str, str] | None = None
+    page: Page,
+    *,
+    catalog: Catalog,
+    known_labels: Mapping[str, str] | None = None,
+    learned: LearnedLabels | None = None,
 ) -> PageReport:
-    """Align one page that has been read and run the text checks on its rows and prose."""
-    report = align(page, catalog, known_labels=known_labels)
+    """Align one page already read and proofread its text (pure; safe in a worker process).
+
+    Args:
+        page: a page from ``read_page``.
+        catalog: the canonical catalogue.
+        known_labels: the page locale's labels from its PO file, if any.
+        learned: labels learnt from the run's pages (``learn_labels``).
+    """
+    report = align(
+        page,
+        catalog,
+        known_labels=known_labels,
+        learned=learned.for_locale(page.locale) if learned else None,
+    )
     findings = _text_findings(report, catalog, page.prose)
     if not findings:
         return report

@@ -10,16 +10,18 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from ..l10n.numbers import NUMBER_WORDS
 from ..schedules import Schedule
 
 __all__ = [
     "fold",
+    "foreign_identifier",
     "id_shape",
     "label_match",
     "numbers_in",
+    "schedule_conflict",
     "schedule_match",
     "shared_names",
     "split_words",
@@ -74,6 +76,20 @@ def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[
                 (weight, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`")
             )
     return found
+
+
+def foreign_identifier(documented: str, canonical: str, vocabulary: Set[str]) -> bool:
+    """True when the row writes an untranslated identifier of some other workflow.
+
+    Translation turns ids into the language's words (``bereinigung``, ``voorraadBeheer``) or
+    keeps part of them (``providerMgt``). An ASCII identifier made of the catalogue's own id
+    words (``vocabulary``) and sharing none with ``canonical`` names another workflow (a newer
+    one, one the catalogue lacks), not this one.
+    """
+    if not documented.isascii() or not re.search(r"[a-z][A-Z0-9]|[A-Z]{2}|_", documented):
+        return False
+    words = set(split_words(documented))
+    return not words & set(split_words(canonical)) and bool(words & vocabulary)
 
 
 def translated_id(documented: str, label: str) -> list[str]:
@@ -165,6 +181,36 @@ def schedule_match(
         shown = ", ".join(str(n) for n in sorted(shared))
         return [(0.3, f"the description's number {shown} matches the schedule of `{canonical}`")]
     return []
+
+
+def schedule_conflict(
+    description: str, schedules: Sequence[Schedule | None], *, locale: str
+) -> bool:
+    """True when the description's times cannot be those of any of these schedules.
+
+    Clock times must meet one of the schedules' times; a description with no clock time but
+    small numbers ("at 1 in the morning" in any language) must name the hour of a schedule
+    that runs at a fixed time of day.
+    """
+    times, numbers = numbers_in(description, locale=locale)
+    wanted: set[str] = set()
+    hours: set[int] = set()
+    for schedule in schedules:
+        wanted |= schedule_numbers(schedule)[0]
+        if schedule is not None and schedule.at:
+            hours |= schedule_numbers(schedule)[1]
+    if times:
+        return bool(wanted and not times & wanted)
+    small = {n for n in numbers if n <= 24}
+    return bool(hours and small and not small & hours and hours == schedule_hours(schedules))
+
+
+def schedule_hours(schedules: Iterable[Schedule | None]) -> set[int]:
+    """Every number the schedules would be described with (hours, days, intervals)."""
+    found: set[int] = set()
+    for schedule in schedules:
+        found |= schedule_numbers(schedule)[1]
+    return found
 
 
 def names_of(text: str) -> set[str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Message as PoMessage
@@ -26,17 +29,6 @@ def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:
         if workflow is not None and message.context.endswith("|description")
         else None
     )
-
-
-def _phrase_placeholders(message: Message) -> frozenset[str]:
-    if not message.context.startswith("phrase|"):
-        return frozenset()
-    try:
-        from . import phrases
-    except ImportError:
-        return frozenset()
-    names = re.findall(r"\{\w+\}", " ".join(str(v) for v in dict(phrases.PHRASES).values()))
-    return frozenset({*names, "{nth}", "{n}", "{day}", "{days}"})
 
 
 def check_entry(
@@ -93,33 +85,85 @@ def check_entry(
             location=location,
             schedule=schedule,
             protected=protected or ProtectedIds(w.id for w in catalog.workflows),
-            interchangeable=_phrase_placeholders(message),
         )
     )
     return problems
 
 
-def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) -> list[Problem]:
-    """Check every PO file (or those of ``locales``); all findings, sorted by file and line."""
-    catalog, msgs = load_sources(settings.catalog_dir)
-    by_context = {m.context: m for m in msgs}
+@dataclass(frozen=True)
+class _Shared:
+    """What every locale's check reads: built once, before any worker starts."""
+
+    catalog: Catalog
+    by_context: dict[str, Message]
+    protected: ProtectedIds
+
+
+# Filled in the parent just before forking workers, which inherit it without pickling.
+_SHARED: dict[str, _Shared] = {}
+# Below this many bytes of PO files, starting processes costs more than it saves.
+_PARALLEL_BYTES = 4_000_000
+
+
+def _check_file(shared: _Shared, locale: str, path: Path) -> list[Problem]:
     problems: list[Problem] = []
-    protected = ProtectedIds(w.id for w in catalog.workflows)
-    for locale in sorted(locales or available_locales(settings.locales_dir)):
-        path = po_path(settings.locales_dir, locale)
-        if not path.is_file():
-            continue
-        po = read_po_file(path, locale)
-        for entry in po:
-            if entry.id and entry.context:
-                problems.extend(
-                    check_entry(
-                        entry,
-                        by_context.get(str(entry.context)),
-                        catalog=catalog,
-                        locale=locale,
-                        path=path,
-                        protected=protected,
-                    )
+    for entry in read_po_file(path, locale):
+        if entry.id and entry.context:
+            problems.extend(
+                check_entry(
+                    entry,
+                    shared.by_context.get(str(entry.context)),
+                    catalog=shared.catalog,
+                    locale=locale,
+                    path=path,
+                    protected=shared.protected,
                 )
+            )
+    return problems
+
+
+def _check_in_worker(job: tuple[str, Path]) -> list[Problem] | None:
+    """A worker's share; None when it failed (the parent redoes it and reports the error)."""
+    try:
+        return _check_file(_SHARED["now"], *job)
+    except Exception:  # the parent reruns the job and raises the error itself
+        return None
+
+
+def _workers(jobs: Sequence[tuple[str, Path]]) -> int:
+    """How many processes to use: one per locale and CPU, only for large files and fork."""
+    if len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if sum(path.stat().st_size for _, path in jobs) < _PARALLEL_BYTES:
+        return 1
+    return max(1, min(len(jobs), len(os.sched_getaffinity(0))))
+
+
+def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) -> list[Problem]:
+    """Check every PO file (or those of ``locales``); all findings, sorted by file and line.
+
+    Large sets of PO files are checked one locale per process (at most one per CPU).
+    """
+    catalog, msgs = load_sources(settings.catalog_dir)
+    shared = _Shared(
+        catalog, {m.context: m for m in msgs}, ProtectedIds(w.id for w in catalog.workflows)
+    )
+    jobs = [
+        (locale, po_path(settings.locales_dir, locale))
+        for locale in sorted(locales or available_locales(settings.locales_dir))
+    ]
+    jobs = [(locale, path) for locale, path in jobs if path.is_file()]
+    workers = _workers(jobs)
+    results: list[list[Problem] | None] = [None] * len(jobs)
+    if workers > 1:
+        _SHARED["now"] = shared
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                results = list(pool.map(_check_in_worker, jobs))
+        finally:
+            _SHARED.clear()
+    problems: list[Problem] = []
+    for job, result in zip(jobs, results, strict=True):
+        problems.extend(result if result is not None else _check_file(shared, *job))
     return sort_problems(problems)

@@ -16,10 +16,10 @@ Decisions:
 - Text left in English is not a translation and is not imported.
 - Pages are read in the order given: the first page to translate an entry wins (so the
   pages you trust most go first); later different ones are kept as ``alternative``
-  translator comments and the entry is flagged ``review``. Repaired text (encoding damage,
-  entities) is flagged ``review`` too. A ``review`` entry counts as translated: it is what
-  the documentation says, and a translator should confirm it. Only ``wfgen l10n update``
-  makes entries fuzzy (the English changed), and fuzzy never counts as translated.
+  translator comments and the entry awaits review (``#, fuzzy`` plus a ``(review)``
+  comment, see review.py). Repaired text (encoding damage, entities) awaits review too.
+  A review entry is fuzzy in Poedit, Weblate and ``stats``; the build uses it, as it is
+  what the documentation says, until a translator confirms or corrects it.
 - Alignment does not use labels from the PO files being written, so a second run sees
   the same evidence as the first and changes nothing.
 """
@@ -34,23 +34,28 @@ from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
 from ..catalog import Catalog, Workflow
+from ..docs.align import CONFIDENT
+from ..docs.model import Page
+from ..docs.results import PageReport
 from ..errors import WfgenError
 from .messages import UI_WORDS, Message, source_hash
 from .po import (
     HASH_PREFIX,
     IMPORT_PREFIX,
-    REVIEW_FLAG,
     dump_po,
     parse_locale,
     po_path,
     read_po_file,
     write_if_changed,
 )
+from .review import clear_review, mark_review
 from .update import WriteResult, load_sources, merge
 
 __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "split_sentences"]
 
 ALTERNATIVE_PREFIX = "alternative from "
+# A row mapped by evidence (not named exactly) replaces a translation only when this sure.
+OVERWRITE_CONFIDENT = 0.8
 REPAIRED_NOTE = "repaired on import (encoding damage or HTML entities); review it"
 # Header cells of the documentation's own tables, by layout: which fixed word each cell is.
 _HEADER_WORDS = {
@@ -173,23 +178,28 @@ class _Offer:
     page: str
     line: int
     repaired: bool
+    sure: bool = True  # the row was named exactly or mapped with strong evidence
 
 
-def _offers(
-    path: Path, settings: ImportSettings, catalog: Catalog, events: list[ImportEvent]
-) -> tuple[str, list[_Offer]]:
-    from ..docs import align, read_page
-    from ..docs.markup import clean
+def _sending_offers(path: Path, settings: ImportSettings) -> tuple[str, list[_Offer]] | None:
     from ..docs.sending_page import sending_translations
 
     # "Confirming the send" has no workflow table; its strings go to the sending contexts.
     sending = sending_translations(path, locale=settings.locale, catalog_dir=settings.catalog_dir)
-    if sending is not None:
-        found, pairs = sending
-        return str(parse_locale(found)), [
-            _Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs
-        ]
-    page = read_page(path, locale=settings.locale)
+    if sending is None:
+        return None
+    found, pairs = sending
+    return str(parse_locale(found)), [
+        _Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs
+    ]
+
+
+def _offers(
+    page: Page, report: PageReport, catalog: Catalog, events: list[ImportEvent]
+) -> tuple[str, list[_Offer]]:
+    from ..docs.markup import clean
+
+    path = page.path
     locale = str(parse_locale(page.locale))
     name = path.as_posix()
     if locale.split("_", maxsplit=1)[0] == "en":
@@ -197,7 +207,6 @@ def _offers(
             ImportEvent(name, 0, "skipped", "", "English pages are the source; nothing to import")
         )
         return locale, []
-    report = align(page, catalog)
     offers: list[_Offer] = []
     module = catalog.module(report.module) if report.module else None
     if module is not None and page.layout != "list-table" and page.title.strip():
@@ -241,6 +250,20 @@ def _offers(
         workflow = catalog.get(result.canonical_id)
         if workflow is None:
             continue
+        if result.confidence < CONFIDENT:
+            events.append(
+                ImportEvent(
+                    name,
+                    row.line,
+                    "skipped",
+                    f"{workflow.id}|label",
+                    f"row {row.documented_id!r} maps to `{workflow.id}` with confidence "
+                    f"{result.confidence:.2f}, below {CONFIDENT}; skipped",
+                )
+            )
+            continue
+        # Only a row named exactly, or mapped with strong evidence, may replace a translation.
+        sure = result.status == "ok" or result.confidence >= OVERWRITE_CONFIDENT
         fields = (
             ("label", row.label, row.raw_label),
             ("description", row.description, row.raw_description),
@@ -275,7 +298,7 @@ def _offers(
                 )
                 continue
             repaired = " ".join(raw.split()) != " ".join(clean(raw).split()) if raw else False
-            offers.append(_Offer(context, part, name, row.line, repaired))
+            offers.append(_Offer(context, part, name, row.line, repaired, sure))
     return locale, offers
 
 
@@ -309,7 +332,7 @@ def _apply(
     if current and offer.context in fresh:
         # Two pages of this run disagree: keep the first, flag it, keep the other in view.
         entry.user_comments = [*comments, alternative]
-        entry.flags.add(REVIEW_FLAG)
+        mark_review(entry, "another page translates it differently; see the alternative")
         events.append(
             ImportEvent(
                 offer.page,
@@ -317,6 +340,18 @@ def _apply(
                 "alternative",
                 offer.context,
                 "another page translates it differently; kept the first, flagged for review",
+            )
+        )
+        return
+    if current and overwrite and not offer.sure:
+        events.append(
+            ImportEvent(
+                offer.page,
+                offer.line,
+                "conflict",
+                offer.context,
+                f"kept the existing translation {current!r}: the row's mapping to this workflow "
+                f"is not strong enough to replace it (confidence below {OVERWRITE_CONFIDENT})",
             )
         )
         return
@@ -337,11 +372,11 @@ def _apply(
         c for c in comments if not c.startswith((IMPORT_PREFIX, ALTERNATIVE_PREFIX))
     ]
     entry.user_comments.append(note)
+    clear_review(entry)
     entry.flags.discard("fuzzy")
-    entry.flags.discard(REVIEW_FLAG)
     if offer.repaired:
         entry.user_comments.append(REPAIRED_NOTE)
-        entry.flags.add(REVIEW_FLAG)
+        mark_review(entry, "repaired on import (encoding damage or HTML entities)")
     entry.previous_id = []
     entry.auto_comments = [c for c in entry.auto_comments if not c.startswith(HASH_PREFIX)]
     entry.auto_comments.append(f"{HASH_PREFIX}{source_hash(message.english)}")
@@ -369,12 +404,32 @@ def import_pages(settings: ImportSettings) -> ImportResult:
     events: list[ImportEvent] = []
     errors: list[str] = []
     per_locale: dict[str, list[_Offer]] = {}
+    from ..docs import read_page
+    from ..docs.check import align_pages, labels_from_po
+
+    # Pages with a workflow table are aligned together, exactly as `docs check` aligns them
+    # (labels learnt across the pages, the PO labels as they are before this import).
+    found: dict[Path, tuple[str, list[_Offer]] | Page] = {}
     for path in dict.fromkeys(settings.pages):  # the order given is the order of trust
         try:
-            locale, offers = _offers(path, settings, catalog, events)
+            sending = _sending_offers(path, settings)
+            found[path] = (
+                sending if sending is not None else read_page(path, locale=settings.locale)
+            )
         except WfgenError as err:
             errors.append(f"{path}: {err}")
-            continue
+    pages = [p for p in found.values() if isinstance(p, Page)]
+    reports = align_pages(
+        pages,
+        catalog=catalog,
+        labels_for=lambda loc: labels_from_po(po_path(settings.locales_dir, loc)),
+    )
+    by_page = {id(page): report for page, report in zip(pages, reports, strict=True)}
+    for item in found.values():
+        if isinstance(item, Page):
+            locale, offers = _offers(item, by_page[id(item)], catalog, events)
+        else:
+            locale, offers = item
         per_locale.setdefault(locale, []).extend(offers)
     written: list[WriteResult] = []
     for locale in sorted(per_locale):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..catalog import Catalog
 
-__all__ = ["UI_WORDS", "Message", "messages", "source_hash"]
+__all__ = ["UI_WORDS", "Message", "messages", "placeholders", "source_hash"]
 
 # Fixed words of the rendered reference tables; the build renders them through ``ui|<name>``.
 UI_WORDS: dict[str, str] = {
@@ -42,12 +43,47 @@ class Message:
     comment: str
     reference: tuple[str, int] | None = None
     module: str = ""
+    # gettext flags of the entry: ``python-brace-format`` where the text is a template.
+    flags: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:
         """The canonical id (or other entity) the message belongs to."""
         head, _, tail = self.context.partition("|")
         return head if tail in ("label", "description") else self.context
+
+
+def placeholders(template: str) -> list[str]:
+    """The ``{name}`` placeholders of a phrase template, in order, each once."""
+    names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    return list(dict.fromkeys(names))
+
+
+def _has_placeholders(text: str) -> bool:
+    try:
+        return bool(placeholders(text))
+    except ValueError:  # a lone brace: not a template
+        return False
+
+
+def _phrase_comment(name: str, template: str) -> str:
+    used = placeholders(template)
+    if not used:
+        head = f"Schedule sentence {name}; it has no placeholder"
+    else:
+        listed = ", ".join(f"{{{p}}}" for p in used)
+        head = (
+            f"Schedule sentence {name}; use exactly {listed}, unchanged, "
+            f"each at least once, and no other placeholder"
+        )
+    if name.startswith(("every_minutes", "every_hours")):
+        ordinal = name.replace("every_minutes", "every_nth_minute").replace(
+            "every_hours", "every_nth_hour"
+        )
+        head += f". Languages that say it with an ordinal translate phrase|{ordinal} instead"
+    elif name.startswith("every_nth_"):
+        head += ". Optional: used instead of the {n} form when translated"
+    return head
 
 
 def source_hash(text: str) -> str:
@@ -67,7 +103,11 @@ def _sending(catalog: Catalog) -> list[Message]:
     for path in files:
         model = load_model(path)
         for context, english, comment in sending_messages(model):
-            out.append(Message(str(context), str(english), str(comment), None, SENDING_GROUP))
+            # The reference page fills {name} placeholders: tools check them as brace formats.
+            flags = ("python-brace-format",) if _has_placeholders(str(english)) else ()
+            out.append(
+                Message(str(context), str(english), str(comment), None, SENDING_GROUP, flags)
+            )
     return out
 
 
@@ -110,8 +150,9 @@ def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> lis
         found[f"phrase|{name}"] = Message(
             context=f"phrase|{name}",
             english=template,
-            comment=f"Schedule sentence {name}; keep every {{placeholder}} unchanged",
+            comment=_phrase_comment(name, template),
             module=PHRASE_GROUP,
+            flags=("python-brace-format",) if placeholders(template) else (),
         )
     for name, word in UI_WORDS.items():
         found[f"ui|{name}"] = Message(

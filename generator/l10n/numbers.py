@@ -167,6 +167,7 @@ _EN_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\b\.?", re.IGNORECA
 _CLOCK = re.compile(r"(?<![\d.,])(\d{1,2})[:.h](\d{2})(?![\d])")
 _DIGITS = re.compile(r"(?<![\w.])(\d+)(?:st|nd|rd|th|e|:e|\.)?(?![\d])")
 _WORD = re.compile(r"[^\W\d_]+")
+_ANY_DIGIT = re.compile(r"\d")
 # Digits that are part of identifiers, versions or markup are not quantities.
 _NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^>]*>|\d+(?:\.\d+){2,}")
 
@@ -222,11 +223,31 @@ def english_quantities(text: str) -> Quantities:
     return Quantities(frozenset(times), frozenset(numbers), True)
 
 
+_NUMBER_WORD_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _number_words(language: str) -> re.Pattern[str]:
+    """One pattern of the language's number words, each a whole run of letters."""
+    pattern = _NUMBER_WORD_PATTERNS.get(language)
+    if pattern is None:
+        names = sorted(NUMBER_WORDS[language], key=lambda w: (-len(w), w))
+        pattern = re.compile(
+            rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, names))})(?![^\W\d_])", re.IGNORECASE
+        )
+        _NUMBER_WORD_PATTERNS[language] = pattern
+    return pattern
+
+
 def translated_quantities(text: str, locale: str) -> Quantities:
     """Read clock times (``kl. 2.00``, ``14:00``), digits and small number words of ``locale``."""
-    text = _clean(text)
-    times = {(int(m.group(1)), int(m.group(2))) for m in _CLOCK.finditer(text)}
-    text = _CLOCK.sub(" ", text)
+    digits = _ANY_DIGIT.search(text) is not None
+    times: set[tuple[int, int]] = set()
+    # Without digits, cleaning and clock times find nothing; only number words remain.
+    if digits or "<" in text:
+        text = _clean(text)
+    if digits:
+        times = {(int(m.group(1)), int(m.group(2))) for m in _CLOCK.finditer(text)}
+        text = _CLOCK.sub(" ", text)
     language = locale.split("_", maxsplit=1)[0].lower()
     words = NUMBER_WORDS.get(language)
     hour_only = _HOUR_ONLY.get(language)
@@ -237,7 +258,7 @@ def translated_quantities(text: str, locale: str) -> Quantities:
             if hour is not None and hour < 24:
                 times.add((hour, 0))
         text = hour_only.sub(" ", text)
-    numbers = {int(m.group(1)) for m in _DIGITS.finditer(text)}
+    numbers = {int(m.group(1)) for m in _DIGITS.finditer(text)} if digits else set()
     if words is not None:
-        numbers |= {words[w] for w in _WORD.findall(text.lower()) if w in words}
+        numbers |= {words[m.group(0).lower()] for m in _number_words(language).finditer(text)}
     return Quantities(frozenset(times), frozenset(numbers), words is not None)

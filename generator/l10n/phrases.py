@@ -46,7 +46,7 @@ PHRASES: dict[str, str] = {
     "hourly": "every hour on the hour",
     "hourly_at": "every hour at minute {minute}",
     "every_minute": "every minute",
-    "every_minutes": "every {n} minutes",  # {nth} is there too, for "var 15:e minut"
+    "every_minutes": "every {n} minutes",
     "every_hours": "every {n} hours",
     "every_minute_between": "every minute between {start} and {end}",
     "every_minutes_between": "every {n} minutes between {start} and {end}",
@@ -56,6 +56,14 @@ PHRASES: dict[str, str] = {
     "every_minutes_until_midnight": "every {n} minutes from {start} until midnight",
     "every_hour_until_midnight": "every hour from {start} until midnight",
     "every_hours_until_midnight": "every {n} hours from {start} until midnight",
+    # The same intervals said with an ordinal ("var 15:e minut"), for languages that say
+    # them so; used instead of the {n} forms above when the locale translates them.
+    "every_nth_minute": "every {nth} minute",
+    "every_nth_hour": "every {nth} hour",
+    "every_nth_minute_between": "every {nth} minute between {start} and {end}",
+    "every_nth_hour_between": "every {nth} hour between {start} and {end}",
+    "every_nth_minute_until_midnight": "every {nth} minute from {start} until midnight",
+    "every_nth_hour_until_midnight": "every {nth} hour from {start} until midnight",
     "daily": "every day at {time}",
     "daily_no_time": "every day",  # the docs give no time, the profile none
     "weekly": "every {weekday} at {time}",
@@ -89,7 +97,9 @@ PHRASES: dict[str, str] = {
     "ordinal_other": "{n}th",
 }
 
-_OPTIONAL = {"day_1"}  # exact forms: used when translated, else the category form
+# Used when translated, else the general form: an exact day (Italian "il 1º"), and the
+# ordinal forms of the intervals.
+_OPTIONAL = {"day_1", *(name for name in PHRASES if name.startswith("every_nth_"))}
 _MAX_LISTED_TIMES = 12
 
 Gettext = Callable[[str], "str | None"]
@@ -179,21 +189,34 @@ class _Speaker:
         return str(format_list(list(words), locale=self.locale))
 
 
+def _every(
+    speaker: _Speaker, unit: str, n: int, tail: str = "", **values: Callable[[], str]
+) -> str:
+    """``every_<unit>s<tail>`` with a count, or its ordinal form when the locale has it."""
+    if n > 1 and not speaker.english:
+        ordinal = f"every_nth_{unit}{tail}"
+        if speaker.template(ordinal, optional=True) is not None:
+            return speaker.say(ordinal, nth=lambda: speaker.nth(n), **values)
+    plural = "s" if n > 1 else ""
+    # {nth} stays accepted in the count form, so files written before the ordinal forms
+    # existed still render; `wfgen l10n check` asks for the ordinal entry instead.
+    numbers = {"n": lambda: speaker.number(n), "nth": lambda: speaker.nth(n)}
+    return speaker.say(f"every_{unit}{plural}{tail}", **numbers, **values)
+
+
 def _interval(speaker: _Speaker, schedule: Schedule) -> str:
     unit = "minute" if schedule.minutes else "hour"
     n = schedule.minutes or schedule.hours or 1
-    plural = "s" if n > 1 else ""
-    numbers = {"n": lambda: speaker.number(n), "nth": lambda: speaker.nth(n)}
     window = schedule.between
     if window is None:
         if unit == "hour" and n == 1:
             return speaker.say("hourly")
-        return speaker.say(f"every_{unit}{plural}", **numbers)
+        return _every(speaker, unit, n)
     start = {"start": lambda: speaker.time(window.start)}
     if window.end == "00:00":
-        return speaker.say(f"every_{unit}{plural}_until_midnight", **numbers, **start)
+        return _every(speaker, unit, n, "_until_midnight", **start)
     end = {"end": lambda: speaker.time(window.end)}
-    return speaker.say(f"every_{unit}{plural}_between", **numbers, **start, **end)
+    return _every(speaker, unit, n, "_between", **start, **end)
 
 
 def _cron(speaker: _Speaker, expression: str) -> str:
@@ -224,9 +247,7 @@ def _cron(speaker: _Speaker, expression: str) -> str:
         if minutes == list(range(0, 60, step)) and 60 % step == 0:
             if step == 1:
                 return speaker.say("every_minute")
-            return speaker.say(
-                "every_minutes", n=lambda: speaker.number(step), nth=lambda: speaker.nth(step)
-            )
+            return _every(speaker, "minute", step)
     if len(minutes) * len(hours) > _MAX_LISTED_TIMES:
         return raw()
     times = {

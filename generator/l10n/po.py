@@ -44,7 +44,7 @@ WIDTH = 76
 # Headers never carry the time of a run: a no-op write must change no byte.
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 HASH_PREFIX = "source-hash: "
-# Flag of entries a translator should look at: imported where pages disagreed, or repaired.
+# Earlier flag of entries to review; now ``#, fuzzy`` plus a ``(review)`` comment (review.py).
 REVIEW_FLAG = "review"
 IMPORT_PREFIX = "imported from "
 
@@ -129,7 +129,12 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
             location=Location.of(path, line),
             hint="fix the syntax (msgfmt --check shows it too)",
         ) from err
+    written = _written_format_flags(text)
     for message in [*catalog, *catalog.obsolete.values()]:
+        # Babel guesses format flags from the msgid; the file's own flags are the truth.
+        message.flags -= {"python-format", "python-brace-format"} - written.get(
+            message.lineno, set()
+        )
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
         if message.id and message.lineno in comments:
@@ -170,6 +175,28 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
     return out, previous, comments
 
 
+_FORMAT_FLAGS = re.compile(r"^#~?,[^\n]*python-[^\n]*$", re.MULTILINE)
+_MSGID = re.compile(r"^(?:#~ )?msgid ", re.MULTILINE)
+
+
+def _written_format_flags(text: str) -> dict[int, set[str]]:
+    """The format flags each entry's ``#,`` line states, by the 1-based line of its msgid.
+
+    Only the few flag lines naming a format are looked at, so this costs little.
+    """
+    out: dict[int, set[str]] = {}
+    line, counted = 1, 0
+    for match in _FORMAT_FLAGS.finditer(text):
+        msgid = _MSGID.search(text, match.end())
+        if msgid is None:
+            continue
+        flags = {f.strip() for f in match.group(0).split(",", 1)[1].split(",")}
+        line += text.count("\n", counted, msgid.start())
+        counted = msgid.start()
+        out[line] = out.get(line, set()) | (flags & {"python-format", "python-brace-format"})
+    return out
+
+
 def _join_previous(parts: list[str]) -> str:
     text = ""
     for raw in parts:
@@ -207,11 +234,13 @@ def _insert_previous(data: str, catalog: PoCatalog) -> str:
 
 def dump_po(catalog: PoCatalog) -> bytes:
     """Serialise a catalogue exactly as every wfgen command writes it."""
+    from .review import normalise_review
+
     for message in [*catalog, *catalog.obsolete.values()]:
-        # Babel guesses these flags from the msgid; wfgen checks placeholders itself, and
-        # schedule phrases may use {nth} where the English says {n}, which msgfmt would reject.
+        # Babel guesses python-format from a "%" in the msgid; wfgen's texts are not
+        # printf formats. python-brace-format is set by ``update.merge`` where it applies.
         message.flags.discard("python-format")
-        message.flags.discard("python-brace-format")
+        normalise_review(message)
     buffer = io.BytesIO()
     write_po(
         buffer,
@@ -293,7 +322,8 @@ def available_locales(locales_dir: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class Translations:
-    """The usable translations of one locale: translated and not fuzzy, by context.
+    """The usable translations of one locale, by context: translated and not fuzzy, or
+    fuzzy only to await review (``review.usable_under_review``).
 
     ``stale`` lists contexts translated from an English text the catalogue no longer has
     (the PO file predates ``wfgen l10n update``); they are not usable either.
@@ -335,8 +365,12 @@ def load_translations(
     catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}
     stale: list[str] = []
+    from .review import usable_under_review
+
     for m in catalog:
-        if not (m.id and m.context and isinstance(m.string, str) and m.string and not m.fuzzy):
+        if not (m.id and m.context and isinstance(m.string, str) and m.string):
+            continue
+        if m.fuzzy and not usable_under_review(m):
             continue
         context = str(m.context)
         if english is not None and context in english and english[context] != m.id:

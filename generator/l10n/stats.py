@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from babel.messages.catalog import Catalog as PoCatalog
 
 from .messages import Message
-from .po import REVIEW_FLAG, available_locales, po_path, read_po_file
+from .po import available_locales, po_path, read_po_file
+from .review import needs_review
 from .update import L10nSettings, load_messages
 
 __all__ = ["Counts", "LocaleStats", "locale_stats", "stats", "stats_json"]
@@ -21,8 +22,9 @@ _MODULE = re.compile(r"\(module ([^)]+)\)")
 class Counts:
     """Entry counts; ``translated + fuzzy + untranslated`` is the catalogue's entry count.
 
-    ``review`` counts the translated entries flagged ``review`` (imported where pages
-    disagreed, or repaired): they count as translated and await a translator's look.
+    ``review`` counts the fuzzy entries that await review (``#, fuzzy`` and a ``(review)``
+    comment: imported where pages disagreed, or repaired). They are fuzzy, as Poedit and
+    Weblate show them; the build still uses them (see ``review.py``).
     """
 
     translated: int = 0
@@ -74,11 +76,11 @@ def locale_stats(locale: str, po: PoCatalog | None, msgs: Sequence[Message]) -> 
         string = entry.string if entry is not None and isinstance(entry.string, str) else ""
         if entry is None or not string:
             kind = "untranslated"
-        elif entry.fuzzy or entry.id != message.english:
+        elif entry.fuzzy or entry.id != message.english or needs_review(entry):
             kind = "fuzzy"
         else:
             kind = "translated"
-        flagged = kind == "translated" and entry is not None and REVIEW_FLAG in entry.flags
+        flagged = kind == "fuzzy" and entry is not None and needs_review(entry)
         for counts in (result.counts, result.module(message.module)):
             setattr(counts, kind, getattr(counts, kind) + 1)
             counts.review += flagged

@@ -20,12 +20,14 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import ftfy
+from ftfy.badness import is_bad
 
 from ..errors import Location, Problem, Severity
 from ..schedules import Schedule
-from .numbers import english_quantities, translated_quantities
+from .numbers import Quantities, english_quantities, translated_quantities
 
 __all__ = ["PRODUCT_NAMES", "ProtectedIds", "check_text", "protected_tokens", "repair_text"]
 
@@ -94,8 +96,23 @@ _QUOTED = re.compile(r"['‘`\"“](\w[\w-]*)['’`\"”]")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
+# Characters only ftfy's C1-control and surrogate fixes touch.
+_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+
+
+def _may_be_damaged(text: str) -> bool:
+    """False when ftfy would return ``text`` unchanged (the common case, decided cheaply).
+
+    With the fixes ``repair_text`` enables, ftfy changes only non-ASCII text that its own
+    badness test flags, or that holds C1 controls or surrogates.
+    """
+    return not text.isascii() and (is_bad(text) or _C1_OR_SURROGATE.search(text) is not None)
+
+
 def repair_text(text: str) -> str:
     """Undo mojibake and decode leftover HTML entities; nothing else is touched."""
+    if not _may_be_damaged(text):
+        return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
     fixed = ftfy.fix_text(
         text,
         unescape_html=False,
@@ -117,7 +134,7 @@ class ProtectedIds:
     the others are found by one pattern that tries every id at every position.
     """
 
-    __slots__ = ("pattern", "plain", "words")
+    __slots__ = ("_facts", "pattern", "plain", "words")
 
     def __init__(self, ids: Iterable[str]) -> None:
         unique = sorted({i for i in ids if i}, key=lambda i: (-len(i), i))
@@ -132,6 +149,28 @@ class ProtectedIds:
         self.pattern: re.Pattern[str] | None = (
             re.compile(rf"(?=(?<![\w<])({'|'.join(others)})(?![\w>]))") if others else None
         )
+        # Every locale checks the same English: what it says is read once per source.
+        self._facts: dict[str, _SourceFacts] = {}
+
+    def facts(self, source: str) -> _SourceFacts:
+        """What the checks need of an English ``source``, read once and remembered."""
+        found = self._facts.get(source)
+        if found is None:
+            found = self._facts[source] = _SourceFacts(
+                tokens=protected_tokens(source, self),
+                placeholders=_placeholders(source),
+                tag_names=Counter(n for _, n in _tags(source)),
+                quantities=english_quantities(source),
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class _SourceFacts:
+    tokens: list[str]
+    placeholders: Counter[str]
+    tag_names: Counter[str]
+    quantities: Quantities
 
 
 _WORD_RUN = re.compile(r"(?<![\w<])\w+(?![\w>])")
@@ -196,6 +235,8 @@ def _unbalanced(tags: list[tuple[str, str]]) -> list[str]:
 
 
 def _placeholders(text: str) -> Counter[str]:
+    if "{" not in text and "%" not in text and "<" not in text:
+        return Counter()
     found = Counter(m.group(0) for m in _BRACE_PLACEHOLDER.finditer(text))
     found.update(
         m.group(0)
@@ -233,17 +274,22 @@ def _schedule_values(schedule: Schedule | None) -> set[int]:
 
 
 def _quantity_checks(
-    source: str | None, translation: str, locale: str, schedule: Schedule | None
+    source: str | None,
+    translation: str,
+    locale: str,
+    schedule: Schedule | None,
+    english: Quantities | None,
 ) -> list[tuple[str, Severity, str, str]]:
     out: list[tuple[str, Severity, str, str]] = []
     said = translated_quantities(translation, locale)
+    if said.empty and (english is None or english.empty):
+        return out  # nothing stated on either side, so nothing can disagree
     scheduled: set[tuple[int, int]] = set()
     if schedule is not None and schedule.at:
         hour, minute = (int(part) for part in schedule.at.split(":"))
         # Pages add the schedule sentence to the description; its time is not "extra".
         scheduled = {(hour, minute), (hour % 12 or 12, minute)}
-    if source is not None:
-        english = english_quantities(source)
+    if source is not None and english is not None:
         values = said.values()
         for time in sorted(english.times):
             if time in said.times or (time[1] == 0 and time[0] in said.numbers):
@@ -368,7 +414,11 @@ def check_text(
             )
         )
     repaired = repair_text(translation)
-    fixed_encoding = repair_text(_ENTITY.sub("", translation)) != _ENTITY.sub("", translation)
+    if "&" in translation:
+        without = _ENTITY.sub("", translation)
+        fixed_encoding = repair_text(without) != without
+    else:
+        fixed_encoding = repaired != translation
     if fixed_encoding:
         found.append(
             (
@@ -380,7 +430,7 @@ def check_text(
         )
     entities = [
         e
-        for e in _ENTITY.findall(translation)
+        for e in (_ENTITY.findall(translation) if "&" in translation else ())
         if (source is None or e not in source)
         # In Markdown or HTML a named entity (&lt;, &reg;) is deliberate writing; a numeric
         # one for plain punctuation (&#39;) is what translation tools leave behind.
@@ -395,7 +445,7 @@ def check_text(
                 f"write the characters themselves: {repaired}",
             )
         )
-    tags = _tags(translation)
+    tags = _tags(translation) if "<" in translation else []
     bad = _unbalanced(tags)
     if bad:
         found.append(
@@ -406,7 +456,11 @@ def check_text(
                 "close every tag the text opens",
             )
         )
-    elif source is not None and Counter(n for _, n in tags) != Counter(n for _, n in _tags(source)):
+    elif (
+        source is not None
+        and (tags or protected.facts(source).tag_names)
+        and Counter(n for _, n in tags) != protected.facts(source).tag_names
+    ):
         found.append(
             (
                 "markup-mismatch",
@@ -416,7 +470,7 @@ def check_text(
             )
         )
     if source is not None:
-        want, have = _placeholders(source), _placeholders(translation)
+        want, have = protected.facts(source).placeholders, _placeholders(translation)
         free = set(interchangeable)
         if free:
             want = Counter({k: v for k, v in want.items() if k not in free})
@@ -440,7 +494,7 @@ def check_text(
                     "keep every placeholder exactly as the source writes it",
                 )
             )
-        tokens = protected_tokens(source, protected)
+        tokens = protected.facts(source).tokens
         for token in tokens:
             if token not in repaired:
                 found.append(
@@ -460,11 +514,10 @@ def check_text(
                     "remove the surrounding whitespace",
                 )
             )
-        words = [w for w in _WORDS.findall(source) if not any(w in t for t in tokens)]
         if (
             translation.strip() == source.strip()
-            and len(words) >= 3
             and not locale.startswith("en")
+            and len([w for w in _WORDS.findall(source) if not any(w in t for t in tokens)]) >= 3
         ):
             found.append(
                 (
@@ -474,7 +527,15 @@ def check_text(
                     "translate it, or leave the entry empty so it counts as untranslated",
                 )
             )
-    found.extend(_quantity_checks(source, repaired, locale, schedule))
+    found.extend(
+        _quantity_checks(
+            source,
+            repaired,
+            locale,
+            schedule,
+            protected.facts(source).quantities if source is not None else None,
+        )
+    )
     return [
         _problem(code, severity, message, location=location, subject=subject, hint=hint)
         for code, severity, message, hint in found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from .po import (
 __all__ = [
     "L10nSettings",
     "WriteResult",
+    "chosen_locales",
     "extract",
     "init_locale",
     "load_messages",
@@ -87,9 +88,7 @@ def load_sources(catalog_dir: Path) -> tuple[Catalog, list[Message]]:
         reference = message.reference
         if reference is not None:
             reference = (name_of(reference[0]), reference[1])
-        out.append(
-            Message(message.context, message.english, message.comment, reference, message.module)
-        )
+        out.append(replace(message, reference=reference))
     return catalog, out
 
 
@@ -116,6 +115,13 @@ def _phrase_seed(locale: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()}
 
 
+def _format_flags(entry: PoMessage, message: Message) -> PoMessage:
+    # Babel guesses format flags from the msgid; the message says which apply.
+    entry.flags -= {"python-format", "python-brace-format"}
+    entry.flags |= set(message.flags)
+    return entry
+
+
 def _fresh(message: Message, string: str = "") -> PoMessage:
     entry = PoMessage(
         message.english,
@@ -124,8 +130,7 @@ def _fresh(message: Message, string: str = "") -> PoMessage:
         auto_comments=_comments(message, source_hash(message.english)),
         context=message.context,
     )
-    entry.flags.discard("python-format")
-    return entry
+    return _format_flags(entry, message)
 
 
 def _carry(message: Message, old: PoMessage) -> PoMessage:
@@ -157,8 +162,35 @@ def _carry(message: Message, old: PoMessage) -> PoMessage:
         context=message.context,
     )
     entry.user_comments = list(old.user_comments)  # the constructor would drop repeated lines
-    entry.flags.discard("python-format")
-    return entry
+    return _format_flags(entry, message)
+
+
+def _move_ordinal_forms(catalog: PoCatalog, created: set[str]) -> None:
+    """Move ``{nth}`` translations of count phrases to their ordinal phrase.
+
+    Files written before the ordinal phrases existed said "var {nth} timme" for
+    "every {n} hours", which msgfmt rejects; the same text belongs to "every {nth} hour".
+    """
+    by_context = {str(m.context): m for m in catalog if m.id and m.context}
+    for context, entry in by_context.items():
+        name = context.removeprefix("phrase|")
+        if not name.startswith(("every_minutes", "every_hours")) or "{nth}" not in str(
+            entry.string or ""
+        ):
+            continue
+        target = by_context.get(
+            "phrase|"
+            + name.replace("every_minutes", "every_nth_minute").replace(
+                "every_hours", "every_nth_hour"
+            )
+        )
+        if target is None:
+            continue
+        if not target.string or str(target.context) in created:
+            target.string = entry.string
+            target.flags.discard("fuzzy")
+        entry.string = ""
+        entry.flags.discard("fuzzy")
 
 
 def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | None) -> PoCatalog:
@@ -181,11 +213,13 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
         str(m.context): m for m in (existing.obsolete.values() if existing else ()) if m.context
     }
     seed = _phrase_seed(locale) if locale else {}
+    created: set[str] = set()
     for message in msgs:
         old = active.pop(message.context, None) or obsolete.pop(message.context, None)
         if locale is None:
             entry = _fresh(message)
         elif old is None:
+            created.add(message.context)
             entry = _fresh(
                 message,
                 seed.get(message.context.partition("|")[2], "")
@@ -198,6 +232,7 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
                 entry.string = seed.get(message.context.partition("|")[2], "")
         catalog[entry.id] = entry
     if locale is not None:
+        _move_ordinal_forms(catalog, created)
         gone = {**obsolete, **active}
         for context in sorted(gone):
             old = gone[context]
@@ -211,7 +246,7 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
                 context=context,
             )
             entry.user_comments = list(old.user_comments)
-            entry.flags.discard("python-format")
+            entry.flags -= {"python-format", "python-brace-format"}
             catalog.obsolete[(str(old.id), context)] = entry
     return catalog
 
@@ -238,6 +273,25 @@ def init_locale(settings: L10nSettings, locale: str) -> WriteResult:
     existing = read_po_file(path, code) if path.exists() else None
     changed = write_if_changed(path, dump_po(merge(existing, msgs, locale=code)))
     return WriteResult(path, changed, len(msgs))
+
+
+def chosen_locales(locales_dir: Path, locales: Sequence[str]) -> list[str]:
+    """Canonical codes of ``locales``, each one with a PO file under ``locales_dir``.
+
+    Raises:
+        UsageError: for a code CLDR does not know, or a locale without a PO file.
+    """
+    out: list[str] = []
+    for locale in locales:
+        code = str(parse_locale(locale))
+        if not po_path(locales_dir, code).is_file():
+            have = ", ".join(available_locales(locales_dir)) or "none"
+            raise UsageError(
+                f"locale {code!r} has no PO file in {locales_dir}",
+                hint=f"locales with a PO file: {have}; create one with `wfgen l10n init {code}`",
+            )
+        out.append(code)
+    return sorted(set(out))
 
 
 def update_all(settings: L10nSettings) -> list[WriteResult]:

@@ -1,0 +1,129 @@
+"""`wfgen docs fix`: replace translated ids by canonical ones in localized source pages."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _run, catalog_option, locales_option
+from .docs import docs_group, english_option
+
+
+@dataclass(frozen=True)
+class DocsFixSettings:
+    """Options of ``wfgen docs fix``."""
+
+    pages: tuple[Path, ...]
+    mode: str  # "list" | "diff" | "write"
+    locale: str | None
+    english: Path | None
+    catalog: Path
+    locales_dir: Path
+
+
+def docs_fix_command(settings: DocsFixSettings) -> int:
+    """Plan every page's fix, then list, diff or write it; return the exit code."""
+    from ..catalog import load_catalog
+    from ..docs import labels_from_po
+    from ..docs.fix import fix_pages, write_atomically
+
+    catalog, _ = _run(lambda: load_catalog([settings.catalog]))
+
+    def labels_for(locale: str) -> dict[str, str]:
+        return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
+
+    refine = None
+    if settings.english is not None:
+        from ..docs.english import english_refiner
+
+        refine = english_refiner(settings.english, catalog)
+    result = _run(
+        lambda: fix_pages(
+            list(settings.pages),
+            catalog=catalog,
+            locale=settings.locale,
+            labels_for=labels_for,
+            refine=refine,
+        )
+    )
+    # In --diff mode stdout is the patch alone, so it can be piped to `git apply`.
+    notes = settings.mode == "diff"
+    pending = False
+    for page in result.pages:
+        if settings.mode == "diff":
+            click.echo(page.diff(), nl=False)
+        else:
+            for edit in page.edits:
+                click.echo(
+                    f"{page.path}:{edit.line}:{edit.column}: replace `{edit.old}` with `{edit.new}`"
+                )
+        if settings.mode == "write" and page.changed:
+            _run(functools.partial(write_atomically, page.path, page.fixed))
+            click.echo(f"{page.path}: {len(page.edits)} id(s) replaced", err=notes)
+        for skip in page.skipped:
+            click.echo(
+                f"{page.path}:{skip.line}: left as is: `{skip.documented_id}`: {skip.reason}",
+                err=notes,
+            )
+        pending = pending or (page.changed and settings.mode != "write") or bool(page.skipped)
+    edits = sum(len(p.edits) for p in result.pages)
+    left = sum(len(p.skipped) for p in result.pages)
+    verb = "replaced" if settings.mode == "write" else "to replace"
+    click.echo(
+        f"{len(result.pages)} page(s): {edits} id(s) {verb}, {left} row(s) left as is", err=notes
+    )
+    for error in result.errors:
+        click.echo(f"wfgen: error: {error.message}", err=True)
+    if result.errors:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if pending else EXIT_OK
+
+
+@docs_group.command("fix")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--write",
+    "mode",
+    flag_value="write",
+    help="Write the corrected pages (atomically, each page whole or not at all).",
+)
+@click.option(
+    "--diff",
+    "mode",
+    flag_value="diff",
+    help="Print a unified diff of the corrections on stdout; write nothing.",
+)
+@click.option(
+    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+)
+@english_option
+@catalog_option
+@locales_option("PO files whose labels help align translated rows.")
+def docs_fix_cmd(
+    pages: tuple[Path, ...],
+    mode: str | None,
+    locale: str | None,
+    english: Path | None,
+    catalog: Path,
+    locales_dir: Path,
+) -> None:
+    """Replace, on each row `docs check` reports as a mismatch, the documented id by the
+    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched.
+
+    Without --write or --diff the replacements are listed and nothing is written.
+    Exit 0 when no page needs a change (after --write: when no row is left unresolved),
+    1 when a page would change or rows are left, 2 when a page cannot be read or written.
+    """
+    settings = DocsFixSettings(
+        pages=pages,
+        mode=mode or "list",
+        locale=locale,
+        english=english,
+        catalog=catalog,
+        locales_dir=locales_dir,
+    )
+    sys.exit(docs_fix_command(settings))

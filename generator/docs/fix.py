@@ -1,0 +1,253 @@
+"""Correct a localized page in place: on each row ``docs check`` reports as ``mismatch``,
+replace the documented id by the canonical one and change no other byte.
+
+The check's results carry each row's line; the id is looked up again in the raw text, inside
+that row's id cell only (the second cell of an HTML or pipe table, the parentheses of a
+``**Label** (id)`` cell). An id that cannot be found there exactly once is left alone and
+reported, like every unresolved row: a fix is made only where it is certain.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..errors import InputError, Location
+from .check import check_pages
+from .results import DocsReport, PageError, PageReport, RowResult
+
+__all__ = ["Edit", "FixResult", "PageFix", "Skipped", "fix_pages", "plan_fix", "write_atomically"]
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_TR = re.compile(r"<tr\b[^>]*>(.*?)(?=<tr\b|</tbody>|</table>|\Z)", re.DOTALL | re.IGNORECASE)
+_TD = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]>|(?=<t[dh]\b)|\Z)", re.DOTALL | re.IGNORECASE)
+_LIST_CELL = re.compile(r"\*\*.+?\*\*\s*\((?P<id>[^)|]*)")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One replacement: ``old`` at ``line``:``column`` (1-based) becomes ``new``."""
+
+    line: int
+    column: int
+    start: int  # offset in the decoded text
+    end: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row the fix leaves as it is, and why."""
+
+    line: int
+    documented_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageFix:
+    """What fixing one page changes: its bytes before and after, the edits and the rows left."""
+
+    path: Path
+    original: bytes
+    fixed: bytes
+    edits: tuple[Edit, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def changed(self) -> bool:
+        """True when the fixed page differs from the page on disk."""
+        return self.fixed != self.original
+
+    def diff(self) -> str:
+        """A unified diff of the page (``a/<path>`` -> ``b/<path>``), empty when unchanged."""
+        if not self.changed:
+            return ""
+        old = self.original.decode("utf-8").splitlines(keepends=True)
+        new = self.fixed.decode("utf-8").splitlines(keepends=True)
+        name = self.path.as_posix()
+        # Relative paths get git's a/ and b/ prefixes (`git apply`, `patch -p1`).
+        before, after = (name, name) if self.path.is_absolute() else (f"a/{name}", f"b/{name}")
+        lines = difflib.unified_diff(old, new, before, after)
+        # A last line without a newline still ends the diff line, as `diff` marks it.
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def plan_fix(report: PageReport, data: bytes) -> PageFix:
+    """The page ``data`` with every confidently mismatched id replaced by its canonical id.
+
+    Args:
+        report: what ``docs check`` found on the page (rows with their lines and verdicts).
+        data: the page's bytes, as read when it was checked.
+
+    Returns:
+        The fixed bytes (equal to ``data`` outside the replaced ids) with the edits made and
+        the rows left alone: unresolved rows, and mismatches whose id is not found exactly
+        once in its cell.
+
+    Raises:
+        InputError: when ``data`` is not UTF-8 (the check could not have read it either).
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError("page is not UTF-8 text", location=Location.of(report.path, line)) from err
+    starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+    edits: list[Edit] = []
+    skipped: list[Skipped] = []
+    for result in report.rows:
+        row = result.row
+        if result.status == "unresolved":
+            skipped.append(Skipped(row.line, row.documented_id, _unresolved_reason(result)))
+            continue
+        if result.status != "mismatch" or not result.canonical_id:
+            continue
+        if row.line < 1 or row.line > len(starts):
+            skipped.append(Skipped(row.line, row.documented_id, "row line is outside the page"))
+            continue
+        found = _locate(text, starts[row.line - 1], report.layout, result)
+        if isinstance(found, str):
+            skipped.append(Skipped(row.line, row.documented_id, found))
+            continue
+        start, end = found
+        line = row.line + sum(1 for _ in _BREAK.finditer(text, starts[row.line - 1], start))
+        column = start - starts[line - 1] + 1
+        edits.append(Edit(line, column, start, end, text[start:end], result.canonical_id))
+    edits.sort(key=lambda e: e.start)
+    pieces: list[str] = []
+    cursor = 0
+    for edit in edits:
+        pieces += [text[cursor : edit.start], edit.new]
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    fixed = "".join(pieces).encode("utf-8")
+    return PageFix(report.path, data, fixed, tuple(edits), tuple(skipped))
+
+
+def _unresolved_reason(result: RowResult) -> str:
+    last = result.evidence[-1] if result.evidence else "no confident match"
+    return f"unresolved, not touched ({last})"
+
+
+def _locate(text: str, offset: int, layout: str, result: RowResult) -> tuple[int, int] | str:
+    """The span of the documented id in the row's id cell, or why it cannot be told."""
+    if layout == "html-table":
+        match = _TR.search(text, offset)
+        if match is None:
+            return "no <tr> at the row's line"
+        cells = list(_TD.finditer(text, match.start(1), match.end(1)))
+        if len(cells) < 2:
+            return "the row has no id cell"
+        span = cells[1].span(1)
+    else:
+        end = _BREAK.search(text, offset)
+        line_end = end.start() if end else len(text)
+        if layout == "list-table":
+            cell = _LIST_CELL.search(text, offset, line_end)
+            if cell is None:
+                return "no **Label** (id) cell on the row's line"
+            span = cell.span("id")
+        elif layout == "id-table":
+            pipes = [m.start() for m in _UNESCAPED_PIPE.finditer(text, offset, line_end)]
+            leading = text[offset:line_end].lstrip().startswith("|")
+            bounds = [offset - 1, *pipes, line_end] if not leading else [*pipes, line_end]
+            if len(bounds) < 3:
+                return "the row has no id cell"
+            span = (bounds[1] + 1, bounds[2])
+        else:
+            return f"pages of layout {layout!r} are not fixed"
+    return _find_id(text, span, result)
+
+
+def _find_id(text: str, span: tuple[int, int], result: RowResult) -> tuple[int, int] | str:
+    """The one place in ``span`` where the row's id is written as a whole word."""
+    row = result.row
+    for written in dict.fromkeys(w for w in (row.raw_id.strip(), row.documented_id) if w):
+        pattern = re.compile(rf"(?<![\w.\-]){re.escape(written)}(?![\w\-])")
+        hits = [m.span() for m in pattern.finditer(text, *span)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            return f"`{written}` is written {len(hits)} times in its cell"
+    return f"`{row.documented_id}` is not written verbatim in its cell"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` (a symlink's target) by ``data`` in one step.
+
+    A temporary file in the same folder is written, flushed and renamed over the page, so
+    a reader sees the old page or the new one, never a part; the page keeps its permissions.
+
+    Raises:
+        InputError: when the page cannot be written.
+    """
+    target = path.resolve()
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(f"cannot write page: {err.strerror}", location=Location.of(path)) from err
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temp).chmod(mode)
+        Path(temp).replace(target)
+    except OSError as err:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"cannot write page: {err.strerror}", location=Location.of(path)) from err
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """Every page's planned fix, and the pages that could not be checked."""
+
+    pages: tuple[PageFix, ...]
+    errors: tuple[PageError, ...]
+
+
+def fix_pages(
+    paths: Sequence[Path],
+    *,
+    catalog: Catalog,
+    locale: str | None = None,
+    labels_for: Callable[[str], Mapping[str, str]] | None = None,
+    refine: Callable[[DocsReport], DocsReport] | None = None,
+) -> FixResult:
+    """Check every page, then plan its fix from the check's row results (nothing is written).
+
+    Args:
+        paths: the pages.
+        catalog: the canonical catalogue.
+        locale: the pages' locale; inferred per page when None.
+        labels_for: locale -> known labels (canonical id -> label), as for ``check_pages``.
+        refine: applied to the check's report before planning (e.g. the English evidence).
+
+    Returns:
+        One PageFix per readable page, in the order given, and the pages that could not be read.
+    """
+    report = check_pages(paths, catalog=catalog, locale=locale, labels_for=labels_for)
+    if refine is not None:
+        report = refine(report)
+    fixes: list[PageFix] = []
+    errors = list(report.errors)
+    for page in report.pages:
+        try:
+            data = page.path.read_bytes()
+            fixes.append(plan_fix(page, data))
+        except OSError as err:
+            errors.append(PageError(page.path, f"{page.path}: cannot read page: {err.strerror}"))
+        except InputError as err:
+            errors.append(PageError(page.path, str(err)))
+    return FixResult(tuple(fixes), tuple(errors))

@@ -1,0 +1,544 @@
+"""``wfgen drift``: what is deployed against what the catalogue renders for one environment.
+
+Deployed state comes as operators export it: ``crontab -l`` output or a ``cron.d`` file
+(read with python-crontab), ``kubectl get cronjobs -o yaml`` output (a ``List`` or several
+YAML documents), a folder of systemd ``.timer``/``.service`` units. Each deployed job is tied
+to a workflow id by the argument of the profile's command that carries ``{id}`` (and, for a
+CronJob, by wfgen's ``wfgen.dev/workflow-id`` annotation); a job that runs something else
+is "not written by wfgen" and reported apart, never dropped.
+
+Findings are :class:`~generator.errors.Problem` values at the deployed file's line, so every
+report format (text, JSON, SARIF, GitHub annotations) prints them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Location, Problem, Severity, UsageError
+
+__all__ = [
+    "DRIFT_CODES",
+    "Deployed",
+    "DriftReport",
+    "DriftSettings",
+    "drift",
+    "read_crontab",
+    "read_kubernetes",
+    "read_systemd",
+]
+
+DRIFT_CODES = (
+    "drift-missing",
+    "drift-unexpected",
+    "drift-unknown-id",
+    "drift-schedule",
+    "drift-command",
+    "drift-timezone",
+    "drift-suspended",
+    "drift-invalid",
+)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """One job as deployed; ``id`` is None for a job wfgen did not write."""
+
+    source: str  # crontab | kubernetes | systemd
+    location: Location
+    id: str | None
+    schedules: tuple[str, ...]
+    command: tuple[str, ...]
+    timezone: str | None = None
+    suspended: bool = False
+    what: str = ""  # the line or name, for messages
+
+
+@dataclass(frozen=True)
+class DriftSettings:
+    """Options of ``wfgen drift``; ``-`` reads a file from ``stdin``."""
+
+    environment: str
+    catalog: Path = Path("catalog")
+    crontab: str | None = None
+    kubernetes: str | None = None
+    systemd: Path | None = None
+    stdin: Callable[[], str] | None = None
+    start: date | None = None  # first day of the year compared (today)
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Per workflow: in sync, or what differs; jobs wfgen did not write, apart."""
+
+    environment: str
+    in_sync: tuple[str, ...]
+    findings: tuple[Problem, ...]
+    foreign: tuple[Problem, ...] = field(default=())
+
+    @property
+    def drifted(self) -> bool:
+        """True when anything deployed differs from the catalogue."""
+        return bool(self.findings)
+
+    def problems(self) -> list[Problem]:
+        """Findings then foreign lines, each sorted by place."""
+        return [*self.findings, *self.foreign]
+
+    def to_json(self) -> dict[str, object]:
+        """Machine-readable form (``--format json``)."""
+        return {
+            "environment": self.environment,
+            "in_sync": list(self.in_sync),
+            "drift": [p.to_json() for p in self.findings],
+            "not_written_by_wfgen": [p.to_json() for p in self.foreign],
+            "drifted": self.drifted,
+        }
+
+
+# --- reading what is deployed ---------------------------------------------------------------
+
+
+def _id_in(argv: Iterable[str], template: tuple[str, ...]) -> str | None:
+    """The workflow id carried by ``argv``, found where the profile's command puts ``{id}``."""
+    argv = list(argv)
+    if not argv or not template or argv[0] != template[0]:
+        return None
+    for part in template:
+        if "{id}" not in part:
+            continue
+        prefix, _, suffix = part.partition("{id}")
+        for arg in argv[1:]:
+            if arg.startswith(prefix) and arg.endswith(suffix) and len(arg) > len(prefix + suffix):
+                return arg[len(prefix) : len(arg) - len(suffix)]
+    return None
+
+
+def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deployed]:
+    """Entries of a user crontab (``crontab -l``) or a ``cron.d`` file (with a user field).
+
+    Each line is parsed by python-crontab; ``CRON_TZ=`` applies to the lines after it.
+    A line python-crontab refuses is kept with no schedule (reported as invalid).
+    """
+    from crontab import CronTab
+
+    out: list[Deployed] = []
+    timezone: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        head = line.split(None, 1)[0]
+        if "=" in head and not head[0].isdigit() and head[0] not in "*@":
+            key, _, value = line.partition("=")
+            if key.strip() in ("CRON_TZ", "TZ"):
+                timezone = value.strip().strip("'\"")
+            continue
+        fields = line.split()
+        # cron.d: the sixth field is a user and the command starts at the seventh.
+        user_field = len(fields) > 6 and not line.startswith("@") and fields[6] == template[0]
+        if line.startswith("@") and len(fields) > 2 and fields[2] == template[0]:
+            user_field = True
+        where = Location(name, number, 1)
+        try:
+            jobs = list(CronTab(tab=line + "\n", user=False if user_field else None))
+        except (ValueError, KeyError) as err:
+            jobs = []
+            error = str(err)
+        else:
+            error = ""
+        if len(jobs) != 1 or not jobs[0].is_valid():
+            out.append(
+                Deployed("crontab", where, None, (), (), timezone, what=error or "unreadable line")
+            )
+            continue
+        job = jobs[0]
+        schedule = " ".join(job.slices[i].render() for i in range(5))
+        if line.startswith("@"):
+            schedule = line.split()[0]
+        try:
+            argv = tuple(shlex.split(job.command.replace("\\%", "%")))
+        except ValueError:
+            argv = (job.command,)
+        out.append(
+            Deployed(
+                "crontab",
+                where,
+                _id_in(argv, template),
+                (schedule,),
+                argv,
+                timezone,
+                what=line,
+            )
+        )
+    return out
+
+
+def _lines_of(node: Any) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def read_kubernetes(text: str, name: str, template: tuple[str, ...]) -> list[Deployed]:
+    """CronJobs of ``kubectl get cronjobs -o yaml`` (a List) or of several YAML documents."""
+    import yaml
+
+    try:
+        nodes = list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        docs = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except yaml.YAMLError as err:
+        raise InputError(f"{name}: not YAML: {err}".splitlines()[0]) from err
+    items: list[tuple[Any, int]] = []
+    for doc, node in zip(docs, nodes, strict=True):
+        if not isinstance(doc, dict):
+            continue
+        if doc.get("kind") == "List" or (isinstance(doc.get("items"), list) and "kind" not in doc):
+            item_nodes = next(
+                (v for k, v in node.value if getattr(k, "value", None) == "items"), None
+            )
+            for index, item in enumerate(doc.get("items") or []):
+                line = _lines_of(item_nodes.value[index]) if item_nodes is not None else 1
+                items.append((item, line))
+        else:
+            items.append((doc, _lines_of(node)))
+    out = []
+    for item, line in items:
+        where = Location(name, line, 1)
+        if not isinstance(item, dict) or item.get("kind") != "CronJob":
+            kind = item.get("kind", "?") if isinstance(item, dict) else type(item).__name__
+            out.append(Deployed("kubernetes", where, None, (), (), what=f"a {kind}, not a CronJob"))
+            continue
+        meta = item.get("metadata") or {}
+        spec = item.get("spec") or {}
+        containers = (
+            (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")
+            or {}
+        ).get("containers") or [{}]
+        argv = tuple(str(a) for a in (containers[0].get("command") or [])) + tuple(
+            str(a) for a in (containers[0].get("args") or [])
+        )
+        found = _id_in(argv, template)
+        annotated = (meta.get("annotations") or {}).get("wfgen.dev/workflow-id")
+        out.append(
+            Deployed(
+                "kubernetes",
+                where,
+                found
+                or (
+                    annotated if found is None and annotated and argv[:1] == template[:1] else None
+                ),
+                (str(spec.get("schedule", "")),),
+                argv,
+                spec.get("timeZone"),
+                bool(spec.get("suspend", False)),
+                what=f"CronJob {meta.get('name', '?')}",
+            )
+        )
+    return out
+
+
+def _unit_values(text: str, key: str) -> list[tuple[str, int]]:
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith(f"{key}="):
+            out.append((line.split("=", 1)[1].strip(), number))
+    return out
+
+
+def _systemd_argv(value: str) -> tuple[str, ...]:
+    value = value.lstrip("-@:+!")
+    try:
+        words = shlex.split(value.replace("%%", "%").replace("$$", "$"))
+    except ValueError:
+        words = value.split()
+    return tuple(words)
+
+
+def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
+    """Timers of a unit folder, each with its service's ``ExecStart=``."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such directory", hint="give the folder of the .timer units")
+    out = []
+    for timer in sorted(folder.glob("*.timer")):
+        text = timer.read_text("utf-8", errors="replace")
+        calendars = _unit_values(text, "OnCalendar")
+        unit = next((v for v, _ in _unit_values(text, "Unit")), timer.stem + ".service")
+        service = folder / unit
+        argv: tuple[str, ...] = ()
+        if service.is_file():
+            starts = _unit_values(service.read_text("utf-8", errors="replace"), "ExecStart")
+            if starts:
+                argv = _systemd_argv(starts[0][0])
+        zones = {c.split()[-1] for c, _ in calendars if "/" in c.split()[-1] or c.endswith(" UTC")}
+        line = calendars[0][1] if calendars else 1
+        out.append(
+            Deployed(
+                "systemd",
+                Location(str(timer), line, 1),
+                _id_in(argv, template),
+                tuple(c for c, _ in calendars),
+                argv,
+                zones.pop() if len(zones) == 1 else None,
+                what=timer.name,
+            )
+        )
+    return out
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+
+def _cron_days(lines: Iterable[str], start: date) -> list[frozenset[tuple[int, int]]] | None:
+    """Local fire times per day over a year, or None when a line is not 5-field cron."""
+    from .cronfields import CronSyntaxError
+    from .schedules import Schedule, wall_times
+
+    nicknames = {
+        "@yearly": "0 0 1 1 *",
+        "@annually": "0 0 1 1 *",
+        "@monthly": "0 0 1 * *",
+        "@weekly": "0 0 * * 0",
+        "@daily": "0 0 * * *",
+        "@midnight": "0 0 * * *",
+        "@hourly": "0 * * * *",
+    }
+    schedules = [Schedule(kind="cron", expression=nicknames.get(line, line)) for line in lines]
+    days = []
+    try:
+        for index in range(366):
+            day = start + timedelta(days=index)
+            times: set[tuple[int, int]] = set()
+            for schedule in schedules:
+                times.update(wall_times(schedule, day))
+            days.append(frozenset(times))
+    except (CronSyntaxError, UsageError):
+        return None
+    return days
+
+
+def _same_cron(expected: Iterable[str], deployed: Iterable[str], start: date) -> bool:
+    expected, deployed = sorted(expected), sorted(deployed)
+    if [" ".join(e.split()) for e in expected] == [" ".join(d.split()) for d in deployed]:
+        return True
+    ours, theirs = _cron_days(expected, start), _cron_days(deployed, start)
+    return ours is not None and ours == theirs
+
+
+def _normalized_calendar(values: Iterable[str]) -> list[str]:
+    """OnCalendar values as systemd normalizes them (``systemd-analyze calendar``), when present."""
+    values = [" ".join(v.split()) for v in values]
+    tool = shutil.which("systemd-analyze")
+    if tool is None or not values:
+        return sorted(values)
+    result = subprocess.run(
+        [tool, "calendar", *values], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        return sorted(values)
+    return sorted(
+        line.split(":", 1)[1].strip()
+        for line in result.stdout.splitlines()
+        if line.strip().startswith("Normalized form:")
+    )
+
+
+def drift(settings: DriftSettings) -> DriftReport:
+    """Compare the deployed state with what the catalogue renders for the environment.
+
+    Raises:
+        UsageError: without any deployed state to read, or for an unknown environment.
+        InputError: when a deployed file cannot be read or parsed.
+        CatalogError: when the catalogue or the profile has errors.
+    """
+    from .catalog import load_catalog
+    from .environments import load_environments
+    from .render import make_jobs
+    from .schedule_report import _not_scheduled
+    from .schedules import to_cron_lines, to_kubernetes, to_systemd
+
+    if not (settings.crontab or settings.kubernetes or settings.systemd):
+        raise UsageError(
+            "nothing deployed to compare",
+            hint="give --crontab FILE, --kubernetes FILE or --systemd DIR (- reads stdin)",
+        )
+    catalog, _ = load_catalog([settings.catalog])
+    (environment,) = load_environments(settings.catalog / "environments", [settings.environment])
+    start = settings.start or date.today()
+    # The command as deployed: {instance} filled, {id} still to find.
+    template = tuple(
+        part.replace("{instance}", environment.instance) for part in environment.command
+    )
+    jobs = make_jobs(
+        environment=environment,
+        scheduled=environment.scheduled(catalog),
+        to_cron=lambda s, nightly=None: "\n".join(to_cron_lines(s, nightly=nightly)),
+        to_systemd=to_systemd,
+        to_kubernetes=to_kubernetes,
+        inputs=lambda item: (),
+    )
+    expected = {job.id: job for job in jobs}
+    known: dict[str, Any] = {}
+    for workflow in catalog.workflows:
+        for expanded in environment.expand(workflow):
+            known[expanded] = workflow
+        known.setdefault(workflow.id, workflow)
+
+    def read(value: str) -> tuple[str, str]:
+        if value == "-":
+            if settings.stdin is None:
+                raise UsageError("- (stdin) can be read once only")
+            return settings.stdin(), "<stdin>"
+        try:
+            return Path(value).read_text("utf-8"), value
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(
+                f"{value}: cannot read: {getattr(err, 'strerror', None) or err}"
+            ) from err
+
+    sources: list[tuple[str, str, list[Deployed]]] = []
+    if settings.crontab:
+        text, name = read(settings.crontab)
+        sources.append(("crontab", name, read_crontab(text, name, template)))
+    if settings.kubernetes:
+        text, name = read(settings.kubernetes)
+        sources.append(("kubernetes", name, read_kubernetes(text, name, template)))
+    if settings.systemd:
+        sources.append(("systemd", str(settings.systemd), read_systemd(settings.systemd, template)))
+
+    findings: list[Problem] = []
+    foreign: list[Problem] = []
+    in_sync: set[str] = set(expected)
+
+    def finding(where: Location, code: str, subject: str, message: str, hint: str = "") -> None:
+        findings.append(
+            Problem(where, message, Severity.ERROR, code=code, hint=hint, subject=subject)
+        )
+        in_sync.discard(subject)
+
+    for source, name, deployed in sources:
+        by_id: dict[str, list[Deployed]] = {}
+        for entry in deployed:
+            if entry.id is None:
+                if source == "crontab" and not entry.schedules:
+                    finding(
+                        entry.location, "drift-invalid", "", f"cron refuses this line: {entry.what}"
+                    )
+                    continue
+                foreign.append(
+                    Problem(
+                        entry.location,
+                        f"not written by wfgen ({source}): {entry.what}",
+                        Severity.INFO,
+                        code="drift-foreign",
+                    )
+                )
+                continue
+            by_id.setdefault(entry.id, []).append(entry)
+        for wid, want in sorted(expected.items()):
+            if wid not in by_id:
+                wanted = (
+                    " | ".join(want.on_calendar) if source == "systemd" else " | ".join(want.cron)
+                )
+                finding(
+                    Location(name),
+                    "drift-missing",
+                    wid,
+                    f"{wid}: missing from the deployed {source} (the catalogue schedules it: "
+                    f"{wanted})",
+                    hint=f"deploy the {source} output of `wfgen build --env {environment.name}`",
+                )
+        for wid, found in sorted(by_id.items()):
+            first = found[0]
+            if wid not in expected:
+                known_workflow = known.get(wid)
+                if known_workflow is None:
+                    folded = [k for k in sorted(known) if k.casefold() == wid.casefold()]
+                    close = folded or difflib.get_close_matches(wid, sorted(known), n=1, cutoff=0.5)
+                    finding(
+                        first.location,
+                        "drift-unknown-id",
+                        wid,
+                        f"{wid}: no such workflow in the catalogue"
+                        + (f"; the closest canonical id is {close[0]}" if close else ""),
+                        hint="ids are case-sensitive; a translated or mistyped id never runs",
+                    )
+                else:
+                    why = _not_scheduled(
+                        catalog,
+                        environment,
+                        known_workflow,
+                        wid,
+                        environment.schedule_of(known_workflow, wid),
+                    )
+                    finding(
+                        first.location,
+                        "drift-unexpected",
+                        wid,
+                        f"{wid}: deployed, but the catalogue does not schedule it on "
+                        f"{environment.name}" + (f" ({why})" if why else ""),
+                        hint="remove the job, or schedule the workflow in the catalogue",
+                    )
+                continue
+            want = expected[wid]
+            schedules = [s for d in found for s in d.schedules]
+            if source == "systemd":
+                same = _normalized_calendar(schedules) == _normalized_calendar(want.on_calendar)
+                wanted = " | ".join(want.on_calendar)
+            else:
+                same = _same_cron(want.cron, schedules, start)
+                wanted = " | ".join(want.cron)
+            if not same:
+                finding(
+                    first.location,
+                    "drift-schedule",
+                    wid,
+                    f"{wid}: deployed schedule {' | '.join(schedules)!r} fires at other times "
+                    f"than the catalogue's {wanted!r} (compared over a year in "
+                    f"{environment.timezone})"
+                    if source != "systemd"
+                    else f"{wid}: deployed OnCalendar {' | '.join(schedules)!r} differs from "
+                    f"the catalogue's {wanted!r}",
+                )
+            if any(d.command != want.argv for d in found):
+                other = next(d for d in found if d.command != want.argv)
+                finding(
+                    other.location,
+                    "drift-command",
+                    wid,
+                    f"{wid}: deployed command {' '.join(other.command)!r} differs from "
+                    f"{' '.join(want.argv)!r}",
+                )
+            zones = {d.timezone for d in found if d.timezone is not None}
+            if zones - {environment.timezone}:
+                finding(
+                    first.location,
+                    "drift-timezone",
+                    wid,
+                    f"{wid}: deployed time zone {', '.join(sorted(zones))} differs from the "
+                    f"environment's {environment.timezone}",
+                )
+            for d in found:
+                if d.suspended:
+                    finding(
+                        d.location,
+                        "drift-suspended",
+                        wid,
+                        f"{wid}: {d.what} is suspended (spec.suspend: true); it does not run",
+                        hint='kubectl patch cronjob ... -p \'{"spec":{"suspend":false}}\', '
+                        "or disable the workflow in the profile",
+                    )
+    order = lambda p: (p.location, p.message)  # noqa: E731
+    return DriftReport(
+        environment=environment.name,
+        in_sync=tuple(sorted(in_sync)),
+        findings=tuple(sorted(findings, key=order)),
+        foreign=tuple(sorted(foreign, key=order)),
+    )

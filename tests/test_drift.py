@@ -1,0 +1,190 @@
+"""`wfgen drift`: the bundled build's own outputs are in sync; edited copies drift, per kind.
+
+Deployed state is a copy of what `wfgen build` writes for prod-marketing, edited the way
+operators' hosts drift: a job removed, one added by hand, a schedule edited, a CronJob
+suspended, an id mistyped, a line that is not wfgen's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+from .conftest import CATALOG, FIXTURES, LOCALES
+
+ENV = "prod-marketing"
+SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("drift") / "out"
+    code, text = run(
+        *("build", "--catalog", str(CATALOG), "--locales", str(LOCALES)),
+        *("--locale", "en", "--env", ENV, "--out", str(out), "--quiet"),
+    )
+    assert code == 0, text
+    return out / ENV
+
+
+def drift(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    return run("drift", "--env", ENV, "--catalog", str(CATALOG), *args, stdin=stdin)
+
+
+def test_own_outputs_are_in_sync(built: Path) -> None:
+    """crontab, cron.d, CronJobs and units as built: exit 0, every workflow in sync."""
+    for crontab in (built / "crontab", built / "cron.d" / "wfgen"):
+        code, out = drift(
+            "--crontab",
+            str(crontab),
+            "--kubernetes",
+            str(built / "kubernetes" / "cronjobs.yaml"),
+            "--systemd",
+            str(built / "systemd"),
+        )
+        assert code == 0, out
+        assert re.fullmatch(
+            rf"{ENV}: \d+ workflow\(s\) in sync, 0 drift finding\(s\), 0 job\(s\) not written by wfgen\n",
+            out,
+        )
+
+
+def test_kubectl_list_from_stdin_is_in_sync(built: Path) -> None:
+    """`kubectl get cronjobs -o yaml` prints a List; read from stdin with -."""
+    docs = list(yaml.safe_load_all((built / "kubernetes" / "cronjobs.yaml").read_text()))
+    listed = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [d for d in docs if d]})
+    code, out = drift("--kubernetes", "-", "--format", "json", stdin=listed)
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["drifted"] is False and data["drift"] == [] and len(data["in_sync"]) > 10
+
+
+@pytest.fixture
+def drifted(built: Path, tmp_path: Path) -> dict[str, Path]:
+    crontab = (built / "crontab").read_text("utf-8")
+    command = re.search(r"^0 4 \* \* \* (.*)-arg:cleanup$", crontab, re.M)
+    assert command
+    prefix = command.group(1)
+    crontab = re.sub(r"^0 4 \* \* \* .*-arg:cleanup\n", "", crontab, flags=re.M)  # removed
+    crontab = crontab.replace(
+        f"0 2 * * * {prefix}-arg:reportingAggregates",
+        f"30 2 * * * {prefix}-arg:reportingAggregates",
+    )
+    crontab += f"15 3 * * * {prefix}-arg:trackng\n"  # unknown id, typo of tracking
+    crontab += f"0 6 * * * {prefix}-arg:ffdaDeploy\n"  # known, not scheduled on this instance
+    crontab += "0 5 * * * /usr/bin/backup --all\n"  # not wfgen's
+    (tmp_path / "crontab").write_text(crontab, "utf-8")
+    jobs = (built / "kubernetes" / "cronjobs.yaml").read_text("utf-8")
+    jobs = jobs.replace("  schedule: 0 3 * * *\n", "  schedule: 0 3 * * *\n  suspend: true\n", 1)
+    (tmp_path / "cronjobs.yaml").write_text(jobs, "utf-8")
+    units = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", units)
+    timer = units / "wfgen-cleanup.timer"
+    timer.write_text(timer.read_text("utf-8").replace("04:00:00", "05:00:00"), "utf-8")
+    return {
+        "crontab": tmp_path / "crontab",
+        "kubernetes": tmp_path / "cronjobs.yaml",
+        "systemd": units,
+    }
+
+
+def _args(paths: dict[str, Path]) -> list[str]:
+    return [
+        arg
+        for kind in ("crontab", "kubernetes", "systemd")
+        for arg in (f"--{kind}", str(paths[kind]))
+    ]
+
+
+def test_each_kind_of_drift_is_reported_in_json(drifted: dict[str, Path]) -> None:
+    """Removed, added by hand, edited, suspended, unknown id: each one, exit 1."""
+    code, out = drift(*_args(drifted), "--format", "json")
+    assert code == 1, out
+    data = json.loads(out)
+    found = {(p["code"], p.get("id")) for p in data["drift"]}
+    assert found == {
+        ("drift-missing", "cleanup"),
+        ("drift-schedule", "reportingAggregates"),
+        ("drift-unknown-id", "trackng"),
+        ("drift-unexpected", "ffdaDeploy"),
+        ("drift-suspended", "agg_messageCenter_full"),
+        ("drift-schedule", "cleanup"),
+    }
+    unknown = next(p for p in data["drift"] if p["code"] == "drift-unknown-id")
+    assert "the closest canonical id is tracking" in unknown["message"]
+    lines = drifted["crontab"].read_text("utf-8").splitlines()
+    assert lines[unknown["line"] - 1].endswith("-arg:trackng")
+    (foreign,) = data["not_written_by_wfgen"]
+    assert foreign["message"] == "not written by wfgen (crontab): 0 5 * * * /usr/bin/backup --all"
+    assert "cleanup" not in data["in_sync"] and "tracking" in data["in_sync"]
+
+
+def test_drift_text_names_file_line_and_what(drifted: dict[str, Path]) -> None:
+    """Text: one line per finding at the deployed file's line, then the counts."""
+    code, out = drift(*_args(drifted))
+    assert code == 1
+    lines = out.splitlines()
+    assert any(
+        x.startswith(f"{drifted['crontab']}:")
+        and "drift-schedule: reportingAggregates: deployed "
+        "schedule '30 2 * * *' fires at other times than the catalogue's '0 2 * * *'"
+        in x
+        for x in lines
+    )
+    assert any("drift-suspended: agg_messageCenter_full: CronJob " in x for x in lines)
+    assert lines[-1].endswith("6 drift finding(s), 1 job(s) not written by wfgen")
+
+
+def test_schedule_compared_by_fire_times_not_text(built: Path, tmp_path: Path) -> None:
+    """`0 4 * * *` written as `0 4 * * 0-6` or `0 04 1-31 * *` is the same schedule."""
+    crontab = (built / "crontab").read_text("utf-8")
+    edited = re.sub(r"^0 4 \* \* \* ", "0 04 1-31 * 0-6 ", crontab, count=1, flags=re.M)
+    assert edited != crontab
+    (tmp_path / "crontab").write_text(edited, "utf-8")
+    code, out = drift("--crontab", str(tmp_path / "crontab"))
+    assert code == 0, out
+
+
+def test_sarif_of_drift_validates(drifted: dict[str, Path]) -> None:
+    """The SARIF report validates against the SARIF 2.1.0 schema and carries each finding."""
+    code, out = drift(*_args(drifted), "--format", "sarif")
+    assert code == 1
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {
+        "drift-missing",
+        "drift-schedule",
+        "drift-unknown-id",
+        "drift-unexpected",
+        "drift-suspended",
+        "drift-foreign",
+    }
+    foreign = next(r for r in results if r["ruleId"] == "drift-foreign")
+    assert foreign["level"] == "note"
+
+
+def test_unreadable_input_exits_2(tmp_path: Path) -> None:
+    """A missing file or YAML that does not parse is an I/O error, exit 2."""
+    code, _ = drift("--crontab", str(tmp_path / "nope"))
+    assert code == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: [unclosed\n", "utf-8")
+    code, _ = drift("--kubernetes", str(bad))
+    assert code == 2
+    code, _ = drift()
+    assert code == 2
