@@ -79,6 +79,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py

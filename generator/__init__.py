@@ -6,23 +6,15 @@ on first use, so ``wfgen --help`` does not pay for YAML, JSON Schema, Babel or J
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError, WfgenError
 
 if TYPE_CHECKING:
-    from .catalog import Catalog, Module, Workflow, load_catalog, validate_paths
+    from .load.catalog import Catalog, Module, Workflow, load_catalog, validate_paths
     from .schedules import Schedule
 
-_LAZY = {
-    "Catalog": "catalog",
-    "Module": "catalog",
-    "Workflow": "catalog",
-    "load_catalog": "catalog",
-    "validate_paths": "catalog",
-    "Schedule": "schedules",
-}
+_FROM_CATALOG = ("Catalog", "Module", "Workflow", "load_catalog", "validate_paths")
 
 __all__ = [
     "Catalog",
@@ -44,7 +36,12 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'generator' has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    if name == "Schedule":
+        from .schedules import Schedule
+
+        return Schedule
+    if name in _FROM_CATALOG:
+        from .load import catalog
+
+        return getattr(catalog, name)
+    raise AttributeError(f"module 'generator' has no attribute {name!r}")

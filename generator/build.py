@@ -30,7 +30,8 @@ from .output import (
 from .safebytes import read_input
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from .load.catalog import Catalog
+    from .load.document import Documents
 
 __all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
 
@@ -90,7 +91,9 @@ def _locales(settings: BuildSettings) -> list[str]:
     return sorted(set(wanted))
 
 
-def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any], list[Problem]]:
+def _environments(
+    settings: BuildSettings, catalog: Catalog, documents: Documents
+) -> tuple[list[Any], list[Problem]]:
     folder = settings.catalog / "environments"
     names = list(settings.environments) or None
     if not folder.is_dir():
@@ -99,10 +102,10 @@ def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any],
                 f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml"
             )
         return [], []
-    from . import schedules
-    from .environments import load_environments
+    from .load.profiles import load_environments
+    from .schedule_lint import lint_environment
 
-    environments = list(load_environments(folder, names))
+    environments = list(load_environments(folder, names, documents=documents))
     if names:
         missing = sorted(set(names) - {e.name for e in environments})
         if missing:
@@ -112,7 +115,7 @@ def _environments(settings: BuildSettings, catalog: Catalog) -> tuple[list[Any],
             )
     problems: list[Problem] = []
     for environment in environments:
-        problems.extend(schedules.lint(environment=environment, catalog=catalog))
+        problems.extend(lint_environment(environment=environment, catalog=catalog))
     return sorted(environments, key=lambda e: e.name), problems
 
 
@@ -124,6 +127,7 @@ def _sending_files(
     jinja: Any,
     name: Callable[[str | PurePath], str],
     loaded: dict[Path, Any],
+    documents: Documents,
 ) -> list[RenderedFile]:
     """out/docs/<locale>/sending.md and .html, when catalog/sending.yaml exists.
 
@@ -133,12 +137,12 @@ def _sending_files(
     path = settings.catalog / "sending.yaml"
     if not path.is_file():
         return []
-    from .render_docs import page_pair
+    from .render.pages import page_pair
     from .sending import load_model, reference_context
 
     model = loaded.get(path)
     if model is None:
-        model = loaded[path] = load_model(path)
+        model = loaded[path] = load_model(path, documents=documents)
     context = reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
     return page_pair(
         jinja,
@@ -150,7 +154,11 @@ def _sending_files(
 
 
 def _site_sending(
-    settings: BuildSettings, *, name: Callable[[str | PurePath], str], loaded: dict[Path, Any]
+    settings: BuildSettings,
+    *,
+    name: Callable[[str | PurePath], str],
+    loaded: dict[Path, Any],
+    documents: Documents,
 ) -> dict[str, Any]:
     """The site's sending page: a context per locale, when catalog/sending.yaml exists."""
     path = settings.catalog / "sending.yaml"
@@ -160,7 +168,7 @@ def _site_sending(
 
     model = loaded.get(path)
     if model is None:
-        model = loaded[path] = load_model(path)
+        model = loaded[path] = load_model(path, documents=documents)
 
     def context(locale: str, gettext: Any) -> Any:
         return reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
@@ -220,15 +228,18 @@ def render_all(
     """
     # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
     from . import schedules
-    from .catalog import load_catalog
     from .l10n import phrases
     from .l10n.messages import messages
     from .l10n.po import load_translations, po_path
-    from .render import make_environment, make_jobs, render_environment
-    from .render_docs import render_docs
+    from .load.catalog import load_catalog
+    from .load.document import Documents as _Documents
+    from .render.pages import render_docs
+    from .render.targets import make_environment, make_jobs, render_environment
 
-    catalog, warnings = load_catalog([settings.catalog])
-    environments, lint = _environments(settings, catalog)
+    # Each YAML file is parsed once: the stages below take it from here.
+    documents = _Documents()
+    catalog, warnings = load_catalog([settings.catalog], documents=documents)
+    environments, lint = _environments(settings, catalog, documents)
     problems = [*warnings, *lint]
     if any(p.severity is Severity.ERROR for p in problems):
         raise CatalogError(problems)
@@ -236,7 +247,11 @@ def render_all(
     jinja = make_environment(settings.templates)
     name = _namer(settings.catalog.resolve().parent)
     # Reconcile: a translation counts only for the English it was made from.
-    english = {m.context: m.english for m in messages(catalog)} if locales != ["en"] else {}
+    english = (
+        {m.context: m.english for m in messages(catalog, documents=documents)}
+        if locales != ["en"]
+        else {}
+    )
 
     sending_models: dict[Path, Any] = {}
     total = len(environments) + len(locales)
@@ -301,12 +316,13 @@ def render_all(
                 jinja=jinja,
                 name=name,
                 loaded=sending_models,
+                documents=documents,
             )
         )
         done += 1
         if progress:
             progress(done, total)
-    from .render_site import render_site
+    from .render.site import render_site
 
     files.extend(
         render_site(
@@ -315,7 +331,7 @@ def render_all(
             gettexts=site_gettexts,
             sentence=phrases.sentence,
             inputs=site_inputs,
-            **_site_sending(settings, name=name, loaded=sending_models),
+            **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )
     files.sort(key=lambda f: f.path)

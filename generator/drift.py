@@ -301,8 +301,8 @@ def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
 
 def _cron_days(lines: Iterable[str], start: date) -> list[frozenset[tuple[int, int]]] | None:
     """Local fire times per day over a year, or None when a line is not 5-field cron."""
-    from .cronfields import CronSyntaxError
     from .schedules import Schedule, wall_times
+    from .schedules.cron import CronSyntaxError
 
     nicknames = {
         "@yearly": "0 0 1 1 *",
@@ -368,10 +368,10 @@ def drift(settings: DriftSettings) -> DriftReport:
         InputError: when a deployed file cannot be read or parsed.
         CatalogError: when the catalogue or the profile has errors.
     """
-    from .catalog import load_catalog
-    from .environments import load_environments
-    from .render import make_jobs
-    from .schedule_report import _not_scheduled
+    from .explain import not_scheduled
+    from .load.catalog import load_catalog
+    from .load.profiles import load_environments
+    from .render.targets import make_jobs
     from .schedules import to_cron_lines, to_kubernetes, to_systemd
 
     if not (settings.crontab or settings.kubernetes or settings.systemd):
@@ -485,7 +485,7 @@ def drift(settings: DriftSettings) -> DriftReport:
                         hint="ids are case-sensitive; a translated or mistyped id never runs",
                     )
                 else:
-                    why = _not_scheduled(
+                    why = not_scheduled(
                         catalog,
                         environment,
                         known_workflow,

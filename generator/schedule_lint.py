@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .cronfields import DIALECTS, TARGET_DIALECT, CronSyntaxError, dialect_issues, parse_cron
 from .errors import Location, Problem, Severity, UsageError
 from .schedules import Schedule, to_cron_lines, to_systemd, wall_times, zone
+from .schedules.cron import DIALECTS, TARGET_DIALECT, CronSyntaxError, dialect_issues, parse_cron
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .environments import Environment, ScheduledWorkflow
+    from .load.catalog import Catalog
+    from .load.profiles import Environment, ScheduledWorkflow
 
 __all__ = [
     "ClockChange",
@@ -95,7 +95,7 @@ def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, i
     """
     import yaml
 
-    from .yamlio import MarkLocator
+    from .load.yamlio import MarkLocator
 
     try:
         text = Path(path).read_text("utf-8")
@@ -534,9 +534,9 @@ def validate_dialects(paths: list[Path]) -> list[Problem]:
     """
     import yaml
 
-    from .catalog import discover, load_catalog
-    from .environments import Environment, ScheduledWorkflow, load_environment
     from .errors import WfgenError
+    from .load.catalog import discover, load_catalog
+    from .load.profiles import Environment, ScheduledWorkflow, load_environment
 
     try:
         files = discover(paths)

@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-from generator.catalog import load_catalog, validate_paths
 from generator.errors import Severity
 from generator.l10n.po import load_translations
+from generator.load.catalog import load_catalog, validate_paths
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 

@@ -18,9 +18,9 @@ from cronsim import CronSim
 
 from generator import schedules
 from generator.build import _cron_lines
-from generator.catalog import Catalog, load_catalog
 from generator.errors import UsageError
-from generator.render import RenderedFile, make_environment, make_jobs, render_environment
+from generator.load.catalog import Catalog, load_catalog
+from generator.render.targets import RenderedFile, make_environment, make_jobs, render_environment
 from generator.schedules import Schedule
 
 ZONE = "Europe/Stockholm"

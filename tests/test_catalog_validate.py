@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.catalog import load_catalog, validate_paths
 from generator.cli import cli
 from generator.errors import CatalogError, Severity
-
-from .conftest import CASES, CATALOG, REFERENCE
+from generator.load.catalog import load_catalog, validate_paths
+from tests.conftest import CASES, CATALOG, REFERENCE
 
 VALID = sorted((CASES / "catalog" / "valid").iterdir())
 INVALID = sorted((CASES / "catalog" / "invalid").iterdir())
@@ -210,7 +209,7 @@ def _properties(node: Any, defs: dict[str, Any], path: str = "$") -> list[tuple[
 @pytest.mark.parametrize("name", ["catalog", "environment", "sending"])
 def test_every_schema_property_has_title_and_description(name: str) -> None:
     """Editors get completion and hover help for every property of every bundled schema."""
-    from generator.schema import load_schema
+    from generator.load.schema import load_schema
 
     schema = load_schema(name)
     assert schema["$id"] and schema["$schema"].endswith("2020-12/schema")

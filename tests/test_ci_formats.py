@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.errors import Location, Problem, Severity
 from generator.report_formats import github_annotations
-
-from .conftest import CASES, CATALOG, FIXTURES, LOCALES
+from tests.conftest import CASES, CATALOG, FIXTURES, LOCALES
 
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
 

@@ -14,9 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.cronfields import dialect_issues, parse_cron, portable
-
-from .conftest import CASES
+from generator.schedules.cron import dialect_issues, parse_cron, portable
+from tests.conftest import CASES
 
 DIALECT_CASES = CASES / "dialects"
 

@@ -14,12 +14,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import Catalog, load_catalog
 from generator.cli import cli
 from generator.docs import align, check_pages, labels_from_po, read_page
 from generator.errors import InputError
-
-from .conftest import CATALOG, LOCALES, REFERENCE, SEEDS, examples
+from generator.load.catalog import Catalog, load_catalog
+from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS, examples
 
 SEED_PAGES = sorted(SEEDS.glob("*.txt"))
 

@@ -13,16 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import Catalog, load_catalog
 from generator.docs import align, check_pages, labels_from_po, read_page
 from generator.docs.align import _label
 from generator.docs.check import align_pages
+from generator.docs.importer import ImportSettings, import_pages
 from generator.docs.learn import learn_labels
 from generator.docs.results import PageReport
-from generator.l10n.importer import ImportSettings, import_pages
 from generator.l10n.po import po_path, read_po_file
-
-from .conftest import CATALOG, LOCALES, PAGES, REFERENCE, SEEDS
+from generator.load.catalog import Catalog, load_catalog
+from tests.conftest import CATALOG, LOCALES, PAGES, REFERENCE, SEEDS
 
 ALIGN = PAGES / "align"
 FIXTURES = sorted(ALIGN.glob("*/*.md"))

@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.catalog import Catalog, load_catalog
 from generator.cli import cli
 from generator.docs import DocsReport, check_pages, labels_from_po
 from generator.docs.english import with_english
-
-from .conftest import CATALOG, LOCALES, REFERENCE, SEEDS
+from generator.load.catalog import Catalog, load_catalog
+from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

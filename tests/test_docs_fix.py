@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.catalog import Catalog, load_catalog
 from generator.cli import cli
 from generator.docs import check_pages, labels_from_po, read_page
 from generator.docs.fix import PageFix, fix_pages, plan_fix
-
-from .conftest import CATALOG, LOCALES, REFERENCE, SEEDS
+from generator.load.catalog import Catalog, load_catalog
+from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS
 
 SEED_PAGES = sorted(SEEDS.glob("*.txt"))
 

@@ -16,8 +16,7 @@ from generator.docs import read_page
 from generator.docs.batch import Pool, find_pages
 from generator.docs.listcell import Entry, list_entries
 from generator.docs.markup import clean
-
-from .conftest import CATALOG, PAGES, examples
+from tests.conftest import CATALOG, PAGES, examples
 
 READING = PAGES / "reading"
 READING_PAGES = sorted(p for p in READING.rglob("*.md") if p.name != "README.md")

@@ -18,8 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
-
-from .conftest import CATALOG, FIXTURES, LOCALES
+from tests.conftest import CATALOG, FIXTURES, LOCALES
 
 ENV = "prod-marketing"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from generator.catalog import load_catalog, validate_paths
-from generator.environments import Environment, load_environment, load_environments
 from generator.errors import CatalogError, UsageError, format_problem
+from generator.load.catalog import load_catalog, validate_paths
+from generator.load.profiles import Environment, load_environment, load_environments
 from generator.schedules import Schedule
-
-from .conftest import CATALOG, ROOT
+from tests.conftest import CATALOG, ROOT
 
 SCHEMAS = ROOT / "generator" / "schemas"
 

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import schedules
-from generator.catalog import load_catalog, validate_paths
 from generator.cli import cli
-from generator.environments import load_environment, load_environments
-
-from .conftest import CATALOG, LOCALES
+from generator.load.catalog import load_catalog, validate_paths
+from generator.load.profiles import load_environment, load_environments
+from generator.schedule_lint import lint_environment
+from tests.conftest import CATALOG, LOCALES
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -154,7 +153,7 @@ def test_dst_warnings_point_at_the_schedule() -> None:
     """The DST warnings about reportingAggregates sit at its catalogue schedule, not the profile."""
     catalog, _ = load_catalog([CATALOG])
     (environment,) = load_environments(CATALOG / "environments", ["prod-marketing"])
-    problems = schedules.lint(environment=environment, catalog=catalog, start=date(2026, 1, 1))
+    problems = lint_environment(environment=environment, catalog=catalog, start=date(2026, 1, 1))
     dst = [p for p in problems if p.subject == "reportingAggregates" and "dst" in p.code]
     assert {p.code for p in dst} == {"schedule-dst-gap", "schedule-dst-fold"}
     source = CATALOG / "workflows" / "deliveries.yaml"
@@ -179,7 +178,7 @@ def test_override_warning_points_at_the_override(tmp_path: Path) -> None:
     profile.write_text(text, "utf-8")
     catalog, _ = load_catalog([CATALOG])
     environment = load_environment(profile)
-    problems = schedules.lint(environment=environment, catalog=catalog, start=date(2026, 1, 1))
+    problems = lint_environment(environment=environment, catalog=catalog, start=date(2026, 1, 1))
     (gap,) = [p for p in problems if p.subject == "cleanup" and p.code == "schedule-dst-gap"]
     line = text.splitlines()[gap.location.line - 1]
     assert gap.location.file == str(profile)

@@ -13,8 +13,7 @@ from generator.cli import cli
 from generator.l10n.glossary import glossary_terms, to_csv, to_tbx
 from generator.l10n.po import load_translations
 from generator.l10n.update import L10nSettings, load_sources
-
-from .conftest import CATALOG, LOCALES
+from tests.conftest import CATALOG, LOCALES
 
 SCHEMA = Path(__file__).resolve().parents[1] / "generator" / "schemas" / "tbx-basic-subset.rng"
 SETTINGS = L10nSettings(catalog_dir=CATALOG, locales_dir=LOCALES)

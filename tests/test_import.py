@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.l10n.importer import ImportSettings, import_pages, split_sentences
+from generator.docs.importer import ImportSettings, import_pages, split_sentences
 from generator.l10n.po import po_path, read_po_file
 from generator.l10n.review import needs_review
-
-from .conftest import CATALOG, SEEDS
+from tests.conftest import CATALOG, SEEDS
 
 ITALIAN = next(SEEDS.glob("004_*.txt"))
 SWEDISH_CAMPAIGN = next(SEEDS.glob("001_*.txt"))
@@ -114,7 +113,7 @@ def test_sentences_split_at_full_stops_before_capitals(text: str, count: int) ->
 def _bootstrap_pages() -> list[Path]:
     """The pages in the order README's bootstrap command gives them: seeds, module pages,
     then list pages."""
-    from .conftest import REFERENCE
+    from tests.conftest import REFERENCE
 
     pages = sorted(p for locale in ("sv", "de", "it") for p in (REFERENCE / locale).glob("*.md"))
     lists = [p for p in pages if "about-technical" in p.name or "_technical-workflows" in p.name]
@@ -124,7 +123,7 @@ def _bootstrap_pages() -> list[Path]:
 def test_bundled_locales_are_what_the_bootstrap_writes(tmp_path: Path) -> None:
     """Importing every source page again into the bundled PO files changes no byte, so the
     shipped translations are exactly the documented bootstrap's."""
-    from .conftest import LOCALES
+    from tests.conftest import LOCALES
 
     locales = tmp_path / "locales"
     shutil.copytree(LOCALES, locales)

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from generator.catalog import load_catalog
 from generator.errors import CatalogError, UsageError
-from generator.render import cron_command, systemd_command
+from generator.load.catalog import load_catalog
+from generator.render.targets import cron_command, systemd_command
 from generator.sending import load_model, reference_context
 from tests.conftest import CATALOG, build_file_tree
 
@@ -205,7 +205,7 @@ PAYLOADS = [
 
 
 def _sending_markdown(payload: str) -> str:
-    from generator.render import make_environment, render_template
+    from generator.render.targets import make_environment, render_template
 
     model = load_model(CATALOG / "sending.yaml")
     context = reference_context(model, locale="sv", gettext=lambda _context: payload)

@@ -17,8 +17,7 @@ from generator.l10n.po import dump_po, load_translations, po_path, read_po_file
 from generator.l10n.review import clear_review, mark_review, needs_review
 from generator.l10n.stats import stats, stats_json
 from generator.l10n.update import L10nSettings, init_locale, load_messages, update_all
-
-from .conftest import CATALOG, LOCALES
+from tests.conftest import CATALOG, LOCALES
 
 BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
 

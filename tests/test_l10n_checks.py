@@ -14,8 +14,7 @@ from generator.l10n.po import dump_po, new_catalog, po_path, read_po_file, write
 from generator.l10n.textchecks import check_text
 from generator.l10n.update import L10nSettings, load_messages
 from generator.schedules import Schedule
-
-from .conftest import CASES, CATALOG, LOCALES
+from tests.conftest import CASES, CATALOG, LOCALES
 
 PO_CASES = sorted((CASES / "po").glob("*.po"))
 BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))

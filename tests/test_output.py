@@ -11,7 +11,7 @@ import pytest
 
 from generator.errors import InputError, UsageError
 from generator.output import check_output, manifest_file, write_output
-from generator.render import RenderedFile
+from generator.render.targets import RenderedFile
 
 
 def _files(**contents: str) -> list[RenderedFile]:

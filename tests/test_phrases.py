@@ -13,8 +13,7 @@ import pytest
 from generator.errors import UsageError
 from generator.l10n.phrases import PHRASES, Sentence, sentence
 from generator.schedules import Schedule, Window
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 SEED: dict[str, dict[str, str]] = json.loads(
     (ROOT / "generator" / "l10n" / "phrase_seed.json").read_text("utf-8")

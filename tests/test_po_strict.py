@@ -17,8 +17,7 @@ from generator.cli import cli
 from generator.errors import InputError
 from generator.l10n.po import po_path, read_po_file, write_if_changed
 from generator.l10n.posyntax import PoSyntaxError, check_po_syntax
-
-from .conftest import CATALOG, LOCALES
+from tests.conftest import CATALOG, LOCALES
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 GOOD = 'msgctxt "billing|label"\nmsgid "Billing"\nmsgstr "Fakturering"\n'

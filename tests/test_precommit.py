@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CATALOG, LOCALES, ROOT
+from tests.conftest import CATALOG, LOCALES, ROOT
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or not (ROOT / ".git").exists(),

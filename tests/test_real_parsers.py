@@ -26,8 +26,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.schedules import Schedule, scheduler_runs
-
-from .conftest import CASES, CATALOG, LOCALES
+from tests.conftest import CASES, CATALOG, LOCALES
 
 ROBFIG_SRC = Path("/usr/share/gocode/src/github.com/robfig/cron")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
 from generator.errors import InputError
-from generator.render import (
+from generator.render import targets as render
+from generator.render.targets import (
     cron_command,
     k8s_name,
     make_environment,

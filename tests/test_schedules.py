@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from generator import schedules
-from generator.catalog import load_catalog
-from generator.cronfields import CronSyntaxError, parse_cron
-from generator.environments import load_environment
 from generator.errors import Severity, UsageError
+from generator.load.catalog import load_catalog
+from generator.load.profiles import load_environment
+from generator.schedule_lint import lint_environment
 from generator.schedules import Schedule, Window
-
-from .conftest import CATALOG
+from generator.schedules.cron import CronSyntaxError, parse_cron
+from tests.conftest import CATALOG
 
 START = date(2026, 1, 1)
 
@@ -191,7 +191,7 @@ def _codes(problems: list[Any], code: str) -> dict[str, str]:
 def test_dst_warning_in_stockholm_not_in_utc(tmp_path: Path, catalog: Any) -> None:
     """The 02:00 workflows warn in Europe/Stockholm (skipped and repeated hour), and not in UTC."""
     stockholm = load_environment(_profile(tmp_path, timezone="Europe/Stockholm"))
-    problems = schedules.lint(environment=stockholm, catalog=catalog, start=START)
+    problems = lint_environment(environment=stockholm, catalog=catalog, start=START)
     gaps = _codes(problems, "schedule-dst-gap")
     folds = _codes(problems, "schedule-dst-fold")
     two_am = {
@@ -212,14 +212,16 @@ def test_dst_warning_in_stockholm_not_in_utc(tmp_path: Path, catalog: Any) -> No
     )
     utc = load_environment(_profile(tmp_path, timezone="UTC"))
     assert not [
-        p for p in schedules.lint(environment=utc, catalog=catalog, start=START) if "dst" in p.code
+        p
+        for p in lint_environment(environment=utc, catalog=catalog, start=START)
+        if "dst" in p.code
     ]
 
 
 def test_missing_nightly_time_is_an_error_naming_the_workflow(tmp_path: Path, catalog: Any) -> None:
     """A nightly workflow on a profile without a nightly time is an error with its id."""
     environment = load_environment(_profile(tmp_path, nightly=None))
-    problems = schedules.lint(environment=environment, catalog=catalog, start=START)
+    problems = lint_environment(environment=environment, catalog=catalog, start=START)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     assert errors and {p.code for p in errors} == {"schedule-nightly-missing"}
     assert "deliverabilityUpdate" in {p.subject for p in errors}
@@ -238,7 +240,7 @@ def test_lint_of_overrides(tmp_path: Path, catalog: Any) -> None:
             },
         )
     )
-    problems = schedules.lint(environment=environment, catalog=catalog, start=START)
+    problems = lint_environment(environment=environment, catalog=catalog, start=START)
     assert "EITHER" in _codes(problems, "cron-dom-dow")["cleanup"]
     assert "some months lack" in _codes(problems, "schedule-short-month")["aliasCleansing"]
     assert "noSuchWorkflow" in _codes(problems, "environment-unknown-workflow")
@@ -246,5 +248,5 @@ def test_lint_of_overrides(tmp_path: Path, catalog: Any) -> None:
     assert crowd and all(len(p.extra["ids"]) >= 3 for p in crowd)  # type: ignore[arg-type]
     overridden = [p for p in problems if p.subject == "cleanup"]
     assert all(p.location.line > 1 for p in overridden), "points at the override's line"
-    quiet = schedules.lint(environment=environment, catalog=catalog, start=START, same_minute=50)
+    quiet = lint_environment(environment=environment, catalog=catalog, start=START, same_minute=50)
     assert not [p for p in quiet if p.code == "schedule-same-minute"]

@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-
-from .conftest import CATALOG
+from tests.conftest import CATALOG
 
 AFTER = "2026-03-27T00:00:00+00:00"
 

@@ -17,12 +17,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator import schedules
-from generator.catalog import load_catalog
-from generator.environments import load_environments
+from generator.load.catalog import load_catalog
+from generator.load.profiles import load_environments
 from generator.schedule_lint import clock_changes
 from generator.schedules import WEEKDAYS, Schedule, Window
-
-from .conftest import CATALOG, examples
+from tests.conftest import CATALOG, examples
 
 RUNS = 200
 # Bases next to the clock changes of 2026 and before a leap day, so every schedule

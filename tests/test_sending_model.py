@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import validate_paths
 from generator.errors import CatalogError, Severity
+from generator.load.catalog import validate_paths
 from generator.sending import load_model, messages
 from tests.conftest import CATALOG, REFERENCE
 

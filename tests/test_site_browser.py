@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 
 from generator.build import BuildSettings, build
-
-from .site_locales import with_japanese
+from tests.site_locales import with_japanese
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("WFGEN_CHROMIUM", "/usr/bin/chromium"))

@@ -43,9 +43,9 @@ class DocsCheckSettings:
 
 def docs_check_command(settings: DocsCheckSettings) -> int:
     """Align every page with the catalogue and print the report; return the exit code."""
-    from ..catalog import load_catalog
     from ..docs import check_pages, labels_from_po
     from ..docs.batch import available_cores, find_pages
+    from ..load.catalog import load_catalog
 
     catalog, _ = _run(lambda: load_catalog([settings.catalog]))
 
@@ -203,7 +203,7 @@ def docs_import_cmd(
     and Weblate show them as needing work; the build still uses them.
     Exit 0 when done, 2 when a page cannot be read (the others are still imported).
     """
-    from ..l10n.importer import ImportSettings, import_pages
+    from ..docs.importer import ImportSettings, import_pages
 
     settings = ImportSettings(
         pages=pages,

@@ -28,9 +28,9 @@ class DocsFixSettings:
 
 def docs_fix_command(settings: DocsFixSettings) -> int:
     """Plan every page's fix, then list, diff or write it; return the exit code."""
-    from ..catalog import load_catalog
     from ..docs import labels_from_po
     from ..docs.fix import fix_pages, write_atomically
+    from ..load.catalog import load_catalog
 
     catalog, _ = _run(lambda: load_catalog([settings.catalog]))
 

@@ -130,7 +130,7 @@ def schedule_explain_cmd(
     """Print a workflow's schedule as cron, systemd and Kubernetes, in words, and its next runs."""
     from datetime import UTC, datetime
 
-    from ..schedule_report import ExplainSettings, explain
+    from ..explain import ExplainSettings, explain
 
     when = None
     if after is not None:
@@ -180,7 +180,7 @@ def schedule_lint_cmd(
     environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path
 ) -> None:
     """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on errors."""
-    from ..schedule_report import LintSettings, lint_environments
+    from ..explain import LintSettings, lint_environments
 
     settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
     problems = _run_as(lambda: lint_environments(settings), fmt, "schedule lint")

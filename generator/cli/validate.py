@@ -33,8 +33,8 @@ class ValidateSettings:
 
 def validate_command(settings: ValidateSettings) -> int:
     """Run validation and print the report; return the exit code."""
-    from ..catalog import validate_paths
     from ..errors import sort_problems
+    from ..load.catalog import validate_paths
     from ..schedule_lint import validate_dialects
 
     problems = _run(lambda: validate_paths(list(settings.paths)))
@@ -46,13 +46,9 @@ def validate_command(settings: ValidateSettings) -> int:
     if any(p.severity in failing for p in problems):
         return EXIT_PROBLEMS
     if settings.fmt == "text":
-        files = len(
-            _run(
-                lambda: __import__("generator.catalog", fromlist=["discover"]).discover(
-                    list(settings.paths)
-                )
-            )
-        )
+        from ..load.catalog import discover
+
+        files = len(_run(lambda: discover(list(settings.paths))))
         click.echo(f"ok: {files} file(s) valid")
     return EXIT_OK
 

@@ -8,8 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
+from ..load.catalog import Catalog
 from .align import align
 from .batch import Pool
 from .learn import LearnedLabels, learn_from_reports, learn_labels

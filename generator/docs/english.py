@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..catalog import Catalog
 from ..errors import Location, Problem, Severity, WfgenError
+from ..load.catalog import Catalog
 from .align import align
 from .reader import read_page
 from .results import DocsReport, PageReport, RowResult

@@ -23,8 +23,8 @@ from pathlib import Path
 import ftfy
 from ftfy.badness import is_bad
 
-from ..catalog import Catalog
 from ..errors import InputError, Location
+from ..load.catalog import Catalog
 from .check import check_pages
 from .results import DocsReport, PageError, PageReport, RowResult
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..catalog import Catalog
+from ..load.catalog import Catalog
+from ..load.document import Documents
 
 __all__ = ["UI_WORDS", "Message", "messages", "placeholders", "source_hash"]
 
@@ -91,7 +92,7 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _sending(catalog: Catalog) -> list[Message]:
+def _sending(catalog: Catalog, documents: Documents | None) -> list[Message]:
     # The sending model (catalog/sending.yaml) contributes its own terms.
     files = [Path(f) for f in catalog.files if Path(f).name == "sending.yaml"]
     if not files:
@@ -101,7 +102,7 @@ def _sending(catalog: Catalog) -> list[Message]:
 
     out: list[Message] = []
     for path in files:
-        model = load_model(path)
+        model = load_model(path, documents=documents)
         for context, english, comment in sending_messages(model):
             # The reference page fills {name} placeholders: tools check them as brace formats.
             flags = ("python-brace-format",) if _has_placeholders(str(english)) else ()
@@ -111,12 +112,18 @@ def _sending(catalog: Catalog) -> list[Message]:
     return out
 
 
-def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> list[Message]:
+def messages(
+    catalog: Catalog,
+    *,
+    extra: Iterable[Message] | None = None,
+    documents: Documents | None = None,
+) -> list[Message]:
     """Enumerate every translatable message of ``catalog``, sorted by context.
 
     Args:
         catalog: the loaded canonical catalogue.
         extra: further messages to include (tests; other models).
+        documents: YAML files this command has read already (each is parsed once).
 
     Returns:
         One message per label, description, module name, schedule phrase, table word
@@ -161,6 +168,6 @@ def messages(catalog: Catalog, *, extra: Iterable[Message] | None = None) -> lis
             comment=f"Fixed word of the reference tables ({name})",
             module=UI_GROUP,
         )
-    for message in [*_sending(catalog), *(extra or ())]:
+    for message in [*_sending(catalog, documents), *(extra or ())]:
         found[message.context] = message
     return [found[key] for key in sorted(found)]

@@ -221,7 +221,7 @@ def _interval(speaker: _Speaker, schedule: Schedule) -> str:
 
 def _cron(speaker: _Speaker, expression: str) -> str:
     """Raw cron in words where the phrases can say it exactly; else the expression itself."""
-    from ..cronfields import CronSyntaxError, parse_cron
+    from ..schedules.cron import CronSyntaxError, parse_cron
 
     def raw() -> str:
         return speaker.say("cron", expression=lambda: expression)

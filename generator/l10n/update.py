@@ -11,8 +11,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
-from ..catalog import Catalog, load_catalog
 from ..errors import UsageError
+from ..load.catalog import Catalog, load_catalog
 from .messages import Message, messages, source_hash
 from .po import (
     HASH_PREFIX,

@@ -1,31 +1,28 @@
-"""The sending model of "Confirming the send": data, checks, rendering context, simulation.
+"""The sending model of "Confirming the send": data, rendering context, simulation.
 
-Importing this package registers the ``sending`` file kind with ``wfgen validate``.
+The file's checks (what ``wfgen validate`` reports) live with the other YAML kinds in
+:mod:`generator.load.sending_checks`.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import register_kind
-from .checks import check
 from .model import MODES, Effect, Event, Kpi, Row, SendingModel, Status, Table, load_model
 from .simulate import EVENT_NAMES, KpiSummary, SimulationResult, Simulator, read_events, simulate
 
 if TYPE_CHECKING:
     from .reference import messages, reference_context
 
-# Validation imports this package for its file kind; the reference pages' code (Babel
-# number formats, the page reader) loads when a build or an import asks for it.
-_LAZY = {"messages": "reference", "reference_context": "reference"}
 
-
+# The reference pages' code (Babel number formats, the page reader) loads when a build or
+# an import asks for it, not when validation loads the model.
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    if name in ("messages", "reference_context"):
+        from . import reference
+
+        return getattr(reference, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -47,7 +44,3 @@ __all__ = [
     "reference_context",
     "simulate",
 ]
-
-register_kind(
-    "sending", detect=lambda data, path: "sending" in data, schema_name="sending", check=check
-)

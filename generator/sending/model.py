@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import schema
-from ..errors import CatalogError, InputError, Location, Problem, Severity
-from ..yamlio import LoadedYaml, Locator, MarkLocator, Positions, load_yaml
+from ..errors import CatalogError, Location, Problem, Severity
+from ..load.document import Documents, read_document
+from ..load.sending_checks import check
+from ..load.yamlio import MarkLocator, Positions
 
 __all__ = [
     "EFFECTS",
@@ -260,23 +261,12 @@ def build_model(
     )
 
 
-def check_loaded(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
-    """Schema and semantic problems of a loaded sending file, with file:line:col."""
-    from ..catalog import _problem  # the one place that turns JSON paths into locations
-    from .checks import check
-
-    problems = [
-        _problem(loaded, locator, f.parts, f.message, key=f.key)
-        for f in schema.check(loaded.data, "sending")
-    ]
-    return problems or check(loaded, locator)
-
-
-def load_model(path: Path) -> SendingModel:
+def load_model(path: Path, *, documents: Documents | None = None) -> SendingModel:
     """Load and check a sending model file.
 
     Args:
         path: the YAML file (usually catalog/sending.yaml).
+        documents: files this command has read already (each is parsed once).
 
     Returns:
         The model.
@@ -285,28 +275,26 @@ def load_model(path: Path) -> SendingModel:
         InputError: when the file cannot be read.
         CatalogError: with every problem, when the file is not a valid sending model.
     """
-    try:
-        loaded = load_yaml(path)
-    except OSError as err:
-        raise InputError(
-            f"{path}: cannot read: {err.strerror or err}",
-            hint="pass --model PATH to a sending model such as catalog/sending.yaml",
-        ) from err
-    problems = list(loaded.problems)
-    locator = Locator(loaded.text)
-    if loaded.data is not None:
-        if "sending" not in loaded.data:
-            problems.append(
-                Problem(
-                    Location.of(path, 1, 1),
-                    "not a sending model (no `sending:` key)",
-                    code="sending-not-model",
-                    hint="point --model at catalog/sending.yaml",
-                )
-            )
-        else:
-            problems.extend(check_loaded(loaded, locator))
-    if loaded.data is None or any(p.severity is Severity.ERROR for p in problems):
+    document = read_document(
+        path,
+        schema_name="sending",
+        check=check,
+        documents=documents,
+        hint="pass --model PATH to a sending model such as catalog/sending.yaml",
+    )
+    loaded = document.loaded
+    if loaded.data is not None and "sending" not in loaded.data:
+        problems = [
+            *loaded.problems,
+            Problem(
+                Location.of(path, 1, 1),
+                "not a sending model (no `sending:` key)",
+                code="sending-not-model",
+                hint="point --model at catalog/sending.yaml",
+            ),
+        ]
         raise CatalogError(problems)
+    if loaded.data is None or any(p.severity is Severity.ERROR for p in document.problems):
+        raise CatalogError(list(document.problems))
     # Row positions are kept for later messages: read them from libyaml's marks.
     return build_model(loaded.data, path=str(path), locator=MarkLocator(loaded.text))

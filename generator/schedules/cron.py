@@ -28,6 +28,7 @@ __all__ = [
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+_LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # days of each month, leap years too
 _BOUNDS = {
     "minute": (0, 59),
     "hour": (0, 23),
@@ -38,7 +39,11 @@ _BOUNDS = {
 
 
 class CronSyntaxError(ValueError):
-    """A cron field this parser does not accept; the message names the field."""
+    """A cron field this parser does not accept; the message and ``field`` name the field."""
+
+    def __init__(self, message: str, *, field: str = "expression") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -111,11 +116,11 @@ def _value(text: str, field: str, names: tuple[str, ...] = (), offset: int = 0) 
     if names and upper in names:
         return names.index(upper) + offset
     if not text.isdigit():
-        raise CronSyntaxError(f"{field}: {text!r} is not a number")
+        raise CronSyntaxError(f"{field}: {text!r} is not a number", field=field)
     low, high = _BOUNDS[field]
     value = int(text)
     if not low <= value <= high:
-        raise CronSyntaxError(f"{field}: {value} is outside {low}-{high}")
+        raise CronSyntaxError(f"{field}: {value} is outside {low}-{high}", field=field)
     return value
 
 
@@ -126,7 +131,7 @@ def _term(term: str, field: str, names: tuple[str, ...], offset: int) -> set[int
     if stepped:
         term, step_text = term.split("/", 1)
         if not step_text.isdigit() or int(step_text) == 0:
-            raise CronSyntaxError(f"{field}: bad step {step_text!r}")
+            raise CronSyntaxError(f"{field}: bad step {step_text!r}", field=field)
         step = int(step_text)
     if term == "*":
         start, end = low, high
@@ -134,7 +139,7 @@ def _term(term: str, field: str, names: tuple[str, ...], offset: int) -> set[int
         first, last = term.split("-", 1)
         start, end = _value(first, field, names, offset), _value(last, field, names, offset)
         if end < start:
-            raise CronSyntaxError(f"{field}: range {term!r} runs backwards")
+            raise CronSyntaxError(f"{field}: range {term!r} runs backwards", field=field)
     else:
         start = _value(term, field, names, offset)
         end = high if stepped else start  # "5/10" runs from 5 to the field's end
@@ -183,10 +188,24 @@ def parse_cron(expression: str) -> CronFields:
         elif "#" in upper:
             weekday, which = upper.split("#", 1)
             if not which.isdigit() or not 1 <= int(which) <= 5:
-                raise CronSyntaxError(f"day-of-week: bad occurrence {which!r} (1-5)")
+                raise CronSyntaxError(
+                    f"day-of-week: bad occurrence {which!r} (1-5)", field="day-of-week"
+                )
             nth.add((_value(weekday, "day-of-week", _DAYS) % 7, int(which)))
         else:
             weekdays |= {w % 7 for w in _term(term, "day-of-week", _DAYS, 0)}
+    if (
+        dom != "*"
+        and not (last_day or last_weekday)
+        and (dom.startswith("*") or dow.startswith("*"))
+    ):
+        # Only day-of-month picks the days: refuse a day no chosen month has (0 0 30 2 *).
+        longest = max(_LONGEST[month - 1] for month in sets["month"])
+        if days and min(days) > longest:
+            raise CronSyntaxError(
+                f"day-of-month: day {min(days)} never exists in the months chosen",
+                field="day-of-month",
+            )
     return CronFields(
         minutes=frozenset(sets["minute"]),
         hours=frozenset(sets["hour"]),

@@ -25,12 +25,12 @@ import jinja2
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import InputError, Location, UsageError
+from ..errors import InputError, Location, UsageError
 
 # RenderedFile and the bundled templates' folder live with the writer, which needs them
 # without loading Jinja2 (an unchanged rebuild stops before rendering).
-from .output import BUNDLED_TEMPLATES, RenderedFile
-from .safebytes import systemd_program_problem
+from ..output import BUNDLED_TEMPLATES, RenderedFile
+from ..safebytes import systemd_program_problem
 
 __all__ = [
     "BUNDLED_TEMPLATES",

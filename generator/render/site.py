@@ -22,10 +22,10 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
-from .catalog import Catalog
-from .l10n.messages import UI_WORDS
-from .render import RenderedFile
-from .render_docs import Cell, ModuleTable, module_rows, readable
+from ..l10n.messages import UI_WORDS
+from ..load.catalog import Catalog
+from .pages import Cell, ModuleTable, module_rows, readable
+from .targets import RenderedFile
 
 __all__ = ["SITE_WORDS", "render_site", "search_index"]
 

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 import yaml
 
-from .errors import Location, Problem, Severity
-from .safebytes import first_bidi, first_control, read_input
+from ..errors import Location, Problem, Severity
+from ..safebytes import first_bidi, first_control, read_input
 
 yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own

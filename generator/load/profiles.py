@@ -3,8 +3,9 @@
 A profile names one Adobe Campaign instance: its role, time zone, installed products and
 modules, what "nightly" means there, per-workflow overrides, the command that starts a
 workflow and the scheduler configs to render. Profiles have their own JSON Schema and
-register with the catalogue loader on import, so ``wfgen validate catalog/`` checks them
-with the same file:line:col messages as the catalogue.
+rules (:func:`check_profile`); they are read through :mod:`generator.load.document` like
+every YAML kind, so ``wfgen validate`` and ``wfgen build`` refuse the same profiles with the
+same file:line:col messages.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from . import schema
-from .catalog import _schedule_semantics, register_kind
-from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
-from .safebytes import systemd_program_problem
-from .schedules import Schedule, zone
-from .yamlio import LoadedYaml, Locator, MarkLocator, Positions, load_yaml
+from ..errors import CatalogError, InputError, Location, Problem, Severity, UsageError
+from ..safebytes import systemd_program_problem
+from ..schedules import Schedule, zone
+from ..schedules.rules import schedule_findings
+from .document import Documents, read_document
+from .problems import located_problem
+from .yamlio import LoadedYaml, Locator, MarkLocator, Positions
 
 if TYPE_CHECKING:
-    from .catalog import Catalog, Workflow
+    from ..model import Catalog, Workflow
 
 __all__ = [
     "ROLES",
@@ -34,6 +36,7 @@ __all__ = [
     "KubernetesSettings",
     "Override",
     "ScheduledWorkflow",
+    "check_profile",
     "fill",
     "load_environment",
     "load_environments",
@@ -191,10 +194,6 @@ class Environment:
 # --- loading ----------------------------------------------------------------------------
 
 
-def _detect(data: dict[str, Any], path: Path) -> bool:
-    return "environment" in data or path.parent.name == "environments"
-
-
 def _at(
     loaded: LoadedYaml, locator: Positions, parts: tuple[str | int, ...], key: bool = False
 ) -> Location:
@@ -205,8 +204,9 @@ def _at(
 _LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
-def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
-    """What the schema cannot say: real time zones, command placeholders, schedule windows."""
+def check_profile(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
+    """What the schema cannot say: real time zones, command placeholders, schedule windows,
+    and every field that must stay on one line in a crontab or a unit."""
     env = loaded.data["environment"]
     problems: list[Problem] = []
 
@@ -220,12 +220,13 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
         subject: str = "",
     ) -> None:
         problems.append(
-            Problem(
-                _at(loaded, locator, ("environment", *parts)),
+            located_problem(
+                loaded,
+                locator,
+                ("environment", *parts),
                 message,
-                severity,
+                severity=severity,
                 code=code,
-                json_path=schema.json_path(("environment", *parts)),
                 hint=hint,
                 subject=subject,
             )
@@ -287,7 +288,7 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
         )
     for workflow_id, override in (env.get("overrides") or {}).items():
         if override.get("schedule"):
-            for sub, message, severity, code in _schedule_semantics(override["schedule"]):
+            for sub, message, severity, code in schedule_findings(override["schedule"]):
                 problem(
                     ("overrides", workflow_id, "schedule", *sub),
                     message,
@@ -304,9 +305,6 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
                 subject=workflow_id,
             )
     return problems
-
-
-register_kind("environment", detect=_detect, schema_name="environment", check=_check)
 
 
 def _build(loaded: LoadedYaml, locator: Positions) -> Environment:
@@ -350,48 +348,33 @@ def _build(loaded: LoadedYaml, locator: Positions) -> Environment:
     )
 
 
-def _load(path: Path) -> tuple[Environment | None, list[Problem]]:
-    try:
-        loaded = load_yaml(path)
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
-    problems = list(loaded.problems)
-    if loaded.data is None:
-        return None, problems
-    locator = Locator(loaded.text)
-    found = schema.check(loaded.data, "environment")
-    problems.extend(
-        Problem(
-            _at(loaded, locator, f.parts, key=f.key),
-            f.message,
-            code="schema",
-            json_path=schema.json_path(f.parts),
-        )
-        for f in found
+def _load(path: Path, documents: Documents | None) -> tuple[Environment | None, list[Problem]]:
+    document = read_document(
+        path, schema_name="environment", check=check_profile, documents=documents
     )
-    if found:
-        return None, problems
-    problems.extend(_check(loaded, locator))
-    if any(p.severity is Severity.ERROR for p in problems):
-        return None, problems
+    if not document.ok:
+        return None, list(document.problems)
     # Override positions are kept for later messages: read them from libyaml's marks.
-    return _build(loaded, MarkLocator(loaded.text)), problems
+    loaded = document.loaded
+    return _build(loaded, MarkLocator(loaded.text)), list(document.problems)
 
 
-def load_environment(path: Path) -> Environment:
+def load_environment(path: Path, *, documents: Documents | None = None) -> Environment:
     """Load and check one profile.
 
     Raises:
         CatalogError: with every problem found, when any is an error.
         InputError: when the file cannot be read.
     """
-    environment, problems = _load(path)
+    environment, problems = _load(path, documents)
     if environment is None:
         raise CatalogError(problems)
     return environment
 
 
-def load_environments(directory: Path, names: Sequence[str] | None = None) -> list[Environment]:
+def load_environments(
+    directory: Path, names: Sequence[str] | None = None, *, documents: Documents | None = None
+) -> list[Environment]:
     """Load the profiles in ``directory`` (all, or those ``names``), sorted by name.
 
     Raises:
@@ -417,7 +400,7 @@ def load_environments(directory: Path, names: Sequence[str] | None = None) -> li
     environments: list[Environment] = []
     problems: list[Problem] = []
     for name in wanted:
-        environment, found = _load(paths[name])
+        environment, found = _load(paths[name], documents)
         problems.extend(found)
         if environment is not None:
             environments.append(environment)

@@ -8,7 +8,7 @@ Wall-clock semantics of the model (what :func:`next_runs` computes): a schedule 
 local times in the environment's zone; a local time that does not exist (clocks go
 forward) does not fire, and one that happens twice (clocks go back) fires once, at its
 first occurrence. systemd behaves exactly so; cron and Kubernetes differ on those days,
-which is why :func:`lint` warns about them.
+which is why ``schedule_lint`` warns about them.
 """
 
 from __future__ import annotations
@@ -16,16 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .cronfields import CronFields, CronSyntaxError, parse_cron, portable
-from .errors import UsageError
-
-if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .environments import Environment
-    from .errors import Problem
+from ..errors import UsageError
+from .cron import CronFields, CronSyntaxError, parse_cron, portable
+from .rules import cron_problem
 
 __all__ = [
     "KINDS",
@@ -34,7 +30,6 @@ __all__ = [
     "Schedule",
     "Window",
     "cron_problem",
-    "lint",
     "next_runs",
     "scheduler_runs",
     "to_cron",
@@ -104,19 +99,6 @@ class Schedule:
     def is_timed(self) -> bool:
         """True when a clock fires it (everything but ``event``)."""
         return self.kind != "event"
-
-
-def cron_problem(expression: str) -> str | None:
-    """Why a 5-field cron expression is invalid, or None when cron accepts it."""
-    from cronsim import CronSim, CronSimError
-
-    if len(expression.split()) != 5:
-        return f"cron expression {expression!r} must have exactly 5 fields"
-    try:
-        CronSim(expression, datetime(2000, 1, 1))
-    except CronSimError as err:
-        return f"invalid cron expression {expression!r}: {err}"
-    return None
 
 
 # --- times and zones --------------------------------------------------------------------
@@ -607,28 +589,3 @@ def to_kubernetes(
     """
     zone(timezone)
     return {"schedule": to_cron(schedule, nightly=nightly), "timeZone": timezone}
-
-
-def lint(
-    *,
-    environment: Environment,
-    catalog: Catalog,
-    same_minute: int = 3,
-    start: date | None = None,
-) -> list[Problem]:
-    """Warnings about how the environment's schedules behave; see :mod:`generator.schedule_lint`.
-
-    Args:
-        environment: the profile whose scheduled workflows are checked.
-        catalog: the catalogue the profile schedules from.
-        same_minute: this many workflows starting in the same minute is a warning.
-        start: first day of the year scanned for clock changes and collisions (today).
-
-    Returns:
-        Problems, each with the workflow id as ``subject`` and the profile's location.
-    """
-    from .schedule_lint import lint_environment
-
-    return lint_environment(
-        environment=environment, catalog=catalog, same_minute=same_minute, start=start
-    )

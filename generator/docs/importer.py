@@ -33,13 +33,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
-from ..catalog import Catalog, Workflow
-from ..docs.align import CONFIDENT
-from ..docs.model import Page
-from ..docs.results import PageReport
 from ..errors import WfgenError
-from .messages import UI_WORDS, Message, source_hash
-from .po import (
+from ..l10n.messages import UI_WORDS, Message, source_hash
+from ..l10n.po import (
     HASH_PREFIX,
     IMPORT_PREFIX,
     dump_po,
@@ -48,8 +44,12 @@ from .po import (
     read_po_file,
     write_if_changed,
 )
-from .review import clear_review, mark_review
-from .update import WriteResult, load_sources, merge
+from ..l10n.review import clear_review, mark_review
+from ..l10n.update import WriteResult, load_sources, merge
+from ..load.catalog import Catalog, Workflow
+from .align import CONFIDENT
+from .model import Page
+from .results import PageReport
 
 __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "split_sentences"]
 
@@ -131,8 +131,8 @@ def _schedule_sentence(workflow: Workflow, product: str | None) -> str:
 
 
 def _schedule_like(sentence: str, workflow: Workflow, product: str | None, locale: str) -> bool:
+    from ..l10n.numbers import translated_quantities
     from ..schedules import Schedule
-    from .numbers import translated_quantities
 
     schedule = workflow.schedule_for([product] if product else [])
     said = translated_quantities(sentence, locale)
@@ -182,7 +182,7 @@ class _Offer:
 
 
 def _sending_offers(path: Path, settings: ImportSettings) -> tuple[str, list[_Offer]] | None:
-    from ..docs.sending_page import sending_translations
+    from .sending_page import sending_translations
 
     # "Confirming the send" has no workflow table; its strings go to the sending contexts.
     sending = sending_translations(path, locale=settings.locale, catalog_dir=settings.catalog_dir)
@@ -197,7 +197,7 @@ def _sending_offers(path: Path, settings: ImportSettings) -> tuple[str, list[_Of
 def _offers(
     page: Page, report: PageReport, catalog: Catalog, events: list[ImportEvent]
 ) -> tuple[str, list[_Offer]]:
-    from ..docs.markup import clean
+    from .markup import clean
 
     path = page.path
     locale = str(parse_locale(page.locale))
@@ -404,8 +404,8 @@ def import_pages(settings: ImportSettings) -> ImportResult:
     events: list[ImportEvent] = []
     errors: list[str] = []
     per_locale: dict[str, list[_Offer]] = {}
-    from ..docs import read_page
-    from ..docs.check import align_pages, labels_from_po
+    from . import read_page
+    from .check import align_pages, labels_from_po
 
     # Pages with a workflow table are aligned together, exactly as `docs check` aligns them
     # (labels learnt across the pages, the PO labels as they are before this import).

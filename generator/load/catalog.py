@@ -7,14 +7,13 @@ have always found them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .errors import CatalogError, InputError, Location, Problem, Severity
-from .model import (
+from ..errors import CatalogError, InputError, Location, Problem, Severity
+from ..model import (
     NOWHERE,
     PRODUCT_NAMES,
     PRODUCTS,
@@ -26,8 +25,12 @@ from .model import (
     Source,
     Workflow,
 )
-from .schedules import Schedule
-from .yamlio import LoadedYaml, Locator, load_yaml
+from ..schedules import Schedule
+from ..schedules.rules import schedule_findings
+from .document import Documents, kind_of, read_yaml
+from .kinds import KINDS
+from .problems import located_problem, schema_problems
+from .yamlio import LoadedYaml, Locator
 
 __all__ = [
     "NOWHERE",
@@ -41,64 +44,8 @@ __all__ = [
     "Workflow",
     "discover",
     "load_catalog",
-    "register_kind",
     "validate_paths",
 ]
-
-
-# --- file kinds -------------------------------------------------------------------------
-
-SemanticCheck = Callable[[LoadedYaml, Locator], list[Problem]]
-
-
-@dataclass(frozen=True)
-class _Kind:
-    name: str
-    detect: Callable[[dict[str, Any], Path], bool]
-    schema: str
-    check: SemanticCheck | None
-
-
-_KINDS: list[_Kind] = []
-
-
-def register_kind(
-    name: str,
-    *,
-    detect: Callable[[dict[str, Any], Path], bool],
-    schema_name: str,
-    check: SemanticCheck | None = None,
-) -> None:
-    """Teach ``validate`` another kind of YAML file (environment profiles, the sending model).
-
-    Args:
-        name: short name of the kind.
-        detect: tells from the top-level mapping and path whether a file is of this kind.
-        schema_name: bundled JSON Schema to check it against.
-        check: optional semantic checks beyond the schema.
-    """
-    _KINDS[:] = [k for k in _KINDS if k.name != name]
-    _KINDS.insert(0, _Kind(name, detect, schema_name, check))
-
-
-def _kind_of(data: dict[str, Any], path: Path) -> _Kind:
-    _load_plugins()
-    for kind in _KINDS:
-        if kind.detect(data, path):
-            return kind
-    return _CATALOG_KIND
-
-
-_CATALOG_KIND = _Kind("catalog", lambda data, path: True, "catalog", None)
-
-
-@functools.cache
-def _load_plugins() -> None:
-    # Other file kinds register themselves on import; import lazily to keep start-up fast.
-    import importlib
-
-    for module in ("generator.environments", "generator.sending"):
-        importlib.import_module(module)
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:
@@ -123,37 +70,6 @@ def discover(paths: Sequence[Path]) -> list[Path]:
         else:
             raise InputError(f"{path}: no such file or directory")
     return files
-
-
-def _problem(
-    loaded: LoadedYaml,
-    locator: Locator,
-    parts: tuple[str | int, ...],
-    message: str,
-    *,
-    key: bool = False,
-    severity: Severity = Severity.ERROR,
-    code: str = "schema",
-    hint: str = "",
-    subject: str = "",
-) -> Problem:
-    line, col = locator.position(parts, key=key)
-    return Problem(
-        Location.of(loaded.path, line, col),
-        message,
-        severity,
-        code=code,
-        json_path=schema.json_path(parts),
-        hint=hint,
-        subject=subject,
-    )
-
-
-def _schema_problems(loaded: LoadedYaml, locator: Locator, schema_name: str) -> list[Problem]:
-    return [
-        _problem(loaded, locator, f.parts, f.message, key=f.key)
-        for f in schema.check(loaded.data, schema_name)
-    ]
 
 
 @dataclass
@@ -208,23 +124,22 @@ def _entry_lines(text: str) -> list[int]:
     return starts
 
 
-def _collect(files: Sequence[Path]) -> tuple[_Collected, list[Problem]]:
+def _collect(
+    files: Sequence[Path], documents: Documents | None
+) -> tuple[_Collected, list[Problem]]:
     collected = _Collected()
     problems: list[Problem] = []
     for path in files:
-        try:
-            loaded = load_yaml(path)
-        except OSError as err:
-            raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+        loaded = read_yaml(path, documents)
         collected.files.append(str(path))
         problems.extend(loaded.problems)
         if loaded.data is None:
             continue
         locator = Locator(loaded.text)
-        kind = _kind_of(loaded.data, path)
-        found = _schema_problems(loaded, locator, kind.schema)
+        kind = KINDS[kind_of(loaded.data, path)]
+        found = schema_problems(loaded, locator, kind.schema)
         problems.extend(found)
-        if kind is not _CATALOG_KIND:
+        if kind.name != "catalog":
             if not found and kind.check is not None:
                 problems.extend(kind.check(loaded, locator))
             continue
@@ -234,7 +149,7 @@ def _collect(files: Sequence[Path]) -> tuple[_Collected, list[Problem]]:
         for key, module in (data.get("modules") or {}).items():
             if key in collected.modules:
                 problems.append(
-                    _problem(
+                    located_problem(
                         loaded,
                         locator,
                         ("modules", key),
@@ -259,7 +174,7 @@ def _semantic(collected: _Collected) -> list[Problem]:
 
     def at(loaded: LoadedYaml, parts: tuple[str | int, ...], message: str, **kw: Any) -> Problem:
         locator = locators.setdefault(loaded.path, Locator(loaded.text))
-        return _problem(loaded, locator, parts, message, **kw)
+        return located_problem(loaded, locator, parts, message, **kw)
 
     seen: dict[str, tuple[LoadedYaml, int]] = {}
     folded: dict[str, str] = {}
@@ -350,7 +265,7 @@ def _semantic(collected: _Collected) -> list[Problem]:
         for parts, sched in schedules:
             problems.extend(
                 at(loaded, parts + sub, message, severity=severity, code=code, subject=wid)
-                for sub, message, severity, code in _schedule_semantics(sched)
+                for sub, message, severity, code in schedule_findings(sched)
             )
     for key, (definition, loaded) in collected.modules.items():
         for product, page in (definition.get("pages") or {}).items():
@@ -365,55 +280,6 @@ def _semantic(collected: _Collected) -> list[Problem]:
                         )
                     )
     return problems
-
-
-def _schedule_semantics(
-    sched: dict[str, Any] | None,
-) -> list[tuple[tuple[str | int, ...], str, Severity, str]]:
-    """What a schema cannot say about a schedule: suspicious days, windows, cron fields."""
-    if not sched:
-        return []
-    out: list[tuple[tuple[str | int, ...], str, Severity, str]] = []
-    kind = sched["kind"]
-    if kind == "monthly" and sched["day"] >= 29:
-        out.append(
-            (
-                ("day",),
-                f"day {sched['day']} does not exist in every month; those months are skipped",
-                Severity.WARNING,
-                "monthly-short-months",
-            )
-        )
-    if kind == "every" and sched.get("between"):
-        start, end = sched["between"]["start"], sched["between"]["end"]
-        if end != "00:00" and end <= start:
-            out.append(
-                (
-                    ("between", "end"),
-                    f"window end {end} is not after start {start}",
-                    Severity.ERROR,
-                    "schedule-window",
-                )
-            )
-    if kind == "cron":
-        from .schedules import cron_problem
-
-        message = cron_problem(sched["expression"])
-        if message:
-            out.append((("expression",), message, Severity.ERROR, "cron-syntax"))
-        else:
-            fields = sched["expression"].split()
-            # Vixie cron: a day field starting with "*" (also "*/2") makes the two AND.
-            if not fields[2].startswith(("*", "?")) and not fields[4].startswith(("*", "?")):
-                out.append(
-                    (
-                        ("expression",),
-                        "both day-of-month and day-of-week are restricted: cron fires when EITHER matches",
-                        Severity.WARNING,
-                        "cron-dom-dow",
-                    )
-                )
-    return out
 
 
 def _build(collected: _Collected) -> Catalog:
@@ -475,26 +341,27 @@ def _build(collected: _Collected) -> Catalog:
     return Catalog(modules=modules, workflows=tuple(workflows), files=tuple(collected.files))
 
 
-def validate_paths(paths: Sequence[Path]) -> list[Problem]:
+def validate_paths(paths: Sequence[Path], *, documents: Documents | None = None) -> list[Problem]:
     """Check every YAML file under ``paths``; every problem, sorted by file and line.
 
     Raises:
         InputError: when a path is missing or unreadable.
     """
-    collected, problems = _collect(discover(paths))
+    collected, problems = _collect(discover(paths), documents)
     if not any(p.severity is Severity.ERROR for p in problems):
         problems.extend(_semantic(collected))
     return sorted(problems, key=lambda p: (p.location, p.message))
 
 
 def load_catalog(
-    paths: Sequence[Path], *, allow_warnings: bool = True
+    paths: Sequence[Path], *, allow_warnings: bool = True, documents: Documents | None = None
 ) -> tuple[Catalog, list[Problem]]:
     """Load and validate the catalogue; return it with its warnings.
 
     Args:
         paths: catalogue files or folders (environment profiles and other kinds are skipped).
         allow_warnings: when False, warnings fail like errors.
+        documents: files this command has read already (each is parsed once).
 
     Returns:
         The catalogue and the non-fatal problems found.
@@ -503,7 +370,7 @@ def load_catalog(
         CatalogError: with every problem, when any is an error.
         InputError: when a path is missing or unreadable.
     """
-    collected, problems = _collect(discover(paths))
+    collected, problems = _collect(discover(paths), documents)
     if not any(p.severity is Severity.ERROR for p in problems):
         problems.extend(_semantic(collected))
     fatal = [

@@ -1,4 +1,4 @@
-"""Consistency checks of the sending model: what the JSON Schema cannot say.
+"""Consistency checks of the sending model file: what the JSON Schema cannot say.
 
 The checks read the raw YAML data (already schema-valid) so every problem points at the
 cell that is wrong: a row's status, a missing effect, a table that lacks an event.
@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import Problem, Severity
-from ..yamlio import LoadedYaml, Locator
+from .problems import located_problem
+from .yamlio import LoadedYaml, Locator
 
 __all__ = ["REQUIRED_TEXTS", "check", "lifecycles"]
 
@@ -86,13 +87,13 @@ def check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
     Returns:
         The problems found (empty when the model is consistent).
     """
-    from ..catalog import _problem
-
     problems: list[Problem] = []
 
     def report(parts: Parts, message: str, code: str, hint: str = "", **kw: Any) -> None:
         problems.append(
-            _problem(loaded, locator, ("sending", *parts), message, code=code, hint=hint, **kw)
+            located_problem(
+                loaded, locator, ("sending", *parts), message, code=code, hint=hint, **kw
+            )
         )
 
     s = loaded.data["sending"]

@@ -11,10 +11,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .catalog import Catalog, load_catalog
-from .environments import Environment, fill, load_environments
 from .errors import Problem, UsageError, WfgenError
 from .l10n.phrases import Sentence, sentence
+from .load.catalog import Catalog, load_catalog
+from .load.profiles import Environment, fill, load_environments
 from .schedules import (
     SCHEDULERS,
     Schedule,
@@ -33,6 +33,7 @@ __all__ = [
     "LintSettings",
     "explain",
     "lint_environments",
+    "not_scheduled",
     "phrase_gettext",
 ]
 
@@ -233,7 +234,7 @@ def explain(settings: ExplainSettings) -> Explanation:
     systemd: list[str] | str = missing
     kubernetes: dict[str, str] | str = missing
     runs: list[datetime] | str = missing
-    reason = _not_scheduled(catalog, environment, workflow, instance_id, schedule)
+    reason = not_scheduled(catalog, environment, workflow, instance_id, schedule)
     schedulers = _schedulers(environment)
     by_scheduler: dict[str, list[datetime]] = {}
     differences: tuple[Difference, ...] = ()
@@ -289,7 +290,7 @@ def explain(settings: ExplainSettings) -> Explanation:
     )
 
 
-def _not_scheduled(
+def not_scheduled(
     catalog: Catalog,
     environment: Environment | None,
     workflow: Any,
@@ -419,13 +420,15 @@ def lint_environments(settings: LintSettings) -> list[Problem]:
         UsageError: for an unknown environment.
         CatalogError: when the catalogue or a profile has errors.
     """
-    from .schedules import lint
+    from .schedule_lint import lint_environment
 
     catalog, _ = load_catalog([settings.catalog])
     problems: list[Problem] = []
     folder = settings.catalog / "environments"
     for environment in load_environments(folder, list(settings.environments) or None):
         problems.extend(
-            lint(environment=environment, catalog=catalog, same_minute=settings.same_minute)
+            lint_environment(
+                environment=environment, catalog=catalog, same_minute=settings.same_minute
+            )
         )
     return sorted(problems, key=lambda p: (p.location, p.message))

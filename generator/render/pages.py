@@ -19,9 +19,9 @@ from babel.core import get_global
 from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
-from .catalog import Catalog, Module, Workflow
-from .l10n.messages import UI_WORDS
-from .render import RenderedFile, one_line, render_template, template_input
+from ..l10n.messages import UI_WORDS
+from ..load.catalog import Catalog, Module, Workflow
+from .targets import RenderedFile, one_line, render_template, template_input
 
 __all__ = [
     "FILTERS",
