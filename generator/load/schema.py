@@ -11,9 +11,6 @@ from typing import Any
 
 __all__ = ["SchemaFinding", "check", "json_path", "load_schema", "schema_path"]
 
-_EXTRA = re.compile(r"'([^']+)' (?:was|were) unexpected")
-_EXTRA_LIST = re.compile(r"\(([^)]*)\s(?:was|were) unexpected\)")
-
 
 @dataclass(frozen=True)
 class SchemaFinding:
@@ -88,6 +85,27 @@ def _leaves(error: Any) -> list[Any]:
     return [error]
 
 
+def _extra_keys(error: Any) -> list[str]:
+    """The keys an ``additionalProperties: false`` refuses, read from the error's schema and
+    instance (the keys neither ``properties`` nor ``patternProperties`` allow), in file order."""
+    if error.validator_value is not False or not isinstance(error.instance, dict):
+        return []
+    named = error.schema.get("properties", {})
+    patterns = error.schema.get("patternProperties", {})
+    return [
+        key
+        for key in error.instance
+        if key not in named and not any(re.search(pattern, key) for pattern in patterns)
+    ]
+
+
+def _missing_keys(error: Any) -> list[str]:
+    """The names a ``required`` lists that the instance lacks."""
+    if not isinstance(error.instance, dict):
+        return []
+    return [name for name in error.validator_value if name not in error.instance]
+
+
 def check(data: Any, name: str) -> list[SchemaFinding]:
     """Validate ``data`` against bundled schema ``name``; every violation, none skipped."""
     fast = _fast_validator(name)
@@ -98,10 +116,7 @@ def check(data: Any, name: str) -> list[SchemaFinding]:
         for leaf in _leaves(error):
             parts = tuple(leaf.absolute_path)
             if leaf.validator == "additionalProperties":
-                extras = _EXTRA.findall(leaf.message)
-                if not extras:
-                    match = _EXTRA_LIST.search(leaf.message)
-                    extras = [x.strip(" '") for x in match.group(1).split(",")] if match else []
+                extras = _extra_keys(leaf)
                 for extra in extras:
                     findings.append(
                         SchemaFinding((*parts, extra), f"unknown key {extra!r}", key=True)
@@ -109,8 +124,12 @@ def check(data: Any, name: str) -> list[SchemaFinding]:
                 if extras:
                     continue
             if leaf.validator == "required":
-                missing = leaf.message.split("'")[1] if "'" in leaf.message else leaf.message
-                findings.append(SchemaFinding(parts, f"missing required field {missing!r}"))
+                # One error per missing name, all alike: each names every missing one,
+                # and the duplicates fold below.
+                findings.extend(
+                    SchemaFinding(parts, f"missing required field {missing!r}")
+                    for missing in _missing_keys(leaf)
+                )
                 continue
             if "propertyNames" in leaf.absolute_schema_path and isinstance(leaf.instance, str):
                 findings.append(
