@@ -8,209 +8,28 @@ about: the profile override that set it, else the catalogue entry's ``schedule:`
 
 from __future__ import annotations
 
-import calendar
-import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from .errors import Location, Problem, Severity, UsageError
-from .schedules import Schedule, to_cron_lines, to_systemd, wall_times, zone
-from .schedules.cron import DIALECTS, TARGET_DIALECT, CronSyntaxError, dialect_issues, parse_cron
+from ..errors import Location, Problem, Severity
+from ..schedules import Schedule, to_cron_lines, wall_times, zone
+from ..schedules.cron import CronSyntaxError, parse_cron
+from .clocks import ClockChange, clock_changes
+from .dialects import dialect_problems, schedule_location, validate_dialects
 
 if TYPE_CHECKING:
-    from .load.catalog import Catalog
-    from .load.profiles import Environment, ScheduledWorkflow
-
+    from ..load.catalog import Catalog
+    from ..load.profiles import Environment, ScheduledWorkflow
 __all__ = [
     "ClockChange",
     "clock_changes",
     "dialect_problems",
     "lint_environment",
     "schedule_location",
+    "validate_dialects",
 ]
-
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@dataclass(frozen=True)
-class ClockChange:
-    """A day on which the zone's clocks change, and from what wall time to what."""
-
-    day: date
-    before: str  # wall time the clocks reach, e.g. "02:00"
-    after: str  # wall time they show instead, e.g. "03:00"
-    forward: bool
-
-    def describe(self) -> str:
-        """``the last Sunday of March``: the rule, not a date, so messages stay stable."""
-        nth = (self.day.day - 1) // 7
-        last = self.day.day + 7 > calendar.monthrange(self.day.year, self.day.month)[1]
-        which = "last" if last else ("first", "second", "third", "fourth")[nth]
-        return (
-            f"the {which} {_DAY_NAMES[self.day.weekday()]} of {calendar.month_name[self.day.month]}"
-        )
-
-
-def _wall(instant: datetime, offset: timedelta) -> str:
-    local = (instant + offset).replace(tzinfo=None)
-    if local.second:
-        local += timedelta(seconds=60 - local.second)
-    return f"{local.hour:02d}:{local.minute:02d}"
-
-
-def clock_changes(tz: ZoneInfo, *, start: date, days: int = 366) -> list[ClockChange]:
-    """The clock changes of ``tz`` in the ``days`` days from ``start``."""
-    out = []
-    for index in range(days):
-        day = start + timedelta(days=index)
-        lo = datetime.combine(day, time(), tz).astimezone(UTC)
-        hi = datetime.combine(day + timedelta(days=1), time(), tz).astimezone(UTC)
-        before, after = lo.astimezone(tz).utcoffset(), hi.astimezone(tz).utcoffset()
-        if before is None or after is None or before == after:
-            continue
-        while hi - lo > timedelta(seconds=1):  # the instant of the change, to the second
-            mid = lo + (hi - lo) / 2
-            if mid.astimezone(tz).utcoffset() == before:
-                lo = mid
-            else:
-                hi = mid
-        out.append(ClockChange(day, _wall(hi, before), _wall(hi, after), after > before))
-    return out
-
-
-# --- where a schedule is written ----------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=64)
-def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, int]] | None:
-    """(data, locator, index of each workflow id) of a YAML file.
-
-    ``stamp`` (mtime, size) keys the cache to the file's content; the index makes finding
-    an entry constant-time however many workflows the file holds.
-    """
-    import yaml
-
-    from .load.yamlio import MarkLocator
-
-    try:
-        text = Path(path).read_text("utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    index: dict[str, int] = {}
-    entries = data.get("workflows") if isinstance(data, dict) else None
-    for number, entry in enumerate(entries if isinstance(entries, list) else []):
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            index.setdefault(entry["id"], number)
-    return data, MarkLocator(text), index
-
-
-def _position(path: str) -> tuple[Any, Any, dict[str, int]] | None:
-    try:
-        info = Path(path).stat()
-    except OSError:
-        return None
-    return _positions(path, (info.st_mtime_ns, info.st_size))
-
-
-def schedule_location(environment: Environment, item: ScheduledWorkflow) -> Location:
-    """Where the schedule ``item`` runs on is written: the override, else the catalogue entry.
-
-    Points at the ``expression`` value for raw cron, at the ``schedule:`` key otherwise; falls back to the
-    override's key or the catalogue entry when the file cannot be read again.
-    """
-    tail: tuple[str, ...] = ("expression",) if item.schedule.kind == "cron" else ()
-    override = item.override
-    if override is not None and override.schedule is not None:
-        found = _position(override.location.file)
-        if found is None:
-            return override.location
-        at = ("environment", "overrides", override.id, "schedule", *tail)
-        line, col = found[1].position(at, key=not tail)
-        return Location.of(override.location.file, line, col)
-    workflow = item.workflow
-    found = _position(workflow.location.file)
-    if found is None:
-        return workflow.location
-    index = found[2].get(workflow.id)
-    if index is None:
-        return workflow.location
-    parts: tuple[str | int, ...] = ("workflows", index, "schedule")
-    for product in environment.products:
-        variant = workflow.variant(product)
-        if variant is not None and variant.has_schedule and product in workflow.products:
-            parts = ("workflows", index, "per_product", product, "schedule")
-            break
-    line, col = found[1].position((*parts, *tail), key=not tail)
-    return Location.of(workflow.location.file, line, col)
-
-
-# --- dialects ------------------------------------------------------------------------------
-
-
-def dialect_problems(
-    environment: Environment, item: ScheduledWorkflow, where: Location
-) -> list[Problem]:
-    """What each target the environment renders makes of ``item``'s raw cron (or calendar).
-
-    Refused constructs are errors naming the target; exact rewrites (Sunday 7 -> 0) are
-    notes. systemd is checked by converting: what OnCalendar cannot say is an error too.
-    """
-    schedule = item.schedule
-    out: list[Problem] = []
-    if schedule.kind != "cron" or schedule.expression is None:
-        return out
-    try:
-        parse_cron(schedule.expression)
-    except CronSyntaxError:
-        return out  # reported as cron-syntax
-    dialects = list(dict.fromkeys(TARGET_DIALECT[t] for t in environment.targets))
-    targets = {d: [t for t in environment.targets if TARGET_DIALECT[t] == d] for d in dialects}
-    for dialect in dialects:
-        named = ", ".join(targets[dialect])
-        if dialect == "systemd":
-            try:
-                to_systemd(schedule, nightly=environment.nightly, timezone=environment.timezone)
-            except UsageError as err:
-                out.append(
-                    Problem(
-                        where,
-                        f"{item.id}: {str(err).split('; hint:')[0]} (target systemd of "
-                        f"environment {environment.name})",
-                        Severity.ERROR,
-                        code="cron-dialect",
-                        hint=err.hint,
-                        subject=item.id,
-                        extra={"target": "systemd", "environment": environment.name},
-                    )
-                )
-            continue
-        for issue in dialect_issues(schedule.expression, dialect):
-            out.append(
-                Problem(
-                    where,
-                    f"{item.id}: {issue.message} (target {named} of environment "
-                    f"{environment.name})",
-                    Severity.INFO if issue.rewritten else Severity.ERROR,
-                    code="cron-dialect-rewritten" if issue.rewritten else "cron-dialect",
-                    hint=""
-                    if issue.rewritten
-                    else f"write a schedule {DIALECTS[dialect]} reads, e.g. a structured "
-                    "schedule (kind: monthly, weekly, ...) or plain numbers and ranges",
-                    subject=item.id,
-                    extra={
-                        "target": named,
-                        "environment": environment.name,
-                        "construct": issue.construct,
-                    },
-                )
-            )
-    return out
 
 
 def _fixed_hours(schedule: Schedule) -> bool:
@@ -519,97 +338,3 @@ def lint_environment(
                 hint="list them under `placeholders:` to schedule one per value",
             )
     return sorted(problems, key=lambda p: (p.location, p.message))
-
-
-_RAW_CRON = re.compile(r"""kind["']?\s*:\s*["']?cron\b""")
-
-
-def validate_dialects(paths: list[Path]) -> list[Problem]:
-    """Raw cron of every scheduled workflow against the targets of the profiles in ``paths``.
-
-    With profiles among ``paths``, what a target they render refuses is an error at the
-    schedule's line:col. Without any, each raw cron expression is checked against every
-    target, as warnings (a profile that renders that target would refuse it). A catalogue
-    that does not load (errors reported elsewhere) gives nothing here.
-    """
-    import yaml
-
-    from .errors import WfgenError
-    from .load.catalog import discover, load_catalog
-    from .load.profiles import Environment, ScheduledWorkflow, load_environment
-
-    try:
-        files = discover(paths)
-        # Only raw cron has a dialect: without any, skip loading the catalogue a second time.
-        if not any(_RAW_CRON.search(path.read_text("utf-8", errors="replace")) for path in files):
-            return []
-        catalog, _ = load_catalog(paths)
-    except (WfgenError, OSError):
-        return []
-    profiles = []
-    for path in files:
-        found = _position(str(path))
-        if path.parent.name == "environments" or (
-            found is not None and isinstance(found[0], dict) and "environment" in found[0]
-        ):
-            profiles.append(path)
-    problems: list[Problem] = []
-    try:
-        environments = [load_environment(path) for path in profiles]
-    except (WfgenError, yaml.YAMLError):
-        return []
-    for environment in environments:
-        for item in environment.scheduled(catalog):
-            if item.schedule.kind == "cron":
-                where = schedule_location(environment, item)
-                problems.extend(dialect_problems(environment, item, where))
-    if not environments:
-        anywhere = Environment(
-            name="(any)",
-            instance="",
-            role="marketing",
-            timezone="UTC",
-            products=(),
-            modules=(),
-            nightly=None,
-            overrides=(),
-            command=(),
-            user=None,
-            targets=tuple(TARGET_DIALECT),
-            kubernetes=None,
-            placeholders=(),
-            location=Location(""),
-        )
-        for workflow in catalog.workflows:
-            schedules = [(None, workflow.schedule)] + [
-                (v.product, v.schedule) for v in workflow.variants if v.has_schedule
-            ]
-            for product, schedule in schedules:
-                if schedule is None or schedule.kind != "cron":
-                    continue
-                env = anywhere if product is None else _with_products(anywhere, product)
-                item = ScheduledWorkflow(workflow, workflow.id, schedule)
-                for problem in dialect_problems(env, item, schedule_location(env, item)):
-                    problems.append(
-                        Problem(
-                            problem.location,
-                            problem.message.replace(
-                                " of environment (any))", "; no environment profile given)"
-                            ),
-                            Severity.INFO
-                            if problem.severity is Severity.INFO
-                            else Severity.WARNING,
-                            code=problem.code,
-                            hint=problem.hint,
-                            subject=problem.subject,
-                            extra={k: v for k, v in problem.extra.items() if k != "environment"},
-                        )
-                    )
-    unique = {(p.location, p.message): p for p in problems}
-    return sorted(unique.values(), key=lambda p: (p.location, p.message))
-
-
-def _with_products(environment: Environment, product: str) -> Environment:
-    from dataclasses import replace
-
-    return replace(environment, products=(product,))
