@@ -30,8 +30,8 @@ from .output import (
 from .safebytes import read_input
 
 if TYPE_CHECKING:
-    from .load.catalog import Catalog
     from .load.document import Documents
+    from .model import Catalog
 
 __all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
 

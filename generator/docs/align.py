@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load.catalog import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
+from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
 from . import evidence as ev
 from .assign import assign
 from .model import Page, Row

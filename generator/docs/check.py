@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, WfgenError
-from ..load.catalog import Catalog
+from ..model import Catalog
 from .align import align
 from .batch import Pool
 from .learn import LearnedLabels, learn_from_reports, learn_labels

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Location, Problem, Severity, WfgenError
-from ..load.catalog import Catalog
+from ..model import Catalog
 from .align import align
 from .reader import read_page
 from .results import DocsReport, PageReport, RowResult

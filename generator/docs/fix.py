@@ -24,7 +24,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from ..errors import InputError, Location
-from ..load.catalog import Catalog
+from ..model import Catalog
 from .check import check_pages
 from .results import DocsReport, PageError, PageReport, RowResult
 

@@ -46,7 +46,7 @@ from ..l10n.po import (
 )
 from ..l10n.review import clear_review, mark_review
 from ..l10n.update import WriteResult, load_sources, merge
-from ..load.catalog import Catalog, Workflow
+from ..model import Catalog, Workflow
 from .align import CONFIDENT
 from .model import Page
 from .results import PageReport

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..load.catalog import Catalog
+from ..model import Catalog
 from . import evidence as ev
 from .model import Page
 from .results import PageReport

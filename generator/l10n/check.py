@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.catalog import Message as PoMessage
 
 from ..errors import Location, Problem, Severity, sort_problems
-from ..load.catalog import Catalog
+from ..model import Catalog
 from ..schedules import Schedule
 from .generic import GENERIC_CHECKS, CheckConfig, GenericChecker, load_config
 from .messages import Message, source_hash

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..load.catalog import Catalog
+from ..model import Catalog
 from .messages import Message, placeholders
 from .po import load_translations
 from .textchecks import HTML_TAGS, PRODUCT_NAMES

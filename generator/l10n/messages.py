@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load.catalog import Catalog
 from ..load.document import Documents
+from ..model import Catalog
 
 __all__ = ["UI_WORDS", "Message", "messages", "placeholders", "source_hash"]
 

@@ -20,7 +20,7 @@ from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from ..l10n.messages import UI_WORDS
-from ..load.catalog import Catalog, Module, Workflow
+from ..model import Catalog, Module, Workflow
 from .targets import RenderedFile, one_line, render_template, template_input
 
 __all__ = [

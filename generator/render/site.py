@@ -23,7 +23,7 @@ from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from ..l10n.messages import UI_WORDS
-from ..load.catalog import Catalog
+from ..model import Catalog
 from .pages import Cell, ModuleTable, module_rows, readable
 from .targets import RenderedFile
 

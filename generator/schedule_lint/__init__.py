@@ -20,8 +20,8 @@ from .clocks import ClockChange, clock_changes
 from .dialects import dialect_problems, schedule_location, validate_dialects
 
 if TYPE_CHECKING:
-    from ..load.catalog import Catalog
     from ..load.profiles import Environment, ScheduledWorkflow
+    from ..model import Catalog
 __all__ = [
     "ClockChange",
     "clock_changes",
