@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from generator.build import BuildSettings, render_all
 from generator.cli import cli
+from generator.errors import Severity
 from generator.load import document
+from generator.validate import validate
 from tests.conftest import CASES, CATALOG, LOCALES
 
 ONE_LINE = CASES / "profiles" / "one-line"
@@ -42,8 +44,7 @@ def test_build_refuses_what_validate_refuses_with_the_same_message(tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
-def test_one_build_parses_each_yaml_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The catalogue, every profile and the sending model are parsed once per build."""
+def _count_loads(monkeypatch: pytest.MonkeyPatch) -> Counter[Path]:
     counts: Counter[Path] = Counter()
     real = document.load_yaml
 
@@ -52,7 +53,20 @@ def test_one_build_parses_each_yaml_file_once(monkeypatch: pytest.MonkeyPatch) -
         return real(path, **kwargs)
 
     monkeypatch.setattr(document, "load_yaml", counting)
+    return counts
+
+
+def test_one_build_parses_each_yaml_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue, every profile and the sending model are parsed once per build."""
+    counts = _count_loads(monkeypatch)
     render_all(BuildSettings(catalog=CATALOG, locales_dir=LOCALES, locales=("en", "sv")))
-    yaml_files = {p.resolve() for p in CATALOG.rglob("*.yaml")}
-    assert set(counts) == yaml_files
+    assert set(counts) == {p.resolve() for p in CATALOG.rglob("*.yaml")}
+    assert {path: n for path, n in counts.items() if n != 1} == {}
+
+
+def test_validate_parses_each_yaml_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate's kind checks and its cross-file dialect check share one parse per file."""
+    counts = _count_loads(monkeypatch)
+    assert not [p for p in validate([CATALOG]) if p.severity is Severity.ERROR]
+    assert set(counts) == {p.resolve() for p in CATALOG.rglob("*.yaml")}
     assert {path: n for path, n in counts.items() if n != 1} == {}

@@ -33,14 +33,9 @@ class ValidateSettings:
 
 def validate_command(settings: ValidateSettings) -> int:
     """Run validation and print the report; return the exit code."""
-    from ..errors import sort_problems
-    from ..load.catalog import validate_paths
-    from ..schedule_lint import validate_dialects
+    from ..validate import validate
 
-    problems = _run(lambda: validate_paths(list(settings.paths)))
-    if not any(p.severity is Severity.ERROR for p in problems):
-        # What the schedulers each environment renders for would refuse, at the schedule.
-        problems = sort_problems(problems + validate_dialects(list(settings.paths)))
+    problems = _run(lambda: validate(settings.paths))
     _print_problems(problems, settings.fmt)
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     if any(p.severity in failing for p in problems):

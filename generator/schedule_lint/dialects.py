@@ -13,6 +13,7 @@ from ..schedules import to_systemd
 from ..schedules.cron import DIALECTS, TARGET_DIALECT, CronSyntaxError, dialect_issues, parse_cron
 
 if TYPE_CHECKING:
+    from ..load.document import Documents
     from ..load.profiles import Environment, ScheduledWorkflow
 
 __all__ = ["dialect_problems", "schedule_location", "validate_dialects"]
@@ -150,13 +151,14 @@ def dialect_problems(
 _RAW_CRON = re.compile(r"""kind["']?\s*:\s*["']?cron\b""")
 
 
-def validate_dialects(paths: list[Path]) -> list[Problem]:
+def validate_dialects(paths: list[Path], *, documents: Documents | None = None) -> list[Problem]:
     """Raw cron of every scheduled workflow against the targets of the profiles in ``paths``.
 
     With profiles among ``paths``, what a target they render refuses is an error at the
     schedule's line:col. Without any, each raw cron expression is checked against every
     target, as warnings (a profile that renders that target would refuse it). A catalogue
-    that does not load (errors reported elsewhere) gives nothing here.
+    that does not load (errors reported elsewhere) gives nothing here. ``documents`` holds
+    the files validation has parsed already.
     """
     import yaml
 
@@ -169,7 +171,7 @@ def validate_dialects(paths: list[Path]) -> list[Problem]:
         # Only raw cron has a dialect: without any, skip loading the catalogue a second time.
         if not any(_RAW_CRON.search(path.read_text("utf-8", errors="replace")) for path in files):
             return []
-        catalog, _ = load_catalog(paths)
+        catalog, _ = load_catalog(paths, documents=documents)
     except (WfgenError, OSError):
         return []
     profiles = []
@@ -181,7 +183,7 @@ def validate_dialects(paths: list[Path]) -> list[Problem]:
             profiles.append(path)
     problems: list[Problem] = []
     try:
-        environments = [load_environment(path) for path in profiles]
+        environments = [load_environment(path, documents=documents) for path in profiles]
     except (WfgenError, yaml.YAMLError):
         return []
     for environment in environments:
