@@ -3,7 +3,9 @@ passes on the tree and fails as soon as a lower floor imports a higher one."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,3 +67,31 @@ def test_an_import_from_a_higher_floor_breaks_the_contract(
     result = _lint(tree)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def _imports(path: Path) -> list[ast.ImportFrom]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+
+
+def test_no_module_imports_a_private_name_of_another() -> None:
+    """`from x import _name` would tie a module to another's insides: none does."""
+    found = [
+        f"{path.relative_to(ROOT)}: from {'.' * node.level}{node.module or ''} import {alias.name}"
+        for path in sorted((ROOT / "generator").rglob("*.py"))
+        for node in _imports(path)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert found == []
+
+
+def test_no_module_is_imported_by_a_string() -> None:
+    """Imports the contract cannot see (importlib, __import__) are not used."""
+    pattern = re.compile(r"\bimport_module\(|\b__import__\(")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "generator").rglob("*.py"))
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

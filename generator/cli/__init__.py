@@ -1,7 +1,7 @@
 """The command line: the only package that imports click, prints, or exits.
 
 Each command parses its options into a frozen settings object and calls one library
-function; errors map to exit codes in one place (``_common._run``):
+function; errors map to exit codes in one place (``_common.run_or_exit``):
 0 success, 1 problems found (validation, check, diff), 2 usage or I/O error.
 """
 

@@ -97,12 +97,12 @@ def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..
 T = TypeVar("T")
 
 
-def _run(func: Callable[[], T]) -> T:
+def run_or_exit(func: Callable[[], T]) -> T:
     """Call the library; turn its errors into one-line messages and exit codes."""
     try:
         return func()
     except CatalogError as err:
-        _print_problems(err.problems, "text")
+        print_problems(err.problems, "text")
         sys.exit(EXIT_PROBLEMS)
     except WfgenError as err:
         click.echo(f"wfgen: error: {err}", err=True)
@@ -112,19 +112,19 @@ def _run(func: Callable[[], T]) -> T:
         sys.exit(130)
 
 
-def _run_as(func: Callable[[], T], fmt: str, command: str) -> T:
-    """``_run``, but a catalogue with errors is reported in ``fmt`` (valid SARIF for CI)."""
+def run_as(func: Callable[[], T], fmt: str, command: str) -> T:
+    """``run_or_exit``, but a catalogue with errors is reported in ``fmt`` (valid SARIF for CI)."""
     try:
         return func()
     except CatalogError as err:
-        _print_problems(err.problems, fmt, tool_command=command)
+        print_problems(err.problems, fmt, tool_command=command)
         sys.exit(EXIT_PROBLEMS)
     except WfgenError as err:
         click.echo(f"wfgen: error: {err}", err=True)
         sys.exit(err.exit_code)
 
 
-def _print_problems(
+def print_problems(
     problems: list[Problem], fmt: str, *, summary: bool = True, tool_command: str = ""
 ) -> None:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -164,7 +164,7 @@ def _print_problems(
         click.echo(f"{errors} error(s), {warnings} warning(s)")
 
 
-def _json_dump(data: Any) -> None:
+def json_dump(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 

@@ -13,15 +13,15 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     FORMATS,
-    _json_dump,
-    _print_problems,
-    _run,
     catalog_option,
     cli,
     environments_option,
     from_project,
+    json_dump,
     locales_option,
+    print_problems,
     project,
+    run_or_exit,
 )
 
 # --- build ------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
         bar.update(done - bar.pos)
 
     try:
-        result = _run(lambda: build(settings, progress=progress))
+        result = run_or_exit(lambda: build(settings, progress=progress))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -142,14 +142,14 @@ def _build_report(settings: Any, fmt: str) -> int:
             click.echo(f"wfgen: error: {err}", err=True)
             return err.exit_code
         if fmt == "json":
-            _json_dump({"ok": False, "problems": [p.to_json() for p in err.problems]})
+            json_dump({"ok": False, "problems": [p.to_json() for p in err.problems]})
         else:
-            _print_problems(err.problems, fmt, tool_command="build")
+            print_problems(err.problems, fmt, tool_command="build")
         return EXIT_PROBLEMS
     write = result.write
     differs = settings.check and write.differs
     if fmt == "json":
-        _json_dump(
+        json_dump(
             {
                 "ok": not differs,
                 "check": settings.check,
@@ -176,5 +176,5 @@ def _build_report(settings: Any, fmt: str) -> int:
             if differs
             else []
         )
-        _print_problems([*result.warnings, *stale], fmt, tool_command="build")
+        print_problems([*result.warnings, *stale], fmt, tool_command="build")
     return EXIT_PROBLEMS if differs else EXIT_OK

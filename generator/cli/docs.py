@@ -15,14 +15,14 @@ from ._common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     FORMATS,
-    _json_dump,
-    _print_problems,
-    _run,
     catalog_option,
     cli,
+    json_dump,
     l10n_paths,
     locales_option,
+    print_problems,
     report_writes,
+    run_or_exit,
 )
 
 # --- docs -------------------------------------------------------------------------------
@@ -47,13 +47,13 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     from ..docs.batch import available_cores, find_pages
     from ..load.catalog import load_catalog
 
-    catalog, _ = _run(lambda: load_catalog([settings.catalog]))
+    catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
 
     def labels_for(locale: str) -> dict[str, str]:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
 
     pages, found = find_pages(settings.pages)
-    report = _run(
+    report = run_or_exit(
         lambda: check_pages(
             pages,
             catalog=catalog,
@@ -67,11 +67,11 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
         from ..docs.english import with_english
 
         english = settings.english
-        report = _run(lambda: with_english(report, english_dir=english, catalog=catalog))
+        report = run_or_exit(lambda: with_english(report, english_dir=english, catalog=catalog))
     if settings.fmt == "json":
-        _json_dump(report.to_json())
+        json_dump(report.to_json())
     elif settings.fmt in ("sarif", "github"):
-        _print_problems(_row_problems(report), settings.fmt, tool_command="docs check")
+        print_problems(_row_problems(report), settings.fmt, tool_command="docs check")
     else:
         from ..docs.report import render_text
 
@@ -212,7 +212,7 @@ def docs_import_cmd(
         catalog_dir=catalog,
         locales_dir=locales_dir,
     )
-    result = _run(lambda: import_pages(settings))
+    result = run_or_exit(lambda: import_pages(settings))
     for event in result.events:
         if verbose or event.kind != "imported":
             click.echo(str(event))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _run, catalog_option, locales_option
+from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, catalog_option, locales_option, run_or_exit
 from .docs import docs_group, english_option
 
 
@@ -32,7 +32,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
     from ..docs.fix import fix_pages, write_atomically
     from ..load.catalog import load_catalog
 
-    catalog, _ = _run(lambda: load_catalog([settings.catalog]))
+    catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
 
     def labels_for(locale: str) -> dict[str, str]:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
@@ -42,7 +42,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
         from ..docs.english import english_refiner
 
         refine = english_refiner(settings.english, catalog)
-    result = _run(
+    result = run_or_exit(
         lambda: fix_pages(
             list(settings.pages),
             catalog=catalog,
@@ -65,7 +65,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
                     f"{page.path}:{edit.line}:{edit.column}: {what} `{edit.old}` with `{edit.new}`"
                 )
         if settings.mode == "write" and page.changed:
-            _run(functools.partial(write_atomically, page.path, page.fixed))
+            run_or_exit(functools.partial(write_atomically, page.path, page.fixed))
             click.echo(f"{page.path}: {len(page.edits)} change(s) written", err=notes)
         for skip in page.skipped:
             click.echo(

@@ -11,11 +11,11 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     FORMATS,
-    _json_dump,
-    _print_problems,
-    _run_as,
     catalog_option,
     cli,
+    json_dump,
+    print_problems,
+    run_as,
 )
 
 
@@ -73,18 +73,18 @@ def drift_cmd(
         systemd=systemd,
         stdin=_read_stdin,
     )
-    report = _run_as(lambda: compare_deployed(settings), fmt, "drift")
+    report = run_as(lambda: compare_deployed(settings), fmt, "drift")
     if fmt == "json":
-        _json_dump(report.to_json())
+        json_dump(report.to_json())
     elif fmt == "text":
-        _print_problems(report.problems(), "text", summary=False)
+        print_problems(report.problems(), "text", summary=False)
         click.echo(
             f"{report.environment}: {len(report.in_sync)} workflow(s) in sync, "
             f"{len(report.findings)} drift finding(s), "
             f"{len(report.foreign)} job(s) not written by wfgen"
         )
     else:
-        _print_problems(report.problems(), fmt, tool_command="drift")
+        print_problems(report.problems(), fmt, tool_command="drift")
     sys.exit(EXIT_PROBLEMS if report.drifted else EXIT_OK)
 
 

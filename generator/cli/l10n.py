@@ -14,12 +14,12 @@ from ._common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     FORMATS,
-    _json_dump,
-    _print_problems,
-    _run,
     cli,
+    json_dump,
     l10n_paths,
+    print_problems,
     report_writes,
+    run_or_exit,
 )
 
 # --- l10n -------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def l10n_extract_cmd(catalog: Path, locales_dir: Path) -> None:
     """Write the template workflows.pot from the catalogue."""
     from ..l10n.update import extract
 
-    report_writes([_run(lambda: extract(_l10n_settings(catalog, locales_dir)))])
+    report_writes([run_or_exit(lambda: extract(_l10n_settings(catalog, locales_dir)))])
 
 
 @l10n_group.command("init")
@@ -52,7 +52,7 @@ def l10n_init_cmd(locale: str, catalog: Path, locales_dir: Path) -> None:
     """Create the PO file of LOCALE (any CLDR locale, e.g. sv, de, pt_BR)."""
     from ..l10n.update import init_locale
 
-    report_writes([_run(lambda: init_locale(_l10n_settings(catalog, locales_dir), locale))])
+    report_writes([run_or_exit(lambda: init_locale(_l10n_settings(catalog, locales_dir), locale))])
 
 
 @l10n_group.command("update")
@@ -61,7 +61,7 @@ def l10n_update_cmd(catalog: Path, locales_dir: Path) -> None:
     """Merge catalogue changes into the template and every PO file."""
     from ..l10n.update import update_all
 
-    report_writes(_run(lambda: update_all(_l10n_settings(catalog, locales_dir))))
+    report_writes(run_or_exit(lambda: update_all(_l10n_settings(catalog, locales_dir))))
 
 
 _LOCALE_OPTION = click.option(
@@ -79,7 +79,7 @@ def _chosen_locales(locales: tuple[str, ...], locales_dir: Path) -> list[str] | 
         return None
     from ..l10n.update import chosen_locales
 
-    return list(_run(lambda: chosen_locales(locales_dir, locales)))
+    return list(run_or_exit(lambda: chosen_locales(locales_dir, locales)))
 
 
 @l10n_group.command("stats")
@@ -96,9 +96,9 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
     from ..l10n.stats import stats, stats_json
 
     chosen = _chosen_locales(locales, locales_dir)
-    results = _run(lambda: stats(_l10n_settings(catalog, locales_dir), chosen))
+    results = run_or_exit(lambda: stats(_l10n_settings(catalog, locales_dir), chosen))
     if fmt == "json":
-        _json_dump(stats_json(results))
+        json_dump(stats_json(results))
         return
     for result in results:
         c = result.counts
@@ -124,8 +124,8 @@ def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
     from ..l10n.check import check_locales
 
     chosen = _chosen_locales(locales, locales_dir)
-    problems = _run(lambda: check_locales(_l10n_settings(catalog, locales_dir), chosen))
-    _print_problems(problems, fmt)
+    problems = run_or_exit(lambda: check_locales(_l10n_settings(catalog, locales_dir), chosen))
+    print_problems(problems, fmt)
     sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
 
 
@@ -158,7 +158,7 @@ def l10n_glossary_cmd(
 
     chosen = _chosen_locales(locales, locales_dir) or available_locales(locales_dir)
     settings = _l10n_settings(catalog, locales_dir)
-    terms = _run(lambda: glossary_terms(settings, chosen))
+    terms = run_or_exit(lambda: glossary_terms(settings, chosen))
     data = to_tbx(terms, chosen) if fmt == "tbx" else to_csv(terms, chosen).encode("utf-8")
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import _run, cli
+from ._common import cli, run_or_exit
 
 
 @cli.command("init")
@@ -20,7 +20,7 @@ def init_cmd(directory: Path) -> None:
     """
     from ..config import init_project
 
-    for path in _run(lambda: init_project(directory)):
+    for path in run_or_exit(lambda: init_project(directory)):
         click.echo(f"{path}: created")
     here = directory.absolute() == Path.cwd()
     click.echo("next: wfgen build" if here else f"next: cd {directory} && wfgen build")

@@ -14,14 +14,14 @@ from ._common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     FORMATS,
-    _json_dump,
-    _print_problems,
-    _run,
-    _run_as,
     catalog_option,
     cli,
     environments_option,
+    json_dump,
     locales_option,
+    print_problems,
+    run_as,
+    run_or_exit,
 )
 
 # --- schedule ---------------------------------------------------------------------------
@@ -150,9 +150,9 @@ def schedule_explain_cmd(
         count=count,
         after=when,
     )
-    found = _run(lambda: explain(settings))
+    found = run_or_exit(lambda: explain(settings))
     if fmt == "json":
-        _json_dump(found.to_json())
+        json_dump(found.to_json())
     else:
         _print_explanation(found)
     sys.exit(EXIT_OK)
@@ -183,6 +183,6 @@ def schedule_lint_cmd(
     from ..explain import LintSettings, lint_environments
 
     settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
-    problems = _run_as(lambda: lint_environments(settings), fmt, "schedule lint")
-    _print_problems(problems, fmt)
+    problems = run_as(lambda: lint_environments(settings), fmt, "schedule lint")
+    print_problems(problems, fmt)
     sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)

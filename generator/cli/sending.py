@@ -14,11 +14,11 @@ from ..errors import format_problem
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    _json_dump,
-    _run,
     cli,
     from_project,
+    json_dump,
     project_catalog,
+    run_or_exit,
 )
 
 # --- sending ----------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def simulate_command(settings: SimulateSettings) -> int:
 
     at = _sending_time(settings.at, "--at")
     end = _sending_time(settings.validity_end, "--validity-end")
-    model = _run(lambda: load_model(settings.model))
+    model = run_or_exit(lambda: load_model(settings.model))
 
     def run() -> Any:
         try:
@@ -81,13 +81,13 @@ def simulate_command(settings: SimulateSettings) -> int:
                 f"{settings.events}: not UTF-8 text ({err.reason})", hint="save the events as UTF-8"
             ) from err
 
-    result = _run(run)
+    result = run_or_exit(run)
 
     def percent(value: float) -> str:
         return f"{value:.2f}%"
 
     if settings.fmt == "json":
-        _json_dump(
+        json_dump(
             {
                 "mode": result.mode,
                 "messages": dict(result.messages()),

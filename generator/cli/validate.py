@@ -13,10 +13,10 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     FORMATS,
-    _print_problems,
-    _run,
     cli,
+    print_problems,
     project_catalog,
+    run_or_exit,
 )
 
 # --- validate ---------------------------------------------------------------------------
@@ -35,15 +35,15 @@ def validate_command(settings: ValidateSettings) -> int:
     """Run validation and print the report; return the exit code."""
     from ..validate import validate
 
-    problems = _run(lambda: validate(settings.paths))
-    _print_problems(problems, settings.fmt)
+    problems = run_or_exit(lambda: validate(settings.paths))
+    print_problems(problems, settings.fmt)
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     if any(p.severity in failing for p in problems):
         return EXIT_PROBLEMS
     if settings.fmt == "text":
         from ..load.catalog import discover
 
-        files = len(_run(lambda: discover(list(settings.paths))))
+        files = len(run_or_exit(lambda: discover(list(settings.paths))))
         click.echo(f"ok: {files} file(s) valid")
     return EXIT_OK
 
