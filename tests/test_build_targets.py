@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,8 @@ from generator import schedules
 from generator.build import _cron_lines
 from generator.errors import UsageError
 from generator.load.catalog import Catalog, load_catalog
+from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow
+from generator.model import NOWHERE
 from generator.render.targets import RenderedFile, make_environment, make_jobs, render_environment
 from generator.schedules import Schedule
 
@@ -82,30 +83,35 @@ def catalog(file_tree: Any) -> Catalog:
     return loaded
 
 
-def environment(**changes: Any) -> SimpleNamespace:
+def environment(**changes: Any) -> Environment:
     """A profile as the build sees it; /bin/true exists, so systemd-analyze can verify units."""
     base: dict[str, Any] = {
         "name": "prod",
         "instance": "mkt",
+        "role": "marketing",
         "timezone": ZONE,
+        "products": ("classic-v7",),
+        "modules": (),
         "nightly": "03:00",
-        "command": ["/bin/true", "start", "{id}@{instance}"],
+        "overrides": (),
+        "command": ("/bin/true", "start", "{id}@{instance}"),
         "user": "neolane",
-        "targets": list(TARGETS),
-        "location": None,
-        "kubernetes": {
-            "namespace": "campaign",
-            "image": "registry.example/nlserver:7",
-            "startingDeadlineSeconds": 600,
-        },
+        "targets": TARGETS,
+        "kubernetes": KubernetesSettings(
+            namespace="campaign",
+            image="registry.example/nlserver:7",
+            starting_deadline_seconds=600,
+        ),
+        "placeholders": (),
+        "location": NOWHERE,
     }
-    return SimpleNamespace(**{**base, **changes})
+    return Environment(**{**base, **changes})
 
 
-def render(catalog: Catalog, env: SimpleNamespace) -> dict[str, str]:
+def render(catalog: Catalog, env: Environment) -> dict[str, str]:
     """Every scheduler file of ``env``, by path, as text."""
     scheduled = [
-        SimpleNamespace(workflow=w, id=w.id, schedule=w.schedule) for w in catalog.workflows
+        ScheduledWorkflow(workflow=w, id=w.id, schedule=w.schedule) for w in catalog.workflows
     ]
     jobs = make_jobs(
         environment=env,

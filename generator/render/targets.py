@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
@@ -31,6 +31,9 @@ from ..errors import InputError, Location, UsageError
 # without loading Jinja2 (an unchanged rebuild stops before rendering).
 from ..output import BUNDLED_TEMPLATES, RenderedFile
 from ..safebytes import systemd_program_problem
+
+if TYPE_CHECKING:
+    from ..load.profiles import Environment, ScheduledWorkflow
 
 __all__ = [
     "BUNDLED_TEMPLATES",
@@ -374,8 +377,8 @@ def _argv(
 
 def make_jobs(
     *,
-    environment: Any,
-    scheduled: Iterable[Any],
+    environment: Environment,
+    scheduled: Iterable[ScheduledWorkflow],
     to_cron: Callable[..., str],
     to_systemd: Callable[..., list[str]],
     to_kubernetes: Callable[..., dict[str, Any]],
@@ -391,12 +394,12 @@ def make_jobs(
         to_kubernetes: schedule -> ``{"schedule", "timeZone"}``.
         inputs: the catalogue and profile files a scheduled workflow came from.
     """
-    location = getattr(environment, "location", None)
-    targets = set(getattr(environment, "targets", ()) or ())
+    location = environment.location
+    targets = set(environment.targets)
     jobs = []
     for item in scheduled:
         wid = _reject_breaks(item.id, what="workflow id", location=location)
-        label = one_line(getattr(item, "label", item.workflow.label))  # placeholders filled
+        label = one_line(item.label)  # placeholders filled
         argv = _argv(
             tuple(environment.command),
             workflow_id=wid,
@@ -439,13 +442,6 @@ def make_jobs(
     return jobs
 
 
-def _setting(environment: Any, name: str, default: Any = None) -> Any:
-    settings = getattr(environment, "kubernetes", None)
-    if isinstance(settings, Mapping):
-        return settings.get(name, default)
-    return getattr(settings, name, default) if settings is not None else default
-
-
 def _cronjob_parts(jobs: Sequence[Job]) -> list[tuple[Job, str | None, str]]:
     out: list[tuple[Job, str | None, str]] = []
     for job in jobs:
@@ -457,13 +453,14 @@ def _cronjob_parts(jobs: Sequence[Job]) -> list[tuple[Job, str | None, str]]:
     return out
 
 
-def kubernetes_document(environment: Any, jobs: Sequence[Job]) -> str:
+def kubernetes_document(environment: Environment, jobs: Sequence[Job]) -> str:
     """Every job as one ``batch/v1`` CronJob, written by the YAML emitter (multi-document)."""
-    namespace = _setting(environment, "namespace", "default")
-    image = _setting(environment, "image")
-    deadline = _setting(environment, "starting_deadline_seconds", None)
-    if deadline is None:
-        deadline = _setting(environment, "startingDeadlineSeconds", 300)
+    settings = environment.kubernetes
+    namespace = settings.namespace if settings else "default"
+    image = settings.image if settings else None
+    deadline = 300
+    if settings and settings.starting_deadline_seconds is not None:
+        deadline = settings.starting_deadline_seconds
     docs = []
     for job, part, schedule in _cronjob_parts(jobs):
         labels = {
@@ -545,9 +542,9 @@ _ZONE = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
 _UNIT = re.compile(r"[A-Za-z0-9:_.@-]+")
 
 
-def _check_fields(environment: Any, jobs: Sequence[Job]) -> None:
+def _check_fields(environment: Environment, jobs: Sequence[Job]) -> None:
     """Fields that stand as one word in a crontab or unit (or as a folder) must be one word."""
-    location = getattr(environment, "location", None)
+    location = environment.location
     checks = [
         ("environment name", environment.name, _NAME),
         ("time zone", environment.timezone, _ZONE),
@@ -571,7 +568,7 @@ TARGET_FILES = {
 
 def render_environment(
     *,
-    environment: Any,
+    environment: Environment,
     jobs: Sequence[Job],
     jinja: jinja2.Environment,
     profile_inputs: tuple[str, ...],
