@@ -234,7 +234,7 @@ def render_all(
     from .load.catalog import load_catalog
     from .load.document import Documents as _Documents
     from .render.pages import render_docs
-    from .render.targets import make_environment, make_jobs, render_environment
+    from .render.targets import make_jinja, make_jobs, render_environment
 
     # Each YAML file is parsed once: the stages below take it from here.
     documents = _Documents()
@@ -244,7 +244,7 @@ def render_all(
     if any(p.severity is Severity.ERROR for p in problems):
         raise CatalogError(problems)
     locales = _locales(settings)
-    jinja = make_environment(settings.templates)
+    jinja = make_jinja(settings.templates)
     name = _namer(settings.catalog.resolve().parent)
     # Reconcile: a translation counts only for the English it was made from.
     english = (

@@ -21,7 +21,7 @@ from generator.errors import UsageError
 from generator.load.catalog import Catalog, load_catalog
 from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow
 from generator.model import NOWHERE
-from generator.render.targets import RenderedFile, make_environment, make_jobs, render_environment
+from generator.render.targets import RenderedFile, make_jinja, make_jobs, render_environment
 from generator.schedules import Schedule
 
 ZONE = "Europe/Stockholm"
@@ -124,7 +124,7 @@ def render(catalog: Catalog, env: Environment) -> dict[str, str]:
     files: list[RenderedFile] = render_environment(
         environment=env,
         jobs=jobs,
-        jinja=make_environment(),
+        jinja=make_jinja(),
         profile_inputs=("catalog/environments/prod.yaml",),
     )
     return {f.path: f.content.decode("utf-8") for f in files}

@@ -205,11 +205,11 @@ PAYLOADS = [
 
 
 def _sending_markdown(payload: str) -> str:
-    from generator.render.targets import make_environment, render_template
+    from generator.render.targets import make_jinja, render_template
 
     model = load_model(CATALOG / "sending.yaml")
     context = reference_context(model, locale="sv", gettext=lambda _context: payload)
-    return render_template(make_environment(), "sending.md.j2", {**context, "locale": "sv"})
+    return render_template(make_jinja(), "sending.md.j2", {**context, "locale": "sv"})
 
 
 def _shape(text: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from generator.render import targets as render
 from generator.render.targets import (
     cron_command,
     k8s_name,
-    make_environment,
+    make_jinja,
     one_line,
     render_template,
     systemd_value,
@@ -77,21 +77,21 @@ def test_sandbox_blocks_python_internals(tmp_path: Path, source: str) -> None:
     """A user's template cannot reach Python internals."""
     folder, name = _env_with(tmp_path, "evil.j2", source)
     with pytest.raises(InputError):
-        render_template(make_environment(folder), name, {"job": object()})
+        render_template(make_jinja(folder), name, {"job": object()})
 
 
 def test_undefined_names_fail(tmp_path: Path) -> None:
     """A misspelt variable fails the build instead of rendering as empty text."""
     folder, name = _env_with(tmp_path, "typo.j2", "{{ jbo.id }}")
     with pytest.raises(InputError, match=r"typo\.j2"):
-        render_template(make_environment(folder), name, {})
+        render_template(make_jinja(folder), name, {})
 
 
 def test_html_templates_are_autoescaped(tmp_path: Path) -> None:
     """Text rendered into .html templates is escaped; other templates are left as text."""
     folder, _ = _env_with(tmp_path, "page.html.j2", "{{ text }}")
     _env_with(tmp_path, "page.md.j2", "{{ text }}")
-    env = make_environment(folder)
+    env = make_jinja(folder)
     assert render_template(env, "page.html.j2", {"text": "<b>&"}) == "&lt;b&gt;&amp;"
     assert render_template(env, "page.md.j2", {"text": "<b>&"}) == "<b>&"
 
@@ -99,7 +99,7 @@ def test_html_templates_are_autoescaped(tmp_path: Path) -> None:
 def test_user_templates_override_bundled_ones(tmp_path: Path) -> None:
     """A template in --templates replaces the bundled one of the same name; others still load."""
     folder, _ = _env_with(tmp_path, "crontab.j2", "mine")
-    env = make_environment(folder)
+    env = make_jinja(folder)
     assert render_template(env, "crontab.j2", {}) == "mine"
     assert env.get_template("systemd.timer.j2") is not None
 
@@ -114,7 +114,7 @@ def test_compiled_templates_are_never_loaded_from_a_cache_folder(
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     (tmp_path / "templates").mkdir()
     folder, name = _env_with(tmp_path / "templates", "page.md.j2", "{{ text }}")
-    env = make_environment(folder)
+    env = make_jinja(folder)
     assert env.bytecode_cache is None
     assert render_template(env, name, {"text": "x"}) == "x"
     assert list(cache.rglob("*")) == []
@@ -154,7 +154,7 @@ def test_template_faults_are_located_one_line_errors(
     folder, name = _env_with(tmp_path, "bad.j2", source)
     jobs = [1, 2]
     with pytest.raises(InputError) as caught:
-        render_template(make_environment(folder), name, {"jobs": jobs})
+        render_template(make_jinja(folder), name, {"jobs": jobs})
     message = str(caught.value)
     assert f"bad.j2:{line}:" in message, message
     assert word in message
@@ -167,7 +167,7 @@ def test_templates_have_an_output_limit(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(render, "TEMPLATE_BYTES", 10_000)
     folder, name = _env_with(tmp_path, "big.j2", "{% for i in range(5000) %}xxxxxxxx{% endfor %}")
     with pytest.raises(InputError, match=r"big\.j2.*output over"):
-        render_template(make_environment(folder), name, {})
+        render_template(make_jinja(folder), name, {})
 
 
 def test_templates_have_a_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,4 +176,4 @@ def test_templates_have_a_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyP
     source = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
     folder, name = _env_with(tmp_path, "slow.j2", source)
     with pytest.raises(InputError, match=r"slow\.j2:1:.*took more than"):
-        render_template(make_environment(folder), name, {})
+        render_template(make_jinja(folder), name, {})

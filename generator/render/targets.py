@@ -41,7 +41,7 @@ __all__ = [
     "RenderedFile",
     "cron_command",
     "k8s_name",
-    "make_environment",
+    "make_jinja",
     "one_line",
     "render_environment",
     "systemd_command",
@@ -218,7 +218,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return refuse
 
 
-def make_environment(templates: Path | None = None) -> Sandbox:
+def make_jinja(templates: Path | None = None) -> Sandbox:
     """A sandboxed Jinja environment over ``templates`` (falling back to the bundled ones).
 
     Args:
