@@ -205,3 +205,12 @@ def test_events_with_a_bom_and_from_stdin(tmp_path: Path) -> None:
     )
     assert piped.returncode == 0, piped.stderr
     assert "1 event(s) applied" in piped.stdout
+
+
+def test_two_yaml_documents_are_named_as_such(tmp_path: Path) -> None:
+    """A second `---` document is reported as one, at its line, not as 'not a mapping'."""
+    root = _project(tmp_path)
+    (root / "catalog" / "workflows" / "two.yaml").write_text("module: platform\n---\nmodule: x\n")
+    result = _wfgen(root, "validate", "catalog")
+    assert result.returncode == 1
+    assert "two.yaml:2:1: error yaml-documents" in result.stdout, result.stdout
