@@ -17,7 +17,8 @@ __all__ = ["align_pages", "check_page", "check_pages", "labels_from_po"]
 
 
 def labels_from_po(path: Path) -> dict[str, str]:
-    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``, not fuzzy).
+    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``, not fuzzy,
+    or fuzzy only to await review).
 
     Returns an empty mapping when the file does not exist.
     """
@@ -25,12 +26,16 @@ def labels_from_po(path: Path) -> dict[str, str]:
         return {}
     from babel.messages.pofile import read_po
 
+    from ..l10n.review import usable_under_review
+
     with path.open("rb") as handle:
         catalog = read_po(handle)
     labels: dict[str, str] = {}
     for message in catalog:
         context = message.context or ""
-        if context.endswith("|label") and message.string and not message.fuzzy:
+        # Entries awaiting review are fuzzy but made for the current English (l10n/review.py).
+        usable = not message.fuzzy or usable_under_review(message)
+        if context.endswith("|label") and message.string and usable:
             labels[context.removesuffix("|label")] = str(message.string)
     return labels
 
