@@ -65,11 +65,15 @@ run: $(STAMP)
 	$(BIN)/wfgen build
 
 # One pytest worker per core (pytest-xdist); a module's tests stay on one worker, so its
-# module-scoped fixtures (built sites, the browser, the wheel) are made once.
+# module-scoped fixtures (built sites, the browser, the wheel) are made once. The ten
+# slowest tests are listed: the suite is meant to answer in under a minute.
+# Compiled modules and pytest's rewritten tests are cached in .venv/pycache even where the
+# environment sets PYTHONDONTWRITEBYTECODE: recompiling them cost each worker 3-4 s a run.
 PYTEST_WORKERS ?= auto
 test: $(TEST_STAMP) $(SYS_STAMP) lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope \
-	  --cov --cov-report=term:skip-covered
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope \
+	  --durations=10 --cov --cov-report=term:skip-covered
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks

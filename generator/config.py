@@ -132,7 +132,8 @@ def _read_settings(path: Path) -> tuple[dict[str, Any], str]:
         raise UsageError(f"{where}: invalid TOML: {message}") from err
     if path.name == CONFIG_NAME:
         return data, text
-    table = data.get("tool", {}).get("wfgen", {})
+    tool = data.get("tool", {})
+    table = tool.get("wfgen", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise UsageError(f"{_key_location(path, text, 'wfgen')}: [tool.wfgen] must be a table")
     return table, text
