@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence, Set
+from functools import lru_cache
 
 from ..l10n.numbers import NUMBER_WORDS
 from ..schedules import Schedule
@@ -38,6 +39,14 @@ _NUMBER = re.compile(r"(?<![\d.:])\d{1,3}(?!\d|[:.]\d)")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]{2,}")
 
 
+@lru_cache(maxsize=1 << 18)
+def similarity(a: str, b: str) -> float:
+    """``difflib``'s ratio of two strings; a run compares the same pairs on every page
+    version, so each pair is computed once per process."""
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case-folded letters and digits only: ``Gestione fornitori`` -> ``gestionefornitori``."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -61,7 +70,7 @@ def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[
     if fold(documented) == fold(canonical):
         found.append((0.95, f"`{documented}` differs from `{canonical}` only in case or spacing"))
         return found
-    ratio = difflib.SequenceMatcher(None, fold(documented), fold(canonical)).ratio()
+    ratio = similarity(fold(documented), fold(canonical))
     if ratio >= 0.8:
         found.append((0.9 * ratio, f"`{documented}` is spelled almost like `{canonical}`"))
     words, target = split_words(documented), split_words(canonical)
@@ -118,7 +127,7 @@ def label_match(label: str, known: str, *, canonical: str, locale: str) -> list[
         return []
     if a == b:
         return [(0.9, f"label {label!r} is the {locale} label of `{canonical}`")]
-    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    ratio = similarity(a, b)
     if ratio >= 0.75:
         return [
             (
@@ -131,6 +140,13 @@ def label_match(label: str, known: str, *, canonical: str, locale: str) -> list[
 
 def numbers_in(text: str, *, locale: str) -> tuple[set[str], set[int]]:
     """Clock times (``HH:MM``) and plain numbers a description mentions, spelled-out ones too."""
+    times, numbers = _numbers_in(text, locale)
+    return set(times), set(numbers)
+
+
+@lru_cache(maxsize=1 << 14)
+def _numbers_in(text: str, locale: str) -> tuple[frozenset[str], frozenset[int]]:
+    # Asked once per candidate workflow of a row: the same description many times.
     times: set[str] = set()
     for match in _TIME.finditer(text):
         if match[1] is not None:
@@ -146,7 +162,7 @@ def numbers_in(text: str, *, locale: str) -> tuple[set[str], set[int]]:
     for word in re.findall(r"[^\W\d_]+", text.casefold()):
         if word in words:
             numbers.add(words[word])
-    return times, numbers
+    return frozenset(times), frozenset(numbers)
 
 
 def schedule_numbers(schedule: Schedule | None) -> tuple[set[str], set[int]]:
