@@ -48,7 +48,7 @@ lock: | $(BIN)/python
 # installed into .venv/axe (never a global npm folder, never `playwright install`); a Japanese
 # font (IPA Gothic) so the CJK screenshots show text, not empty boxes.
 SYSTEM_PACKAGES := gettext systemd chromium cron golang-go golang-github-robfig-cron-dev fonts-ipafont-gothic
-$(SYS_STAMP): | $(BIN)/python
+$(SYS_STAMP): Makefile | $(BIN)/python
 	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null || ! [ -x /usr/bin/chromium ] \
 	  || ! command -v crontab >/dev/null || ! command -v go >/dev/null || ! [ -d /usr/share/gocode/src/github.com/robfig/cron ] \
 	  || ! [ -d /usr/share/fonts/opentype/ipafont-gothic ]; then \
@@ -65,11 +65,15 @@ run: $(STAMP)
 	$(BIN)/wfgen build
 
 # One pytest worker per core (pytest-xdist); a module's tests stay on one worker, so its
-# module-scoped fixtures (built sites, the browser, the wheel) are made once.
+# module-scoped fixtures (built sites, the browser, the wheel) are made once. The ten
+# slowest tests are listed: the suite is meant to answer in under a minute.
+# Compiled modules and pytest's rewritten tests are cached in .venv/pycache even where the
+# environment sets PYTHONDONTWRITEBYTECODE: recompiling them cost each worker 3-4 s a run.
 PYTEST_WORKERS ?= auto
 test: $(TEST_STAMP) $(SYS_STAMP) lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope \
-	  --cov --cov-report=term:skip-covered
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope \
+	  --durations=10 --cov --cov-report=term:skip-covered
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks

@@ -713,6 +713,13 @@ def report(
                 f"{100 * share:.0f} %",
             )
         )
+    if "check-big" in pairs:
+        seconds = med(pairs["check-big"].a)
+        r = med(pairs["check-big"].ratios)
+        checks.append(
+            ("`l10n check` 10,000 workflows x 4 locales < 10 s", seconds < 10, f"{seconds:.1f} s")
+        )
+        checks.append(("... and no slower than pofilter on the same files", r >= 1, f"{r:.2f}x"))
     if "sentences" in pairs:
         r = med(pairs["sentences"].ratios)
         checks.append(

@@ -130,6 +130,8 @@ def test_a_bad_tool_table_in_pyproject_is_located_in_that_table(tmp_path: Path) 
 def test_no_project_and_no_catalogue_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if find_config(tmp_path) is not None:
+        pytest.skip(f"the temporary folder lies in a wfgen project: {find_config(tmp_path)}")
     monkeypatch.chdir(tmp_path)
     for args in (["validate"], ["build"], ["l10n", "stats"], ["schedule", "lint"]):
         result = wfgen(*args)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..errors import Location, Problem
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    FORMATS,
     _json_dump,
+    _print_problems,
     _run,
     catalog_option,
     cli,
@@ -66,6 +70,8 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
         report = _run(lambda: with_english(report, english_dir=english, catalog=catalog))
     if settings.fmt == "json":
         _json_dump(report.to_json())
+    elif settings.fmt in ("sarif", "github"):
+        _print_problems(_row_problems(report), settings.fmt, tool_command="docs check")
     else:
         from ..docs.report import render_text
 
@@ -75,6 +81,32 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     if report.errors:
         return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _row_problems(report: Any) -> list[Problem]:
+    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub."""
+    out: list[Problem] = []
+    for page in report.pages:
+        for result in page.rows:
+            where = Location(str(page.path), result.row.line, 1)
+            row = f"row {result.row.index + 1}"
+            if result.status == "mismatch":
+                text = (
+                    f"{row}: replace `{result.documented_id}` with `{result.canonical_id}` "
+                    f"(confidence {result.confidence:.2f})"
+                )
+                out.append(Problem(where, text, code="docs-mismatch", subject=result.canonical_id))
+            elif result.status == "unresolved":
+                text = (
+                    f"{row}: `{result.documented_id}` ({result.label!r}) matches no canonical "
+                    "workflow with confidence"
+                )
+                out.append(Problem(where, text, code="docs-unresolved"))
+        out.extend(page.findings)
+    out.extend(
+        Problem(Location(str(e.path)), e.message, code="docs-unreadable") for e in report.errors
+    )
+    return out
 
 
 english_option = click.option(
@@ -97,9 +129,7 @@ def docs_group() -> None:
 @click.option(
     "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--jobs",
     "-j",

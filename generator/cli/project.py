@@ -22,4 +22,5 @@ def init_cmd(directory: Path) -> None:
 
     for path in _run(lambda: init_project(directory)):
         click.echo(f"{path}: created")
-    click.echo(f"next: cd {directory} && wfgen build")
+    here = directory.absolute() == Path.cwd()
+    click.echo("next: wfgen build" if here else f"next: cd {directory} && wfgen build")

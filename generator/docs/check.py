@@ -21,20 +21,25 @@ __all__ = ["align_pages", "check_page", "check_pages", "labels_from_po"]
 
 
 def labels_from_po(path: Path) -> dict[str, str]:
-    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``, not fuzzy).
+    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``).
 
-    Returns an empty mapping when the file does not exist.
+    A fuzzy entry counts only when it awaits review of what the documentation says (as the
+    build uses it), not when its English changed. Returns an empty mapping when the file does
+    not exist.
     """
     if not path.is_file():
         return {}
     from babel.messages.pofile import read_po
+
+    from ..l10n.review import usable_under_review
 
     with path.open("rb") as handle:
         catalog = read_po(handle)
     labels: dict[str, str] = {}
     for message in catalog:
         context = message.context or ""
-        if context.endswith("|label") and message.string and not message.fuzzy:
+        usable = not message.fuzzy or usable_under_review(message)
+        if context.endswith("|label") and message.string and usable:
             labels[context.removesuffix("|label")] = str(message.string)
     return labels
 
