@@ -7,7 +7,8 @@ ruff and pytest search theirs); the nearest wins, and in one folder ``wfgen.toml
 
 Keys are the long command-line options they default (paths relative to the project folder):
 ``catalog``, ``locales``, ``templates``, ``out`` (folders) and ``env``, ``locale`` (lists).
-An option given on the command line always wins over the file.
+An option given on the command line always wins over the file. An ``l10n`` table holds
+the settings of ``wfgen l10n check`` (``l10n.generic.load_config`` reads and checks it).
 """
 
 from __future__ import annotations
@@ -170,6 +171,8 @@ def load_project(cwd: Path | None = None) -> Project:
     lists: dict[str, tuple[str, ...]] = dict.fromkeys(_LIST_KEYS, ())
     for key, value in settings.items():
         where = _key_location(config, text, key)
+        if key == "l10n":
+            continue  # `l10n check` settings: read and checked by l10n.generic.load_config
         if key not in known:
             raise UsageError(f"{where}: unknown key {key!r}; hint: known keys: {', '.join(known)}")
         if key in _PATH_KEYS:

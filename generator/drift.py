@@ -279,11 +279,14 @@ def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
                 argv = _systemd_argv(starts[0][0])
         zones = {c.split()[-1] for c, _ in calendars if "/" in c.split()[-1] or c.endswith(" UTC")}
         line = calendars[0][1] if calendars else 1
+        found = _id_in(argv, template)
+        if found is None and not argv and timer.stem.startswith("wfgen-"):
+            found = timer.stem.removeprefix("wfgen-")  # wfgen's timer whose service is gone
         out.append(
             Deployed(
                 "systemd",
                 Location(str(timer), line, 1),
-                _id_in(argv, template),
+                found,
                 tuple(c for c, _ in calendars),
                 argv,
                 zones.pop() if len(zones) == 1 else None,
@@ -332,22 +335,29 @@ def _same_cron(expected: Iterable[str], deployed: Iterable[str], start: date) ->
     return ours is not None and ours == theirs
 
 
-def _normalized_calendar(values: Iterable[str]) -> list[str]:
-    """OnCalendar values as systemd normalizes them (``systemd-analyze calendar``), when present."""
-    values = [" ".join(v.split()) for v in values]
+def _calendar_forms(values: Iterable[str]) -> dict[str, str]:
+    """Each OnCalendar value as systemd normalizes it: one ``systemd-analyze calendar`` call.
+
+    A value systemd refuses, or every value when the tool is missing, maps to itself with
+    its whitespace collapsed (then compared as text).
+    """
+    plain = {v: " ".join(v.split()) for v in values}
     tool = shutil.which("systemd-analyze")
-    if tool is None or not values:
-        return sorted(values)
+    if tool is None or not plain:
+        return plain
+    wanted = sorted(set(plain.values()))
     result = subprocess.run(
-        [tool, "calendar", *values], capture_output=True, text=True, check=False
+        [tool, "calendar", *wanted], capture_output=True, text=True, check=False
     )
-    if result.returncode != 0:
-        return sorted(values)
-    return sorted(
+    normalized = [
         line.split(":", 1)[1].strip()
         for line in result.stdout.splitlines()
         if line.strip().startswith("Normalized form:")
-    )
+    ]
+    if result.returncode != 0 or len(normalized) != len(wanted):
+        return plain  # one value systemd refuses: compare all as text
+    forms = dict(zip(wanted, normalized, strict=True))
+    return {v: forms[p] for v, p in plain.items()}
 
 
 def drift(settings: DriftSettings) -> DriftReport:
@@ -416,6 +426,10 @@ def drift(settings: DriftSettings) -> DriftReport:
     findings: list[Problem] = []
     foreign: list[Problem] = []
     in_sync: set[str] = set(expected)
+    calendars = _calendar_forms(
+        [c for _, _, found in sources for d in found if d.source == "systemd" for c in d.schedules]
+        + ([c for job in jobs for c in job.on_calendar] if settings.systemd else [])
+    )
 
     def finding(where: Location, code: str, subject: str, message: str, hint: str = "") -> None:
         findings.append(
@@ -490,7 +504,9 @@ def drift(settings: DriftSettings) -> DriftReport:
             want = expected[wid]
             schedules = [s for d in found for s in d.schedules]
             if source == "systemd":
-                same = _normalized_calendar(schedules) == _normalized_calendar(want.on_calendar)
+                same = sorted(calendars[c] for c in schedules) == sorted(
+                    calendars[c] for c in want.on_calendar
+                )
                 wanted = " | ".join(want.on_calendar)
             else:
                 same = _same_cron(want.cron, schedules, start)

@@ -202,6 +202,9 @@ def _at(
     return Location.of(loaded.path, line, col)
 
 
+_LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
     """What the schema cannot say: real time zones, command placeholders, schedule windows."""
     env = loaded.data["environment"]
@@ -239,6 +242,14 @@ def _check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
         )
     seen_id = False
     for index, part in enumerate(env["command"]):
+        if _LINE_BREAK.search(part):
+            # Located here, at the argument, not later at the profile when rendering.
+            problem(
+                ("command", index),
+                f"command argument {part!r} holds a line break (U+2028, NEL, ...)",
+                code="environment-command",
+                hint="a crontab line or ExecStart= would end there; remove it",
+            )
         try:
             fields = [name for _, name, _, _ in string.Formatter().parse(part) if name is not None]
         except ValueError as err:

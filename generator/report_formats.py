@@ -85,7 +85,7 @@ def sarif_log(problems: Sequence[Problem], *, command: str, version: str) -> dic
                         "rules": rules,
                     }
                 },
-                "automationDetails": {"id": f"wfgen/{command}/"},
+                "automationDetails": {"id": f"wfgen/{command.replace(' ', '-')}/"},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }

@@ -132,3 +132,22 @@ def test_star_step_differs_between_vixie_and_robfig() -> None:
     (issue,) = dialect_issues("0 3 */2 * 1", "kubernetes")
     assert "BOTH" in issue.message and "EITHER" in issue.message
     assert not dialect_issues("0 3 1-31/2 * 1", "kubernetes")  # both read it as OR
+
+
+def test_override_refused_at_the_override(tmp_path: Path) -> None:
+    """A profile override with raw cron is checked against that profile's targets, at its line."""
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(DIALECT_CASES / "accepted", case)
+    profile = case / "environments" / "cluster.yaml"
+    text = profile.read_text("utf-8") + (
+        '  overrides:\n    weekdays:\n      schedule: {kind: cron, expression: "0 1 L * *"}\n'
+    )
+    profile.write_text(text, "utf-8")
+    code, out = run("validate", str(case), "--format", "json")
+    assert code == 1
+    (error,) = [p for p in json.loads(out)["problems"] if p["severity"] == "error"]
+    line, col = _line_of(profile, '"0 1 L * *"')
+    assert (error["file"], error["line"], error["col"]) == (str(profile), line, col)
+    assert error["target"] == "kubernetes" and error["id"] == "weekdays"

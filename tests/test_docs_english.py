@@ -98,16 +98,22 @@ def test_english_evidence_resolves_what_the_page_alone_cannot(tmp_path: Path) ->
     """A row the page's own evidence leaves unresolved is mapped by its English row."""
     english = REFERENCE / "en" / "v8_technical-workflows.md"
     localized = REFERENCE / "it" / "v8_technical-workflows.md"
-    alone = check_pages([localized], catalog=_catalog(), labels_for=_labels).pages[0]
-    assert [r.documented_id for r in alone.rows if r.status == "unresolved"] == ["providerMgt"]
+    # The tracking row with a label and an id that say nothing.
+    text = localized.read_text(encoding="utf-8")
+    assert "**Tracciamento** (tracciamento)" in text
+    mangled = tmp_path / "mangled" / "technical-workflows.md"
+    mangled.parent.mkdir()
+    mangled.write_text(text.replace("**Tracciamento** (tracciamento)", "**Zzz** (qqq)"))
+    alone = check_pages([mangled], catalog=_catalog(), labels_for=_labels).pages[0]
+    assert [r.documented_id for r in alone.rows if r.status == "unresolved"] == ["qqq"]
     repo, commit = _english_repo(
         tmp_path, {"help/automation/workflow/technical-workflows.md": english}
     )
-    page = _localized(localized, tmp_path / "it" / "technical-workflows.md", commit)
+    page = _localized(mangled, tmp_path / "it" / "technical-workflows.md", commit)
     [result] = _check(page, repo).pages
-    provider = next(r for r in result.rows if r.documented_id == "providerMgt")
-    assert (provider.status, provider.canonical_id) == ("mismatch", "supplierMgt")
-    assert "the page's own evidence was not conclusive" in provider.evidence
+    row = next(r for r in result.rows if r.documented_id == "qqq")
+    assert (row.status, row.canonical_id, row.confidence) == ("mismatch", "tracking", 1.0)
+    assert "the page's own evidence was not conclusive" in row.evidence
     assert all(r.status != "unresolved" for r in result.rows)
 
 

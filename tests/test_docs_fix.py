@@ -106,15 +106,18 @@ def test_list_table_rows() -> None:
     _outside_edits_equal(fix)
 
 
-def test_unresolved_rows_are_listed_and_never_touched() -> None:
+def test_unresolved_rows_are_listed_and_never_touched(tmp_path: Path) -> None:
     """A row the check cannot resolve is reported with its line and left byte for byte."""
-    page = REFERENCE / "it" / "v8_technical-workflows.md"
+    text = (REFERENCE / "it" / "v8_technical-workflows.md").read_text(encoding="utf-8")
+    page = tmp_path / "technical-workflows.md"
+    page.write_text(text.replace("**Tracciamento** (tracciamento)", "**Zzz** (qqq)"))
     report = check_pages([page], catalog=_catalog(), labels_for=_labels).pages[0]
     unresolved = [r for r in report.rows if r.status == "unresolved"]
-    assert unresolved, "the fixture page is expected to keep an unresolved row"
+    assert [r.documented_id for r in unresolved] == ["qqq"]
     fix = plan_fix(report, page.read_bytes())
-    assert {s.line for s in fix.skipped} == {r.row.line for r in unresolved}
-    assert all(e.line not in {r.row.line for r in unresolved} for e in fix.edits)
+    assert [(s.line, s.documented_id) for s in fix.skipped] == [(unresolved[0].row.line, "qqq")]
+    assert fix.edits and all(e.line != unresolved[0].row.line for e in fix.edits)
+    assert "| **Zzz** (qqq) |" in fix.fixed.decode()
     _outside_edits_equal(fix)
 
 
@@ -163,7 +166,7 @@ def test_cli_write_replaces_atomically_and_keeps_mode(tmp_path: Path) -> None:
     page.chmod(0o640)
     code, out, _ = _run("--write", str(page))
     assert code == 0, out
-    assert f"{page}: 1 id(s) replaced" in out
+    assert f"{page}: 1 change(s) written" in out
     assert page.read_bytes() == SEED_PAGES[0].read_bytes().replace(
         '<span class="uicontrol">spårning</span>'.encode(),
         b'<span class="uicontrol">tracking</span>',
@@ -192,3 +195,64 @@ def test_clean_pages_exit_zero(seed: Path, tmp_path: Path) -> None:
     has_edits = bool(_fix([seed])[0].edits)
     assert code == (1 if has_edits else 0)
     assert bool(out) == has_edits
+
+
+def test_repair_text_fixes_reported_damage_only() -> None:
+    """--repair-text: the mojibake word and the numeric entity the check reports are repaired,
+    in their own lines; without the flag they stay; nothing else changes."""
+    seed = SEED_PAGES[4]  # it: `&#39;` in a caution, `attivit√†` in a description
+    report = check_pages([seed], catalog=_catalog(), labels_for=_labels).pages[0]
+    plain = plan_fix(report, seed.read_bytes())
+    fix = plan_fix(report, seed.read_bytes(), repair_text=True)
+    assert [e.kind for e in plain.edits] == ["id"]
+    repairs = [(e.line, e.old, e.new) for e in fix.edits if e.kind == "text"]
+    assert repairs == [
+        (24, "&#39;", "'"),
+        (36, "attivit√†.<br", "attività.<br"),
+    ]
+    _outside_edits_equal(fix)
+    text = fix.fixed.decode()
+    assert "&#39;" not in text and "√" not in text
+
+
+def test_repair_text_keeps_entities_that_are_markup(tmp_path: Path) -> None:
+    """An entity standing for <, > or & is writing, not damage: it stays."""
+    page = tmp_path / "it.txt"
+    page.write_text(
+        SEED_PAGES[4].read_text(encoding="utf-8").replace("l&#39;esecuzione", "l&#39;&#60;x&#62;"),
+        encoding="utf-8",
+    )
+    report = check_pages([page], catalog=_catalog(), labels_for=_labels).pages[0]
+    fix = plan_fix(report, page.read_bytes(), repair_text=True)
+    assert "l'&#60;x&#62;" in fix.fixed.decode()
+
+
+def test_cli_repair_text_lists_repairs() -> None:
+    """The listing names repairs apart from id replacements."""
+    code, out, _ = _run("--repair-text", str(SEED_PAGES[4]))
+    assert code == 1
+    assert ":24:" in out and "repair `&#39;` with `'`" in out
+    assert "1 id(s) to replace, 2 text repair(s)" in out
+
+
+def test_id_written_with_entities_in_an_html_cell() -> None:
+    """`mcSynch_&lt;nome_account_esterno&gt;` in an HTML cell is the id written with entities:
+    it is replaced there, entities and all."""
+    page = REFERENCE / "it" / "classic-v7_message-center-control.md"
+    [fix] = _fix([page])
+    assert [(e.old, e.new) for e in fix.edits] == [
+        ("mcSynch_&lt;nome_account_esterno&gt;", "mcSynch_&lt;external_account_name&gt;")
+    ]
+    _outside_edits_equal(fix)
+
+
+def test_full_width_parentheses_on_a_list_page(tmp_path: Path) -> None:
+    """A list cell written `**Label** （id）` (full-width, as CJK translations do) is fixed
+    inside its parentheses."""
+    text = (REFERENCE / "sv" / "classic-v7_about-technical-workflows.md").read_text("utf-8")
+    assert "| **Spårning** (spårning) |" in text
+    page = tmp_path / "list.md"
+    page.write_text(text.replace("**Spårning** (spårning)", "**Spårning** （spårning）"))
+    [fix] = _fix([page])
+    assert "| **Spårning** （tracking） |" in fix.fixed.decode()
+    _outside_edits_equal(fix)

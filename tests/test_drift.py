@@ -188,3 +188,46 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     assert code == 2
     code, _ = drift()
     assert code == 2
+
+
+def test_command_and_time_zone_drift(built: Path, tmp_path: Path) -> None:
+    """Another instance in a command, another zone in CRON_TZ: both reported, per workflow."""
+    crontab = (built / "crontab").read_text("utf-8")
+    crontab = crontab.replace("CRON_TZ=Europe/Stockholm", "CRON_TZ=Europe/Oslo")
+    crontab = crontab.replace("-instance:prod_mkt -file", "-instance:stage_mkt -file", 1)
+    (tmp_path / "crontab").write_text(crontab, "utf-8")
+    code, out = drift("--crontab", str(tmp_path / "crontab"), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    codes = {p["code"] for p in data["drift"]}
+    assert codes == {"drift-command", "drift-timezone"}
+    commands = [p for p in data["drift"] if p["code"] == "drift-command"]
+    assert len(commands) == 1 and "-instance:stage_mkt" in commands[0]["message"]
+    zones = [p for p in data["drift"] if p["code"] == "drift-timezone"]
+    assert zones and all("Europe/Oslo" in p["message"] for p in zones)
+    assert data["in_sync"] == []
+
+
+def test_timer_without_its_service(built: Path, tmp_path: Path) -> None:
+    """A wfgen timer whose service was deleted: the workflow's command differs (none)."""
+    units = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", units)
+    (units / "wfgen-cleanup.service").unlink()
+    code, out = drift("--systemd", str(units), "--format", "json")
+    assert code == 1
+    (finding,) = json.loads(out)["drift"]
+    assert (finding["code"], finding["id"]) == ("drift-command", "cleanup")
+    assert finding["file"].endswith("wfgen-cleanup.timer")
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_calendar_compared_by_normalized_form(built: Path, tmp_path: Path) -> None:
+    """`*-*-* 4:00 Europe/Stockholm` is systemd's `*-*-* 04:00:00 Europe/Stockholm`: in sync."""
+    units = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", units)
+    timer = units / "wfgen-cleanup.timer"
+    text = timer.read_text("utf-8")
+    assert "OnCalendar=*-*-* 04:00:00 Europe/Stockholm" in text
+    timer.write_text(text.replace("*-*-* 04:00:00", "*-*-*   4:00"), "utf-8")
+    code, out = drift("--systemd", str(units))
+    assert code == 0, out

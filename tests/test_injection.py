@@ -246,3 +246,21 @@ def test_ui_terms_stay_bold() -> None:
     """The UI-term markup of a translation still renders as bold text."""
     text = _sending_markdown("Klicka **[!UICONTROL Compute stats]** nu")
     assert "Klicka **Compute stats** nu" in text
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_line_break_in_a_command_is_located_at_its_argument(tmp_path: Path, brk: str) -> None:
+    """U+2028 (and the other breaks) in a command argument is reported at that argument."""
+    root = build_file_tree(tmp_path, {"catalog": {}})
+    shutil.copytree(CATALOG, root / "catalog", dirs_exist_ok=True)
+    profile = root / "catalog" / "environments" / "staging.yaml"
+    profile.write_text(
+        PROFILE.format(first="/usr/bin/x", targets="crontab").replace(
+            '"-arg:{id}"', f'"-arg:{{id}}", "a{brk}b"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog([root / "catalog"])
+    found = [p for p in caught.value.problems if "line break" in p.message]
+    assert found and found[0].location.line == 8 and found[0].location.col > 20

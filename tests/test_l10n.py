@@ -271,12 +271,12 @@ def _review_contexts(path: Path) -> set[str]:
 
 
 @pytest.mark.skipif(
-    shutil.which("msgmerge") is None or shutil.which("msgcat") is None,
+    not all(shutil.which(tool) for tool in ("msgmerge", "msgcat", "msgattrib")),
     reason="GNU gettext is not installed",
 )
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.parent.name for p in BUNDLED])
 def test_review_state_survives_msgmerge_and_msgcat(path: Path, tmp_path: Path) -> None:
-    """Every entry awaiting review still does after GNU msgmerge and msgcat."""
+    """Every entry awaiting review still does after GNU msgmerge, msgcat and translate-toolkit."""
     want = _review_contexts(path)
     assert want, "the bundled file has entries awaiting review"
     merged, catted = tmp_path / "merged.po", tmp_path / "catted.po"
@@ -288,6 +288,23 @@ def test_review_state_survives_msgmerge_and_msgcat(path: Path, tmp_path: Path) -
     subprocess.run(["msgcat", "-o", str(catted), str(merged)], check=True)
     assert _review_contexts(merged) == want
     assert _review_contexts(catted) == want
+    # What editors show: GNU's own reader (msgattrib, the flag Poedit reads) lists them as
+    # fuzzy; translate-toolkit, which Weblate parses PO files with, as fuzzy and for review.
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", "--no-wrap", str(catted)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert all(f'msgctxt "{context}"' in fuzzy for context in want)
+    from translate.storage import factory
+
+    store = factory.getobject(str(catted))
+    units = {u.getcontext(): u for u in store.units}
+    assert all(units[c].isfuzzy() and units[c].isreview() for c in want)
+    written = tmp_path / "toolkit.po"
+    written.write_bytes(bytes(store))  # translate-toolkit writes it back: still intact
+    assert _review_contexts(written) == want
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")

@@ -15,9 +15,10 @@ from generator.l10n.textchecks import check_text
 from generator.l10n.update import L10nSettings, load_messages
 from generator.schedules import Schedule
 
-from .conftest import CASES, CATALOG
+from .conftest import CASES, CATALOG, LOCALES
 
 PO_CASES = sorted((CASES / "po").glob("*.po"))
+BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
 
 
 def _install(case: Path, root: Path) -> tuple[L10nSettings, str]:
@@ -136,8 +137,6 @@ def test_checking_locales_in_parallel_finds_the_same(
     """One process per locale (used for large files) reports exactly what one process does."""
     from generator.l10n import check
 
-    from .conftest import LOCALES
-
     shutil.copytree(CATALOG, tmp_path / "catalog")
     shutil.copytree(LOCALES, tmp_path / "locales")
     settings = L10nSettings(catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
@@ -149,3 +148,114 @@ def test_checking_locales_in_parallel_finds_the_same(
     po_path(settings.locales_dir, "it").write_bytes(b'msgid "\xff"\nmsgstr ""\n')
     with pytest.raises(InputError, match=r"workflows\.po"):
         check_locales(settings)
+
+
+# pofilter tests that are about an entry's state, not its text: `wfgen l10n stats` counts
+# them (untranslated, fuzzy, awaiting review), and `unchanged` is identical-to-source.
+_STATE_TESTS = {"untranslated", "isfuzzy", "isreview", "blank", "unchanged", "short", "long"}
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.parent.name for p in BUNDLED])
+def test_check_reports_every_entry_pofilter_reports(path: Path) -> None:
+    """On the bundled files every pofilter finding is a wfgen finding of the same code, unless
+    the code is off by default (documented) or about the entry's state; wfgen adds its own."""
+    from translate.filters.checks import CheckerConfig, StandardChecker
+    from translate.storage import factory
+
+    from generator.l10n.generic import DEFAULT_OFF, GENERIC_CHECKS
+
+    locale = path.parent.parent.name
+    checker = StandardChecker(CheckerConfig(targetlanguage=locale))
+    theirs: set[tuple[str, str]] = set()
+    for unit in factory.getobject(str(path)).units:
+        if unit.isheader() or not unit.target:
+            continue
+        for test in checker.run_filters(unit):
+            if test not in _STATE_TESTS and test not in DEFAULT_OFF:
+                assert test in GENERIC_CHECKS, f"pofilter's {test} is neither run nor off"
+                theirs.add((unit.getcontext(), test))
+    settings = L10nSettings(catalog_dir=CATALOG, locales_dir=LOCALES)
+    contexts = {m.lineno: str(m.context) for m in read_po_file(path) if m.context and m.lineno}
+    ours = {
+        (contexts[p.location.line], p.code)
+        for p in check_locales(settings, [locale])
+        if p.location.line in contexts
+    }
+    assert theirs and theirs <= ours, sorted(theirs - ours)
+    assert {code for _, code in ours} - set(GENERIC_CHECKS), "wfgen's own checks add findings"
+
+
+def test_check_codes_are_turned_off_and_on_per_project(tmp_path: Path) -> None:
+    """[tool.wfgen.l10n] disable/enable in pyproject.toml (or [l10n] in wfgen.toml) decide
+    which codes are reported; an unknown code is a clear error."""
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    settings = L10nSettings(catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales")
+    before = {p.code for p in check_locales(settings, ["de"])}
+    assert {"startpunc", "identifier-changed"} <= before and "simplecaps" not in before
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.wfgen.l10n]\ndisable = ["startpunc", "identifier-changed"]\n'
+        'enable = ["simplecaps"]\n',
+        encoding="utf-8",
+    )
+    after = {p.code for p in check_locales(settings, ["de"])}
+    assert after == (before - {"startpunc", "identifier-changed"}) | {"simplecaps"}
+    (tmp_path / "wfgen.toml").write_text('[l10n]\ndisable = ["no-such-check"]\n', "utf-8")
+    with pytest.raises(InputError, match="no-such-check"):
+        check_locales(settings, ["de"])
+
+
+def test_cli_reads_the_l10n_table_of_the_project_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run inside a project, `l10n check` takes its [l10n] table; the project loader lets it be."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    (tmp_path / "wfgen.toml").write_text('[l10n]\ndisable = ["startpunc"]\n', "utf-8")
+    monkeypatch.chdir(tmp_path / "catalog")
+    result = CliRunner().invoke(cli, ["l10n", "check", "--locale", "de"])
+    assert result.exit_code in (0, 1), result.output
+    assert "acronyms" in result.output and "startpunc" not in result.output
+
+
+_TRICKY = [
+    ("Marketing Resources (MRM) for A1 users.", "Marknadsresurser för A1-användare."),
+    ("Send it to x@y.com or https://a.b/c", "Skicka till x@y.se"),
+    ('Say "hi".  Then go!', "Säg hej. Gå sedan!"),
+    ("{n} items: %s, %(name)s", "{n} poster: %d"),
+    ("Line one\nline two\tend\\n", "Rad ett rad två"),
+    ("<b>Bold</b> and (s) plural", "Fet och plural"),
+    ("...wait, what?", "Vänta, vad"),
+    ("Hello. World", "Hej.Värld"),
+    ("ID changed", "id ändrat"),
+    ("Ünïcode ÄBC here", "Ünïcode här"),
+    ("It's 'quoted'", "Det är citerat"),
+]
+
+
+def test_generic_checks_find_the_same_with_and_without_their_triggers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Skipping a translate-toolkit test when none of its characters occur changes nothing."""
+    from generator.l10n import generic
+
+    pairs = list(_TRICKY)
+    for path in [*BUNDLED, *PO_CASES]:
+        pairs += [(str(m.id), str(m.string)) for m in read_po_file(path) if m.id and m.string]
+    enabled = generic.CheckConfig(enable=frozenset(generic.GENERIC_CHECKS))
+    where = Location("x.po", 1, 1)
+
+    def run() -> list[list[object]]:
+        checker = generic.GenericChecker("sv", enabled)
+        return [
+            [(p.code, p.message) for p in checker.check(a, b, location=where, subject="x")]
+            for a, b in pairs
+        ]
+
+    fast = run()
+    monkeypatch.setattr(generic, "_TRIGGERS", dict.fromkeys(generic._TRIGGERS))
+    assert run() == fast and any(fast)

@@ -214,3 +214,44 @@ def test_what_wfgen_reads_msgfmt_reads(
         check=False,
     )
     assert result.returncode == 0, (text, result.stderr)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list('abcåé"\\')), min_size=1, max_size=30),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["", "#~ "]),
+)
+def test_long_text_layout_is_babels(words: list[str], prefix: str) -> None:
+    """For text without hyphens the linear wrapping writes what Babel's normalize writes."""
+    from babel.messages.pofile import normalize
+
+    from generator.l10n.po import WIDTH, _normalize_long
+
+    text = " ".join(words)
+    assert _normalize_long(text, prefix) == normalize(text, prefix=prefix, width=WIDTH)
+
+
+def test_update_with_a_huge_translation_is_linear(tmp_path: Path) -> None:
+    """A 300,000-character translation: update and a second no-op update finish quickly,
+    and msgfmt reads the result (Babel's own wrapping took minutes at 40,000)."""
+    import time
+
+    catalog, locales = _project(tmp_path)
+    path = po_path(locales, "sv")
+    text = path.read_text(encoding="utf-8")
+    start = text.index('msgstr "', text.index("msgctxt", 200))
+    end = text.index("\n", start)
+    path.write_text(text[:start] + 'msgstr "' + "å" * 300_000 + '"' + text[end:], encoding="utf-8")
+    args = ["l10n", "update", "--catalog", str(catalog), "--locales", str(locales)]
+    began = time.monotonic()
+    first = CliRunner().invoke(cli, args)
+    second = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert time.monotonic() - began < 30
+    assert "sv/LC_MESSAGES/workflows.po: unchanged" in second.output
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)

@@ -112,6 +112,18 @@ def _run(func: Callable[[], T]) -> T:
         sys.exit(130)
 
 
+def _run_as(func: Callable[[], T], fmt: str, command: str) -> T:
+    """``_run``, but a catalogue with errors is reported in ``fmt`` (valid SARIF for CI)."""
+    try:
+        return func()
+    except CatalogError as err:
+        _print_problems(err.problems, fmt, tool_command=command)
+        sys.exit(EXIT_PROBLEMS)
+    except WfgenError as err:
+        click.echo(f"wfgen: error: {err}", err=True)
+        sys.exit(err.exit_code)
+
+
 def _print_problems(
     problems: list[Problem], fmt: str, *, summary: bool = True, tool_command: str = ""
 ) -> None:

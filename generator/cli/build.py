@@ -12,6 +12,9 @@ from ..errors import Severity, format_problem
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    FORMATS,
+    _json_dump,
+    _print_problems,
     _run,
     catalog_option,
     cli,
@@ -24,9 +27,12 @@ from ._common import (
 # --- build ------------------------------------------------------------------------------
 
 
-def build_command(settings: Any, *, quiet: bool) -> int:
+def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
     from ..build import build, summary
+
+    if fmt != "text":
+        return _build_report(settings, fmt)
 
     bar: Any = None
     show_bar = not quiet and sys.stderr.isatty()
@@ -86,6 +92,14 @@ def build_command(settings: Any, *, quiet: bool) -> int:
 @locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="json: summary, warnings and files; sarif, github: the findings for CI.",
+)
 def build_cmd(
     environments: tuple[str, ...],
     locales: tuple[str, ...],
@@ -95,6 +109,7 @@ def build_cmd(
     locales_dir: Path,
     check: bool,
     quiet: bool,
+    fmt: str,
 ) -> None:
     """Render scheduler configs for every environment and reference pages for every locale."""
     from ..build import BuildSettings
@@ -108,4 +123,58 @@ def build_cmd(
         locales=locales,
         check=check,
     )
-    sys.exit(build_command(settings, quiet=quiet))
+    sys.exit(build_command(settings, quiet=quiet, fmt=fmt))
+
+
+def _build_report(settings: Any, fmt: str) -> int:
+    """``build --format json|sarif|github``: no progress, no diff text; validation errors too.
+
+    With ``--check``, each file that differs is a ``build-check-differs`` error in SARIF and
+    GitHub output, so CI shows which generated file is stale.
+    """
+    from ..build import build, summary
+    from ..errors import CatalogError, Location, Problem, WfgenError
+
+    try:
+        result = build(settings)
+    except WfgenError as err:
+        if not isinstance(err, CatalogError):
+            click.echo(f"wfgen: error: {err}", err=True)
+            return err.exit_code
+        if fmt == "json":
+            _json_dump({"ok": False, "problems": [p.to_json() for p in err.problems]})
+        else:
+            _print_problems(err.problems, fmt, tool_command="build")
+        return EXIT_PROBLEMS
+    write = result.write
+    differs = settings.check and write.differs
+    if fmt == "json":
+        _json_dump(
+            {
+                "ok": not differs,
+                "check": settings.check,
+                "summary": summary(result, check=settings.check),
+                "written": list(write.written),
+                "unchanged": list(write.unchanged),
+                "removed": list(write.removed),
+                "foreign": list(write.foreign),
+                "warnings": [p.to_json() for p in result.warnings],
+                **({"diff": write.diff} if differs else {}),
+            }
+        )
+    else:
+        stale = (
+            [
+                Problem(
+                    Location(str(settings.out / path)),
+                    f"{path} is not what the catalogue renders; run `wfgen build`",
+                    Severity.ERROR,
+                    code="build-check-differs",
+                )
+                for path in (*write.written, *write.removed)
+            ]
+            if differs
+            else []
+        )
+        _print_problems([*result.warnings, *stale], fmt, tool_command="build")
+    return EXIT_PROBLEMS if differs else EXIT_OK

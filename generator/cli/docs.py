@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..errors import Location, Problem
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    FORMATS,
     _json_dump,
+    _print_problems,
     _run,
     catalog_option,
     cli,
@@ -33,6 +37,7 @@ class DocsCheckSettings:
     fmt: str
     catalog: Path
     locales_dir: Path
+    jobs: int | None = None  # None: every core
     english: Path | None = None
 
 
@@ -40,15 +45,22 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     """Align every page with the catalogue and print the report; return the exit code."""
     from ..catalog import load_catalog
     from ..docs import check_pages, labels_from_po
+    from ..docs.batch import available_cores, find_pages
 
     catalog, _ = _run(lambda: load_catalog([settings.catalog]))
 
     def labels_for(locale: str) -> dict[str, str]:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
 
+    pages, found = find_pages(settings.pages)
     report = _run(
         lambda: check_pages(
-            list(settings.pages), catalog=catalog, locale=settings.locale, labels_for=labels_for
+            pages,
+            catalog=catalog,
+            locale=settings.locale,
+            labels_for=labels_for,
+            jobs=settings.jobs or available_cores(),
+            optional=found,
         )
     )
     if settings.english is not None:
@@ -58,6 +70,8 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
         report = _run(lambda: with_english(report, english_dir=english, catalog=catalog))
     if settings.fmt == "json":
         _json_dump(report.to_json())
+    elif settings.fmt in ("sarif", "github"):
+        _print_problems(_row_problems(report), settings.fmt, tool_command="docs check")
     else:
         from ..docs.report import render_text
 
@@ -67,6 +81,32 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     if report.errors:
         return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _row_problems(report: Any) -> list[Problem]:
+    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub."""
+    out: list[Problem] = []
+    for page in report.pages:
+        for result in page.rows:
+            where = Location(str(page.path), result.row.line, 1)
+            row = f"row {result.row.index + 1}"
+            if result.status == "mismatch":
+                text = (
+                    f"{row}: replace `{result.documented_id}` with `{result.canonical_id}` "
+                    f"(confidence {result.confidence:.2f})"
+                )
+                out.append(Problem(where, text, code="docs-mismatch", subject=result.canonical_id))
+            elif result.status == "unresolved":
+                text = (
+                    f"{row}: `{result.documented_id}` ({result.label!r}) matches no canonical "
+                    "workflow with confidence"
+                )
+                out.append(Problem(where, text, code="docs-unresolved"))
+        out.extend(page.findings)
+    out.extend(
+        Problem(Location(str(e.path)), e.message, code="docs-unreadable") for e in report.errors
+    )
+    return out
 
 
 english_option = click.option(
@@ -85,12 +125,18 @@ def docs_group() -> None:
 
 
 @docs_group.command("check")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
 )
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes (default: one per core).",
 )
 @english_option
 @catalog_option
@@ -99,14 +145,17 @@ def docs_check_cmd(
     pages: tuple[Path, ...],
     locale: str | None,
     fmt: str,
+    jobs: int | None,
     english: Path | None,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
     """Map every row of each PAGE to a canonical workflow; flag translated or unknown ids.
 
-    Exit 0 when every row is ok, 1 when any row is a mismatch or unresolved, 2 when a page
-    cannot be read (the other pages are still checked).
+    A PAGE that is a folder is searched recursively for Markdown pages (*.md, *.markdown);
+    those without a table of workflows are left out. Exit 0 when every row is ok, 1 when any
+    row is a mismatch or unresolved, 2 when a page cannot be read (the other pages are still
+    checked).
     """
     settings = DocsCheckSettings(
         pages=pages,
@@ -114,6 +163,7 @@ def docs_check_cmd(
         fmt=fmt,
         catalog=catalog,
         locales_dir=locales_dir,
+        jobs=jobs,
         english=english,
     )
     sys.exit(docs_check_command(settings))

@@ -23,6 +23,7 @@ class DocsFixSettings:
     english: Path | None
     catalog: Path
     locales_dir: Path
+    repair_text: bool = False
 
 
 def docs_fix_command(settings: DocsFixSettings) -> int:
@@ -48,6 +49,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
             locale=settings.locale,
             labels_for=labels_for,
             refine=refine,
+            repair_text=settings.repair_text,
         )
     )
     # In --diff mode stdout is the patch alone, so it can be piped to `git apply`.
@@ -58,23 +60,27 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
             click.echo(page.diff(), nl=False)
         else:
             for edit in page.edits:
+                what = "replace" if edit.kind == "id" else "repair"
                 click.echo(
-                    f"{page.path}:{edit.line}:{edit.column}: replace `{edit.old}` with `{edit.new}`"
+                    f"{page.path}:{edit.line}:{edit.column}: {what} `{edit.old}` with `{edit.new}`"
                 )
         if settings.mode == "write" and page.changed:
             _run(functools.partial(write_atomically, page.path, page.fixed))
-            click.echo(f"{page.path}: {len(page.edits)} id(s) replaced", err=notes)
+            click.echo(f"{page.path}: {len(page.edits)} change(s) written", err=notes)
         for skip in page.skipped:
             click.echo(
                 f"{page.path}:{skip.line}: left as is: `{skip.documented_id}`: {skip.reason}",
                 err=notes,
             )
         pending = pending or (page.changed and settings.mode != "write") or bool(page.skipped)
-    edits = sum(len(p.edits) for p in result.pages)
+    edits = [e for p in result.pages for e in p.edits]
+    ids = sum(1 for e in edits if e.kind == "id")
     left = sum(len(p.skipped) for p in result.pages)
     verb = "replaced" if settings.mode == "write" else "to replace"
+    repairs = f", {len(edits) - ids} text repair(s)" if settings.repair_text else ""
     click.echo(
-        f"{len(result.pages)} page(s): {edits} id(s) {verb}, {left} row(s) left as is", err=notes
+        f"{len(result.pages)} page(s): {ids} id(s) {verb}{repairs}, {left} row(s) left as is",
+        err=notes,
     )
     for error in result.errors:
         click.echo(f"wfgen: error: {error.message}", err=True)
@@ -100,6 +106,11 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
 @click.option(
     "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
 )
+@click.option(
+    "--repair-text",
+    is_flag=True,
+    help="Also repair the encoding damage and leftover numeric entities the check reports.",
+)
 @english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
@@ -107,6 +118,7 @@ def docs_fix_cmd(
     pages: tuple[Path, ...],
     mode: str | None,
     locale: str | None,
+    repair_text: bool,
     english: Path | None,
     catalog: Path,
     locales_dir: Path,
@@ -125,5 +137,6 @@ def docs_fix_cmd(
         english=english,
         catalog=catalog,
         locales_dir=locales_dir,
+        repair_text=repair_text,
     )
     sys.exit(docs_fix_command(settings))

@@ -13,7 +13,7 @@ from ._common import (
     FORMATS,
     _json_dump,
     _print_problems,
-    _run,
+    _run_as,
     catalog_option,
     cli,
 )
@@ -73,7 +73,7 @@ def drift_cmd(
         systemd=systemd,
         stdin=_read_stdin,
     )
-    report = _run(lambda: compare_deployed(settings))
+    report = _run_as(lambda: compare_deployed(settings), fmt, "drift")
     if fmt == "json":
         _json_dump(report.to_json())
     elif fmt == "text":

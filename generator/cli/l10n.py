@@ -12,6 +12,8 @@ from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
+    FORMATS,
     _json_dump,
     _print_problems,
     _run,
@@ -114,9 +116,7 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
 
 
 @l10n_group.command("check")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @_LOCALE_OPTION
 @l10n_paths
 def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_dir: Path) -> None:
@@ -127,3 +127,45 @@ def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
     problems = _run(lambda: check_locales(_l10n_settings(catalog, locales_dir), chosen))
     _print_problems(problems, fmt)
     sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
+
+
+@l10n_group.command("glossary")
+@click.option(
+    "--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True
+)
+@_LOCALE_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@l10n_paths
+def l10n_glossary_cmd(
+    fmt: str, locales: tuple[str, ...], output: Path | None, catalog: Path, locales_dir: Path
+) -> None:
+    """Export the terms MT engines and CAT tools must respect, as TBX or CSV.
+
+    Every canonical id, placeholder and product name is a do-not-translate term (the same
+    in every language); module names, table words, column headers, sending statuses and
+    KPIs carry their translation per locale. CSV for one locale is `source,target` rows
+    (DeepL, Google unidirectional glossaries); for several, a header of language codes
+    (Google equivalent-term sets).
+    """
+    from ..l10n.glossary import glossary_terms, to_csv, to_tbx
+    from ..l10n.po import available_locales
+
+    chosen = _chosen_locales(locales, locales_dir) or available_locales(locales_dir)
+    settings = _l10n_settings(catalog, locales_dir)
+    terms = _run(lambda: glossary_terms(settings, chosen))
+    data = to_tbx(terms, chosen) if fmt == "tbx" else to_csv(terms, chosen).encode("utf-8")
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as err:
+        click.echo(f"wfgen: error: {output}: cannot write: {err.strerror or err}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{output}: {len(terms)} terms", err=True)

@@ -17,6 +17,7 @@ from ._common import (
     _json_dump,
     _print_problems,
     _run,
+    _run_as,
     catalog_option,
     cli,
     environments_option,
@@ -182,6 +183,6 @@ def schedule_lint_cmd(
     from ..schedule_report import LintSettings, lint_environments
 
     settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
-    problems = _run(lambda: lint_environments(settings))
+    problems = _run_as(lambda: lint_environments(settings), fmt, "schedule lint")
     _print_problems(problems, fmt)
     sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -477,12 +477,23 @@ def _solve(
                 )
             own.append(items)
         own_all.append(own)
+    reliable_labels = _labels_reliable(page, labels, pending)
+    vocabulary = {word for w in candidates for word in ev.split_words(w.id) if len(word) > 2}
     # One row that the order cannot stand for breaks its gap's row-by-row correspondence.
     broken = {
         vote.gap
         for row, own in zip(pending, own_all, strict=True)
         if (vote := votes.get(row.index)) is not None
-        and _vetoed(row, vote, candidates, own, page.locale)
+        and _vetoed(
+            row,
+            vote,
+            candidates,
+            own,
+            page.locale,
+            labels=labels,
+            reliable=reliable_labels,
+            vocabulary=vocabulary,
+        )
     }
     found: list[list[list[ev.Evidence]]] = []
     for row, own in zip(pending, own_all, strict=True):
@@ -522,8 +533,7 @@ def _solve(
     weights = [
         [_logit(scores[r][c]) - _logit(_FLOOR) for c in columns] for r in range(len(pending))
     ]
-    pairs = assign_weights(weights)
-    total = _total(weights, pairs)
+    pairs, margin_of = _pair(weights)
     results: dict[int, RowResult] = {}
     for r, row in enumerate(pending):
         extra = _extra(row, duplicates)
@@ -542,12 +552,8 @@ def _solve(
             continue
         c = columns[k]
         workflow, score = candidates[c], scores[r][c]
-        # The margin: how much worse the best table is when this row may not take this workflow.
-        blocked = [list(w) for w in weights]
-        blocked[r][k] = -1.0e3
-        margin = total - _total(weights, assign_weights(blocked))
         reasons = [why for _, why in found[r][c]]
-        if score >= CONFIDENT and margin >= LOGIT_MARGIN:
+        if score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
             result = RowResult(
@@ -563,6 +569,19 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _labels_reliable(
+    page: Page, labels: Mapping[str, Sequence[str]], pending: Sequence[Row]
+) -> bool:
+    """True when most exact rows of the page with a known label carry that label."""
+    waiting = {row.index for row in pending}
+    fits = [
+        bool(_labels_match(row, row.documented_id, labels[row.documented_id], page.locale))
+        for row in page.rows
+        if row.index not in waiting and labels.get(row.documented_id)
+    ]
+    return len(fits) >= 3 and sum(fits) * 5 >= len(fits) * 4
 
 
 def _labels_match(row: Row, wid: str, known: Sequence[str], locale: str) -> list[ev.Evidence]:
@@ -582,13 +601,20 @@ def _vetoed(
     candidates: Sequence[Workflow],
     own: Sequence[Sequence[ev.Evidence]],
     locale: str,
+    *,
+    labels: Mapping[str, Sequence[str]],
+    reliable: bool,
+    vocabulary: set[str],
 ) -> bool:
-    """The row's own evidence overrules the order: its schedule or its words say otherwise."""
+    """The row's own evidence overrules the order: its id, schedule, label or words say otherwise.
+
+    A label the language is known to give the voted workflow must fit the row's label when
+    the page's exact rows show its labels are those known ones (``reliable``).
+    """
     index = {w.id: i for i, w in enumerate(candidates)}
     if vote.workflow not in index:
         return True
     voted = candidates[index[vote.workflow]]
-    vocabulary = {word for w in candidates for word in ev.split_words(w.id) if len(word) > 2}
     if ev.foreign_identifier(row.documented_id, voted.id, vocabulary):
         return True
     if ev.schedule_conflict(
@@ -598,11 +624,81 @@ def _vetoed(
     ):
         return True
     mine = ev.combine(own[index[vote.workflow]])
+    # A row that does not look translated, whose label is not the one its language gives the
+    # voted workflow, and that nothing else ties to it, is some other workflow's row.
+    known = labels.get(voted.id, ())
+    if (
+        reliable
+        and known
+        and mine < 0.3
+        and not ev.translated_id(row.documented_id, row.label)
+        and not _labels_match(row, voted.id, known, locale)
+    ):
+        return True
     rival = max(
         (ev.combine(items) for w, items in zip(candidates, own, strict=True) if w is not voted),
         default=0.0,
     )
     return rival >= 0.5 and rival > mine + 0.15
+
+
+def _pair(
+    weights: Sequence[Sequence[float]],
+) -> tuple[dict[int, int], Callable[[int, int], float]]:
+    """The best pairing, and for each pair its margin: how much worse the best table is when
+    that row may not take that column.
+
+    Only positive weights can be part of a best table, so the rows and columns they connect
+    split into independent groups; each group is solved (and re-solved for a margin) alone,
+    which keeps a 50-row list page fast.
+    """
+    rows = len(weights)
+    parent = list(range(rows + (len(weights[0]) if rows else 0)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r, line in enumerate(weights):
+        for c, w in enumerate(line):
+            if w > 0:
+                parent[find(r)] = find(rows + c)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for r, line in enumerate(weights):
+        if any(w > 0 for w in line):
+            groups.setdefault(find(r), ([], []))[0].append(r)
+    for c in range(len(parent) - rows):
+        if find(rows + c) in groups:
+            groups[find(rows + c)][1].append(c)
+    pairs: dict[int, int] = {}
+    group_of: dict[int, tuple[list[int], list[int], float]] = {}
+    for members, cols in groups.values():
+        sub = [[weights[r][c] for c in cols] for r in members]
+        found = assign_weights(sub)
+        for i, k in found.items():
+            pairs[members[i]] = cols[k]
+        best = _total(sub, found)
+        for r in members:
+            group_of[r] = (members, cols, best)
+
+    def margin(r: int, k: int) -> float:
+        # Bounds first: blocking (r, k) loses at most its weight, and at least its weight less
+        # what r and k could each take instead; only an undecided margin is solved again.
+        w = weights[r][k]
+        others = max((x for c, x in enumerate(weights[r]) if c != k), default=0.0)
+        rivals = max((weights[o][k] for o in range(rows) if o != r), default=0.0)
+        if w < LOGIT_MARGIN:
+            return w
+        if w - max(0.0, others) - max(0.0, rivals) >= LOGIT_MARGIN:
+            return w - max(0.0, others) - max(0.0, rivals)
+        members, cols, best = group_of[r]
+        sub = [[weights[m][c] for c in cols] for m in members]
+        sub[members.index(r)][cols.index(k)] = -1.0e3
+        return best - _total(sub, assign_weights(sub))
+
+    return pairs, margin
 
 
 def _logit(p: float) -> float:

@@ -26,48 +26,49 @@ def assign(scores: Sequence[Sequence[float]], *, floor: float) -> dict[int, int]
     cols = len(scores[0]) if rows else 0
     if rows == 0 or cols == 0:
         return {}
-    size = rows + cols
-    # Square cost matrix: real columns, then one "unpaired" column per row; padding rows cost 0.
+    # Each row may instead take its own "unpaired" column worth ``floor``; other rows may not.
     big = 1.0e6
-    cost = [[0.0] * size for _ in range(size)]
+    cost = []
     for r in range(rows):
-        for c in range(cols):
-            cost[r][c] = -scores[r][c]
-        for k in range(rows):
-            cost[r][cols + k] = -floor if k == r else big
+        line = [-scores[r][c] for c in range(cols)]
+        line.extend(-floor if k == r else big for k in range(rows))
+        cost.append(line)
     pairs = _hungarian(cost)
-    return {r: c for r, c in enumerate(pairs[:rows]) if c < cols and scores[r][c] >= floor}
+    return {r: c for r, c in enumerate(pairs) if c < cols and scores[r][c] >= floor}
 
 
 def _hungarian(cost: list[list[float]]) -> list[int]:
-    """Minimum-cost perfect matching on a square matrix; returns column of each row."""
-    n = len(cost)
+    """Minimum-cost matching of every row on an n x m matrix (n <= m), in O(n^2 m); returns
+    the column of each row."""
+    n, m = len(cost), len(cost[0])
     inf = float("inf")
     u = [0.0] * (n + 1)
-    v = [0.0] * (n + 1)
-    match = [0] * (n + 1)  # match[col] = row (1-based), 0 = free
-    way = [0] * (n + 1)
+    v = [0.0] * (m + 1)
+    match = [0] * (m + 1)  # match[col] = row (1-based), 0 = free
+    way = [0] * (m + 1)
     for i in range(1, n + 1):
         match[0] = i
         j0 = 0
-        minv = [inf] * (n + 1)
-        used = [False] * (n + 1)
+        minv = [inf] * (m + 1)
+        used = [False] * (m + 1)
         while True:
             used[j0] = True
             i0 = match[j0]
+            row = cost[i0 - 1]
+            ui = u[i0]
             delta = inf
             j1 = 0
-            for j in range(1, n + 1):
+            for j in range(1, m + 1):
                 if used[j]:
                     continue
-                cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                cur = row[j - 1] - ui - v[j]
                 if cur < minv[j]:
                     minv[j] = cur
                     way[j] = j0
                 if minv[j] < delta:
                     delta = minv[j]
                     j1 = j
-            for j in range(n + 1):
+            for j in range(m + 1):
                 if used[j]:
                     u[match[j]] += delta
                     v[j] -= delta
@@ -83,7 +84,7 @@ def _hungarian(cost: list[list[float]]) -> list[int]:
             if j0 == 0:
                 break
     result = [0] * n
-    for j in range(1, n + 1):
+    for j in range(1, m + 1):
         if match[j]:
             result[match[j] - 1] = j - 1
     return result

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..catalog import Catalog
 from ..errors import Location, Problem, WfgenError
 from .align import align
+from .batch import Pool
 from .learn import LearnedLabels, learn_from_reports, learn_labels
 from .model import Page
-from .reader import read_page
+from .reader import read_page, workflow_layout
 from .results import DocsReport, PageError, PageReport
 
 __all__ = ["align_pages", "check_page", "check_pages", "labels_from_po"]
 
 
 def labels_from_po(path: Path) -> dict[str, str]:
-    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``, not fuzzy).
+    """Canonical id -> translated label from a PO file (``msgctxt "<id>|label"``).
 
-    Returns an empty mapping when the file does not exist.
+    A fuzzy entry counts only when it awaits review of what the documentation says (as the
+    build uses it), not when its English changed. Returns an empty mapping when the file does
+    not exist.
     """
     if not path.is_file():
         return {}
     from babel.messages.pofile import read_po
+
+    from ..l10n.review import usable_under_review
 
     with path.open("rb") as handle:
         catalog = read_po(handle)
     labels: dict[str, str] = {}
     for message in catalog:
         context = message.context or ""
-        if context.endswith("|label") and message.string and not message.fuzzy:
+        usable = not message.fuzzy or usable_under_review(message)
+        if context.endswith("|label") and message.string and usable:
             labels[context.removesuffix("|label")] = str(message.string)
     return labels
 
@@ -41,27 +50,46 @@ def check_pages(
     catalog: Catalog,
     locale: str | None = None,
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
+    jobs: int = 1,
+    optional: Collection[Path] = (),
 ) -> DocsReport:
     """Read every page, learn each language's labels from all of them, then align each one.
+
+    Every page is read before any is aligned (both on ``jobs`` cores), so what all the pages
+    say together can inform the alignment of each.
 
     Args:
         paths: the pages, reported in the order given.
         catalog: the canonical catalogue.
         locale: the pages' locale; inferred per page when None.
         labels_for: locale -> known labels (canonical id -> label) of that locale.
+        jobs: worker processes (1: all in this process).
+        optional: pages found in folders rather than named: left out of the report when
+            they have no table of workflows.
 
     Returns:
         One PageReport per readable page and one PageError per unreadable one.
     """
-    pages: list[Page] = []
-    errors: list[PageError] = []
-    for path in paths:
-        try:
-            pages.append(read_page(path, locale=locale))
-        except WfgenError as err:
-            errors.append(PageError(path, str(err)))
-    reports = align_pages(pages, catalog=catalog, labels_for=labels_for)
-    return DocsReport(pages=tuple(reports), errors=tuple(errors))
+    skip = frozenset(optional)
+    with Pool(shared=catalog, jobs=jobs) as pool:
+        read = pool.map(_read, [(path, locale, path in skip) for path in paths])
+        pages = [r for r in read if isinstance(r, Page)]
+        reports = iter(align_pages(pages, catalog=catalog, labels_for=labels_for, pool=pool))
+    found = [next(reports) if isinstance(r, Page) else r for r in read if r is not None]
+    return DocsReport(
+        pages=tuple(r for r in found if isinstance(r, PageReport)),
+        errors=tuple(r for r in found if isinstance(r, PageError)),
+    )
+
+
+def _read(_: Catalog, item: tuple[Path, str | None, bool]) -> Page | PageError | None:
+    path, locale, optional = item
+    try:
+        page = read_page(path, locale=locale)
+    except WfgenError as err:
+        # A page found in a folder that documents no workflow is not this command's business.
+        return None if optional and workflow_layout(path) == "none" else PageError(path, str(err))
+    return None if optional and page.layout == "none" else page
 
 
 def align_pages(
@@ -70,32 +98,51 @@ def align_pages(
     catalog: Catalog,
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
     learned: LearnedLabels | None = None,
+    pool: Pool[Catalog] | None = None,
 ) -> list[PageReport]:
     """The one alignment of a run, shared by ``docs check`` and ``docs import``.
 
     Labels are learnt from all ``pages`` together (``learn_labels``) unless ``learned`` is
-    given (a caller that read the pages in several processes learns once, then checks pages
-    anywhere with ``check_page``).
+    given; then each page is checked (``check_page``), on the ``pool``'s workers when given
+    (its shared value must be ``catalog``).
     """
     if learned is None:
         learned = learn_labels(pages, catalog)
-    cache: dict[str, Mapping[str, str]] = {}
+    known: dict[str, Mapping[str, str]] = {}
+    if labels_for is not None:
+        for page_locale in sorted({p.locale for p in pages}):
+            known[page_locale] = labels_for(page_locale)
+    runner = pool if pool is not None else Pool(shared=catalog, jobs=1)
 
-    def check(page: Page, labels: LearnedLabels) -> PageReport:
-        if labels_for is not None and page.locale not in cache:
-            cache[page.locale] = labels_for(page.locale)
-        return check_page(
-            page, catalog=catalog, known_labels=cache.get(page.locale), learned=labels
+    def check_all(items: Sequence[tuple[Page, LearnedLabels]]) -> list[PageReport]:
+        # Each worker gets only its page's language of what was learnt.
+        return runner.map(
+            _check,
+            [
+                (
+                    page,
+                    known.get(page.locale),
+                    LearnedLabels({page.locale: labels.for_locale(page.locale)}),
+                )
+                for page, labels in items
+            ],
         )
 
-    reports = [check(page, learned) for page in pages]
+    reports = check_all([(page, learned) for page in pages])
     # Rows mapped with confidence teach their label and translated id; pages that still have
     # unresolved rows are aligned once more with what the whole run taught.
     more = learn_from_reports(reports, catalog, learned=learned)
-    return [
-        check(page, more) if _worth_again(report, learned, more) else report
-        for page, report in zip(pages, reports, strict=True)
-    ]
+    again = [i for i, report in enumerate(reports) if _worth_again(report, learned, more)]
+    for index, report in zip(again, check_all([(pages[i], more) for i in again]), strict=True):
+        reports[index] = report
+    return reports
+
+
+def _check(
+    catalog: Catalog, item: tuple[Page, Mapping[str, str] | None, LearnedLabels]
+) -> PageReport:
+    page, known, learned = item
+    return check_page(page, catalog=catalog, known_labels=known, learned=learned)
 
 
 def _worth_again(report: PageReport, before: LearnedLabels, after: LearnedLabels) -> bool:
@@ -148,7 +195,7 @@ def _text_findings(
 ) -> list[Problem]:
     """Encoding damage, leftover entities, translated identifiers... in each row's text."""
     try:
-        from ..l10n.textchecks import check_text
+        from ..l10n import textchecks  # noqa: F401 - only whether they are installed
     except ImportError:
         # The text checks ship separately; without them the page is aligned but not proofread.
         return []
@@ -157,7 +204,7 @@ def _text_findings(
     english = report.locale.split("_")[0] == "en"
     for line, text in prose:
         problems.extend(
-            check_text(
+            _check_text(
                 source=None,
                 translation=text,
                 locale=report.locale,
@@ -181,7 +228,7 @@ def _text_findings(
             compared = None if english else source
             subject = f"{result.canonical_id or row.documented_id}|{field}"
             problems.extend(
-                check_text(
+                _check_text(
                     source=compared,
                     translation=text,
                     locale=report.locale,
@@ -196,3 +243,23 @@ def _text_findings(
                 )
             )
     return problems
+
+
+def _check_text(*, location: Location, **key: Any) -> list[Problem]:
+    """``check_text`` at ``location``; page versions repeat most texts, so the findings of
+    each distinct text are computed once per process."""
+    try:
+        found = _checked_text(**key)
+    except TypeError:  # an unhashable argument: no cache
+        found = _checked_text.__wrapped__(**key)
+    return [replace(p, location=location) for p in found]
+
+
+_NOWHERE = Location.of(Path("-"))
+
+
+@lru_cache(maxsize=1 << 15)
+def _checked_text(**key: Any) -> tuple[Problem, ...]:
+    from ..l10n.textchecks import check_text
+
+    return tuple(check_text(location=_NOWHERE, **key))

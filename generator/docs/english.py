@@ -136,7 +136,17 @@ def _git(root: Path, *args: str) -> bytes | None:
     env = {**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), "-c", "core.quotepath=off", *args],
+            # No fsmonitor: a page's own repository is not trusted to run programs.
+            [
+                "git",
+                "-C",
+                str(root),
+                "-c",
+                "core.quotepath=off",
+                "-c",
+                "core.fsmonitor=false",
+                *args,
+            ],
             capture_output=True,
             check=False,
             env=env,

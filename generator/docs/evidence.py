@@ -8,6 +8,7 @@ they compare shapes, positions, numbers and the locale's own labels.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence, Set
@@ -38,6 +39,7 @@ _NUMBER = re.compile(r"(?<![\d.:])\d{1,3}(?!\d|[:.]\d)")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]{2,}")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-folded letters and digits only: ``Gestione fornitori`` -> ``gestionefornitori``."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -46,7 +48,23 @@ def fold(text: str) -> str:
 
 def split_words(identifier: str) -> list[str]:
     """camelCase, snake_case and spaced words, case-folded: ``supplierMgt`` -> supplier, mgt."""
-    return [w.casefold() for w in _CAMEL.findall(identifier)]
+    return list(_split_words(identifier))
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_words(identifier: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _CAMEL.findall(identifier))
+
+
+@functools.lru_cache(maxsize=65536)
+def similar(a: str, b: str, *, at_least: float) -> float:
+    """difflib's ratio of two strings, or 0.0 when it is surely below ``at_least`` (cheap)."""
+    if not a or not b or 2 * min(len(a), len(b)) < at_least * (len(a) + len(b)):
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
 
 
 def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[Evidence]:
@@ -61,7 +79,7 @@ def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[
     if fold(documented) == fold(canonical):
         found.append((0.95, f"`{documented}` differs from `{canonical}` only in case or spacing"))
         return found
-    ratio = difflib.SequenceMatcher(None, fold(documented), fold(canonical)).ratio()
+    ratio = similar(fold(documented), fold(canonical), at_least=0.8)
     if ratio >= 0.8:
         found.append((0.9 * ratio, f"`{documented}` is spelled almost like `{canonical}`"))
     words, target = split_words(documented), split_words(canonical)
@@ -118,7 +136,7 @@ def label_match(label: str, known: str, *, canonical: str, locale: str) -> list[
         return []
     if a == b:
         return [(0.9, f"label {label!r} is the {locale} label of `{canonical}`")]
-    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    ratio = similar(a, b, at_least=0.75)
     if ratio >= 0.75:
         return [
             (
@@ -131,6 +149,12 @@ def label_match(label: str, known: str, *, canonical: str, locale: str) -> list[
 
 def numbers_in(text: str, *, locale: str) -> tuple[set[str], set[int]]:
     """Clock times (``HH:MM``) and plain numbers a description mentions, spelled-out ones too."""
+    times, numbers = _numbers_in(text, locale)
+    return set(times), set(numbers)
+
+
+@functools.lru_cache(maxsize=4096)
+def _numbers_in(text: str, locale: str) -> tuple[frozenset[str], frozenset[int]]:
     times: set[str] = set()
     for match in _TIME.finditer(text):
         if match[1] is not None:
@@ -146,7 +170,7 @@ def numbers_in(text: str, *, locale: str) -> tuple[set[str], set[int]]:
     for word in re.findall(r"[^\W\d_]+", text.casefold()):
         if word in words:
             numbers.add(words[word])
-    return times, numbers
+    return frozenset(times), frozenset(numbers)
 
 
 def schedule_numbers(schedule: Schedule | None) -> tuple[set[str], set[int]]:

@@ -9,7 +9,9 @@ reported, like every unresolved row: a fix is made only where it is certain.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import html
 import os
 import re
 import stat
@@ -17,6 +19,9 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import ftfy
+from ftfy.badness import is_bad
 
 from ..catalog import Catalog
 from ..errors import InputError, Location
@@ -28,7 +33,7 @@ __all__ = ["Edit", "FixResult", "PageFix", "Skipped", "fix_pages", "plan_fix", "
 _BREAK = re.compile(r"\r\n|\r|\n")
 _TR = re.compile(r"<tr\b[^>]*>(.*?)(?=<tr\b|</tbody>|</table>|\Z)", re.DOTALL | re.IGNORECASE)
 _TD = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]>|(?=<t[dh]\b)|\Z)", re.DOTALL | re.IGNORECASE)
-_LIST_CELL = re.compile(r"\*\*.+?\*\*\s*\((?P<id>[^)|]*)")
+_GROUP = re.compile(r"[(\uff08]([^()\uff08\uff09|]*)[)\uff09]?")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -42,6 +47,7 @@ class Edit:
     end: int
     old: str
     new: str
+    kind: str = "id"  # "id" | "text" (a repair of encoding damage or an entity)
 
 
 @dataclass(frozen=True)
@@ -82,12 +88,14 @@ class PageFix:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def plan_fix(report: PageReport, data: bytes) -> PageFix:
+def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> PageFix:
     """The page ``data`` with every confidently mismatched id replaced by its canonical id.
 
     Args:
         report: what ``docs check`` found on the page (rows with their lines and verdicts).
         data: the page's bytes, as read when it was checked.
+        repair_text: also repair, on the rows and lines the check reported, encoding damage
+            (word by word, with ftfy) and numeric entities left in Markdown (``&#39;``).
 
     Returns:
         The fixed bytes (equal to ``data`` outside the replaced ids) with the edits made and
@@ -122,7 +130,10 @@ def plan_fix(report: PageReport, data: bytes) -> PageFix:
         start, end = found
         line = row.line + sum(1 for _ in _BREAK.finditer(text, starts[row.line - 1], start))
         column = start - starts[line - 1] + 1
-        edits.append(Edit(line, column, start, end, text[start:end], result.canonical_id))
+        written = text[start:end]
+        edits.append(Edit(line, column, start, end, written, _like(written, result.canonical_id)))
+    if repair_text:
+        edits += _text_repairs(report, text, starts, taken=[(e.start, e.end) for e in edits])
     edits.sort(key=lambda e: e.start)
     pieces: list[str] = []
     cursor = 0
@@ -132,6 +143,61 @@ def plan_fix(report: PageReport, data: bytes) -> PageFix:
     pieces.append(text[cursor:])
     fixed = "".join(pieces).encode("utf-8")
     return PageFix(report.path, data, fixed, tuple(edits), tuple(skipped))
+
+
+_ENTITY = re.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);")
+_WORD = re.compile(r"\S+")
+_REPAIRED = ("encoding-damage", "html-entity")
+
+
+def _text_repairs(
+    report: PageReport, text: str, starts: list[int], *, taken: list[tuple[int, int]]
+) -> list[Edit]:
+    """Edits undoing the damage the check reported, inside the reported row or line only."""
+    rows = {r.row.line for r in report.rows}
+    spans: dict[tuple[int, int], set[str]] = {}
+    for problem in report.findings:
+        line = problem.location.line
+        if problem.code not in _REPAIRED or not 1 <= line <= len(starts):
+            continue
+        start = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(text)
+        if line in rows and report.layout == "html-table":
+            match = _TR.search(text, start)
+            if match is not None:
+                end = match.end()
+        spans.setdefault((start, end), set()).add(problem.code)
+    edits: list[Edit] = []
+    for (start, end), codes in sorted(spans.items()):
+        found: list[tuple[int, int, str]] = []
+        if "html-entity" in codes:
+            for match in _ENTITY.finditer(text, start, end):
+                char = html.unescape(match.group())
+                if char not in "<>&" and char != match.group():
+                    found.append((match.start(), match.end(), char))
+        if "encoding-damage" in codes:
+            for match in _WORD.finditer(text, start, end):
+                if is_bad(match.group()):
+                    fixed = ftfy.fix_encoding(match.group())
+                    if fixed != match.group():
+                        found.append((match.start(), match.end(), fixed))
+        for begin, stop, new in found:
+            if any(begin < b and a < stop for a, b in taken):
+                continue
+            taken.append((begin, stop))
+            line = bisect.bisect_right(starts, begin)
+            column = begin - starts[line - 1] + 1
+            edits.append(Edit(line, column, begin, stop, text[begin:stop], new, "text"))
+    return edits
+
+
+def _like(written: str, canonical: str) -> str:
+    """``canonical`` escaped as the page wrote the id: ``&lt;``/``&gt;`` stay entities."""
+    if "&lt;" in written:
+        canonical = canonical.replace("<", "&lt;")
+    if "&gt;" in written:
+        canonical = canonical.replace(">", "&gt;")
+    return canonical
 
 
 def _unresolved_reason(result: RowResult) -> str:
@@ -152,27 +218,35 @@ def _locate(text: str, offset: int, layout: str, result: RowResult) -> tuple[int
     else:
         end = _BREAK.search(text, offset)
         line_end = end.start() if end else len(text)
+        pipes = [m.start() for m in _UNESCAPED_PIPE.finditer(text, offset, line_end)]
+        leading = text[offset:line_end].lstrip().startswith("|")
+        bounds = [offset - 1, *pipes, line_end] if not leading else [*pipes, line_end]
         if layout == "list-table":
-            cell = _LIST_CELL.search(text, offset, line_end)
-            if cell is None:
-                return "no **Label** (id) cell on the row's line"
-            span = cell.span("id")
-        elif layout == "id-table":
-            pipes = [m.start() for m in _UNESCAPED_PIPE.finditer(text, offset, line_end)]
-            leading = text[offset:line_end].lstrip().startswith("|")
-            bounds = [offset - 1, *pipes, line_end] if not leading else [*pipes, line_end]
-            if len(bounds) < 3:
-                return "the row has no id cell"
-            span = (bounds[1] + 1, bounds[2])
-        else:
+            if len(bounds) < 2:
+                return "the row has no cell"
+            first = (bounds[0] + 1, bounds[1])
+            # The id is the last parenthesised group of the cell that holds it (the label may
+            # repeat it, and may have groups of its own).
+            for group in reversed(list(_GROUP.finditer(text, *first))):
+                found = _find_id(text, group.span(1), result)
+                if not isinstance(found, str):
+                    return found
+            return _find_id(text, first, result)
+        if layout != "id-table":
             return f"pages of layout {layout!r} are not fixed"
+        if len(bounds) < 3:
+            return "the row has no id cell"
+        span = (bounds[1] + 1, bounds[2])
     return _find_id(text, span, result)
 
 
 def _find_id(text: str, span: tuple[int, int], result: RowResult) -> tuple[int, int] | str:
     """The one place in ``span`` where the row's id is written as a whole word."""
     row = result.row
-    for written in dict.fromkeys(w for w in (row.raw_id.strip(), row.documented_id) if w):
+    plain = [w for w in (row.raw_id.strip(), row.documented_id) if w]
+    # An HTML cell writes `<` and `>` of an id such as mcSynch_<name> as entities.
+    escaped = [v for w in plain for v in (html.escape(w, quote=False), w.replace("<", "&lt;"))]
+    for written in dict.fromkeys([*plain, *escaped]):
         pattern = re.compile(rf"(?<![\w.\-]){re.escape(written)}(?![\w\-])")
         hits = [m.span() for m in pattern.finditer(text, *span)]
         if len(hits) == 1:
@@ -224,6 +298,7 @@ def fix_pages(
     locale: str | None = None,
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
     refine: Callable[[DocsReport], DocsReport] | None = None,
+    repair_text: bool = False,
 ) -> FixResult:
     """Check every page, then plan its fix from the check's row results (nothing is written).
 
@@ -233,6 +308,7 @@ def fix_pages(
         locale: the pages' locale; inferred per page when None.
         labels_for: locale -> known labels (canonical id -> label), as for ``check_pages``.
         refine: applied to the check's report before planning (e.g. the English evidence).
+        repair_text: also repair the text damage the check reported (see ``plan_fix``).
 
     Returns:
         One PageFix per readable page, in the order given, and the pages that could not be read.
@@ -245,7 +321,7 @@ def fix_pages(
     for page in report.pages:
         try:
             data = page.path.read_bytes()
-            fixes.append(plan_fix(page, data))
+            fixes.append(plan_fix(page, data, repair_text=repair_text))
         except OSError as err:
             errors.append(PageError(page.path, f"{page.path}: cannot read page: {err.strerror}"))
         except InputError as err:

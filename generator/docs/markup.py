@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import ftfy
 from ftfy.badness import is_bad
@@ -42,6 +43,7 @@ def remove_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_markup(text: str) -> str:
     """Remove HTML tags, Markdown emphasis, links and Adobe extensions; keep entities as written.
 
@@ -63,12 +65,17 @@ def strip_markup(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def repair(text: str) -> str:
     """Decode HTML entities and undo encoding damage (mojibake), leaving quotes as written.
 
     ftfy judges a whole string at once, so one well-formed curly quote can hide the damage in
-    the next word; words that still look damaged are repaired one by one.
+    the next word; words that still look damaged are repaired one by one. Page versions
+    repeat most of their texts, hence the cache.
     """
+    if text.isascii() and text.isprintable() and "&" not in text:
+        # Printable ASCII has no entity, no mojibake and nothing ftfy would change.
+        return text
     text = html.unescape(html.unescape(text))
     fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False)
     if not is_bad(fixed):
@@ -77,6 +84,7 @@ def repair(text: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """Markup stripped, entities decoded and damage repaired: the text a reader sees."""
     return _SPACES.sub(" ", remove_invisible(repair(strip_markup(text)))).strip()

@@ -14,12 +14,16 @@ from babel.messages.catalog import Message as PoMessage
 from ..catalog import Catalog
 from ..errors import Location, Problem, Severity, sort_problems
 from ..schedules import Schedule
+from .generic import GENERIC_CHECKS, CheckConfig, GenericChecker, load_config
 from .messages import Message, source_hash
 from .po import available_locales, entry_hash, po_path, read_po_file
-from .textchecks import ProtectedIds, check_text
+from .textchecks import CODES, ProtectedIds, check_text
 from .update import L10nSettings, load_sources
 
-__all__ = ["check_entry", "check_locales"]
+__all__ = ["CHECK_CODES", "check_entry", "check_locales"]
+
+# Every code `wfgen l10n check` can report: its own, then translate-toolkit's.
+CHECK_CODES: tuple[str, ...] = (*CODES, "stale", "unknown-entry", *GENERIC_CHECKS)
 
 
 def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:
@@ -39,17 +43,20 @@ def check_entry(
     locale: str,
     path: Path,
     protected: ProtectedIds | None = None,
+    generic: GenericChecker | None = None,
 ) -> list[Problem]:
     """Check one PO entry: stale source, then the text checks on its translation.
 
-    ``protected`` is the catalogue's ids compiled once (built here when not given).
+    ``protected`` is the catalogue's ids compiled once (built here when not given);
+    ``generic`` runs translate-toolkit's checks for the locale (built here when not given).
     """
     string = entry.string if isinstance(entry.string, str) else ""
     # A PO entry starts at column 1 of its line; 0 would read as "unknown" to editors.
     location = Location.of(path, entry.lineno or 0, 1 if entry.lineno else 0)
     context = str(entry.context or "")
+    generic = generic or GenericChecker(locale)
     if message is None:
-        return [
+        unknown = [
             Problem(
                 location,
                 f"entry {context!r} is not in the catalogue",
@@ -59,6 +66,7 @@ def check_entry(
                 subject=context.partition("|")[0],
             )
         ]
+        return [p for p in unknown if generic.config.is_on(p.code)]
     if not string:
         return []
     problems: list[Problem] = []
@@ -85,9 +93,13 @@ def check_entry(
             location=location,
             schedule=schedule,
             protected=protected or ProtectedIds(w.id for w in catalog.workflows),
+            format_placeholders=False,
         )
     )
-    return problems
+    problems.extend(
+        generic.check(message.english, string, location=location, subject=message.subject)
+    )
+    return [p for p in problems if generic.config.is_on(p.code)]
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class _Shared:
     catalog: Catalog
     by_context: dict[str, Message]
     protected: ProtectedIds
+    config: CheckConfig
 
 
 # Filled in the parent just before forking workers, which inherit it without pickling.
@@ -107,6 +120,7 @@ _PARALLEL_BYTES = 4_000_000
 
 def _check_file(shared: _Shared, locale: str, path: Path) -> list[Problem]:
     problems: list[Problem] = []
+    generic = GenericChecker(locale, shared.config)
     for entry in read_po_file(path, locale):
         if entry.id and entry.context:
             problems.extend(
@@ -117,6 +131,7 @@ def _check_file(shared: _Shared, locale: str, path: Path) -> list[Problem]:
                     locale=locale,
                     path=path,
                     protected=shared.protected,
+                    generic=generic,
                 )
             )
     return problems
@@ -136,7 +151,9 @@ def _workers(jobs: Sequence[tuple[str, Path]]) -> int:
         return 1
     if sum(path.stat().st_size for _, path in jobs) < _PARALLEL_BYTES:
         return 1
-    return max(1, min(len(jobs), len(os.sched_getaffinity(0))))
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs this process may use
+    cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(len(jobs), cpus))
 
 
 def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) -> list[Problem]:
@@ -145,8 +162,12 @@ def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) 
     Large sets of PO files are checked one locale per process (at most one per CPU).
     """
     catalog, msgs = load_sources(settings.catalog_dir)
+    config = load_config(settings.catalog_dir.resolve(), known=CHECK_CODES)
     shared = _Shared(
-        catalog, {m.context: m for m in msgs}, ProtectedIds(w.id for w in catalog.workflows)
+        catalog,
+        {m.context: m for m in msgs},
+        ProtectedIds(w.id for w in catalog.workflows),
+        config,
     )
     jobs = [
         (locale, po_path(settings.locales_dir, locale))

@@ -29,7 +29,20 @@ from ..errors import Location, Problem, Severity
 from ..schedules import Schedule
 from .numbers import Quantities, english_quantities, translated_quantities
 
-__all__ = ["PRODUCT_NAMES", "ProtectedIds", "check_text", "protected_tokens", "repair_text"]
+__all__ = [
+    "CODES",
+    "HTML_TAGS",
+    "PRODUCT_NAMES",
+    "ProtectedIds",
+    "check_text",
+    "protected_tokens",
+    "repair_text",
+]
+
+# The codes above, in that order.
+CODES: tuple[str, ...] = tuple(
+    line.split()[0] for line in (__doc__ or "").splitlines() if line.startswith("  ")
+)
 
 # Product and platform names keep their form in every language.
 PRODUCT_NAMES = (
@@ -83,6 +96,7 @@ _HTML_TAGS = frozenset(
         "ul",
     ]
 )
+HTML_TAGS = _HTML_TAGS  # tags that are markup; other <words> are placeholders
 _VOID = frozenset({"br", "img"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
 _ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w-]*)>")
@@ -159,6 +173,7 @@ class ProtectedIds:
             found = self._facts[source] = _SourceFacts(
                 tokens=protected_tokens(source, self),
                 placeholders=_placeholders(source),
+                angle_placeholders=_placeholders(source, formats=False),
                 tag_names=Counter(n for _, n in _tags(source)),
                 quantities=english_quantities(source),
             )
@@ -169,6 +184,7 @@ class ProtectedIds:
 class _SourceFacts:
     tokens: list[str]
     placeholders: Counter[str]
+    angle_placeholders: Counter[str]
     tag_names: Counter[str]
     quantities: Quantities
 
@@ -234,10 +250,10 @@ def _unbalanced(tags: list[tuple[str, str]]) -> list[str]:
     return bad + [f"<{name}>" for name in stack]
 
 
-def _placeholders(text: str) -> Counter[str]:
+def _placeholders(text: str, formats: bool = True) -> Counter[str]:
     if "{" not in text and "%" not in text and "<" not in text:
         return Counter()
-    found = Counter(m.group(0) for m in _BRACE_PLACEHOLDER.finditer(text))
+    found = Counter(m.group(0) for m in _BRACE_PLACEHOLDER.finditer(text)) if formats else Counter()
     found.update(
         m.group(0)
         for m in _ANGLE_PLACEHOLDER.finditer(text)
@@ -381,6 +397,7 @@ def check_text(
     protected: Iterable[str] | ProtectedIds = (),
     interchangeable: Iterable[str] = (),
     markup: bool = False,
+    format_placeholders: bool = True,
 ) -> list[Problem]:
     """Check one translated text; every finding, never just the first.
 
@@ -395,8 +412,10 @@ def check_text(
         location: where the translation is (file:line).
         schedule: the catalogue's schedule, to check times against.
         protected: identifiers that must never be translated (every workflow id).
-        interchangeable: placeholders that may stand in for each other (schedule phrases
-            may write ``{nth}`` where the English has ``{n}``).
+        interchangeable: placeholders that may stand in for each other.
+        format_placeholders: False when ``{name}`` and ``%s`` placeholders are checked
+            elsewhere (translate-toolkit's ``pythonbraceformat`` and ``printf`` in PO files);
+            ``<name>`` placeholders are checked either way.
 
     Returns:
         Problems with stable codes (see the module docstring).
@@ -470,7 +489,11 @@ def check_text(
             )
         )
     if source is not None:
-        want, have = protected.facts(source).placeholders, _placeholders(translation)
+        facts = protected.facts(source)
+        if format_placeholders:
+            want, have = facts.placeholders, _placeholders(translation)
+        else:
+            want, have = facts.angle_placeholders, _placeholders(translation, formats=False)
         free = set(interchangeable)
         if free:
             want = Counter({k: v for k, v in want.items() if k not in free})
