@@ -72,7 +72,15 @@ run: $(STAMP)
 # Compiled modules and pytest's rewritten tests are cached in .venv/pycache even where the
 # environment sets PYTHONDONTWRITEBYTECODE: recompiling them cost each worker 3-4 s a run.
 PYTEST_WORKERS ?= auto
-test: $(TEST_STAMP) $(SYS_STAMP) lint
+# The runtime lock's wheels, for tests that install wfgen into a new environment (pre-commit's
+# hook environment) offline and at the locked versions.
+WHEELHOUSE := $(VENV)/wheelhouse
+$(WHEELHOUSE)/.complete: requirements/runtime.txt | $(BIN)/python
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m pip download -q --require-hashes --no-deps -r requirements/runtime.txt -d $(WHEELHOUSE)
+	touch $@
+
+test: $(TEST_STAMP) $(SYS_STAMP) $(WHEELHOUSE)/.complete lint
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal \
 	  --durations=10 --cov --cov-report=term:skip-covered

@@ -22,7 +22,7 @@ from generator.docs.results import PageReport
 from generator.l10n.importer import ImportSettings, import_pages
 from generator.l10n.po import po_path, read_po_file
 
-from .conftest import CATALOG, LOCALES, PAGES, REFERENCE, SEEDS
+from .conftest import CATALOG, LOCALES, PAGES, REFERENCE, SEEDS, examples
 
 ALIGN = PAGES / "align"
 FIXTURES = sorted(ALIGN.glob("*/*.md"))
@@ -249,7 +249,9 @@ def _write(rows: list[tuple[str, str, str, str]], path: Path) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(30),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     seed=st.integers(0, 100_000),
