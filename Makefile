@@ -72,6 +72,9 @@ run: $(STAMP)
 # Compiled modules and pytest's rewritten tests are cached in .venv/pycache even where the
 # environment sets PYTHONDONTWRITEBYTECODE: recompiling them cost each worker 3-4 s a run.
 PYTEST_WORKERS ?= auto
+# Tests marked slow (a minute or more of real tools each: pre-commit's hook environment, the
+# wheel installed into a new venv, kill -9 rounds) run with SLOW=1, as .ci/run does.
+SLOW ?=
 # The runtime lock's wheels, for tests that install wfgen into a new environment (pre-commit's
 # hook environment) offline and at the locked versions.
 WHEELHOUSE := $(VENV)/wheelhouse
@@ -83,7 +86,7 @@ $(WHEELHOUSE)/.complete: requirements/runtime.txt | $(BIN)/python
 test: $(TEST_STAMP) $(SYS_STAMP) $(WHEELHOUSE)/.complete lint
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal \
-	  --durations=10 --cov --cov-report=term:skip-covered
+	  --durations=10 --cov --cov-report=term:skip-covered $(if $(SLOW),,-m "not slow")
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks

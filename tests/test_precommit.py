@@ -21,10 +21,13 @@ from .conftest import CATALOG, LOCALES, ROOT
 # `make test` fills it from requirements/runtime.txt (pip download --require-hashes).
 WHEELHOUSE = ROOT / ".venv" / "wheelhouse"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None or not (ROOT / ".git").exists(),
-    reason="needs git and a git checkout of wfgen",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("git") is None or not (ROOT / ".git").exists(),
+        reason="needs git and a git checkout of wfgen",
+    ),
+]
 
 
 def _git(repo: Path, *args: str) -> str:
