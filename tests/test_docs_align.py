@@ -318,3 +318,13 @@ def test_list_page_reading_in_the_property_matches_its_rows(tmp_path: Path) -> N
     assert page.layout == "list-table" and len(page.rows) == len(rows)
     assert [r.documented_id for r in page.rows] == [r[1] for r in rows]
     assert not [r for r in rows if re.search(r"[|*]", r[0])]
+
+
+def test_gap_counts_match_package_by_package(catalog: Catalog) -> None:
+    """Between two exact rows the catalogue lists more workflows than the page has rows; the
+    Package cells the exact rows taught tell which of them the translated rows are."""
+    rows = _rows(_one("ja-JP/list-package-gap.md", catalog))
+    assert rows["追跡"] == ("mismatch", "tracking")
+    assert rows["予測"] == ("mismatch", "forecasting")
+    # A package cell no exact row explains leaves the order undecided.
+    assert rows["サービスプロバイダー"] == ("unresolved", None)
