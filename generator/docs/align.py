@@ -28,7 +28,7 @@ LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairi
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 _AGREED = 0.8  # the exact rows on both sides agree which workflow a row stands for
-_AGREED_PACKAGE = 0.7  # the same, counting the workflows of each row's learnt package
+_AGREED_PACKAGE = 0.75  # the same, counting the workflows of each row's learnt package
 _EDGE = 0.55  # the same, with the table's edge on one side of a complete table
 _EDGE_PARTIAL = 0.35  # the table's edge on one side of a table that lacks workflows
 
