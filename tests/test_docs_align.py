@@ -328,3 +328,13 @@ def test_gap_counts_match_package_by_package(catalog: Catalog) -> None:
     assert rows["予測"] == ("mismatch", "forecasting")
     # A package cell no exact row explains leaves the order undecided.
     assert rows["サービスプロバイダー"] == ("unresolved", None)
+
+
+def test_row_resolved_by_package_gap_teaches_other_versions() -> None:
+    """A translated row the order and packages resolve on one page version teaches its
+    translated id to another version of the run, where the order alone cannot place it."""
+    older = ALIGN / "ja-JP" / "list-older-version.md"
+    alone = check_pages([older], catalog=_bundled()).pages[0]
+    assert _rows(alone)["追跡"] == ("unresolved", None)
+    together = check_pages([older, ALIGN / "ja-JP" / "list-package-gap.md"], catalog=_bundled())
+    assert _rows(together.pages[0])["追跡"] == ("mismatch", "tracking")
