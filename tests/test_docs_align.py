@@ -257,6 +257,7 @@ def _write(rows: list[tuple[str, str, str, str]], path: Path) -> None:
     deleted=st.integers(0, 2),
     inserted=st.booleans(),
     moved=st.booleans(),
+    same_package=st.booleans(),
 )
 def test_mutated_list_page_is_right_or_unresolved(
     *,
@@ -266,10 +267,12 @@ def test_mutated_list_page_is_right_or_unresolved(
     deleted: int,
     inserted: bool,
     moved: bool,
+    same_package: bool,
 ) -> None:
     """Ids translated, rows removed or inserted, a renamed row moved by a place: every renamed
     row maps to its workflow or stays unresolved; named rows stay ok; an inserted row of a
-    workflow the catalogue lacks is never confidently mapped."""
+    workflow the catalogue lacks is never confidently mapped, even under the package of the
+    row before it."""
     catalog = _bundled()
     rng = random.Random(seed)
     rows = _list_page(catalog)
@@ -286,9 +289,8 @@ def test_mutated_list_page_is_right_or_unresolved(
     foreign = "archivoNocturnoExterno"
     if inserted:
         at = rng.randrange(len(rows) + 1)
-        rows.insert(
-            at, ("Archivo nocturno", foreign, "Otro paquete", "Archiva los datos externos.")
-        )
+        package = rows[at - 1][2] if same_package and at else "Otro paquete"
+        rows.insert(at, ("Archivo nocturno", foreign, package, "Archiva los datos externos."))
     if moved:
         at = next(i for i, r in enumerate(rows) if r[1] in new_ids)
         other = at + rng.choice([-1, 1])
