@@ -73,7 +73,7 @@ run: $(STAMP)
 # environment sets PYTHONDONTWRITEBYTECODE: recompiling them cost each worker 3-4 s a run.
 PYTEST_WORKERS ?= auto
 # Tests marked slow (a minute or more of real tools each: pre-commit's hook environment, the
-# wheel installed into a new venv, kill -9 rounds) run with SLOW=1, as .ci/run does.
+# wheel installed into a new venv) run with SLOW=1, as .ci/run does.
 SLOW ?=
 # The runtime lock's wheels, for tests that install wfgen into a new environment (pre-commit's
 # hook environment) offline and at the locked versions.
