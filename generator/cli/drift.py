@@ -10,12 +10,12 @@ import click
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    FORMATS,
     _json_dump,
     _print_problems,
     _run_as,
     catalog_option,
     cli,
+    format_option,
 )
 
 
@@ -43,7 +43,7 @@ from ._common import (
     metavar="DIR",
     help="Folder of the deployed .timer and .service units.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @catalog_option
 def drift_cmd(
     environment: str,
