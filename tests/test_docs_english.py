@@ -97,12 +97,13 @@ def test_english_evidence_resolves_what_the_page_alone_cannot(tmp_path: Path) ->
     """A row the page's own evidence leaves unresolved is mapped by its English row."""
     english = REFERENCE / "en" / "v8_technical-workflows.md"
     localized = REFERENCE / "it" / "v8_technical-workflows.md"
-    # The tracking row with a label and an id that say nothing.
+    # The tracking row with a label, an id and a package that say nothing.
     text = localized.read_text(encoding="utf-8")
-    assert "**Tracciamento** (tracciamento)" in text
+    row = "**Tracciamento** (tracciamento) | Installato per impostazione predefinita |"
+    assert row in text
     mangled = tmp_path / "mangled" / "technical-workflows.md"
     mangled.parent.mkdir()
-    mangled.write_text(text.replace("**Tracciamento** (tracciamento)", "**Zzz** (qqq)"))
+    mangled.write_text(text.replace(row, "**Zzz** (qqq) | Zzz |"))
     alone = check_pages([mangled], catalog=_catalog(), labels_for=_labels).pages[0]
     assert [r.documented_id for r in alone.rows if r.status == "unresolved"] == ["qqq"]
     repo, commit = _english_repo(

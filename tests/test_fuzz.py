@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
-from tests.conftest import CATALOG, FIXTURES, LOCALES, build_file_tree
+from tests.conftest import CATALOG, FIXTURES, LOCALES, build_file_tree, examples
 from tests.test_build import SMALL
 
 # Bytes and snippets that broke readers before: NUL and other controls, a BOM, bidi
@@ -125,7 +125,7 @@ def _run(root: Path, args: list[str]) -> tuple[int, str, BaseException | None]:
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
 @settings(
-    max_examples=int(os.environ.get("WFGEN_FUZZ_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("WFGEN_FUZZ_EXAMPLES", "0")) or examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -22,7 +22,7 @@ from generator.errors import CatalogError, UsageError
 from generator.load.catalog import load_catalog
 from generator.render.targets import cron_command, systemd_command
 from generator.sending import load_model, reference_context
-from tests.conftest import CATALOG, build_file_tree
+from tests.conftest import CATALOG, build_file_tree, examples
 
 # Characters with a meaning to cron, the shell or systemd, and some that have none.
 HOSTILE = st.text(
@@ -85,7 +85,7 @@ def test_cron_command_survives_cron_and_the_shell(args: list[str]) -> None:
     assert shell_argv(shell) == args
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(HOSTILE, min_size=1, max_size=4))
 def test_cron_command_round_trips_any_argument(args: list[str]) -> None:
     """Any one-line argument comes back from cron and /bin/sh as it went in."""
@@ -114,7 +114,7 @@ def systemd_words(value: str) -> list[str]:
     return words
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.lists(HOSTILE.filter(lambda a: "\t" not in a), min_size=1, max_size=4))
 def test_systemd_command_round_trips_any_argument(args: list[str]) -> None:
     """Every argument comes back whole from systemd's word splitting."""
@@ -235,7 +235,7 @@ def test_translated_sending_terms_stay_text(payload: str) -> None:
     assert plain["rows"] > 0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>|#*_`[]()!&\\-+=1. \n~{}aé")), max_size=20))
 def test_any_translated_term_keeps_the_page_shape(payload: str) -> None:
     """Whatever a translator writes, sending.md keeps the structure of the English page."""

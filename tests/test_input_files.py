@@ -205,3 +205,23 @@ def test_events_with_a_bom_and_from_stdin(tmp_path: Path) -> None:
     )
     assert piped.returncode == 0, piped.stderr
     assert "1 event(s) applied" in piped.stdout
+
+
+def test_two_yaml_documents_are_named_as_such(tmp_path: Path) -> None:
+    """A second `---` document is reported as one, at its line, not as 'not a mapping'."""
+    root = _project(tmp_path)
+    (root / "catalog" / "workflows" / "two.yaml").write_text("module: platform\n---\nmodule: x\n")
+    result = _wfgen(root, "validate", "catalog")
+    assert result.returncode == 1
+    assert "two.yaml:2:1: error yaml-documents" in result.stdout, result.stdout
+
+
+def test_deep_frontmatter_is_a_located_error(tmp_path: Path) -> None:
+    """Frontmatter nested thousands deep is one located error, not a RecursionError."""
+    root = _project(tmp_path)
+    page = root / "page.md"
+    page.write_text("---\na: " + "[" * 5000 + "]" * 5000 + "\n---\n# T\n", encoding="utf-8")
+    result = _wfgen(root, "docs", "check", str(page))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "page.md:2: " in result.stdout + result.stderr

@@ -17,7 +17,8 @@ from generator.cli import cli
 from generator.errors import InputError
 from generator.l10n.po import po_path, read_po_file, write_if_changed
 from generator.l10n.posyntax import PoSyntaxError, check_po_syntax
-from tests.conftest import CATALOG, LOCALES
+
+from .conftest import CATALOG, LOCALES, examples
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 GOOD = 'msgctxt "billing|label"\nmsgid "Billing"\nmsgstr "Fakturering"\n'
@@ -188,7 +189,7 @@ PO_PIECES = st.sampled_from(
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PO_PIECES, max_size=14))
 def test_what_wfgen_reads_msgfmt_reads(
     tmp_path_factory: pytest.TempPathFactory, pieces: list[str]
@@ -215,7 +216,7 @@ def test_what_wfgen_reads_msgfmt_reads(
     assert result.returncode == 0, (text, result.stderr)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(
     st.lists(
         st.text(alphabet=st.sampled_from(list('abcåé"\\')), min_size=1, max_size=30),

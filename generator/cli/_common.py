@@ -63,6 +63,21 @@ def from_project(default: Callable[[], Any]) -> Callable[[click.Context, Any, An
 # GitHub Actions workflow commands (annotations on the changed lines).
 FORMATS = ("text", "json", "sarif", "github")
 
+
+def format_option(
+    help_text: str = "text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --format option of a command that reports findings (value in ``fmt``)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 catalog_option = click.option(
     "--catalog",
     type=click.Path(path_type=Path),

@@ -12,10 +12,10 @@ from ..errors import Severity, format_problem
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    FORMATS,
     catalog_option,
     cli,
     environments_option,
+    format_option,
     from_project,
     json_dump,
     locales_option,
@@ -92,14 +92,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
 @locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="json: summary, warnings and files; sarif, github: the findings for CI.",
-)
+@format_option("json: summary, warnings and files; sarif, github: the findings for CI.")
 def build_cmd(
     environments: tuple[str, ...],
     locales: tuple[str, ...],

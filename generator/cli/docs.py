@@ -14,9 +14,9 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
-    FORMATS,
     catalog_option,
     cli,
+    format_option,
     json_dump,
     l10n_paths,
     locales_option,
@@ -129,7 +129,7 @@ def docs_group() -> None:
 @click.option(
     "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @click.option(
     "--jobs",
     "-j",

@@ -10,9 +10,9 @@ import click
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    FORMATS,
     catalog_option,
     cli,
+    format_option,
     json_dump,
     print_problems,
     run_as,
@@ -43,7 +43,7 @@ from ._common import (
     metavar="DIR",
     help="Folder of the deployed .timer and .service units.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @catalog_option
 def drift_cmd(
     environment: str,

@@ -13,8 +13,8 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
-    FORMATS,
     cli,
+    format_option,
     json_dump,
     l10n_paths,
     print_problems,
@@ -116,7 +116,7 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
 
 
 @l10n_group.command("check")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @_LOCALE_OPTION
 @l10n_paths
 def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_dir: Path) -> None:

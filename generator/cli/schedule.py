@@ -13,10 +13,10 @@ from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
-    FORMATS,
     catalog_option,
     cli,
     environments_option,
+    format_option,
     json_dump,
     locales_option,
     print_problems,
@@ -167,14 +167,7 @@ def schedule_explain_cmd(
     show_default=True,
     help="Warn when this many workflows start in the same minute.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
-)
+@format_option()
 @catalog_option
 def schedule_lint_cmd(
     environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path

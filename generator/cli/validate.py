@@ -12,8 +12,8 @@ from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    FORMATS,
     cli,
+    format_option,
     print_problems,
     project_catalog,
     run_or_exit,
@@ -50,14 +50,7 @@ def validate_command(settings: ValidateSettings) -> int:
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text, json, sarif (SARIF 2.1.0) or github (Actions annotations).",
-)
+@format_option()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check catalogue files (default: the project's catalogue) and report every problem with file:line:col."""

@@ -28,6 +28,7 @@ LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairi
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 _AGREED = 0.8  # the exact rows on both sides agree which workflow a row stands for
+_AGREED_PACKAGE = 0.75  # the same, counting the workflows of each row's learnt package
 _EDGE = 0.55  # the same, with the table's edge on one side of a complete table
 _EDGE_PARTIAL = 0.35  # the table's edge on one side of a table that lacks workflows
 
@@ -197,6 +198,12 @@ def align(
             taken=taken,
             obsolete={w.id for w in catalog.workflows if w.obsolete},
             module_page=module is not None,
+            row_packages={
+                r.index: packages[ev.fold(r.package)]
+                for r in pending
+                if r.package and ev.fold(r.package) in packages
+            },
+            package_of=lambda wid: _package(catalog.get(wid), product),  # type: ignore[arg-type]
         )
         verdicts.update(
             _solve(
@@ -376,13 +383,18 @@ def _gap_votes(
     taken: set[str],
     obsolete: set[str],
     module_page: bool,
+    row_packages: Mapping[int, str] | None = None,
+    package_of: Callable[[str], str] | None = None,
 ) -> tuple[dict[int, _Vote], dict[int, frozenset[str]]]:
     """Votes of the documented order, gap by gap between the in-order exact rows.
 
     Where the exact rows on both sides of a gap leave as many workflows between them in the
     documented order as the page has rows, each row stands for its workflow in turn: strong
-    evidence. A gap at the table's edge counts the same only on a complete table. Otherwise
-    each row only learns which workflows fall between its neighbours.
+    evidence. A gap at the table's edge counts the same only on a complete table. Where the
+    counts differ (a page version lists fewer workflows than the catalogue) but every row of a
+    closed gap has a Package cell the page's exact rows have taught (``row_packages``), the
+    counts may match package by package: each row stands for the next workflow of its package.
+    Otherwise each row only learns which workflows fall between its neighbours.
     """
     bounds = [(-1, -1), *sorted(anchors.items()), (rows, len(sequence))]
     complete = rows in {
@@ -400,10 +412,24 @@ def _gap_votes(
         for row in gap:
             between[row.index] = frozenset(every)
         pick = every if len(every) == len(gap) else current if len(current) == len(gap) else []
-        if not pick:
-            continue
         closed = ra >= 0 and rb < rows
-        if closed:
+        by_package = (
+            _by_package(gap, every, row_packages or {}, package_of)
+            or _by_package(gap, current, row_packages or {}, package_of)
+            if not pick and closed and package_of is not None
+            else []
+        )
+        if not pick and not by_package:
+            continue
+        if by_package:
+            pick = by_package
+            why = (
+                f"rows {ra + 1} and {rb + 1} name `{sequence[pa]}` and `{sequence[pb]}` exactly, "
+                f"and between them the documented order has as many workflows of each package "
+                f"as the page has rows of that package"
+            )
+            strength = _AGREED_PACKAGE
+        elif closed:
             strength = _AGREED
             why = (
                 f"rows {ra + 1} and {rb + 1} name `{sequence[pa]}` and `{sequence[pb]}` exactly, "
@@ -430,6 +456,26 @@ def _gap_votes(
                 wid, strength, f"{why}: row {row.index + 1} is `{wid}`", gap[0].index
             )
     return votes, between
+
+
+def _by_package(
+    gap: Sequence[Row],
+    every: Sequence[str],
+    row_packages: Mapping[int, str],
+    package_of: Callable[[str], str],
+) -> list[str]:
+    """Each gap row's workflow when, package by package, the gap's rows and the documented
+    order's workflows are as many (workflows of packages no row names are left out); else []."""
+    if not gap or any(row.index not in row_packages for row in gap):
+        return []
+    wanted = Counter(row_packages[row.index] for row in gap)
+    queues: dict[str, list[str]] = {}
+    for wid in every:
+        if package_of(wid) in wanted:
+            queues.setdefault(package_of(wid), []).append(wid)
+    if any(len(queues.get(p, [])) != n for p, n in wanted.items()):
+        return []
+    return [queues[row_packages[row.index]].pop(0) for row in gap]
 
 
 def _solve(

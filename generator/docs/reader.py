@@ -126,6 +126,9 @@ def _frontmatter(text: str, path: Path) -> tuple[dict[str, Any], int]:
         problem = getattr(err, "problem", None) or "invalid YAML"
         message = f"frontmatter is not valid YAML: {problem}"
         raise InputError(message, location=Location.of(path, line)) from err
+    except RecursionError as err:
+        message = "frontmatter is nested too deep to read"
+        raise InputError(message, location=Location.of(path, 2)) from err
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):

@@ -288,6 +288,18 @@ def _hidden_message(char: str) -> str:
 _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
+def _second_document(text: str) -> int | None:
+    """The 1-based line where a second YAML document starts, or None (one document)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for index, node in enumerate(yaml.compose_all(text, Loader=loader)):
+            if index == 1 and node is not None:
+                return int(node.start_mark.line)  # the `---` line is the one before
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> LoadedYaml:
     odd = _odd_value(data, escapes="\\" in text)
     if odd is not None:
@@ -303,6 +315,17 @@ def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> L
         )
         return LoadedYaml(path, text, None, tuple(problems))
     if not isinstance(data, dict):
+        second = _second_document(text)
+        if second is not None:
+            problems.append(
+                Problem(
+                    Location.of(path, second, 1),
+                    "a second YAML document starts here; a catalogue file holds one",
+                    code="yaml-documents",
+                    hint="remove the `---` line, or split the file in two",
+                )
+            )
+            return LoadedYaml(path, text, None, tuple(problems))
         kind = type(data).__name__ if data is not None else "nothing"
         problems.append(
             Problem(
