@@ -21,7 +21,8 @@ from generator.errors import UsageError
 from generator.load.catalog import Catalog, load_catalog
 from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow
 from generator.model import NOWHERE
-from generator.render.targets import RenderedFile, make_jinja, make_jobs, render_environment
+from generator.render.jinja import make_jinja
+from generator.render.targets import RenderedFile, make_jobs, render_environment
 from generator.schedules import Schedule
 
 ZONE = "Europe/Stockholm"

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from generator.errors import CatalogError, UsageError
 from generator.load.catalog import load_catalog
-from generator.render.targets import cron_command, systemd_command
+from generator.render.escape import cron_command, systemd_command
 from generator.sending import load_model, reference_context
 from tests.conftest import CATALOG, build_file_tree, examples
 
@@ -205,7 +205,7 @@ PAYLOADS = [
 
 
 def _sending_markdown(payload: str) -> str:
-    from generator.render.targets import make_jinja, render_template
+    from generator.render.jinja import make_jinja, render_template
 
     model = load_model(CATALOG / "sending.yaml")
     context = reference_context(model, locale="sv", gettext=lambda _context: payload)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.render import targets as render
+from generator.render import jinja
 from generator.render.targets import (
     cron_command,
     k8s_name,
@@ -164,7 +164,7 @@ def test_template_faults_are_located_one_line_errors(
 
 def test_templates_have_an_output_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A template writing more than the limit fails instead of filling the disk."""
-    monkeypatch.setattr(render, "TEMPLATE_BYTES", 10_000)
+    monkeypatch.setattr(jinja, "TEMPLATE_BYTES", 10_000)
     folder, name = _env_with(tmp_path, "big.j2", "{% for i in range(5000) %}xxxxxxxx{% endfor %}")
     with pytest.raises(InputError, match=r"big\.j2.*output over"):
         render_template(make_jinja(folder), name, {})
@@ -172,7 +172,7 @@ def test_templates_have_an_output_limit(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_templates_have_a_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A template that runs too long is stopped and named."""
-    monkeypatch.setattr(render, "TEMPLATE_SECONDS", 0.3)
+    monkeypatch.setattr(jinja, "TEMPLATE_SECONDS", 0.3)
     source = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
     folder, name = _env_with(tmp_path, "slow.j2", source)
     with pytest.raises(InputError, match=r"slow\.j2:1:.*took more than"):

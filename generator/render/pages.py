@@ -21,7 +21,9 @@ from markupsafe import Markup, escape
 
 from ..l10n.messages import UI_WORDS
 from ..model import Catalog, Module, Workflow
-from .targets import RenderedFile, one_line, render_template, template_input
+from .escape import one_line
+from .jinja import render_template, template_input
+from .targets import RenderedFile
 
 __all__ = [
     "FILTERS",
