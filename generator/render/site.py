@@ -12,253 +12,34 @@ files (``templates/site/``) written once under ``site/``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from babel.numbers import format_percent
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ..l10n.messages import UI_WORDS
 from ..model import Catalog
+from .frame import (
+    ASSETS,
+    SITE_WORDS,
+    Entry,
+    Gettext,
+    SendingContext,
+    SiteLocale,
+    asset,
+    cell_html,
+    cell_markup,
+    frame,
+    ident,
+    marker,
+    page,
+    search_index,
+    words_for,
+)
 from .pages import Cell, ModuleTable, module_rows, readable
 from .targets import RenderedFile
 
 __all__ = ["SITE_WORDS", "render_site", "search_index"]
-
-Gettext = Callable[[str], "str | None"]
-SendingContext = Callable[[str, "Gettext | None"], "Mapping[str, Any] | None"]
-
-# Words of the site's own frame that have no entry in the PO files yet: they are only ever
-# read by assistive technology (visually hidden, lang="en") or shown on an English page.
-SITE_WORDS: dict[str, str] = {
-    "search": "Search",
-    "languages": "Languages",
-    "pages": "Pages",
-    "untranslated-page": "This page is not translated yet; it is shown in English.",
-}
-
-_SEARCH_ICON = Markup(
-    '<svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 16 16">'
-    '<circle cx="6.5" cy="6.5" r="5" fill="none" stroke="currentColor" stroke-width="2"/>'
-    '<path d="M10.5 10.5 15 15" stroke="currentColor" stroke-width="2"/></svg>'
-)
-
-# The mark is decoration: an English stand-in is already announced by its lang="en".
-_MARK = Markup('<span class="mark" aria-hidden="true">*</span>')
-
-_ASSETS = ("site.css", "search.js")
-
-
-@dataclass(frozen=True)
-class _Words:
-    """The locale's fixed words as cells (text, and whether it is an English stand-in)."""
-
-    cells: Mapping[str, Cell]
-
-    def __getitem__(self, key: str) -> Cell:
-        return self.cells[key]
-
-    def html(self, key: str) -> Markup:
-        """The word; an English stand-in is in a ``lang="en"`` span with the discreet mark."""
-        cell = self.cells[key]
-        return _text(cell) + (_MARK if cell.untranslated else Markup(""))
-
-    def hidden(self, key: str) -> Markup:
-        """The word for assistive technology only (visually hidden), with its language."""
-        return Markup('<span class="vh">%s</span>') % _text(self.cells[key])
-
-
-def _words(gettext: Gettext | None) -> _Words:
-    cells: dict[str, Cell] = {}
-    for key, english in {**UI_WORDS, **SITE_WORDS}.items():
-        found = gettext(f"ui|{key}") if gettext else None
-        cells[key.replace("-", "_")] = Cell(
-            readable(found or english), untranslated=gettext is not None and not found
-        )
-    return _Words(cells)
-
-
-def _text(cell: Cell) -> Markup:
-    if cell.untranslated:
-        return Markup('<span lang="en">%s</span>') % cell.text
-    return escape(cell.text)
-
-
-def _asset(name: str) -> bytes:
-    return resources.files("generator").joinpath("templates", "site", name).read_bytes()
-
-
-def search_index(tables: Sequence[ModuleTable]) -> bytes:
-    """The locale's search index as a script assigning ``window.WFGEN_INDEX``."""
-    entries = [
-        {"id": r.id, "label": r.label.text, "text": r.description.text, "page": t.page}
-        for t in tables
-        for r in t.rows
-    ]
-    # </ never appears in the data: a label cannot close the script element.
-    data = json.dumps(entries, ensure_ascii=False).replace("</", "<\\/")
-    return f"window.WFGEN_INDEX={data};\n".encode()
-
-
-def _language_name(code: str) -> str:
-    """The language's own name for itself (CLDR): svenska, Deutsch, 日本語."""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name or code
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """One page of a locale, for the sidebar and previous/next."""
-
-    page: str
-    title: Cell
-
-
-@dataclass(frozen=True)
-class _Locale:
-    """What every page of one locale shares."""
-
-    code: str
-    codes: tuple[str, ...]
-    words: _Words
-    entries: tuple[_Entry, ...]
-    marked: bool  # False when the locale is the source language (nothing to mark)
-
-
-def _marker(site: _Locale) -> Markup:
-    return _MARK if site.marked else Markup("")
-
-
-def _cell(cell: Cell, site: _Locale, *, mark: bool) -> Markup:
-    """A cell's text; an English stand-in gets lang="en" and, unless a banner says it, a mark."""
-    text = _text(cell)
-    if cell.untranslated and mark:
-        text += _marker(site)
-    return Markup(text)
-
-
-def _ident(workflow_id: str) -> Markup:
-    """An id in <code>, breakable only after ``_`` and ``.`` (never inside a word)."""
-    pieces = [escape(p) for p in workflow_id.replace("_", "_\0").replace(".", ".\0").split("\0")]
-    return Markup("<code>%s</code>") % Markup("<wbr>").join(pieces)
-
-
-def _page(site: _Locale, *, name: str, title: Cell, body: Markup) -> bytes:
-    words = site.words
-    alternates = Markup("").join(
-        Markup('<link rel="alternate" hreflang="%s" href="../%s/%s.html">\n') % (o, o, name)
-        for o in site.codes
-    )
-    switch = Markup("").join(
-        (
-            Markup('<li><a href="../%s/%s.html" hreflang="%s" lang="%s">%s</a></li>')
-            % (o, name, o, o, _language_name(o))
-            if o != site.code
-            else Markup('<li><strong aria-current="page" lang="%s">%s</strong></li>')
-            % (o, _language_name(o))
-        )
-        for o in site.codes
-    )
-    side = Markup("").join(
-        Markup('<li><a href="%s.html"%s>%s</a></li>')
-        % (
-            e.page,
-            Markup(' aria-current="page"') if e.page == name else Markup(""),
-            _cell(e.title, site, mark=site.marked),
-        )
-        for e in site.entries
-    )
-    finder = Markup(
-        '<form role="search" onsubmit="return false"><label for="q">%s%s</label> '
-        '<input id="q" type="search" autocomplete="off">'
-        '<ul id="hits" aria-live="polite"></ul></form>'
-    ) % (_SEARCH_ICON, words.hidden("search"))
-    html = Markup(
-        '<!DOCTYPE html>\n<html lang="%s">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>%s</title>\n%s"
-        '<link rel="stylesheet" href="../site.css">\n</head>\n<body>\n'
-        '<header><nav class="switch" aria-labelledby="languages">%s<ul>%s</ul></nav></header>\n'
-        '<div class="wrap">\n<main>\n%s%s</main>\n'
-        '<nav class="side" aria-labelledby="contents"><h2 id="contents">'
-        '<a href="index.html">%s</a></h2>%s<ul>%s</ul></nav>\n'
-        "</div>\n"
-        '<script src="search-index.js"></script>\n<script src="../search.js"></script>\n'
-        "</body>\n</html>\n"
-    ) % (
-        site.code,
-        title.text,
-        alternates,
-        Markup('<span id="languages" class="vh">%s</span>') % _text(words["languages"]),
-        switch,
-        body,
-        # One legend for every mark on the page, sidebar included.
-        _legend(site) if str(_MARK) in str(body) + str(side) else Markup(""),
-        words.html("index_title"),
-        finder,
-        side,
-    )
-    return str(html).encode("utf-8")
-
-
-def _frame(
-    site: _Locale, *, name: str, title: Cell, content: Markup, banner: bool, marks: bool
-) -> Markup:
-    """Breadcrumbs, heading, banner, the page's content, the legend and previous/next."""
-    words = site.words
-    crumbs = Markup(
-        '<nav class="crumbs" aria-labelledby="crumbs"><span id="crumbs" class="vh">%s</span>'
-        '<ol><li><a href="index.html">%s</a></li><li aria-current="page">%s</li></ol></nav>\n'
-    ) % (_text(words["pages"]), words.html("index_title"), _cell(title, site, mark=marks))
-    note = (
-        Markup('<p class="banner" role="note">%s</p>\n') % _text(words["untranslated_page"])
-        if banner
-        else Markup("")
-    )
-    pages = [e.page for e in site.entries]
-    links = []
-    where = pages.index(name) if name in pages else -1
-    if where > 0:
-        before = site.entries[where - 1]
-        links.append(
-            Markup('<a rel="prev" href="%s.html"><span aria-hidden="true">\u2190</span> %s</a>')
-            % (before.page, _text(before.title))
-        )
-    if 0 <= where < len(pages) - 1:
-        after = site.entries[where + 1]
-        links.append(
-            Markup('<a rel="next" href="%s.html">%s <span aria-hidden="true">\u2192</span></a>')
-            % (after.page, _text(after.title))
-        )
-    pager = (
-        Markup(
-            '<nav class="pager" aria-labelledby="pager"><span id="pager" class="vh">%s</span>%s</nav>\n'
-        )
-        % (_text(words["pages"]), Markup("").join(links))
-        if links
-        else Markup("")
-    )
-    return Markup("%s<h1>%s</h1>\n%s%s%s") % (
-        crumbs,
-        _cell(title, site, mark=marks),
-        note,
-        content,
-        pager,
-    )
-
-
-def _legend(site: _Locale) -> Markup:
-    return Markup('<p class="legend">%s %s</p>\n') % (
-        Markup('<span class="mark" aria-hidden="true">*</span>'),
-        _text(site.words["untranslated"]),
-    )
 
 
 def render_site(
@@ -302,11 +83,11 @@ def render_site(
             if t.rows
         ]
         context = sending(locale, gettext) if sending is not None else None
-        entries = [_Entry(t.page, t.title) for t in tables]
+        entries = [Entry(t.page, t.title) for t in tables]
         if context is not None:
             title = context["texts"]["title"]
-            entries.append(_Entry("sending", Cell(readable(title["text"]), title["fallback"])))
-        site = _Locale(locale, codes, _words(gettext), tuple(entries), gettext is not None)
+            entries.append(Entry("sending", Cell(readable(title["text"]), title["fallback"])))
+        site = SiteLocale(locale, codes, words_for(gettext), tuple(entries), gettext is not None)
         out.append(
             RenderedFile(f"site/{locale}/index.html", _index(site, tables, context), made_from)
         )
@@ -327,12 +108,12 @@ def render_site(
                 )
             )
         out.append(RenderedFile(f"site/{locale}/search-index.js", search_index(tables), made_from))
-    out += [RenderedFile(f"site/{name}", _asset(name), ()) for name in _ASSETS]
+    out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
 
 def _index(
-    site: _Locale, tables: Sequence[ModuleTable], sending: Mapping[str, Any] | None
+    site: SiteLocale, tables: Sequence[ModuleTable], sending: Mapping[str, Any] | None
 ) -> bytes:
     words = site.words
     rows = []
@@ -346,7 +127,7 @@ def _index(
             '%s <span class="count">(%d/%d)</span></td></tr>'
         ) % (
             page,
-            _cell(title, site, mark=True),
+            cell_html(title, site, mark=True),
             words["translation_completeness"].text,
             count,
             translated,
@@ -388,11 +169,11 @@ def _index(
         summary if site.marked else Markup(""),
         listing,
     )
-    return _page(site, name="index", title=words["index_title"], body=body)
+    return page(site, name="index", title=words["index_title"], body=body)
 
 
 def _module_page(
-    catalog: Catalog, site: _Locale, table: ModuleTable, gettext: Gettext | None
+    catalog: Catalog, site: SiteLocale, table: ModuleTable, gettext: Gettext | None
 ) -> bytes:
     words = site.words
     untranslated = site.marked and table.translated == 0
@@ -400,9 +181,9 @@ def _module_page(
     head = [words["label"], words["internal_name"], words["description"]]
     rows = []
     for row in table.rows:
-        description = _cell(row.description, site, mark=marks)
+        description = cell_html(row.description, site, mark=marks)
         if row.sentence is not None:
-            description += Markup(row.joiner) + _cell(row.sentence, site, mark=marks)
+            description += Markup(row.joiner) + cell_html(row.sentence, site, mark=marks)
         rows.append(
             Markup(
                 '<tr id="%s"><td data-label="%s">%s</td><td data-label="%s">%s '
@@ -412,9 +193,9 @@ def _module_page(
             % (
                 row.id,
                 head[0].text,
-                _cell(row.label, site, mark=marks),
+                cell_html(row.label, site, mark=marks),
                 head[1].text,
-                _ident(row.id),
+                ident(row.id),
                 row.id,
                 row.id,
                 head[2].text,
@@ -428,7 +209,7 @@ def _module_page(
         label = Cell(readable(found or workflow.label), gettext is not None and not found)
         target = (
             Markup(' %s <a href="#%s">%s</a>')
-            % (words.html("replaced_by"), workflow.replaced_by, _ident(workflow.replaced_by))
+            % (words.html("replaced_by"), workflow.replaced_by, ident(workflow.replaced_by))
             if workflow.replaced_by
             else Markup("")
         )
@@ -440,25 +221,25 @@ def _module_page(
             % (
                 workflow.id,
                 head[0].text,
-                _text(label),
+                cell_markup(label),
                 head[1].text,
-                _ident(workflow.id),
+                ident(workflow.id),
                 head[2].text,
                 words.html("obsolete"),
                 target,
             )
         )
     columns = Markup("").join(
-        Markup('<th scope="col">%s</th>') % _cell(h, site, mark=True) for h in head
+        Markup('<th scope="col">%s</th>') % cell_html(h, site, mark=True) for h in head
     )
     content = Markup(
         '<table class="workflows cards"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>\n'
     ) % (columns, Markup("").join(rows))
-    return _page(
+    return page(
         site,
         name=table.page,
         title=table.title,
-        body=_frame(
+        body=frame(
             site,
             name=table.page,
             title=table.title,
@@ -469,7 +250,7 @@ def _module_page(
     )
 
 
-def _sending_page(site: _Locale, context: Mapping[str, Any]) -> bytes:
+def _sending_page(site: SiteLocale, context: Mapping[str, Any]) -> bytes:
     """ "Confirming the send": the KPI list and the sending-process tables of the locale."""
     texts = context["texts"]
     strings, fallbacks = int(context["strings"]), int(context["fallbacks"])
@@ -482,7 +263,7 @@ def _sending_page(site: _Locale, context: Mapping[str, Any]) -> bytes:
             return html
         return Markup('<span lang="en">%s</span>%s') % (
             html,
-            _marker(site) if marks else Markup(""),
+            marker(site) if marks else Markup(""),
         )
 
     parts = [
@@ -526,11 +307,11 @@ def _sending_page(site: _Locale, context: Mapping[str, Any]) -> bytes:
             % (table["mode"], say(table["caption"]), head, body)
         )
     title = Cell(readable(texts["title"]["text"]), bool(texts["title"]["fallback"]))
-    return _page(
+    return page(
         site,
         name="sending",
         title=title,
-        body=_frame(
+        body=frame(
             site,
             name="sending",
             title=title,
