@@ -160,6 +160,8 @@ def check_po_syntax(text: str) -> None:
                 raise PoSyntaxError(
                     number, indent + 1, "a comment inside an entry, before its msgstr"
                 )
+            if entry is not None:
+                entry.last = ""  # a comment ends the entry: no string may continue it (msgfmt)
             continue
         if stripped.startswith('"'):
             if entry is None or not entry.last:
