@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,24 @@ def test_validate_parses_each_yaml_file_once(monkeypatch: pytest.MonkeyPatch) ->
     assert not [p for p in validate([CATALOG]) if p.severity is Severity.ERROR]
     assert set(counts) == {p.resolve() for p in CATALOG.rglob("*.yaml")}
     assert {path: n for path, n in counts.items() if n != 1} == {}
+
+
+def test_a_profile_name_build_cannot_use_is_refused_by_validate(tmp_path: Path) -> None:
+    """The file's name names the folder, units and CronJobs: validate refuses what rendering
+    would, at the profile, and build reports the same line."""
+    case = tmp_path / "case"
+    shutil.copytree(ONE_LINE, case, ignore=shutil.ignore_patterns("*.yaml"))
+    shutil.copy(ONE_LINE / "modules.yaml", case / "modules.yaml")
+    shutil.copy(ONE_LINE / "workflows" / "platform.yaml", case / "workflows" / "platform.yaml")
+    good = (ONE_LINE / "environments" / "user-nul.yaml").read_text(encoding="utf-8")
+    (case / "environments" / "prod east.yaml").write_text(
+        good.replace('"neolane\\0x"', "neolane"), encoding="utf-8"
+    )
+    runner = CliRunner()
+    validate = runner.invoke(cli, ["validate", str(case)])
+    build = runner.invoke(
+        cli, ["build", "--catalog", str(case), "--out", str(tmp_path / "out"), "--locale", "en"]
+    )
+    assert validate.exit_code == build.exit_code == 1, validate.output + build.output
+    assert _located(validate.output) == _located(build.output)
+    assert "environment-name" in validate.output

@@ -202,6 +202,8 @@ def _at(
 
 
 _LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+# The profile's name (its file's stem) names folders, units and CronJob labels.
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def check_profile(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
@@ -232,6 +234,15 @@ def check_profile(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
             )
         )
 
+    name = loaded.path.stem
+    if not _NAME.fullmatch(name):
+        problem(
+            (),
+            f"environment name {name!r} (the file's name) cannot be used in a crontab, a unit"
+            " name or a folder name",
+            code="environment-name",
+            hint="rename the file: letters, digits, '_', '-' and '.' only",
+        )
     try:
         zone(env["timezone"])
     except UsageError:
