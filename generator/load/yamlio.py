@@ -124,30 +124,31 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
             )
         )
         return "", problems
-    control = first_control(text)
-    if control is not None:
-        line, col, name = control
-        problems.append(
-            Problem(
-                Location.of(path, line, col),
-                f"file holds a {name}; parsers would drop or cut the text there",
-                code="yaml-control",
-                hint="remove the character (a binary or corrupted file?)",
+    # One located error for the first hidden character, control codes before bidi ones.
+    for find, effect, hint in (
+        (
+            first_control,
+            "; parsers would drop or cut the text there",
+            "remove the character (a binary or corrupted file?)",
+        ),
+        (
+            first_bidi,
+            ", which reorders how the text around it is shown",
+            "remove the character; ids, commands and labels must read as they run",
+        ),
+    ):
+        found = find(text)
+        if found is not None:
+            line, col, name = found
+            problems.append(
+                Problem(
+                    Location.of(path, line, col),
+                    f"file holds a {name}{effect}",
+                    code="yaml-control",
+                    hint=hint,
+                )
             )
-        )
-        return "", problems
-    bidi = first_bidi(text)
-    if bidi is not None:
-        line, col, name = bidi
-        problems.append(
-            Problem(
-                Location.of(path, line, col),
-                f"file holds a {name}, which reorders how the text around it is shown",
-                code="yaml-control",
-                hint="remove the character; ids, commands and labels must read as they run",
-            )
-        )
-        return "", problems
+            return "", problems
     return text, problems
 
 
