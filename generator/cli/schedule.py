@@ -141,6 +141,15 @@ def schedule_explain_cmd(
             sys.exit(EXIT_USAGE)
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
+        try:
+            when.astimezone(UTC)
+        except OverflowError:
+            click.echo(
+                f"wfgen: error: --after {after!r} is outside the times there are "
+                "(0001-01-01T00:00:00 to 9999-12-31T23:59:59 UTC)",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
     settings = ExplainSettings(
         workflow_id=workflow_id,
         catalog=catalog,

@@ -45,7 +45,8 @@ def _wall(instant: datetime, offset: timedelta) -> str:
 def clock_changes(tz: ZoneInfo, *, start: date, days: int = 366) -> list[ClockChange]:
     """The clock changes of ``tz`` in the ``days`` days from ``start``."""
     out = []
-    for index in range(days):
+    # The calendar ends at 9999-12-31: the last day has no next midnight to compare with.
+    for index in range(min(days, (date.max - start).days)):
         day = start + timedelta(days=index)
         lo = datetime.combine(day, time(), tz).astimezone(UTC)
         hi = datetime.combine(day + timedelta(days=1), time(), tz).astimezone(UTC)

@@ -3,6 +3,7 @@ the days the clocks change."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,21 +47,38 @@ def next_runs(
         raise UsageError("next_runs needs an aware datetime (with a time zone)")
     tz = zone(timezone)
     after_utc = after.astimezone(UTC)
-    day = after.astimezone(tz).date()
     out: list[datetime] = []
-    for _ in range(horizon_days):
+    for day in _days(after, tz, horizon_days):
         for hour, minute in wall_times(schedule, day, nightly=nightly):
             local = datetime.combine(day, time(hour, minute), tz)  # fold=0: first occurrence
-            utc = local.astimezone(UTC)
-            actual = utc.astimezone(tz)
+            try:
+                utc = local.astimezone(UTC)
+                actual = utc.astimezone(tz)
+            except OverflowError:  # before year 1 or after year 9999 in UTC
+                if day.year == date.max.year:
+                    return out
+                continue
             if actual.replace(tzinfo=None) != local.replace(tzinfo=None):
                 continue  # does not exist: the clocks jumped over it
             if utc > after_utc:
                 out.append(actual)
                 if len(out) == count:
                     return out
-        day += timedelta(days=1)
     return out
+
+
+def _days(after: datetime, tz: ZoneInfo, horizon_days: int) -> Iterator[date]:
+    """The local days from ``after``'s on, at most ``horizon_days`` of them, ending with the
+    calendar (9999-12-31): a schedule runs no later than Python's dates reach."""
+    try:
+        day = after.astimezone(tz).date()
+    except OverflowError:  # ``after`` is already past the calendar's end in ``tz``
+        return
+    for _ in range(horizon_days):
+        yield day
+        if day == date.max:
+            return
+        day += timedelta(days=1)
 
 
 SCHEDULERS = ("cron", "systemd", "kubernetes")
@@ -132,25 +150,31 @@ def scheduler_runs(
     tz = zone(timezone)
     fixed = scheduler == "cron" and _cron_fixed(schedule, nightly)
     after_utc = after.astimezone(UTC)
-    day = after.astimezone(tz).date()
     out: list[datetime] = []
-    for _ in range(horizon_days):
+    for day in _days(after, tz, horizon_days):
         found: list[datetime] = []
+        ended = False
         for hour, minute in wall_times(schedule, day, nightly=nightly):
             first = datetime.combine(day, time(hour, minute), tz)
             second = first.replace(fold=1)
             naive = first.replace(tzinfo=None)
-            if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-                if fixed:  # cron runs a skipped fixed-time job right after the change
-                    found.append(_change_instant(day, hour, minute, tz))
-                continue
-            found.append(first.astimezone(UTC))
-            if first.utcoffset() != second.utcoffset() and not fixed:
-                found.append(second.astimezone(UTC))
+            try:
+                if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+                    if fixed:  # cron runs a skipped fixed-time job right after the change
+                        found.append(_change_instant(day, hour, minute, tz))
+                    continue
+                found.append(first.astimezone(UTC))
+                if first.utcoffset() != second.utcoffset() and not fixed:
+                    found.append(second.astimezone(UTC))
+            except OverflowError:  # before year 1 or after year 9999 in UTC
+                ended = day.year == date.max.year
+                if ended:
+                    break
         for utc in sorted(set(found)):
             if utc > after_utc:
                 out.append(utc.astimezone(tz))
                 if len(out) == count:
                     return out
-        day += timedelta(days=1)
+        if ended:
+            return out
     return out
