@@ -7,7 +7,8 @@ have always found them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,12 +53,13 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     """Expand directories to their YAML files, sorted; files are kept as given.
 
     Raises:
-        InputError: when a path does not exist or a folder holds no YAML file.
+        InputError: when a path does not exist, a folder cannot be listed, or a folder
+            holds no YAML file.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            found = sorted(_yaml_files(path))
             if not found:
                 # An empty or mistyped --catalog would otherwise build nothing and delete out/.
                 raise InputError(
@@ -70,6 +72,27 @@ def discover(paths: Sequence[Path]) -> list[Path]:
         else:
             raise InputError(f"{path}: no such file or directory")
     return files
+
+
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    """Every ``*.yaml`` / ``*.yml`` file under ``folder`` (symlinked folders not entered).
+
+    Unlike ``Path.rglob``, a subfolder that cannot be listed is an error: skipping it would
+    build a catalogue without its workflows and delete their outputs.
+    """
+
+    def refuse(err: OSError) -> None:
+        where = err.filename or folder
+        raise InputError(
+            f"{where}: cannot list this folder ({err.strerror or err})",
+            hint="make it readable, or move it out of the catalogue",
+        ) from err
+
+    for top, _dirs, names in os.walk(folder, onerror=refuse):
+        for name in names:
+            path = Path(top, name)
+            if path.suffix in (".yaml", ".yml"):
+                yield path
 
 
 @dataclass
