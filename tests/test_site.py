@@ -134,8 +134,13 @@ def test_language_switcher_and_hreflang(site: dict[str, str]) -> None:
     tags = _parse(site["site/sv/deliveries.html"])
     html = next(a for t, a in tags if t == "html")
     assert html["lang"] == "sv"
-    alternates = {a["hreflang"] for t, a in tags if t == "link" and a.get("rel") == "alternate"}
-    assert alternates == {"en", "sv", "de", "it"}
+    alternates = {
+        a["hreflang"]: a["href"] for t, a in tags if t == "link" and a.get("rel") == "alternate"
+    }
+    assert alternates == {
+        **{code: f"../{code}/deliveries.html" for code in ("en", "sv", "de", "it")},
+        "x-default": "../en/deliveries.html",
+    }
     switch = {a["href"] for t, a in tags if t == "a" and a.get("hreflang")}
     assert "../de/deliveries.html" in switch
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..load.document import Documents
 from ..model import Catalog
 
-__all__ = ["UI_WORDS", "Message", "messages", "placeholders", "source_hash"]
+__all__ = ["SITE_WORDS", "UI_WORDS", "Message", "messages", "placeholders", "source_hash"]
 
 # Fixed words of the rendered reference tables; the build renders them through ``ui|<name>``.
 UI_WORDS: dict[str, str] = {
@@ -27,6 +27,14 @@ UI_WORDS: dict[str, str] = {
     "no-schedule": "No documented schedule",
     "obsolete": "Obsolete",
     "replaced-by": "Replaced by",
+}
+
+# Fixed words of the static site's frame (out/site/), rendered through ``ui|<name>`` too.
+SITE_WORDS: dict[str, str] = {
+    "search": "Search",
+    "languages": "Languages",
+    "pages": "Pages",
+    "untranslated-page": "This page is not translated yet; it is shown in English.",
 }
 
 # Groups used in statistics for messages that belong to no module.
@@ -161,13 +169,14 @@ def messages(
             module=PHRASE_GROUP,
             flags=("python-brace-format",) if placeholders(template) else (),
         )
-    for name, word in UI_WORDS.items():
-        found[f"ui|{name}"] = Message(
-            context=f"ui|{name}",
-            english=word,
-            comment=f"Fixed word of the reference tables ({name})",
-            module=UI_GROUP,
-        )
+    for words, where in ((UI_WORDS, "the reference tables"), (SITE_WORDS, "the site's pages")):
+        for name, word in words.items():
+            found[f"ui|{name}"] = Message(
+                context=f"ui|{name}",
+                english=word,
+                comment=f"Fixed word of {where} ({name})",
+                module=UI_GROUP,
+            )
     for message in [*_sending(catalog, documents), *(extra or ())]:
         found[message.context] = message
     return [found[key] for key in sorted(found)]

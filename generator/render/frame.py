@@ -12,14 +12,13 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 
-from ..l10n.messages import UI_WORDS
+from ..l10n.messages import SITE_WORDS, UI_WORDS
 from .pages import Cell, ModuleTable, readable
 
 __all__ = [
     "ASSETS",
     "MARK",
     "SEARCH_ICON",
-    "SITE_WORDS",
     "Entry",
     "Gettext",
     "SendingContext",
@@ -40,15 +39,6 @@ __all__ = [
 
 Gettext = Callable[[str], "str | None"]
 SendingContext = Callable[[str, "Gettext | None"], "Mapping[str, Any] | None"]
-
-# Words of the site's own frame that have no entry in the PO files yet: they are only ever
-# read by assistive technology (visually hidden, lang="en") or shown on an English page.
-SITE_WORDS: dict[str, str] = {
-    "search": "Search",
-    "languages": "Languages",
-    "pages": "Pages",
-    "untranslated-page": "This page is not translated yet; it is shown in English.",
-}
 
 SEARCH_ICON = Markup(
     '<svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 16 16">'
@@ -161,9 +151,12 @@ def ident(workflow_id: str) -> Markup:
 
 def page(site: SiteLocale, *, name: str, title: Cell, body: Markup) -> bytes:
     words = site.words
+    # x-default: the page for a reader whose language has none, the English original
+    # (the catalogue's own language) when it is built, else the first locale.
+    default = "en" if "en" in site.codes else site.codes[0]
     alternates = Markup("").join(
-        Markup('<link rel="alternate" hreflang="%s" href="../%s/%s.html">\n') % (o, o, name)
-        for o in site.codes
+        Markup('<link rel="alternate" hreflang="%s" href="../%s/%s.html">\n') % (o, d, name)
+        for o, d in [*((o, o) for o in site.codes), ("x-default", default)]
     )
     switch = Markup("").join(
         (

@@ -21,7 +21,6 @@ from markupsafe import Markup
 from ..model import Catalog
 from .frame import (
     ASSETS,
-    SITE_WORDS,
     Entry,
     Gettext,
     SendingContext,
@@ -39,7 +38,7 @@ from .frame import (
 from .pages import Cell, ModuleTable, module_rows, readable
 from .targets import RenderedFile
 
-__all__ = ["SITE_WORDS", "render_site", "search_index"]
+__all__ = ["render_site", "search_index"]
 
 
 def render_site(
