@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
 from . import evidence as ev
-from .assign import assign
+from .assign import pair
 from .model import Page, Row
 from .results import PageReport, RowResult
 
@@ -579,7 +579,7 @@ def _solve(
     weights = [
         [_logit(scores[r][c]) - _logit(_FLOOR) for c in columns] for r in range(len(pending))
     ]
-    pairs, margin_of = _pair(weights)
+    pairs, margin_of = pair(weights, decided=LOGIT_MARGIN)
     results: dict[int, RowResult] = {}
     for r, row in enumerate(pending):
         extra = _extra(row, duplicates)
@@ -688,79 +688,6 @@ def _vetoed(
     return rival >= 0.5 and rival > mine + 0.15
 
 
-def _pair(
-    weights: Sequence[Sequence[float]],
-) -> tuple[dict[int, int], Callable[[int, int], float]]:
-    """The best pairing, and for each pair its margin: how much worse the best table is when
-    that row may not take that column.
-
-    Only positive weights can be part of a best table, so the rows and columns they connect
-    split into independent groups; each group is solved (and re-solved for a margin) alone,
-    which keeps a 50-row list page fast.
-    """
-    rows = len(weights)
-    parent = list(range(rows + (len(weights[0]) if rows else 0)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r, line in enumerate(weights):
-        for c, w in enumerate(line):
-            if w > 0:
-                parent[find(r)] = find(rows + c)
-    groups: dict[int, tuple[list[int], list[int]]] = {}
-    for r, line in enumerate(weights):
-        if any(w > 0 for w in line):
-            groups.setdefault(find(r), ([], []))[0].append(r)
-    for c in range(len(parent) - rows):
-        if find(rows + c) in groups:
-            groups[find(rows + c)][1].append(c)
-    pairs: dict[int, int] = {}
-    group_of: dict[int, tuple[list[int], list[int], float]] = {}
-    for members, cols in groups.values():
-        sub = [[weights[r][c] for c in cols] for r in members]
-        found = assign_weights(sub)
-        for i, k in found.items():
-            pairs[members[i]] = cols[k]
-        best = _total(sub, found)
-        for r in members:
-            group_of[r] = (members, cols, best)
-
-    def margin(r: int, k: int) -> float:
-        # Bounds first: blocking (r, k) loses at most its weight, and at least its weight less
-        # what r and k could each take instead; only an undecided margin is solved again.
-        w = weights[r][k]
-        others = max((x for c, x in enumerate(weights[r]) if c != k), default=0.0)
-        rivals = max((weights[o][k] for o in range(rows) if o != r), default=0.0)
-        if w < LOGIT_MARGIN:
-            return w
-        if w - max(0.0, others) - max(0.0, rivals) >= LOGIT_MARGIN:
-            return w - max(0.0, others) - max(0.0, rivals)
-        members, cols, best = group_of[r]
-        sub = [[weights[m][c] for c in cols] for m in members]
-        sub[members.index(r)][cols.index(k)] = -1.0e3
-        return best - _total(sub, assign_weights(sub))
-
-    return pairs, margin
-
-
 def _logit(p: float) -> float:
     p = min(0.995, max(0.005, p))
     return math.log(p / (1.0 - p))
-
-
-def _total(weights: Sequence[Sequence[float]], pairs: Mapping[int, int]) -> float:
-    return sum(weights[r][c] for r, c in pairs.items())
-
-
-def assign_weights(weights: Sequence[Sequence[float]]) -> dict[int, int]:
-    """Best pairing under log-odds weights; a pairing must beat leaving the row unpaired (0)."""
-    if not weights or not weights[0]:
-        return {}
-    shift = max(0.0, -min(min(row) for row in weights))
-    shifted = [[w + shift for w in row] for row in weights]
-    pairs = assign(shifted, floor=shift)
-    return {r: c for r, c in pairs.items() if weights[r][c] > 0}
