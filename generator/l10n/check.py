@@ -17,7 +17,8 @@ from ..schedules import Schedule
 from .generic import GENERIC_CHECKS, CheckConfig, GenericChecker, load_config
 from .messages import Message, source_hash
 from .po import available_locales, entry_hash, po_path, read_po_file
-from .textchecks import CODES, ProtectedIds, check_text
+from .textchecks import CODES, check_text
+from .tokens import ProtectedIds
 from .update import L10nSettings, load_sources
 
 __all__ = ["CHECK_CODES", "check_entry", "check_locales"]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..model import Catalog
 from .messages import Message, placeholders
 from .po import load_translations
-from .textchecks import HTML_TAGS, PRODUCT_NAMES
+from .tokens import HTML_TAGS, PRODUCT_NAMES
 from .update import L10nSettings, load_sources
 
 __all__ = ["Term", "glossary_terms", "to_csv", "to_tbx"]

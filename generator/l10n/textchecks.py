@@ -20,219 +20,33 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-
-import ftfy
-from ftfy.badness import is_bad
 
 from ..errors import Location, Problem, Severity
 from ..schedules import Schedule
-from .numbers import Quantities, english_quantities, translated_quantities
+from .numbers import Quantities, translated_quantities
+from .tokens import (
+    ENTITY,
+    ProtectedIds,
+    markup_tags,
+    placeholders_of,
+    repair_text,
+)
 
-__all__ = [
-    "CODES",
-    "HTML_TAGS",
-    "PRODUCT_NAMES",
-    "ProtectedIds",
-    "check_text",
-    "protected_tokens",
-    "repair_text",
-]
+__all__ = ["CODES", "check_text"]
 
 # The codes above, in that order.
 CODES: tuple[str, ...] = tuple(
     line.split()[0] for line in (__doc__ or "").splitlines() if line.startswith("  ")
 )
 
-# Product and platform names keep their form in every language.
-PRODUCT_NAMES = (
-    "Adobe Campaign",
-    "Campaign Classic",
-    "Campaign Standard",
-    "Adobe Analytics",
-    "Adobe Experience Cloud",
-    "Adobe Experience Manager",
-    "Adobe Experience Platform",
-    "Adobe Target",
-    "Adobe Launch",
-    "Experience Cloud",
-    "Microsoft Dynamics",
-    "Salesforce",
-    "Facebook",
-    "Twitter",
-    "LINE",
-    "Message Center",
-)
-_HTML_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "br",
-        "code",
-        "div",
-        "em",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "i",
-        "img",
-        "li",
-        "ol",
-        "p",
-        "pre",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tr",
-        "u",
-        "ul",
-    ]
-)
-HTML_TAGS = _HTML_TAGS  # tags that are markup; other <words> are placeholders
 _VOID = frozenset({"br", "img"})
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
-_ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w-]*)>")
-_BRACE_PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}|%\(\w+\)[sd]|%[sd]")
-_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,7});")
-# camelCase, snake_case, schema:names and dotted.names: shapes prose never has.
-_IDENTIFIER = re.compile(
-    r"(?<![\w:.])(?:[a-z]+[A-Z]\w*|[A-Za-z]+_\w+|[a-z]{2,}:[A-Za-z]\w*|[a-z]\w*\.[a-z]\w*\.\w+)(?![\w:])"
-)
-_QUOTED = re.compile(r"['‘`\"“](\w[\w-]*)['’`\"”]")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
-
-
-# Characters only ftfy's C1-control and surrogate fixes touch.
-_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
-
-
-def _may_be_damaged(text: str) -> bool:
-    """False when ftfy would return ``text`` unchanged (the common case, decided cheaply).
-
-    With the fixes ``repair_text`` enables, ftfy changes only non-ASCII text that its own
-    badness test flags, or that holds C1 controls or surrogates.
-    """
-    return not text.isascii() and (is_bad(text) or _C1_OR_SURROGATE.search(text) is not None)
-
-
-def repair_text(text: str) -> str:
-    """Undo mojibake and decode leftover HTML entities; nothing else is touched."""
-    if not _may_be_damaged(text):
-        return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
-    fixed = ftfy.fix_text(
-        text,
-        unescape_html=False,
-        fix_latin_ligatures=False,
-        fix_character_width=False,
-        uncurl_quotes=False,
-        fix_line_breaks=False,
-        remove_terminal_escapes=False,
-        remove_control_chars=False,
-        normalization=None,
-    )
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), fixed)
-
-
-class ProtectedIds:
-    """Every protected id of one catalogue, compiled once for all its entries.
-
-    Ids shaped like ordinary words (``billing``) count only where the source quotes them;
-    the others are found by one pattern that tries every id at every position.
-    """
-
-    __slots__ = ("_facts", "pattern", "plain", "words")
-
-    def __init__(self, ids: Iterable[str]) -> None:
-        unique = sorted({i for i in ids if i}, key=lambda i: (-len(i), i))
-        self.words = frozenset(i for i in unique if i.isalpha() and i.islower())
-        # Ids made of word characters only are looked up in a set, one per word run of
-        # the source; only the rest (if any) goes into the alternation pattern.
-        self.plain = frozenset(i for i in unique if i not in self.words and _WORD_RUN.fullmatch(i))
-        others = [re.escape(i) for i in unique if i not in self.words and i not in self.plain]
-        # A lookahead scans every start position, so ids inside other ids are found too;
-        # a shorter id sharing the start of a longer match is a substring of it, so a
-        # translation keeping the longer one keeps both.
-        self.pattern: re.Pattern[str] | None = (
-            re.compile(rf"(?=(?<![\w<])({'|'.join(others)})(?![\w>]))") if others else None
-        )
-        # Every locale checks the same English: what it says is read once per source.
-        self._facts: dict[str, _SourceFacts] = {}
-
-    def facts(self, source: str) -> _SourceFacts:
-        """What the checks need of an English ``source``, read once and remembered."""
-        found = self._facts.get(source)
-        if found is None:
-            found = self._facts[source] = _SourceFacts(
-                tokens=protected_tokens(source, self),
-                placeholders=_placeholders(source),
-                angle_placeholders=_placeholders(source, formats=False),
-                tag_names=Counter(n for _, n in _tags(source)),
-                quantities=english_quantities(source),
-            )
-        return found
-
-
-@dataclass(frozen=True)
-class _SourceFacts:
-    tokens: list[str]
-    placeholders: Counter[str]
-    angle_placeholders: Counter[str]
-    tag_names: Counter[str]
-    quantities: Quantities
-
-
-_WORD_RUN = re.compile(r"(?<![\w<])\w+(?![\w>])")
-_PRODUCT_PATTERNS = tuple(re.compile(rf"\b{re.escape(name)}\b") for name in PRODUCT_NAMES)
-
-
-def protected_tokens(source: str, protected: Iterable[str] | ProtectedIds = ()) -> list[str]:
-    """Tokens of ``source`` a translation must keep verbatim, in order of first appearance.
-
-    Identifier-shaped words, product names, and every ``protected`` id the source names:
-    ids shaped like ordinary words (``billing``) count only where the source quotes them.
-    Pass a :class:`ProtectedIds` built once when checking many texts.
-    """
-    ids = protected if isinstance(protected, ProtectedIds) else ProtectedIds(protected)
-    found: list[str] = []
-    quoted = set(_QUOTED.findall(source))
-    for word in sorted(quoted & ids.words):
-        found.append(word)
-    for match in _WORD_RUN.finditer(source):
-        if match.group(0) in ids.plain and match.group(0) not in found:
-            found.append(match.group(0))
-    if ids.pattern is not None:
-        for match in ids.pattern.finditer(source):
-            if match.group(1) not in found:
-                found.append(match.group(1))
-    for match in _IDENTIFIER.finditer(_ANGLE_PLACEHOLDER.sub(" ", source)):
-        if match.group(0) not in found:
-            found.append(match.group(0))
-    for name, pattern in zip(PRODUCT_NAMES, _PRODUCT_PATTERNS, strict=True):
-        if name not in found and pattern.search(source):
-            found.append(name)
-    return sorted(found, key=source.find)
 
 
 def _problem(
     code: str, severity: Severity, message: str, *, location: Location, subject: str, hint: str
 ) -> Problem:
     return Problem(location, message, severity, code=code, hint=hint, subject=subject)
-
-
-def _tags(text: str) -> list[tuple[str, str]]:
-    return [
-        (m.group(1) or ("/" if m.group(3) else ""), m.group(2).lower())
-        for m in _TAG.finditer(text)
-        if m.group(2).lower() in _HTML_TAGS
-    ]
 
 
 def _unbalanced(tags: list[tuple[str, str]]) -> list[str]:
@@ -248,18 +62,6 @@ def _unbalanced(tags: list[tuple[str, str]]) -> list[str]:
         else:
             bad.append(f"</{name}>")
     return bad + [f"<{name}>" for name in stack]
-
-
-def _placeholders(text: str, formats: bool = True) -> Counter[str]:
-    if "{" not in text and "%" not in text and "<" not in text:
-        return Counter()
-    found = Counter(m.group(0) for m in _BRACE_PLACEHOLDER.finditer(text)) if formats else Counter()
-    found.update(
-        m.group(0)
-        for m in _ANGLE_PLACEHOLDER.finditer(text)
-        if m.group(1).lower() not in _HTML_TAGS
-    )
-    return found
 
 
 def _fmt_time(time: tuple[int, int]) -> str:
@@ -434,7 +236,7 @@ def check_text(
         )
     repaired = repair_text(translation)
     if "&" in translation:
-        without = _ENTITY.sub("", translation)
+        without = ENTITY.sub("", translation)
         fixed_encoding = repair_text(without) != without
     else:
         fixed_encoding = repaired != translation
@@ -449,7 +251,7 @@ def check_text(
         )
     entities = [
         e
-        for e in (_ENTITY.findall(translation) if "&" in translation else ())
+        for e in (ENTITY.findall(translation) if "&" in translation else ())
         if (source is None or e not in source)
         # In Markdown or HTML a named entity (&lt;, &reg;) is deliberate writing; a numeric
         # one for plain punctuation (&#39;) is what translation tools leave behind.
@@ -464,7 +266,7 @@ def check_text(
                 f"write the characters themselves: {repaired}",
             )
         )
-    tags = _tags(translation) if "<" in translation else []
+    tags = markup_tags(translation) if "<" in translation else []
     bad = _unbalanced(tags)
     if bad:
         found.append(
@@ -491,9 +293,9 @@ def check_text(
     if source is not None:
         facts = protected.facts(source)
         if format_placeholders:
-            want, have = facts.placeholders, _placeholders(translation)
+            want, have = facts.placeholders, placeholders_of(translation)
         else:
-            want, have = facts.angle_placeholders, _placeholders(translation, formats=False)
+            want, have = facts.angle_placeholders, placeholders_of(translation, formats=False)
         free = set(interchangeable)
         if free:
             want = Counter({k: v for k, v in want.items() if k not in free})
