@@ -13,8 +13,8 @@ __all__ = ["assign", "assign_weights", "pair"]
 
 
 def assign(scores: Sequence[Sequence[float]], *, floor: float) -> dict[int, int]:
-    """Pair rows with columns to maximise the total score; pairs scoring below ``floor`` are left
-    unpaired (each row may instead take a private "no match" column worth ``floor``).
+    """Pair rows with columns to maximise the total score; a row is left unpaired where no
+    pairing scores more than ``floor``, what leaving it unpaired is worth.
 
     Args:
         scores: ``scores[r][c]`` in [0, 1] for row ``r`` and column ``c``.
@@ -27,15 +27,18 @@ def assign(scores: Sequence[Sequence[float]], *, floor: float) -> dict[int, int]
     cols = len(scores[0]) if rows else 0
     if rows == 0 or cols == 0:
         return {}
-    # Each row may instead take its own "unpaired" column worth ``floor``; other rows may not.
-    big = 1.0e6
-    cost = []
-    for r in range(rows):
-        line = [-scores[r][c] for c in range(cols)]
-        line.extend(-floor if k == r else big for k in range(rows))
-        cost.append(line)
-    pairs = _hungarian(cost)
-    return {r: c for r, c in enumerate(pairs) if c < cols and scores[r][c] >= floor}
+    # Leaving a row unpaired is worth ``floor``, so a pairing is worth what it gains over that:
+    # the best table maximises the gains, and pairs that gain nothing are left out. Solved on
+    # the shorter side (O(short^2 long)): a list page may have many rows for few workflows.
+    # Costs are the gains' negatives, clipped at 0: every row of the shorter side is matched,
+    # and one that gains nothing anywhere takes a column at no cost, to be dropped after.
+    cost = [[min(0.0, floor - score) for score in line] for line in scores]
+    if rows <= cols:
+        found = list(enumerate(_hungarian(cost)))
+    else:
+        by_column = _hungarian([list(column) for column in zip(*cost, strict=True)])
+        found = sorted((r, c) for c, r in enumerate(by_column))
+    return {r: c for r, c in found if scores[r][c] > floor}
 
 
 def _hungarian(cost: list[list[float]]) -> list[int]:
