@@ -92,7 +92,7 @@ class SystemdCalendar:
         assert len(blocks) == len(expressions), out
         return [
             [
-                datetime.strptime(m, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+                datetime.fromisoformat(m).replace(tzinfo=UTC)  # "YYYY-MM-DD HH:MM:SS"
                 for m in (_IN_UTC.findall(block) or _LOCAL.findall(block))
             ]
             for block in blocks
@@ -170,11 +170,12 @@ def model_runs(
     return [r.astimezone(UTC) for r in runs]
 
 
-def _changed_days(timezone: str) -> set[date]:
+@functools.cache
+def _changed_days(timezone: str) -> frozenset[date]:
     days: set[date] = set()
     for year in (2024, 2025, 2026, 2027):
         days |= {c.day for c in clock_changes(ZoneInfo(timezone), start=date(year, 1, 1), days=366)}
-    return days
+    return frozenset(days)
 
 
 def check_agree(
