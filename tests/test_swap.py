@@ -170,7 +170,9 @@ announced(generator.l10n.update, "write_if_changed")
 
 def run(request):
     os.chdir(request["cwd"])
-    os.dup2(os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 2)
+    stderr = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(stderr, 2)
+    os.close(stderr)
     try:
         cli.main(args=request["args"], prog_name="wfgen")
         code = 0
