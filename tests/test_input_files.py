@@ -127,8 +127,8 @@ def test_special_catalogue_files_are_refused_quickly(
 
 
 def test_a_fifo_does_not_hang_the_installed_command(tmp_path: Path) -> None:
-    """`python -m generator build` itself, as its own process with the terminal's standard
-    input, refuses a FIFO named *.yaml at once: exit 2, one line, no traceback, no out/."""
+    """`python -m generator build`, as its own process (the command a FIFO used to hang),
+    refuses a FIFO named *.yaml at once: exit 2, one line, no traceback, no out/."""
     root = _project(tmp_path)
     _special("fifo", root / "catalog" / "workflows" / "zz.yaml")
     result = _wfgen_process(root, "build", "--quiet", "--out", "out")
