@@ -218,10 +218,10 @@ def test_stats_count_entries_awaiting_review_among_the_fuzzy(project: L10nSettin
     entry = next(m for m in po if m.id and m.context == "tracking|label")
     clear_review(entry)
     path.write_bytes(dump_po(po))
-    before = {r.locale: r.counts for r in stats(project)}["sv"]
+    (before,) = (r.counts for r in stats(project, ["sv"]))
     mark_review(entry, "a reason")
     path.write_bytes(dump_po(po))
-    after = {r.locale: r.counts for r in stats(project)}["sv"]
+    (after,) = (r.counts for r in stats(project, ["sv"]))
     assert after.review == before.review + 1 and after.fuzzy == before.fuzzy + 1
     assert after.translated == before.translated - 1 and 0 < after.review <= after.fuzzy
 
