@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import pytest
+from click.testing import CliRunner, Result
 
+from generator.cli import cli
 from generator.safebytes import MAX_INPUT_BYTES, read_input
 from tests.conftest import CATALOG, LOCALES, ROOT
+
+# A FIFO used to hang every command for ever: no command may wait this long on an input.
+PATIENCE = 60
 
 
 def _project(tmp_path: Path) -> Path:
@@ -21,14 +30,52 @@ def _project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _wfgen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+class Hung(BaseException):
+    """A command still waiting on its input after PATIENCE seconds (a BaseException, so no
+    ``except Exception`` in wfgen or click can turn it into an ordinary error)."""
+
+
+@contextmanager
+def _watchdog() -> Iterator[None]:
+    """Raise Hung in the waiting call (an open or read blocked on a FIFO) after PATIENCE s."""
+
+    def fire(signum: int, frame: FrameType | None) -> None:
+        raise Hung(f"no answer after {PATIENCE} s: the command waits on an input")
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.alarm(PATIENCE)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _wfgen(cwd: Path, *args: str) -> Result:
+    """``wfgen ARGS`` run in ``cwd``, in this process: the exit code and the separate
+    stdout and stderr a terminal would show; a traceback fails the test (catch_exceptions
+    is off) and a command that blocks on an input fails it after PATIENCE seconds."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with _watchdog():
+            return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def _wfgen_process(
+    cwd: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m generator ARGS`` as its own process, killed after PATIENCE seconds."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,  # a FIFO used to hang every command for ever
+        timeout=PATIENCE,
         check=False,
     )
 
@@ -72,10 +119,23 @@ def test_special_catalogue_files_are_refused_quickly(
     root = _project(tmp_path)
     _special(kind, root / "catalog" / "workflows" / "zz.yaml")
     result = _wfgen(root, *command)
-    assert result.returncode == 2, result.stderr
+    assert result.exit_code == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert WORDS[kind] in result.stderr
     assert "zz.yaml" in result.stderr
+    assert not (root / "out").exists()
+
+
+def test_a_fifo_does_not_hang_the_installed_command(tmp_path: Path) -> None:
+    """`python -m generator build`, as its own process (the command a FIFO used to hang),
+    refuses a FIFO named *.yaml at once: exit 2, one line, no traceback, no out/."""
+    root = _project(tmp_path)
+    _special("fifo", root / "catalog" / "workflows" / "zz.yaml")
+    result = _wfgen_process(root, "build", "--quiet", "--out", "out")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "FIFO" in result.stderr and "zz.yaml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (root / "out").exists()
 
 
@@ -87,12 +147,12 @@ def test_special_po_and_page_files_are_refused(tmp_path: Path, kind: str) -> Non
     po.unlink()
     _special(kind, po)
     result = _wfgen(root, "l10n", "update")
-    assert result.returncode == 2, result.stderr
+    assert result.exit_code == 2, result.stderr
     assert WORDS[kind] in result.stderr
     page = root / "page.md"
     _special(kind, page)
     checked = _wfgen(root, "docs", "check", str(page))
-    assert checked.returncode != 0
+    assert checked.exit_code != 0
     assert WORDS[kind] in checked.stdout + checked.stderr
     assert "Traceback" not in checked.stderr
 
@@ -126,7 +186,7 @@ def test_hidden_characters_in_yaml_are_located(tmp_path: Path, text: str, word: 
     lines[index] = text
     path.write_text("".join(lines), encoding="utf-8")
     result = _wfgen(root, "validate", "catalog")
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.exit_code == 1, result.stdout + result.stderr
     found = [line for line in result.stdout.splitlines() if word in line]
     assert found and f"campaign.yaml:{index + 1}:" in found[0], result.stdout
 
@@ -138,7 +198,7 @@ def test_hidden_characters_in_a_page_are_located(tmp_path: Path, char: str) -> N
     page = root / "page.md"
     page.write_text(f"---\ntitle: x\n---\n# Title\n\nab{char}c\n", encoding="utf-8")
     result = _wfgen(root, "docs", "check", str(page))
-    assert result.returncode != 0
+    assert result.exit_code != 0
     assert "page.md:6:3:" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
@@ -156,7 +216,7 @@ def test_keys_that_are_not_strings_are_located(
     text = path.read_text(encoding="utf-8")
     path.write_text(text + extra, encoding="utf-8")
     result = _wfgen(root, "validate", "catalog")
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.exit_code == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     line = text.count("\n") + line_offset
     assert f"campaign.yaml:{line}:" in result.stdout and word in result.stdout, result.stdout
@@ -181,7 +241,7 @@ def test_bad_events_are_located_and_skipped(tmp_path: Path, case: str) -> None:
     result = _wfgen(
         tmp_path, "sending", "simulate", str(events), "--model", str(CATALOG / "sending.yaml")
     )
-    assert result.returncode == 1, result.stderr
+    assert result.exit_code == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "events.txt:" in result.stdout + result.stderr
 
@@ -193,16 +253,8 @@ def test_events_with_a_bom_and_from_stdin(tmp_path: Path) -> None:
     events.write_bytes(b"\xef\xbb\xbf" + text.encode())
     model = str(CATALOG / "sending.yaml")
     result = _wfgen(tmp_path, "sending", "simulate", str(events), "--model", model)
-    assert result.returncode == 0, result.stdout + result.stderr
-    piped = subprocess.run(
-        [sys.executable, "-m", "generator", "sending", "simulate", "-", "--model", model],
-        input=text,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-        timeout=60,
-    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    piped = _wfgen_process(tmp_path, "sending", "simulate", "-", "--model", model, stdin=text)
     assert piped.returncode == 0, piped.stderr
     assert "1 event(s) applied" in piped.stdout
 
@@ -212,7 +264,7 @@ def test_two_yaml_documents_are_named_as_such(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / "catalog" / "workflows" / "two.yaml").write_text("module: platform\n---\nmodule: x\n")
     result = _wfgen(root, "validate", "catalog")
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "two.yaml:2:1: error yaml-documents" in result.stdout, result.stdout
 
 
@@ -222,6 +274,6 @@ def test_deep_frontmatter_is_a_located_error(tmp_path: Path) -> None:
     page = root / "page.md"
     page.write_text("---\na: " + "[" * 5000 + "]" * 5000 + "\n---\n# T\n", encoding="utf-8")
     result = _wfgen(root, "docs", "check", str(page))
-    assert result.returncode != 0
+    assert result.exit_code != 0
     assert "Traceback" not in result.stderr
     assert "page.md:2: " in result.stdout + result.stderr

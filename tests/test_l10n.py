@@ -115,15 +115,14 @@ def test_init_writes_cldrs_plural_rule(project: L10nSettings) -> None:
 
 def test_changed_english_makes_exactly_that_entry_fuzzy(project: L10nSettings) -> None:
     """Changing one description marks only that entry fuzzy, in every locale; a second run is a no-op."""
+    files = [read_po_file(p) for p in project.locales_dir.glob("*/LC_MESSAGES/workflows.po")]
     target = next(
         m
         for m in load_messages(project.catalog_dir)
         if m.context.endswith("|description")
         and all(
-            (e := read_po_file(p).get(m.english, context=m.context)) is not None
-            and e.string
-            and not e.fuzzy
-            for p in project.locales_dir.glob("*/LC_MESSAGES/workflows.po")
+            (e := po.get(m.english, context=m.context)) is not None and e.string and not e.fuzzy
+            for po in files
         )
     )
     assert target.reference is not None
@@ -219,10 +218,10 @@ def test_stats_count_entries_awaiting_review_among_the_fuzzy(project: L10nSettin
     entry = next(m for m in po if m.id and m.context == "tracking|label")
     clear_review(entry)
     path.write_bytes(dump_po(po))
-    before = {r.locale: r.counts for r in stats(project)}["sv"]
+    (before,) = (r.counts for r in stats(project, ["sv"]))
     mark_review(entry, "a reason")
     path.write_bytes(dump_po(po))
-    after = {r.locale: r.counts for r in stats(project)}["sv"]
+    (after,) = (r.counts for r in stats(project, ["sv"]))
     assert after.review == before.review + 1 and after.fuzzy == before.fuzzy + 1
     assert after.translated == before.translated - 1 and 0 < after.review <= after.fuzzy
 

@@ -7,12 +7,16 @@ import hashlib
 import json
 import os
 import random
+import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,6 +130,164 @@ def test_foreign_files_and_folders_keep_inode_mode_and_links(tmp_path: Path) -> 
     assert out.stat().st_mode & 0o777 == 0o750
 
 
+# The commands killed below are forked from one process that imported wfgen once and ran a
+# build and an update of its own (as a fork server does): each still runs the `wfgen` command
+# line as its own process, without the second of interpreter start, imports, template
+# compilation and CLDR loading that came before every kill. Each tells the test the instant
+# it starts writing (out/, or the first PO file), so that every kill is aimed at the write,
+# where an interrupted process could leave something half done.
+_SERVER = r"""
+import json, os, sys, traceback
+
+import generator.build
+import generator.l10n.update
+from generator.cli import cli
+
+CHANNEL = os.dup(1)
+os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+
+
+def send(message):
+    os.write(CHANNEL, (json.dumps(message) + "\n").encode())  # one write: never interleaved
+
+
+def announced(module, name):
+    real = getattr(module, name)
+    told = {os.getpid()}  # the server's own runs are not announced
+
+    def call(*args, **kwargs):
+        if os.getpid() not in told:
+            told.add(os.getpid())
+            send({"writes": os.getpid()})
+        return real(*args, **kwargs)
+
+    setattr(module, name, call)
+
+
+announced(generator.build, "write_output")
+announced(generator.l10n.update, "write_if_changed")
+
+
+def run(request):
+    os.chdir(request["cwd"])
+    stderr = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(stderr, 2)
+    os.close(stderr)
+    try:
+        cli.main(args=request["args"], prog_name="wfgen")
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+        code = 70
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
+
+
+for line in iter(sys.stdin.readline, ""):
+    request = json.loads(line)
+    if "wait" in request:
+        _, status = os.waitpid(request["wait"], 0)
+        send({"status": request["wait"], "returncode": os.waitstatus_to_exitcode(status)})
+    elif request.get("here"):
+        send({"ran": run(request)})
+    else:
+        pid = os.fork()
+        if pid == 0:
+            code = run(request)
+            send({"done": os.getpid(), "code": code})
+            os._exit(code)
+        send({"pid": pid})
+"""
+
+
+class Forks:
+    """A client of the fork server: start `wfgen ARGS`, learn when it writes, reap it."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._server = subprocess.Popen(
+            [sys.executable, "-c", _SERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self._buffer = b""
+        self._stderr: dict[int, Path] = {}
+
+    def _next(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The next message ``wanted`` accepts; the others (a child's news) are dropped."""
+        assert self._server.stdout is not None
+        fd = self._server.stdout.fileno()
+        deadline = time.monotonic() + 120
+        while True:
+            while b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                message = json.loads(line)
+                if wanted(message):
+                    return message
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            assert ready, "the fork server gave no answer in 120 s"
+            data = os.read(fd, 65536)
+            assert data, "the fork server ended"
+            self._buffer += data
+
+    def _ask(self, request: dict[str, Any]) -> None:
+        assert self._server.stdin is not None
+        self._server.stdin.write((json.dumps(request) + "\n").encode())
+        self._server.stdin.flush()
+
+    def warm(self, cwd: Path, *args: str) -> None:
+        """Run `wfgen ARGS` in the server itself: what its children need is then loaded."""
+        stderr = self._folder / "stderr-server"
+        self._ask({"cwd": str(cwd), "args": list(args), "stderr": str(stderr), "here": True})
+        assert self._next(lambda m: "ran" in m)["ran"] == 0, stderr.read_text(encoding="utf-8")
+
+    def start(self, cwd: Path, *args: str) -> int:
+        """Fork `wfgen ARGS` in ``cwd``; its pid."""
+        stderr = self._folder / f"stderr-{len(self._stderr)}"
+        self._ask({"cwd": str(cwd), "args": list(args), "stderr": str(stderr)})
+        pid = int(self._next(lambda m: "pid" in m)["pid"])
+        self._stderr[pid] = stderr
+        return pid
+
+    def writes(self, pid: int) -> bool:
+        """Wait until ``pid`` starts writing (True) or ends without writing (False)."""
+        message = self._next(lambda m: pid in (m.get("writes"), m.get("done")))
+        return "writes" in message
+
+    def wait(self, pid: int) -> int:
+        """Reap ``pid``: its exit code, or minus the signal that ended it."""
+        self._ask({"wait": pid})
+        return int(self._next(lambda m: m.get("status") == pid)["returncode"])
+
+    def stderr(self, pid: int) -> str:
+        """What ``pid`` wrote to its standard error."""
+        return self._stderr[pid].read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        """End the server (it ends when its input does)."""
+        assert self._server.stdin is not None
+        assert self._server.stdout is not None
+        self._server.stdin.close()
+        code = self._server.wait(timeout=60)
+        self._server.stdout.close()
+        assert code == 0
+
+
+@pytest.fixture(scope="module")
+def forks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Forks]:
+    """One fork server for the module's tests, warmed by a build and an update of its own."""
+    server = Forks(tmp_path_factory.mktemp("forks"))
+    root = build_file_tree(tmp_path_factory.mktemp("warm"), SMALL)
+    server.warm(root, "build", "--quiet", "--out", str(root / "out"), *_paths(root))
+    server.warm(root, "l10n", "update", *_paths(root))
+    yield server
+    server.close()
+
+
 def _project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(CATALOG, root / "catalog")
@@ -133,79 +295,74 @@ def _project(tmp_path: Path) -> Path:
     return root
 
 
-def _toggle(root: Path, n: int) -> None:
-    """Change one label, so every build writes a different out/."""
-    path = root / "catalog" / "workflows" / "campaign.yaml"
-    text = path.read_text(encoding="utf-8")
-    old, new = "label: Cost calculation", "label: Cost calculation (v)"
-    text = text.replace(new, old) if n % 2 == 0 else text.replace(old, new, 1)
+def _toggle(path: Path, label: str, n: int) -> None:
+    """Give one label in ``path`` a new text, so every run writes something new (a build
+    whose inputs match out/ would write nothing)."""
+    text, count = re.subn(
+        rf"^(\s*label: {re.escape(label)})( \(v\d+\))?$",
+        rf"\1 (v{n})",
+        path.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
+    assert count == 1, (path, label)
     path.write_text(text, encoding="utf-8")
 
 
-def _wfgen(root: Path, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "generator",
-        *args,
-        "--catalog",
-        str(root / "catalog"),
-        "--locales",
-        str(root / "locales"),
-    ]
+def _paths(root: Path) -> list[str]:
+    return ["--catalog", str(root / "catalog"), "--locales", str(root / "locales")]
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def test_kill_at_any_instant_leaves_a_whole_out(tmp_path: Path) -> None:
-    """kill -9 of `wfgen build` at random instants: out/ always holds one whole build, old
-    or new; the next build cleans up and reports what the kills left."""
-    root = _project(tmp_path)
+def test_kill_at_any_instant_leaves_a_whole_out(tmp_path: Path, forks: Forks) -> None:
+    """kill -9 of `wfgen build` at random instants of its write: out/ always holds one whole
+    build, old or new; the next build cleans up what the kills left."""
+    root = build_file_tree(tmp_path / "p", SMALL)
     out = root / "out"
-    command = [*_wfgen(root, "build", "--quiet"), "--out", str(out)]
-    start = time.monotonic()
-    subprocess.run(command, check=True, env=_env(), cwd=root, capture_output=True)
-    duration = time.monotonic() - start
+    args = ["build", "--quiet", "--out", str(out), *_paths(root)]
+    workflows = root / "catalog" / "workflows" / "deliveries.yaml"
+    pid = forks.start(root, *args)
+    assert forks.writes(pid), forks.stderr(pid)
+    began = time.monotonic()
+    assert forks.wait(pid) == 0, forks.stderr(pid)
+    # From the start of the write to the end of the process, seen from here.
+    window = (time.monotonic() - began) * 1.3
     last = whole_build(out)
     digests = {last}
     rng = random.Random(14)
-    # A loaded machine builds slower than the first measured build: every kill that came
-    # before the swap widens the window, so some kills still land after it.
-    window = duration * 1.3
     for n in range(KILLS):
-        _toggle(root, n + 1)
-        process = subprocess.Popen(command, env=_env(), cwd=root, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, window))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        _toggle(workflows, "Tracking", n + 1)
+        pid = forks.start(root, *args)
+        assert forks.writes(pid), forks.stderr(pid)
+        time.sleep(rng.uniform(0, window))
+        os.kill(pid, signal.SIGKILL)
+        assert forks.wait(pid) in (0, -signal.SIGKILL), forks.stderr(pid)
         assert out.is_dir(), f"kill {n}: no out/"
         digest = whole_build(out)
         if digest == last:  # this kill came before the swap (successive builds differ)
             window *= 1.25
         digests.add(digest)
         last = digest
-    finished = subprocess.run(
-        command, check=False, env=_env(), cwd=root, capture_output=True, text=True
-    )
-    assert finished.returncode == 0, finished.stderr
-    whole_build(out)
+    _toggle(workflows, "Tracking", KILLS + 1)
+    pid = forks.start(root, *args)
+    assert forks.wait(pid) == 0, forks.stderr(pid)
+    assert whole_build(out) not in digests
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".out")) == [".out.lock"]
     assert len(digests) >= 2  # some kills came after the swap
 
 
-def test_kill_of_l10n_update_leaves_old_or_new_po_files(tmp_path: Path) -> None:
-    """kill -9 of `wfgen l10n update` at random instants: each PO file is the old or the new
-    text, never a mix, and no temporary file is left once an update completes."""
+def test_kill_of_l10n_update_leaves_old_or_new_po_files(tmp_path: Path, forks: Forks) -> None:
+    """kill -9 of `wfgen l10n update` at random instants of its writes: each PO file is the
+    old or the new text, never a mix; an update after a kill completes the others."""
     root = _project(tmp_path)
     before = {p: p.read_bytes() for p in sorted((root / "locales").rglob("*.po*"))}
-    _toggle(root, 1)
+    _toggle(root / "catalog" / "workflows" / "campaign.yaml", "Cost calculation", 1)
     reference = tmp_path / "reference"
     shutil.copytree(root, reference)
-    start = time.monotonic()
-    subprocess.run(_wfgen(reference, "l10n", "update"), check=True, env=_env(), capture_output=True)
-    duration = time.monotonic() - start
+    pid = forks.start(reference, "l10n", "update", *_paths(reference))
+    assert forks.writes(pid), forks.stderr(pid)
+    began = time.monotonic()
+    assert forks.wait(pid) == 0, forks.stderr(pid)
+    window = (time.monotonic() - began) * 1.2  # from the first write to the end
     after = {
         root / p.relative_to(reference): p.read_bytes()
         for p in sorted((reference / "locales").rglob("*.po*"))
@@ -213,47 +370,29 @@ def test_kill_of_l10n_update_leaves_old_or_new_po_files(tmp_path: Path) -> None:
     assert after != before
     rng = random.Random(41)
     for _ in range(max(4, KILLS // 2)):
-        process = subprocess.Popen(
-            _wfgen(root, "l10n", "update"), env=_env(), stdout=subprocess.DEVNULL
-        )
-        time.sleep(rng.uniform(0.05, duration * 1.2))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        for path, data in before.items():  # every kill meets an update with all to write
+            path.write_bytes(data)
+        pid = forks.start(root, "l10n", "update", *_paths(root))
+        assert forks.writes(pid), forks.stderr(pid)
+        time.sleep(rng.uniform(0, window))
+        os.kill(pid, signal.SIGKILL)
+        assert forks.wait(pid) in (0, -signal.SIGKILL), forks.stderr(pid)
         for path, data in before.items():
             assert path.read_bytes() in (data, after[path]), path
-    subprocess.run(_wfgen(root, "l10n", "update"), check=True, env=_env(), capture_output=True)
+    pid = forks.start(root, "l10n", "update", *_paths(root))
+    assert forks.wait(pid) == 0, forks.stderr(pid)
     assert {p: p.read_bytes() for p in before} == after
 
 
-def test_concurrent_builds_take_turns(tmp_path: Path) -> None:
+def test_concurrent_builds_take_turns(tmp_path: Path, forks: Forks) -> None:
     """Three builds into one folder at once: all succeed, out/ is one whole build."""
     root = build_file_tree(tmp_path / "p", SMALL)
     out = root / "out"
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "build",
-                "--quiet",
-                "--out",
-                str(out),
-                "--catalog",
-                str(root / "catalog"),
-                "--locales",
-                str(root / "locales"),
-            ],
-            env=_env(),
-            cwd=root,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(3)
+    pids = [
+        forks.start(root, "build", "--quiet", "--out", str(out), *_paths(root)) for _ in range(3)
     ]
-    for process in processes:
-        _, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
+    for pid in pids:
+        assert forks.wait(pid) == 0, forks.stderr(pid)
     whole_build(out)
     assert lock_path(out).is_file()
 
