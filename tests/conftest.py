@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from generator.model import Catalog
 
 # CI runs the same examples every time, so a red build always means a changed behaviour;
 # locally, hypothesis keeps exploring new ones (and remembers failures in .hypothesis/).
@@ -36,6 +41,20 @@ REFERENCE = PAGES / "reference"
 CATALOG = ROOT / "catalog"
 LOCALES = ROOT / "locales"
 CASES = ROOT / "tests" / "cases"
+
+
+@functools.cache
+def bundled_catalog() -> Catalog:
+    """The bundled catalogue (``wfgen validate catalog``'s view of it), loaded once per process.
+
+    Its model objects are frozen, so every test may share it; a test that needs a changed
+    catalogue copies the files instead.
+    """
+    from generator.load.catalog import load_catalog
+
+    loaded, _ = load_catalog([CATALOG])
+    return loaded
+
 
 FileTree = Mapping[str, "str | bytes | FileTree"]
 

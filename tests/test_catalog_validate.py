@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.errors import CatalogError, Severity
 from generator.load.catalog import load_catalog, validate_paths
-from tests.conftest import CASES, CATALOG, REFERENCE
+from tests.conftest import CASES, CATALOG, REFERENCE, bundled_catalog
 
 VALID = sorted((CASES / "catalog" / "valid").iterdir())
 INVALID = sorted((CASES / "catalog" / "invalid").iterdir())
@@ -119,7 +119,7 @@ ENGLISH_PAGES = sorted((REFERENCE / "en").glob("*.md"))
 def test_every_english_workflow_is_in_the_catalogue(page: Path) -> None:
     """Every internal name an English page lists exists in the catalogue (case-insensitively
     for the one id Campaign Standard capitalises differently)."""
-    catalog, _ = load_catalog([CATALOG])
+    catalog = bundled_catalog()
     known = {w.id for w in catalog.workflows}
     folded = {w.casefold() for w in known}
     for wid in _english_ids(page):
@@ -128,7 +128,7 @@ def test_every_english_workflow_is_in_the_catalogue(page: Path) -> None:
 
 def test_schedules_only_where_english_states_one() -> None:
     """Every non-null schedule cites an English sentence that exists on the cited page."""
-    catalog, _ = load_catalog([CATALOG])
+    catalog = bundled_catalog()
     for workflow in catalog.workflows:
         pairs = [(workflow.schedule, workflow.schedule_source)]
         pairs += [(v.schedule, v.schedule_source) for v in workflow.variants if v.has_schedule]

@@ -7,7 +7,6 @@ them out as snapshots) and points a localized fixture page's `source-git-commit`
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
@@ -20,8 +19,8 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.docs import DocsReport, check_pages, labels_from_po
 from generator.docs.english import with_english
-from generator.load.catalog import Catalog, load_catalog
-from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS
+from generator.load.catalog import Catalog
+from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS, bundled_catalog
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -29,10 +28,8 @@ SEED = next(SEEDS.glob("000_*.txt"))  # sv deliveries; row 10 writes `spårning`
 SEED_SOURCE = REFERENCE / "en" / "source-of-seed-000_deliveries.md"
 
 
-@functools.cache
 def _catalog() -> Catalog:
-    loaded, _ = load_catalog([CATALOG])
-    return loaded
+    return bundled_catalog()
 
 
 def _labels(locale: str) -> dict[str, str]:

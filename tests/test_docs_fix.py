@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 import stat
 from pathlib import Path
@@ -13,16 +12,14 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.docs import check_pages, labels_from_po, read_page
 from generator.docs.fix import PageFix, fix_pages, plan_fix
-from generator.load.catalog import Catalog, load_catalog
-from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS
+from generator.load.catalog import Catalog
+from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS, bundled_catalog
 
 SEED_PAGES = sorted(SEEDS.glob("*.txt"))
 
 
-@functools.cache
 def _catalog() -> Catalog:
-    loaded, _ = load_catalog([CATALOG])
-    return loaded
+    return bundled_catalog()
 
 
 def _labels(locale: str) -> dict[str, str]:

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.load.catalog import load_catalog, validate_paths
+from generator.load.catalog import validate_paths
 from generator.load.profiles import load_environment, load_environments
 from generator.schedule_lint import lint_environment
-from tests.conftest import CATALOG, LOCALES
+from tests.conftest import CATALOG, LOCALES, bundled_catalog
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -151,7 +151,7 @@ def test_no_difference_in_utc() -> None:
 
 def test_dst_warnings_point_at_the_schedule() -> None:
     """The DST warnings about reportingAggregates sit at its catalogue schedule, not the profile."""
-    catalog, _ = load_catalog([CATALOG])
+    catalog = bundled_catalog()
     (environment,) = load_environments(CATALOG / "environments", ["prod-marketing"])
     problems = lint_environment(environment=environment, catalog=catalog, start=date(2026, 1, 1))
     dst = [p for p in problems if p.subject == "reportingAggregates" and "dst" in p.code]
@@ -176,7 +176,7 @@ def test_override_warning_points_at_the_override(tmp_path: Path) -> None:
         1,
     )
     profile.write_text(text, "utf-8")
-    catalog, _ = load_catalog([CATALOG])
+    catalog = bundled_catalog()
     environment = load_environment(profile)
     problems = lint_environment(environment=environment, catalog=catalog, start=date(2026, 1, 1))
     (gap,) = [p for p in problems if p.subject == "cleanup" and p.code == "schedule-dst-gap"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -20,11 +21,17 @@ PO_CASES = sorted((CASES / "po").glob("*.po"))
 BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
 
 
+@functools.cache
+def _english() -> dict[str, str]:
+    """Context -> English of every message of the bundled catalogue (read once per process)."""
+    return {m.context: m.english for m in load_messages(CATALOG)}
+
+
 def _install(case: Path, root: Path) -> tuple[L10nSettings, str]:
     """Copy a case into a locales folder, with the catalogue's current English as msgid."""
     shutil.copytree(CATALOG, root / "catalog")
     settings = L10nSettings(catalog_dir=root / "catalog", locales_dir=root / "locales")
-    english = {m.context: m.english for m in load_messages(settings.catalog_dir)}
+    english = _english()
     source = read_po_file(case)
     locale = str(source.locale)
     out = new_catalog(locale)

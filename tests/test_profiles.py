@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from generator.errors import CatalogError, UsageError, format_problem
-from generator.load.catalog import load_catalog, validate_paths
+from generator.load.catalog import validate_paths
 from generator.load.profiles import Environment, load_environment, load_environments
 from generator.schedules import Schedule
-from tests.conftest import CATALOG, ROOT
+from tests.conftest import CATALOG, ROOT, bundled_catalog
 
 SCHEMAS = ROOT / "generator" / "schemas"
 
@@ -43,7 +43,7 @@ GOOD = """
 
 @pytest.fixture(scope="module")
 def catalog() -> Any:
-    return load_catalog([CATALOG])[0]
+    return bundled_catalog()
 
 
 def test_shipped_profiles_load() -> None:

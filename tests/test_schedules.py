@@ -10,12 +10,11 @@ import pytest
 
 from generator import schedules
 from generator.errors import Severity, UsageError
-from generator.load.catalog import load_catalog
 from generator.load.profiles import load_environment
 from generator.schedule_lint import lint_environment
 from generator.schedules import Schedule, Window
 from generator.schedules.cron import CronSyntaxError, parse_cron
-from tests.conftest import CATALOG
+from tests.conftest import CATALOG, bundled_catalog
 
 START = date(2026, 1, 1)
 
@@ -181,7 +180,7 @@ def _profile(tmp_path: Path, **changes: Any) -> Path:
 
 @pytest.fixture(scope="module")
 def catalog() -> Any:
-    return load_catalog([CATALOG])[0]
+    return bundled_catalog()
 
 
 def _codes(problems: list[Any], code: str) -> dict[str, str]:
