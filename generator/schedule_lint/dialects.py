@@ -21,12 +21,28 @@ __all__ = ["dialect_problems", "schedule_location", "validate_dialects"]
 # --- where a schedule is written ----------------------------------------------------------
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _last(node: Any, name: str) -> Any:
+    """The value node of key ``name`` in a mapping node (the last one, as loading keeps)."""
+    import yaml
+
+    found = None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag == _STR and key.value == name:
+                found = value
+    return found
+
+
 @functools.lru_cache(maxsize=64)
-def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, int]] | None:
-    """(data, locator, index of each workflow id) of a YAML file.
+def _positions(path: str, stamp: tuple[int, int]) -> tuple[bool, Any, dict[str, int]] | None:
+    """(whether it is a profile, locator, index of each workflow id) of a YAML file.
 
     ``stamp`` (mtime, size) keys the cache to the file's content; the index makes finding
-    an entry constant-time however many workflows the file holds.
+    an entry constant-time however many workflows the file holds. Both come from the
+    locator's node tree: the file is parsed once, and only into nodes.
     """
     import yaml
 
@@ -34,18 +50,22 @@ def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, i
 
     try:
         text = Path(path).read_text("utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError):
+        return None
+    locator = MarkLocator(text)
+    root = locator.root()
+    if root is None:
         return None
     index: dict[str, int] = {}
-    entries = data.get("workflows") if isinstance(data, dict) else None
-    for number, entry in enumerate(entries if isinstance(entries, list) else []):
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            index.setdefault(entry["id"], number)
-    return data, MarkLocator(text), index
+    entries = _last(root, "workflows")
+    for number, entry in enumerate(entries.value if isinstance(entries, yaml.SequenceNode) else []):
+        found = _last(entry, "id")
+        if isinstance(found, yaml.ScalarNode) and found.tag == _STR:
+            index.setdefault(found.value, number)
+    return _last(root, "environment") is not None, locator, index
 
 
-def _position(path: str) -> tuple[Any, Any, dict[str, int]] | None:
+def _position(path: str) -> tuple[bool, Any, dict[str, int]] | None:
     try:
         info = Path(path).stat()
     except OSError:
@@ -177,9 +197,7 @@ def validate_dialects(paths: list[Path], *, documents: Documents | None = None) 
     profiles = []
     for path in files:
         found = _position(str(path))
-        if path.parent.name == "environments" or (
-            found is not None and isinstance(found[0], dict) and "environment" in found[0]
-        ):
+        if path.parent.name == "environments" or (found is not None and found[0]):
             profiles.append(path)
     problems: list[Problem] = []
     try:
