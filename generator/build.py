@@ -253,6 +253,7 @@ def render_all(
         else {}
     )
 
+    sentence = _remembered(phrases.sentence)
     sending_models: dict[Path, Any] = {}
     total = len(environments) + len(locales)
     done = 0
@@ -302,7 +303,7 @@ def render_all(
                 catalog=catalog,
                 locale=locale,
                 gettext=gettext,
-                sentence=phrases.sentence,
+                sentence=sentence,
                 jinja=jinja,
                 inputs=lambda paths: tuple(sorted({name(p) for p in paths})),
                 po_input=name(po) if po.is_file() else None,
@@ -329,7 +330,7 @@ def render_all(
             catalog=catalog,
             locales=locales,
             gettexts=site_gettexts,
-            sentence=phrases.sentence,
+            sentence=sentence,
             inputs=site_inputs,
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
@@ -338,6 +339,25 @@ def render_all(
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
+
+
+def _remembered(say: Callable[..., Any]) -> Callable[..., Any]:
+    """``say`` (``phrases.sentence``) asked once per schedule, locale and translations: the
+    reference pages and the site say the same sentences, and many workflows share a schedule."""
+    said: dict[tuple[Any, ...], Any] = {}
+    keep: dict[int, Any] = {}  # the gettexts stay alive, so their ids stay theirs
+
+    def sentence(
+        schedule: Any, *, locale: str, gettext: Any = None, nightly: str | None = None
+    ) -> Any:
+        key = (schedule, locale, nightly, id(gettext))
+        found = said.get(key)
+        if found is None:
+            keep[id(gettext)] = gettext
+            found = said[key] = say(schedule, locale=locale, gettext=gettext, nightly=nightly)
+        return found
+
+    return sentence
 
 
 def _stale_warning(path: Path, contexts: tuple[str, ...]) -> Problem:

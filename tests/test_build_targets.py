@@ -14,6 +14,8 @@ import kubernetes_validate
 import pytest
 import yaml
 from cronsim import CronSim
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import schedules
 from generator.build import _cron_lines
@@ -22,7 +24,14 @@ from generator.load.catalog import Catalog, load_catalog
 from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow
 from generator.model import NOWHERE
 from generator.render.jinja import make_jinja
-from generator.render.targets import RenderedFile, make_jobs, render_environment
+from generator.render.targets import (
+    _DUMP_OPTIONS,
+    RenderedFile,
+    _dump_documents,
+    _PlainDumper,
+    make_jobs,
+    render_environment,
+)
 from generator.schedules import Schedule
 
 ZONE = "Europe/Stockholm"
@@ -264,3 +273,63 @@ def test_event_schedules_get_no_entries() -> None:
     """Event workflows are started by their trigger: the model refuses to give them a clock."""
     with pytest.raises(UsageError):
         _cron_lines(Schedule(kind="event", trigger="on demand"))
+
+
+_YAML_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "yes",
+            "null",
+            "~",
+            "1",
+            "0o17",
+            "1.5e3",
+            "- x",
+            "a: b",
+            "#x",
+            "'q'",
+            '"d"',
+            " a",
+            "a ",
+            "x\ny",
+            "\x07",
+            "é ü",
+            "\u2028",
+            "@x",
+            "%x",
+            "!x",
+            "&x",
+            "*x",
+            "[a]",
+            "{a}",
+            "a #b",
+            "?",
+        ]
+    ),
+    st.text(max_size=30),
+    st.text(min_size=1000, max_size=1100, alphabet="ab "),
+)
+
+
+@given(
+    docs=st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": _YAML_TEXT,
+                "labels": st.dictionaries(st.sampled_from(["a", "b/c"]), _YAML_TEXT, max_size=2),
+                "spec": st.fixed_dictionaries(
+                    {"n": st.one_of(st.none(), st.integers(), st.booleans(), _YAML_TEXT)}
+                ),
+                "command": st.lists(_YAML_TEXT, max_size=3),
+            }
+        ),
+        max_size=4,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_cronjobs_text_is_the_yaml_emitters(docs: list[dict[str, Any]]) -> None:
+    """The CronJobs file is written as PyYAML's emitter writes the same documents, byte for
+    byte, whatever the values (quoted, multi-line, long, unicode, empty lists and mappings)."""
+    expected = yaml.dump_all(docs, Dumper=_PlainDumper, explicit_start=True, **_DUMP_OPTIONS)
+    assert _dump_documents(docs) == expected

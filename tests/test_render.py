@@ -80,6 +80,31 @@ def test_sandbox_blocks_python_internals(tmp_path: Path, source: str) -> None:
         render_template(make_jinja(folder), name, {"job": object()})
 
 
+class _Pretender:
+    """An object that says it is a list."""
+
+    __class__ = list  # type: ignore[assignment]
+
+    def append(self, _item: object) -> None:
+        """A method named like one that changes a list."""
+
+
+def test_sandbox_refuses_on_every_access_with_remembered_answers(tmp_path: Path) -> None:
+    """The sandbox remembers its answer per type and attribute: the tenth access of a list's
+    append is refused like the first, a tuple's index stays allowed, and an object that
+    names another class is asked about each time."""
+    env = make_jinja(tmp_path)
+    _env_with(tmp_path, "ok.j2", "{% for i in range(10) %}{{ t.index(1) }}{% endfor %}")
+    _env_with(tmp_path, "bad.j2", "{% for i in range(10) %}{{ items.append(i) }}{% endfor %}")
+    _env_with(tmp_path, "fake.j2", "{{ thing.append(1) }}")
+    assert render_template(env, "ok.j2", {"t": (1,)}) == "0" * 10
+    for _ in range(2):
+        with pytest.raises(InputError, match="unsafe"):
+            render_template(env, "bad.j2", {"items": []})
+    with pytest.raises(InputError, match="unsafe"):
+        render_template(env, "fake.j2", {"thing": _Pretender()})
+
+
 def test_undefined_names_fail(tmp_path: Path) -> None:
     """A misspelt variable fails the build instead of rendering as empty text."""
     folder, name = _env_with(tmp_path, "typo.j2", "{{ jbo.id }}")

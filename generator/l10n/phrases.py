@@ -20,6 +20,7 @@ pattern); ``{n}`` (a count), ``{nth}`` (``n`` through the ``ordinal_<category>``
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,6 +118,9 @@ class _Missing(Exception):
     """The locale lacks a phrase (or its translation does not fit): say it all in English."""
 
 
+# Parsing a locale and a phrase's placeholders costs more than the rest of a sentence, and a
+# build says thousands of sentences in a handful of locales with a few dozen phrases.
+@functools.lru_cache(maxsize=256)
 def _locale(code: str) -> Locale:
     try:
         return Locale.parse(code.replace("-", "_"))
@@ -126,8 +130,9 @@ def _locale(code: str) -> Locale:
         ) from err
 
 
-def _fields(template: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 class _Speaker:
@@ -343,7 +348,7 @@ def sentence(
         UsageError: for a locale CLDR does not know.
     """
     target = _locale(locale)
-    english = Locale.parse("en") if target.language != "en" else target
+    english = _locale("en") if target.language != "en" else target
 
     def english_lookup(name: str) -> str | None:
         return PHRASES.get(name)

@@ -373,6 +373,11 @@ class Locator:
             self._parsed = True
         return self._root
 
+    def root(self) -> Any:
+        """The text's node tree (a ``yaml.Node``, composed once), or None when it does not
+        parse."""
+        return self._tree()
+
     def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``parts`` (or of its key when ``key``).
 
@@ -420,6 +425,11 @@ class MarkLocator:
                 self._root = None
             self._parsed = True
         return self._root
+
+    def root(self) -> Any:
+        """The text's node tree (a ``yaml.Node``, composed once), or None when it does not
+        parse."""
+        return self._tree()
 
     def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``parts`` (or of its key when ``key``).

@@ -9,6 +9,7 @@ import shlex
 import signal
 import threading
 import traceback
+import types
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
@@ -50,6 +51,9 @@ _MAX_EXPONENT = 1000
 _WIDE_FORMAT = re.compile(r"%[-#0 +]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
 
 
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+
+
 class TemplateLimit(jinja2.exceptions.SecurityError):
     """A template went past a time or size limit."""
 
@@ -61,6 +65,26 @@ class Sandbox(ImmutableSandboxedEnvironment):
     """
 
     intercepted_binops = frozenset(["*", "**", "%"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Jinja's answer depends only on the object's type and the attribute's name (the
+        # private and internal names of functions, frames, generators..., and the methods
+        # that change a list, dict, set or deque): asked once per pair, not once per access.
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
+        # The folder/template name each template is recorded under, looked up once.
+        self.template_inputs: dict[str, str] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's immutable sandbox's answer, remembered per (type, attribute name)."""
+        kind = type(obj)
+        if obj.__class__ is not kind:  # an object that names another class: ask every time
+            return bool(super().is_safe_attribute(obj, attr, value))
+        key = (kind, attr)
+        known = self._safe_attributes.get(key)
+        if known is None:
+            known = self._safe_attributes[key] = bool(super().is_safe_attribute(obj, attr, value))
+        return known
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         """Refuse a ``*`` or ``**`` whose result would be huge, then compute it."""
@@ -77,6 +101,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` and ``format_map`` with the same width limit as ``%``."""
+        if not isinstance(value, _METHODS):  # most attributes are data: nothing to wrap
+            return None
         wrapped = super().wrap_str_format(value)
         if wrapped is None or not _WIDE_FORMAT.search(str(value.__self__)):
             return wrapped
@@ -126,10 +152,14 @@ def make_jinja(templates: Path | None = None) -> Sandbox:
 
 def template_input(env: jinja2.Environment, name: str) -> str:
     """How a template appears among a file's inputs: ``<folder name>/<template>``."""
-    assert env.loader is not None
-    _source, filename, _uptodate = env.loader.get_source(env, name)
-    path = Path(filename or name)
-    return f"{path.parent.name}/{path.name}"
+    known = env.template_inputs if isinstance(env, Sandbox) else {}
+    found = known.get(name)
+    if found is None:
+        assert env.loader is not None
+        _source, filename, _uptodate = env.loader.get_source(env, name)
+        path = Path(filename or name)
+        found = known[name] = f"{path.parent.name}/{path.name}"
+    return found
 
 
 def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:

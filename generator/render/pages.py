@@ -8,6 +8,7 @@ is shown in English and visibly marked, so readers and translators both see the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ _IDEOGRAPHIC_SCRIPTS = frozenset({"Jpan", "Hans", "Hant"})
 _STOPS = ".!?\u3002\uff01\uff1f"  # . ! ? and their full-width forms
 
 
+@functools.lru_cache(maxsize=256)  # asked once per row: parsing the locale is the cost
 def full_stop(locale: str) -> str:
     """The sentence-ending mark of ``locale``: 。 for Japanese and Chinese, else ``.``.
 

@@ -238,9 +238,17 @@ def lint_environment(
     items = environment.scheduled(catalog)
     timed: list[ScheduledWorkflow] = []
     changes = clock_changes(zone(environment.timezone), start=start)
-    wheres: dict[str, Location] = {}
+    timed_by_id: dict[str, ScheduledWorkflow] = {}
+    # Finding where a schedule is written reads its file's positions: only for findings.
+    located: dict[int, tuple[ScheduledWorkflow, Location]] = {}
+
+    def where_of(item: ScheduledWorkflow) -> Location:
+        found = located.get(id(item))
+        if found is None:  # the item is kept with its location, so its id stays its own
+            found = located[id(item)] = (item, schedule_location(environment, item))
+        return found[1]
+
     for item in items:
-        where = schedule_location(environment, item)
         schedule = item.schedule
         if _needs_nightly(schedule) and environment.nightly is None:
             add(
@@ -254,19 +262,22 @@ def lint_environment(
                 f"or override {item.id}'s schedule",
             )
             continue
-        dialect = dialect_problems(environment, item, where)
+        # dialect_problems has nothing to say about other kinds than raw cron.
+        dialect = (
+            dialect_problems(environment, item, where_of(item)) if schedule.kind == "cron" else []
+        )
         problems.extend(dialect)
         if any(p.severity is Severity.ERROR for p in dialect):
             continue  # a target refuses it: no fire times to lint there
         timed.append(item)
-        wheres[item.id] = where
+        timed_by_id[item.id] = item
         if _fixed_hours(schedule):
             for code, message, hint in _dst(environment, item, changes):
-                add(item.id, where, f"{item.id}: {message}", code, hint=hint)
+                add(item.id, where_of(item), f"{item.id}: {message}", code, hint=hint)
         if schedule.kind == "monthly" and (schedule.day or 0) >= 29:
             add(
                 item.id,
-                where,
+                where_of(item),
                 f"{item.id} runs on day {schedule.day} of the month, which "
                 f"{'February lacks' if schedule.day == 29 else 'some months lack'}: "
                 "those months it does not run",
@@ -279,7 +290,7 @@ def lint_environment(
             except CronSyntaxError as err:
                 add(
                     item.id,
-                    where,
+                    where_of(item),
                     f"{item.id}: cron expression {schedule.expression!r}: {err}",
                     "cron-syntax",
                     severity=Severity.ERROR,
@@ -289,7 +300,7 @@ def lint_environment(
             if fields.dom_restricted and fields.dow_restricted and not fields.days_and:
                 add(
                     item.id,
-                    where,
+                    where_of(item),
                     f"{item.id}: cron expression {schedule.expression!r} restricts both "
                     "day-of-month and day-of-week, so it fires when EITHER matches, not when both do",
                     "cron-dom-dow",
@@ -304,7 +315,7 @@ def lint_environment(
         joined = "; ".join(f"at {when} also {', '.join(ids)}" for when, ids in crowd.extras)
         add(
             core[0],
-            wheres.get(core[0], environment.location),
+            where_of(timed_by_id[core[0]]) if core[0] in timed_by_id else environment.location,
             message + (f"; {joined}" if joined else ""),
             "schedule-same-minute",
             hint="spread them over the hour to even out the load",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +22,28 @@ __all__ = ["dialect_problems", "schedule_location", "validate_dialects"]
 # --- where a schedule is written ----------------------------------------------------------
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _last(node: Any, name: str) -> Any:
+    """The value node of key ``name`` in a mapping node (the last one, as loading keeps)."""
+    import yaml
+
+    found = None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag == _STR and key.value == name:
+                found = value
+    return found
+
+
 @functools.lru_cache(maxsize=64)
-def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, int]] | None:
-    """(data, locator, index of each workflow id) of a YAML file.
+def _positions(path: str, stamp: tuple[int, int]) -> tuple[bool, Any, dict[str, int]] | None:
+    """(whether it is a profile, locator, index of each workflow id) of a YAML file.
 
     ``stamp`` (mtime, size) keys the cache to the file's content; the index makes finding
-    an entry constant-time however many workflows the file holds.
+    an entry constant-time however many workflows the file holds. Both come from the
+    locator's node tree: the file is parsed once, and only into nodes.
     """
     import yaml
 
@@ -34,18 +51,22 @@ def _positions(path: str, stamp: tuple[int, int]) -> tuple[Any, Any, dict[str, i
 
     try:
         text = Path(path).read_text("utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError):
+        return None
+    locator = MarkLocator(text)
+    root = locator.root()
+    if root is None:
         return None
     index: dict[str, int] = {}
-    entries = data.get("workflows") if isinstance(data, dict) else None
-    for number, entry in enumerate(entries if isinstance(entries, list) else []):
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            index.setdefault(entry["id"], number)
-    return data, MarkLocator(text), index
+    entries = _last(root, "workflows")
+    for number, entry in enumerate(entries.value if isinstance(entries, yaml.SequenceNode) else []):
+        found = _last(entry, "id")
+        if isinstance(found, yaml.ScalarNode) and found.tag == _STR:
+            index.setdefault(found.value, number)
+    return _last(root, "environment") is not None, locator, index
 
 
-def _position(path: str) -> tuple[Any, Any, dict[str, int]] | None:
+def _position(path: str) -> tuple[bool, Any, dict[str, int]] | None:
     try:
         info = Path(path).stat()
     except OSError:
@@ -169,18 +190,12 @@ def validate_dialects(paths: list[Path], *, documents: Documents | None = None) 
     try:
         files = discover(paths)
         # Only raw cron has a dialect: without any, skip loading the catalogue a second time.
-        if not any(_RAW_CRON.search(path.read_text("utf-8", errors="replace")) for path in files):
+        if not any(_RAW_CRON.search(_text(path, documents)) for path in files):
             return []
         catalog, _ = load_catalog(paths, documents=documents)
     except (WfgenError, OSError):
         return []
-    profiles = []
-    for path in files:
-        found = _position(str(path))
-        if path.parent.name == "environments" or (
-            found is not None and isinstance(found[0], dict) and "environment" in found[0]
-        ):
-            profiles.append(path)
+    profiles = [path for path in files if _is_profile(path, documents)]
     problems: list[Problem] = []
     try:
         environments = [load_environment(path, documents=documents) for path in profiles]
@@ -189,8 +204,7 @@ def validate_dialects(paths: list[Path], *, documents: Documents | None = None) 
     for environment in environments:
         for item in environment.scheduled(catalog):
             if item.schedule.kind == "cron":
-                where = schedule_location(environment, item)
-                problems.extend(dialect_problems(environment, item, where))
+                problems.extend(_located_dialect_problems(environment, item))
     if not environments:
         anywhere = Environment(
             name="(any)",
@@ -217,7 +231,7 @@ def validate_dialects(paths: list[Path], *, documents: Documents | None = None) 
                     continue
                 env = anywhere if product is None else _with_products(anywhere, product)
                 item = ScheduledWorkflow(workflow, workflow.id, schedule)
-                for problem in dialect_problems(env, item, schedule_location(env, item)):
+                for problem in _located_dialect_problems(env, item):
                     problems.append(
                         Problem(
                             problem.location,
@@ -237,7 +251,32 @@ def validate_dialects(paths: list[Path], *, documents: Documents | None = None) 
     return sorted(unique.values(), key=lambda p: (p.location, p.message))
 
 
-def _with_products(environment: Environment, product: str) -> Environment:
-    from dataclasses import replace
+def _text(path: Path, documents: Documents | None) -> str:
+    loaded = documents.get(path) if documents is not None else None
+    return loaded.text if loaded is not None else path.read_text("utf-8", errors="replace")
 
+
+def _is_profile(path: Path, documents: Documents | None) -> bool:
+    """Whether ``path`` is an environment profile: in environments/, or saying ``environment``
+    at its top (from the data validation parsed, else from the file's nodes)."""
+    if path.parent.name == "environments":
+        return True
+    loaded = documents.get(path) if documents is not None else None
+    if loaded is not None and loaded.data is not None:
+        return isinstance(loaded.data, dict) and "environment" in loaded.data
+    found = _position(str(path))
+    return found is not None and found[0]
+
+
+def _located_dialect_problems(environment: Environment, item: ScheduledWorkflow) -> list[Problem]:
+    """dialect_problems at the schedule's line:col, found only when there is a problem to
+    locate (finding it parses the file for positions)."""
+    problems = dialect_problems(environment, item, Location(""))
+    if not problems:
+        return problems
+    where = schedule_location(environment, item)
+    return [replace(p, location=where) for p in problems]
+
+
+def _with_products(environment: Environment, product: str) -> Environment:
     return replace(environment, products=(product,))
