@@ -341,11 +341,12 @@ schedules_strategy = st.one_of(
 @given(schedule=schedules_strategy, base=st.sampled_from(BASES), nightly=times)
 def test_generated_schedules_agree(schedule: Schedule, base: datetime, nightly: str) -> None:
     """For any schedule: UTC runs agree across all three; in Stockholm systemd equals the model."""
+    # Only schedules that fire within three years: one run found is enough to know.
     assume(
         schedules.next_runs(
             schedule,
             after=base.replace(tzinfo=UTC),
-            count=RUNS,
+            count=1,
             timezone="UTC",
             nightly=nightly,
             horizon_days=366 * 3,
