@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from generator.build import BuildSettings, build
 from tests.site_locales import with_japanese
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page
+    from playwright.async_api import Browser, BrowserContext, Page, Playwright
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -75,15 +76,26 @@ pytestmark = pytest.mark.skipif(
 
 
 class Chromium:
-    """The module's browser context, driven from plain test functions.
+    """The module's browser, driven from plain test functions.
 
-    Every tab records console errors and uncaught exceptions; `each` fails when any of its
-    tabs saw one.
+    Playwright's async API runs on an event loop in a thread of its own, so Chromium starts
+    while the site is being built, and several tabs load pages at once. Every tab records
+    console errors and uncaught exceptions; `each` fails when any of its tabs saw one.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, context: BrowserContext) -> None:
-        self.loop = loop
-        self.context = context
+    def __init__(self) -> None:
+        api = pytest.importorskip("playwright.async_api")
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+        async def start() -> tuple[Playwright, Browser, BrowserContext]:
+            playwright = await api.async_playwright().start()
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            return playwright, browser, context
+
+        self.started = asyncio.run_coroutine_threadsafe(start(), self.loop)
 
     def each(
         self,
@@ -96,10 +108,14 @@ class Chromium:
 
         Returns the results in the order of ``items``.
         """
-        return self.loop.run_until_complete(self._each(items, visit, init_script))
+        _playwright, _browser, context = self.started.result()
+        return asyncio.run_coroutine_threadsafe(
+            self._each(context, items, visit, init_script), self.loop
+        ).result()
 
     async def _each(
         self,
+        context: BrowserContext,
         items: Sequence[T],
         visit: Callable[[Page, T], Awaitable[V]],
         init_script: Path | None,
@@ -109,7 +125,7 @@ class Chromium:
         results: dict[int, V] = {}
 
         async def work() -> None:
-            tab = await self.context.new_page()
+            tab = await context.new_page()
             tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             tab.on("pageerror", lambda e: errors.append(str(e)))
             if init_script is not None:
@@ -121,9 +137,28 @@ class Chromium:
             finally:
                 await tab.close()
 
-        await asyncio.gather(*(work() for _ in range(min(TABS, len(items)))))
+        # Every tab finishes its queue and closes before the first failure is raised.
+        outcomes = await asyncio.gather(
+            *(work() for _ in range(min(TABS, len(items)))), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         assert errors == [], errors
         return [results[i] for i in range(len(items))]
+
+    def close(self) -> None:
+        async def stop() -> None:
+            playwright, browser, _context = self.started.result()
+            await browser.close()
+            await playwright.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), self.loop).result()
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join()
+            self.loop.close()
 
 
 @pytest.fixture(scope="module")
@@ -140,23 +175,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out" / "site"
 
 
+# Tests name `chromium` before `site`: Chromium starts, then the site is built meanwhile.
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
-    api = pytest.importorskip("playwright.async_api")
-    loop = asyncio.new_event_loop()
-    playwright = loop.run_until_complete(api.async_playwright().start())
+    browser = Chromium()
     try:
-        browser = loop.run_until_complete(
-            playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        )
-        context = loop.run_until_complete(
-            browser.new_context(viewport={"width": 1280, "height": 900})
-        )
-        yield Chromium(loop, context)
-        loop.run_until_complete(browser.close())
+        yield browser
     finally:
-        loop.run_until_complete(playwright.stop())
-        loop.close()
+        browser.close()
 
 
 # Every link, stylesheet and script of the page as the browser resolves it: [file, anchor].
@@ -166,7 +192,7 @@ _LINKS = """() => [...document.querySelectorAll('a[href], link[href], script[src
 })"""
 
 
-def test_every_link_resolves(site: Path, chromium: Chromium) -> None:
+def test_every_link_resolves(chromium: Chromium, site: Path) -> None:
     """Crawl the English site: every link, stylesheet and script exists, every anchor too."""
     english = (site / "en").as_uri()
     ids: dict[Path, str] = {}  # each target file read once
@@ -195,7 +221,7 @@ def test_every_link_resolves(site: Path, chromium: Chromium) -> None:
     assert len(seen) >= 20 and f"{english}/sending.html" in seen
 
 
-def test_index_module_switch_language(site: Path, chromium: Chromium) -> None:
+def test_index_module_switch_language(chromium: Chromium, site: Path) -> None:
     async def walk(tab: Page, index: str) -> None:
         await tab.goto(index)
         await tab.click("main a[href='deliveries.html']")
@@ -210,7 +236,7 @@ def test_index_module_switch_language(site: Path, chromium: Chromium) -> None:
 
 @pytest.mark.parametrize("query", ["supplierMgt", "Spårning"])
 def test_search_finds_by_id_and_translated_label(
-    site: Path, chromium: Chromium, query: str
+    chromium: Chromium, site: Path, query: str
 ) -> None:
     async def search(tab: Page, index: str) -> None:
         await tab.goto(index)
@@ -263,7 +289,7 @@ class Views:
 
 
 @pytest.fixture(scope="module")
-def views(site: Path, chromium: Chromium) -> Views:
+def views(chromium: Chromium, site: Path) -> Views:
     """Load each page once at 375 px, check and photograph it, widen it to 1280 px, check and
     photograph it again, then run axe on it at 1280 x 900 px (the pages are laid out by CSS
     alone, so a widened page is the page loaded wide)."""
