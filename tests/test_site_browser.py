@@ -272,7 +272,11 @@ _BROKEN_WORDS = """() => {
   }
   return broken;
 }"""
-_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# How far the page scrolls sideways, and its broken words.
+_LAYOUT = f"""() => [
+  document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  ({_BROKEN_WORDS})(),
+]"""
 # No preload: axe would fetch the stylesheet with XHR, which file:// refuses.
 _AXE_RUN = "axe.run(document, {preload: false, resultTypes: ['violations']})"
 
@@ -300,12 +304,11 @@ def views(chromium: Chromium, site: Path) -> Views:
 
     async def check(tab: Page, page: tuple[str, str]) -> None:
         locale, name = page
-        await tab.set_viewport_size({"width": WIDTHS[0], "height": 800})
-        await tab.goto((site / locale / f"{name}.html").as_uri())
         for width in WIDTHS:
             await tab.set_viewport_size({"width": width, "height": 800})
-            overflow: int = await tab.evaluate(_OVERFLOW)
-            broken: list[str] = await tab.evaluate(_BROKEN_WORDS)
+            if width == WIDTHS[0]:
+                await tab.goto((site / locale / f"{name}.html").as_uri())
+            overflow, broken = await tab.evaluate(_LAYOUT)
             layout[locale, name, width] = (overflow, broken)
             if name in SHOT_PAGES:
                 shot = SHOTS / f"{locale}-{name}-{width}.png"
