@@ -1,14 +1,16 @@
 """The static site in a real browser: Debian's Chromium driven by Playwright.
 
 `make test` installs /usr/bin/chromium and a Japanese font (apt) and axe-core (npm, into
-.venv/axe); Debian's chromium-headless-shell is used instead of chromium when installed. Screenshots of en, sv and ja (a CJK locale with a few translations, see
-site_locales.py) at 375 px and 1280 px are saved in test-output/screenshots/ (git-ignored; a
-fixed folder so they outlive pytest's rotation of temporary folders).
+.venv/axe); Debian's chromium-headless-shell, when installed, is used instead of chromium.
+Screenshots of en, sv and ja (a CJK locale with a few translations, see site_locales.py) at
+375 px and 1280 px are saved in test-output/screenshots/ (git-ignored; a fixed folder so they
+outlive pytest's rotation of temporary folders).
 
 Only the English site is crawled in the browser; every locale's links are checked statically
 in test_site.py, which keeps this file fast. So does the way pages are driven: Playwright's
-async API on an event loop of the module's own loads pages in several tabs at once, and each
-page of the layout and accessibility checks is loaded once, checked at 375 px, then widened.
+async API, on an event loop in a thread of its own, loads pages in several tabs at once, and
+each page of the layout and accessibility checks is loaded once, checked at 375 px, then
+widened to 1280 px.
 """
 
 from __future__ import annotations
@@ -185,69 +187,8 @@ def chromium() -> Iterator[Chromium]:
         browser.close()
 
 
-# Every link, stylesheet and script of the page as the browser resolves it: [file, anchor].
-_LINKS = """() => [...document.querySelectorAll('a[href], link[href], script[src]')].map(e => {
-  const u = new URL(e.href || e.src);
-  return [u.href.split('#')[0], decodeURIComponent(u.hash.slice(1))];
-})"""
-
-
-def test_every_link_resolves(chromium: Chromium, site: Path) -> None:
-    """Crawl the English site: every link, stylesheet and script exists, every anchor too."""
-    english = (site / "en").as_uri()
-    ids: dict[Path, str] = {}  # each target file read once
-
-    async def links(tab: Page, url: str) -> list[list[str]]:
-        await tab.goto(url, wait_until="domcontentloaded")
-        found: list[list[str]] = await tab.evaluate(_LINKS)
-        return found
-
-    seen: set[str] = set()
-    todo = [f"{english}/index.html"]
-    while todo:
-        batch = sorted({url.split("#")[0] for url in todo} - seen)
-        seen.update(batch)
-        todo = []
-        for base, found in zip(batch, chromium.each(batch, links), strict=True):
-            for href, fragment in found:
-                path = Path(href.removeprefix("file://"))
-                assert path.is_file(), f"{base}: broken link {href}"
-                if fragment:
-                    if path not in ids:
-                        ids[path] = path.read_text().replace("&lt;", "<").replace("&gt;", ">")
-                    assert f'id="{fragment}"' in ids[path], f"{base}: missing anchor #{fragment}"
-                if href.endswith(".html") and href.startswith(english):
-                    todo.append(href)
-    assert len(seen) >= 20 and f"{english}/sending.html" in seen
-
-
-def test_index_module_switch_language(chromium: Chromium, site: Path) -> None:
-    async def walk(tab: Page, index: str) -> None:
-        await tab.goto(index)
-        await tab.click("main a[href='deliveries.html']")
-        assert tab.url.endswith("/en/deliveries.html")
-        await tab.click("nav.switch a[hreflang='sv']")
-        assert tab.url.endswith("/sv/deliveries.html")
-        assert await tab.locator("html").get_attribute("lang") == "sv"
-        assert await tab.locator("#tracking td").first.inner_text() == "Spårning"
-
-    chromium.each([(site / "en" / "index.html").as_uri()], walk)
-
-
-@pytest.mark.parametrize("query", ["supplierMgt", "Spårning"])
-def test_search_finds_by_id_and_translated_label(
-    chromium: Chromium, site: Path, query: str
-) -> None:
-    async def search(tab: Page, index: str) -> None:
-        await tab.goto(index)
-        await tab.fill("#q", query)
-        hits = await tab.locator("#hits a").all_inner_texts()
-        assert any(query in hit for hit in hits), hits
-        await tab.click("#hits a >> nth=0")
-        assert "#" in tab.url and tab.url.split("#")[0].endswith(".html")
-
-    chromium.each([(site / "sv" / "index.html").as_uri()], search)
-
+# The layout and axe checks come first: with pytest-xdist's worksteal an idle worker takes
+# the last tests of a busy one, and these two share a fixture that is costly to make twice.
 
 # Words of table cells split over two lines. Words are told apart by the browser's own word
 # segmenter (Intl.Segmenter, dictionary-based for Japanese); a break at <wbr> separates two text
@@ -344,3 +285,67 @@ def test_axe_no_serious_or_critical(views: Views) -> None:
     assert len(views.axe) == len(LOCALES) * len(AXE_PAGES)
     for (locale, name), bad in sorted(views.axe.items()):
         assert bad == [], f"{locale}/{name}: {bad}"
+
+
+# Every link, stylesheet and script of the page as the browser resolves it: [file, anchor].
+_LINKS = """() => [...document.querySelectorAll('a[href], link[href], script[src]')].map(e => {
+  const u = new URL(e.href || e.src);
+  return [u.href.split('#')[0], decodeURIComponent(u.hash.slice(1))];
+})"""
+
+
+def test_every_link_resolves(chromium: Chromium, site: Path) -> None:
+    """Crawl the English site: every link, stylesheet and script exists, every anchor too."""
+    english = (site / "en").as_uri()
+    ids: dict[Path, str] = {}  # each target file read once
+
+    async def links(tab: Page, url: str) -> list[list[str]]:
+        await tab.goto(url, wait_until="domcontentloaded")
+        found: list[list[str]] = await tab.evaluate(_LINKS)
+        return found
+
+    seen: set[str] = set()
+    todo = [f"{english}/index.html"]
+    while todo:
+        batch = sorted({url.split("#")[0] for url in todo} - seen)
+        seen.update(batch)
+        todo = []
+        for base, found in zip(batch, chromium.each(batch, links), strict=True):
+            for href, fragment in found:
+                path = Path(href.removeprefix("file://"))
+                assert path.is_file(), f"{base}: broken link {href}"
+                if fragment:
+                    if path not in ids:
+                        ids[path] = path.read_text().replace("&lt;", "<").replace("&gt;", ">")
+                    assert f'id="{fragment}"' in ids[path], f"{base}: missing anchor #{fragment}"
+                if href.endswith(".html") and href.startswith(english):
+                    todo.append(href)
+    assert len(seen) >= 20 and f"{english}/sending.html" in seen
+
+
+def test_index_module_switch_language(chromium: Chromium, site: Path) -> None:
+    async def walk(tab: Page, index: str) -> None:
+        await tab.goto(index)
+        await tab.click("main a[href='deliveries.html']")
+        assert tab.url.endswith("/en/deliveries.html")
+        await tab.click("nav.switch a[hreflang='sv']")
+        assert tab.url.endswith("/sv/deliveries.html")
+        assert await tab.locator("html").get_attribute("lang") == "sv"
+        assert await tab.locator("#tracking td").first.inner_text() == "Spårning"
+
+    chromium.each([(site / "en" / "index.html").as_uri()], walk)
+
+
+@pytest.mark.parametrize("query", ["supplierMgt", "Spårning"])
+def test_search_finds_by_id_and_translated_label(
+    chromium: Chromium, site: Path, query: str
+) -> None:
+    async def search(tab: Page, index: str) -> None:
+        await tab.goto(index)
+        await tab.fill("#q", query)
+        hits = await tab.locator("#hits a").all_inner_texts()
+        assert any(query in hit for hit in hits), hits
+        await tab.click("#hits a >> nth=0")
+        assert "#" in tab.url and tab.url.split("#")[0].endswith(".html")
+
+    chromium.each([(site / "sv" / "index.html").as_uri()], search)
