@@ -1,20 +1,23 @@
 """The static site in a real browser: Debian's Chromium driven by Playwright.
 
 `make test` installs /usr/bin/chromium and a Japanese font (apt) and axe-core (npm, into
-.venv/axe); Debian's chromium-headless-shell is used instead of chromium when installed. Screenshots of en, sv and ja (a CJK locale with a few translations, see
-site_locales.py) at 375 px and 1280 px are saved in test-output/screenshots/ (git-ignored; a
-fixed folder so they outlive pytest's rotation of temporary folders).
+.venv/axe); Debian's chromium-headless-shell, when installed, is used instead of chromium.
+Screenshots of en, sv and ja (a CJK locale with a few translations, see site_locales.py) at
+375 px and 1280 px are saved in test-output/screenshots/ (git-ignored; a fixed folder so they
+outlive pytest's rotation of temporary folders).
 
 Only the English site is crawled in the browser; every locale's links are checked statically
 in test_site.py, which keeps this file fast. So does the way pages are driven: Playwright's
-async API on an event loop of the module's own loads pages in several tabs at once, and each
-page of the layout and accessibility checks is loaded once, checked at 375 px, then widened.
+async API, on an event loop in a thread of its own, loads pages in several tabs at once, and
+each page of the layout and accessibility checks is loaded once, checked at 375 px, then
+widened to 1280 px.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,7 @@ from generator.build import BuildSettings, build
 from tests.site_locales import with_japanese
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page
+    from playwright.async_api import Browser, BrowserContext, Page, Playwright
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -75,15 +78,26 @@ pytestmark = pytest.mark.skipif(
 
 
 class Chromium:
-    """The module's browser context, driven from plain test functions.
+    """The module's browser, driven from plain test functions.
 
-    Every tab records console errors and uncaught exceptions; `each` fails when any of its
-    tabs saw one.
+    Playwright's async API runs on an event loop in a thread of its own, so Chromium starts
+    while the site is being built, and several tabs load pages at once. Every tab records
+    console errors and uncaught exceptions; `each` fails when any of its tabs saw one.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, context: BrowserContext) -> None:
-        self.loop = loop
-        self.context = context
+    def __init__(self) -> None:
+        api = pytest.importorskip("playwright.async_api")
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+        async def start() -> tuple[Playwright, Browser, BrowserContext]:
+            playwright = await api.async_playwright().start()
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            return playwright, browser, context
+
+        self.started = asyncio.run_coroutine_threadsafe(start(), self.loop)
 
     def each(
         self,
@@ -96,10 +110,14 @@ class Chromium:
 
         Returns the results in the order of ``items``.
         """
-        return self.loop.run_until_complete(self._each(items, visit, init_script))
+        _playwright, _browser, context = self.started.result()
+        return asyncio.run_coroutine_threadsafe(
+            self._each(context, items, visit, init_script), self.loop
+        ).result()
 
     async def _each(
         self,
+        context: BrowserContext,
         items: Sequence[T],
         visit: Callable[[Page, T], Awaitable[V]],
         init_script: Path | None,
@@ -109,7 +127,7 @@ class Chromium:
         results: dict[int, V] = {}
 
         async def work() -> None:
-            tab = await self.context.new_page()
+            tab = await context.new_page()
             tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             tab.on("pageerror", lambda e: errors.append(str(e)))
             if init_script is not None:
@@ -121,9 +139,28 @@ class Chromium:
             finally:
                 await tab.close()
 
-        await asyncio.gather(*(work() for _ in range(min(TABS, len(items)))))
+        # Every tab finishes its queue and closes before the first failure is raised.
+        outcomes = await asyncio.gather(
+            *(work() for _ in range(min(TABS, len(items)))), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         assert errors == [], errors
         return [results[i] for i in range(len(items))]
+
+    def close(self) -> None:
+        async def stop() -> None:
+            playwright, browser, _context = self.started.result()
+            await browser.close()
+            await playwright.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), self.loop).result()
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join()
+            self.loop.close()
 
 
 @pytest.fixture(scope="module")
@@ -140,88 +177,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out" / "site"
 
 
+# Tests name `chromium` before `site`: Chromium starts, then the site is built meanwhile.
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
-    api = pytest.importorskip("playwright.async_api")
-    loop = asyncio.new_event_loop()
-    playwright = loop.run_until_complete(api.async_playwright().start())
+    browser = Chromium()
     try:
-        browser = loop.run_until_complete(
-            playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        )
-        context = loop.run_until_complete(
-            browser.new_context(viewport={"width": 1280, "height": 900})
-        )
-        yield Chromium(loop, context)
-        loop.run_until_complete(browser.close())
+        yield browser
     finally:
-        loop.run_until_complete(playwright.stop())
-        loop.close()
+        browser.close()
 
 
-# Every link, stylesheet and script of the page as the browser resolves it: [file, anchor].
-_LINKS = """() => [...document.querySelectorAll('a[href], link[href], script[src]')].map(e => {
-  const u = new URL(e.href || e.src);
-  return [u.href.split('#')[0], decodeURIComponent(u.hash.slice(1))];
-})"""
-
-
-def test_every_link_resolves(site: Path, chromium: Chromium) -> None:
-    """Crawl the English site: every link, stylesheet and script exists, every anchor too."""
-    english = (site / "en").as_uri()
-    ids: dict[Path, str] = {}  # each target file read once
-
-    async def links(tab: Page, url: str) -> list[list[str]]:
-        await tab.goto(url, wait_until="domcontentloaded")
-        found: list[list[str]] = await tab.evaluate(_LINKS)
-        return found
-
-    seen: set[str] = set()
-    todo = [f"{english}/index.html"]
-    while todo:
-        batch = sorted({url.split("#")[0] for url in todo} - seen)
-        seen.update(batch)
-        todo = []
-        for base, found in zip(batch, chromium.each(batch, links), strict=True):
-            for href, fragment in found:
-                path = Path(href.removeprefix("file://"))
-                assert path.is_file(), f"{base}: broken link {href}"
-                if fragment:
-                    if path not in ids:
-                        ids[path] = path.read_text().replace("&lt;", "<").replace("&gt;", ">")
-                    assert f'id="{fragment}"' in ids[path], f"{base}: missing anchor #{fragment}"
-                if href.endswith(".html") and href.startswith(english):
-                    todo.append(href)
-    assert len(seen) >= 20 and f"{english}/sending.html" in seen
-
-
-def test_index_module_switch_language(site: Path, chromium: Chromium) -> None:
-    async def walk(tab: Page, index: str) -> None:
-        await tab.goto(index)
-        await tab.click("main a[href='deliveries.html']")
-        assert tab.url.endswith("/en/deliveries.html")
-        await tab.click("nav.switch a[hreflang='sv']")
-        assert tab.url.endswith("/sv/deliveries.html")
-        assert await tab.locator("html").get_attribute("lang") == "sv"
-        assert await tab.locator("#tracking td").first.inner_text() == "Spårning"
-
-    chromium.each([(site / "en" / "index.html").as_uri()], walk)
-
-
-@pytest.mark.parametrize("query", ["supplierMgt", "Spårning"])
-def test_search_finds_by_id_and_translated_label(
-    site: Path, chromium: Chromium, query: str
-) -> None:
-    async def search(tab: Page, index: str) -> None:
-        await tab.goto(index)
-        await tab.fill("#q", query)
-        hits = await tab.locator("#hits a").all_inner_texts()
-        assert any(query in hit for hit in hits), hits
-        await tab.click("#hits a >> nth=0")
-        assert "#" in tab.url and tab.url.split("#")[0].endswith(".html")
-
-    chromium.each([(site / "sv" / "index.html").as_uri()], search)
-
+# The layout and axe checks come first: with pytest-xdist's worksteal an idle worker takes
+# the last tests of a busy one, and these two share a fixture that is costly to make twice.
 
 # Words of table cells split over two lines. Words are told apart by the browser's own word
 # segmenter (Intl.Segmenter, dictionary-based for Japanese); a break at <wbr> separates two text
@@ -246,7 +213,11 @@ _BROKEN_WORDS = """() => {
   }
   return broken;
 }"""
-_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# How far the page scrolls sideways, and its broken words.
+_LAYOUT = f"""() => [
+  document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  ({_BROKEN_WORDS})(),
+]"""
 # No preload: axe would fetch the stylesheet with XHR, which file:// refuses.
 _AXE_RUN = "axe.run(document, {preload: false, resultTypes: ['violations']})"
 
@@ -263,7 +234,7 @@ class Views:
 
 
 @pytest.fixture(scope="module")
-def views(site: Path, chromium: Chromium) -> Views:
+def views(chromium: Chromium, site: Path) -> Views:
     """Load each page once at 375 px, check and photograph it, widen it to 1280 px, check and
     photograph it again, then run axe on it at 1280 x 900 px (the pages are laid out by CSS
     alone, so a widened page is the page loaded wide)."""
@@ -274,12 +245,11 @@ def views(site: Path, chromium: Chromium) -> Views:
 
     async def check(tab: Page, page: tuple[str, str]) -> None:
         locale, name = page
-        await tab.set_viewport_size({"width": WIDTHS[0], "height": 800})
-        await tab.goto((site / locale / f"{name}.html").as_uri())
         for width in WIDTHS:
             await tab.set_viewport_size({"width": width, "height": 800})
-            overflow: int = await tab.evaluate(_OVERFLOW)
-            broken: list[str] = await tab.evaluate(_BROKEN_WORDS)
+            if width == WIDTHS[0]:
+                await tab.goto((site / locale / f"{name}.html").as_uri())
+            overflow, broken = await tab.evaluate(_LAYOUT)
             layout[locale, name, width] = (overflow, broken)
             if name in SHOT_PAGES:
                 shot = SHOTS / f"{locale}-{name}-{width}.png"
@@ -315,3 +285,67 @@ def test_axe_no_serious_or_critical(views: Views) -> None:
     assert len(views.axe) == len(LOCALES) * len(AXE_PAGES)
     for (locale, name), bad in sorted(views.axe.items()):
         assert bad == [], f"{locale}/{name}: {bad}"
+
+
+# Every link, stylesheet and script of the page as the browser resolves it: [file, anchor].
+_LINKS = """() => [...document.querySelectorAll('a[href], link[href], script[src]')].map(e => {
+  const u = new URL(e.href || e.src);
+  return [u.href.split('#')[0], decodeURIComponent(u.hash.slice(1))];
+})"""
+
+
+def test_every_link_resolves(chromium: Chromium, site: Path) -> None:
+    """Crawl the English site: every link, stylesheet and script exists, every anchor too."""
+    english = (site / "en").as_uri()
+    ids: dict[Path, str] = {}  # each target file read once
+
+    async def links(tab: Page, url: str) -> list[list[str]]:
+        await tab.goto(url, wait_until="domcontentloaded")
+        found: list[list[str]] = await tab.evaluate(_LINKS)
+        return found
+
+    seen: set[str] = set()
+    todo = [f"{english}/index.html"]
+    while todo:
+        batch = sorted({url.split("#")[0] for url in todo} - seen)
+        seen.update(batch)
+        todo = []
+        for base, found in zip(batch, chromium.each(batch, links), strict=True):
+            for href, fragment in found:
+                path = Path(href.removeprefix("file://"))
+                assert path.is_file(), f"{base}: broken link {href}"
+                if fragment:
+                    if path not in ids:
+                        ids[path] = path.read_text().replace("&lt;", "<").replace("&gt;", ">")
+                    assert f'id="{fragment}"' in ids[path], f"{base}: missing anchor #{fragment}"
+                if href.endswith(".html") and href.startswith(english):
+                    todo.append(href)
+    assert len(seen) >= 20 and f"{english}/sending.html" in seen
+
+
+def test_index_module_switch_language(chromium: Chromium, site: Path) -> None:
+    async def walk(tab: Page, index: str) -> None:
+        await tab.goto(index)
+        await tab.click("main a[href='deliveries.html']")
+        assert tab.url.endswith("/en/deliveries.html")
+        await tab.click("nav.switch a[hreflang='sv']")
+        assert tab.url.endswith("/sv/deliveries.html")
+        assert await tab.locator("html").get_attribute("lang") == "sv"
+        assert await tab.locator("#tracking td").first.inner_text() == "Spårning"
+
+    chromium.each([(site / "en" / "index.html").as_uri()], walk)
+
+
+@pytest.mark.parametrize("query", ["supplierMgt", "Spårning"])
+def test_search_finds_by_id_and_translated_label(
+    chromium: Chromium, site: Path, query: str
+) -> None:
+    async def search(tab: Page, index: str) -> None:
+        await tab.goto(index)
+        await tab.fill("#q", query)
+        hits = await tab.locator("#hits a").all_inner_texts()
+        assert any(query in hit for hit in hits), hits
+        await tab.click("#hits a >> nth=0")
+        assert "#" in tab.url and tab.url.split("#")[0].endswith(".html")
+
+    chromium.each([(site / "sv" / "index.html").as_uri()], search)
