@@ -7,7 +7,7 @@ import os
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
@@ -25,6 +25,34 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 elif os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Where coverage is reported (not on xdist's workers), parse each source file once."""
+    if config.pluginmanager.hasplugin("_cov") and not os.environ.get("PYTEST_XDIST_WORKER"):
+        _parse_each_source_once()
+
+
+def _parse_each_source_once() -> None:
+    """pytest-cov analyses every measured file twice after the tests (the total for
+    fail_under, then the table), each time tokenizing and compiling all of generator/ anew:
+    seconds of serial time at the end of every run. The parse depends only on the file's
+    text, so the second analysis reuses the first one's."""
+    from coverage.python import PythonFileReporter
+
+    found = PythonFileReporter.__dict__.get("parser")
+    if not isinstance(found, property) or found.fget is None:
+        return  # another coverage version: leave it as it is
+    parse = found.fget
+    parsed: dict[tuple[str, str], Any] = {}
+
+    def parser(self: PythonFileReporter) -> Any:
+        key = (self.filename, self.source())
+        if key not in parsed:
+            parsed[key] = parse(self)
+        return parsed[key]
+
+    PythonFileReporter.parser = property(parser)  # type: ignore[method-assign,assignment]
 
 
 def examples(n: int) -> int:
