@@ -211,7 +211,7 @@ def _damaged_cell(draw: st.DrawFn) -> tuple[str, list[tuple[list[str], str]]]:
     return "<br/>".join(parts), entries
 
 
-@settings(max_examples=examples(300), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(case=_damaged_cell())
 def test_damaged_list_cell_reads_every_entry(case: tuple[str, list[tuple[list[str], str]]]) -> None:
     """Bold moved or split, full-width parentheses, zero-width spaces, entries joined by
