@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from babel.numbers import format_percent
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model import Catalog
 from .frame import (
@@ -172,6 +172,13 @@ def _index(
     return page(site, name="index", title=words["index_title"], body=body)
 
 
+_ROW = (
+    '<tr id="%s"><td data-label="%s">%s</td><td data-label="%s">%s '
+    '<a class="anchor" href="#%s" aria-label="%s">#</a></td>'
+    '<td data-label="%s">%s</td></tr>'
+)
+
+
 def _module_page(
     catalog: Catalog, site: SiteLocale, table: ModuleTable, gettext: Gettext | None
 ) -> bytes:
@@ -179,27 +186,28 @@ def _module_page(
     untranslated = site.marked and table.translated == 0
     marks = site.marked and not untranslated and table.translated < table.total
     head = [words["label"], words["internal_name"], words["description"]]
+    labels = [escape(h.text) for h in head]
     rows = []
     for row in table.rows:
         description = cell_html(row.description, site, mark=marks)
         if row.sentence is not None:
             description += Markup(row.joiner) + cell_html(row.sentence, site, mark=marks)
+        workflow_id = escape(row.id)
+        # str % of escaped values, as Markup % writes them, without its per-value wrapper.
         rows.append(
             Markup(
-                '<tr id="%s"><td data-label="%s">%s</td><td data-label="%s">%s '
-                '<a class="anchor" href="#%s" aria-label="%s">#</a></td>'
-                '<td data-label="%s">%s</td></tr>'
-            )
-            % (
-                row.id,
-                head[0].text,
-                cell_html(row.label, site, mark=marks),
-                head[1].text,
-                ident(row.id),
-                row.id,
-                row.id,
-                head[2].text,
-                description,
+                _ROW
+                % (
+                    workflow_id,
+                    labels[0],
+                    cell_html(row.label, site, mark=marks),
+                    labels[1],
+                    ident(row.id),
+                    workflow_id,
+                    workflow_id,
+                    labels[2],
+                    description,
+                )
             )
         )
     for workflow in catalog.workflows_of(table.key):
