@@ -36,7 +36,7 @@ from .frame import (
     search_index,
     words_for,
 )
-from .pages import Cell, ModuleTable, module_rows, readable
+from .pages import Cell, ModuleTable, locale_tables, readable
 from .targets import RenderedFile
 
 __all__ = ["SITE_WORDS", "render_site", "search_index"]
@@ -51,6 +51,7 @@ def render_site(
     inputs: dict[str, tuple[str, ...]] | None = None,
     sending: SendingContext | None = None,
     sending_inputs: tuple[str, ...] = (),
+    tables: Mapping[str, Sequence[ModuleTable]] | None = None,
 ) -> list[RenderedFile]:
     """Every page of the site for every locale, under ``site/<locale>/``.
 
@@ -63,6 +64,8 @@ def render_site(
         sending: (locale, gettext) -> the sending page's context (``sending.reference_context``),
             or None when the catalogue has no sending model.
         sending_inputs: the manifest names the sending page is made from.
+        tables: per locale, its tables made before (``pages.locale_tables``) for the same
+            catalogue, gettext and sentence function; made here when missing.
 
     Returns:
         The files, sorted by path: pages, a search index per locale, the stylesheet and script.
@@ -72,26 +75,22 @@ def render_site(
     for locale in codes:
         gettext = gettexts.get(locale)
         made_from = (inputs or {}).get(locale, ())
-        tables = [
-            t
-            for t in (
-                module_rows(
-                    catalog=catalog, module=m, locale=locale, gettext=gettext, sentence=sentence
-                )
-                for m in catalog.modules
-            )
-            if t.rows
-        ]
+        made = (tables or {}).get(locale)
+        page_tables = (
+            list(made)
+            if made is not None
+            else locale_tables(catalog=catalog, locale=locale, gettext=gettext, sentence=sentence)
+        )
         context = sending(locale, gettext) if sending is not None else None
-        entries = [Entry(t.page, t.title) for t in tables]
+        entries = [Entry(t.page, t.title) for t in page_tables]
         if context is not None:
             title = context["texts"]["title"]
             entries.append(Entry("sending", Cell(readable(title["text"]), title["fallback"])))
         site = SiteLocale(locale, codes, words_for(gettext), tuple(entries), gettext is not None)
         out.append(
-            RenderedFile(f"site/{locale}/index.html", _index(site, tables, context), made_from)
+            RenderedFile(f"site/{locale}/index.html", _index(site, page_tables, context), made_from)
         )
-        for table in tables:
+        for table in page_tables:
             out.append(
                 RenderedFile(
                     f"site/{locale}/{table.page}.html",
@@ -107,7 +106,9 @@ def render_site(
                     tuple(sorted({*made_from, *sending_inputs})),
                 )
             )
-        out.append(RenderedFile(f"site/{locale}/search-index.js", search_index(tables), made_from))
+        out.append(
+            RenderedFile(f"site/{locale}/search-index.js", search_index(page_tables), made_from)
+        )
     out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
