@@ -33,6 +33,7 @@ from generator.render.targets import (
     render_environment,
 )
 from generator.schedules import Schedule
+from tests.conftest import examples
 
 ZONE = "Europe/Stockholm"
 TARGETS = ("crontab", "cron.d", "systemd", "kubernetes")
@@ -329,7 +330,7 @@ _YAML_TEXT = st.one_of(
         max_size=4,
     )
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_cronjobs_text_is_the_yaml_emitters(docs: list[dict[str, Any]]) -> None:
     """The CronJobs file is written as PyYAML's emitter writes the same documents, byte for
     byte, whatever the values (quoted, multi-line, long, unicode, empty lists and mappings, a key
