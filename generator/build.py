@@ -233,7 +233,7 @@ def render_all(
     from .l10n.po import load_translations, po_path
     from .load.catalog import load_catalog
     from .load.document import Documents as _Documents
-    from .render.pages import render_docs
+    from .render.pages import locale_tables, render_docs
     from .render.targets import make_jinja, make_jobs, render_environment
 
     # Each YAML file is parsed once: the stages below take it from here.
@@ -259,6 +259,7 @@ def render_all(
     done = 0
     files: list[RenderedFile] = []
     site_gettexts: dict[str, Any] = {}
+    tables: dict[str, Any] = {}
     site_inputs: dict[str, tuple[str, ...]] = {}
     catalog_names = sorted(
         {name(w.location.file) for w in catalog.workflows}
@@ -298,6 +299,10 @@ def render_all(
         site_gettexts[locale] = gettext
         po = po_path(settings.locales_dir, locale)
         site_inputs[locale] = (*catalog_names, *((name(po),) if po.is_file() else ()))
+        # The reference pages and the site show the same tables: made once.
+        tables[locale] = locale_tables(
+            catalog=catalog, locale=locale, gettext=gettext, sentence=sentence
+        )
         files.extend(
             render_docs(
                 catalog=catalog,
@@ -307,6 +312,7 @@ def render_all(
                 jinja=jinja,
                 inputs=lambda paths: tuple(sorted({name(p) for p in paths})),
                 po_input=name(po) if po.is_file() else None,
+                tables=tables[locale],
             )
         )
         files.extend(
@@ -332,6 +338,7 @@ def render_all(
             gettexts=site_gettexts,
             sentence=sentence,
             inputs=site_inputs,
+            tables=tables,
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )

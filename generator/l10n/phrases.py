@@ -135,6 +135,12 @@ def _fields(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
+@functools.lru_cache(maxsize=4096)  # a build says the same few times in every locale
+def _short_time(text: str, locale: Locale) -> str:
+    hour, minute = (int(part) for part in text.split(":"))
+    return str(format_time(time(hour, minute), format="short", locale=locale))
+
+
 class _Speaker:
     """Fills phrase templates for one locale; raises _Missing when a phrase is absent."""
 
@@ -169,8 +175,7 @@ class _Speaker:
     # --- words from CLDR, shaped by the locale's phrases ---
 
     def time(self, text: str) -> str:
-        hour, minute = (int(part) for part in text.split(":"))
-        return str(format_time(time(hour, minute), format="short", locale=self.locale))
+        return _short_time(text, self.locale)
 
     def number(self, value: int) -> str:
         return str(format_decimal(value, locale=self.locale))

@@ -3,6 +3,7 @@ switcher, search), cells with their English stand-in markers, the search index."
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ def search_index(tables: Sequence[ModuleTable]) -> bytes:
     return f"window.WFGEN_INDEX={data};\n".encode()
 
 
+@functools.lru_cache(maxsize=256)  # every page names every locale of the site
 def language_name(code: str) -> str:
     """The language's own name for itself (CLDR): svenska, Deutsch, 日本語."""
     try:
@@ -145,8 +147,8 @@ def cell_html(cell: Cell, site: SiteLocale, *, mark: bool) -> Markup:
 
 def ident(workflow_id: str) -> Markup:
     """An id in <code>, breakable only after ``_`` and ``.`` (never inside a word)."""
-    pieces = [escape(p) for p in workflow_id.replace("_", "_\0").replace(".", ".\0").split("\0")]
-    return Markup("<code>%s</code>") % Markup("<wbr>").join(pieces)
+    pieces = workflow_id.replace("_", "_\0").replace(".", ".\0").split("\0")
+    return Markup("<code>" + "<wbr>".join([escape(p) for p in pieces]) + "</code>")
 
 
 def page(site: SiteLocale, *, name: str, title: Cell, body: Markup) -> bytes:

@@ -33,6 +33,7 @@ __all__ = [
     "ModuleTable",
     "full_stop",
     "join_sentences",
+    "locale_tables",
     "marked_html",
     "marked_md",
     "md_cell",
@@ -208,6 +209,27 @@ def module_rows(
     )
 
 
+def locale_tables(
+    *,
+    catalog: Catalog,
+    locale: str,
+    gettext: Gettext | None,
+    sentence: SentenceFn | None,
+    modules: Sequence[str] | None = None,
+) -> list[ModuleTable]:
+    """The tables of every module with workflows (or of ``modules``), in catalogue order."""
+    tables = []
+    for module in catalog.modules:
+        if modules is not None and module.key not in modules:
+            continue
+        table = module_rows(
+            catalog=catalog, module=module, locale=locale, gettext=gettext, sentence=sentence
+        )
+        if table.rows:
+            tables.append(table)
+    return tables
+
+
 def _as_sentence(phrase: str, stop: str = ".") -> str:
     """A schedule phrase as a sentence of its own: first letter up, closing full stop."""
     if not phrase:
@@ -234,6 +256,7 @@ def render_docs(
     inputs: Callable[[Sequence[str]], tuple[str, ...]],
     po_input: str | None,
     modules: Sequence[str] | None = None,
+    tables: Sequence[ModuleTable] | None = None,
 ) -> list[RenderedFile]:
     """Render every module page and the index of one locale, in Markdown and HTML.
 
@@ -246,20 +269,17 @@ def render_docs(
         inputs: catalogue file paths -> their names in the manifest.
         po_input: the PO file's name in the manifest, if the locale has one.
         modules: module keys to render (default: every module with workflows).
+        tables: the locale's tables made before (``locale_tables``) for the same arguments,
+            so a build that renders them twice (pages and site) makes them once.
 
     Returns:
         Files under ``docs/<locale>/``, sorted by path.
     """
     words = ui_words(gettext)
-    tables = []
-    for module in catalog.modules:
-        if modules is not None and module.key not in modules:
-            continue
-        table = module_rows(
-            catalog=catalog, module=module, locale=locale, gettext=gettext, sentence=sentence
+    if tables is None:
+        tables = locale_tables(
+            catalog=catalog, locale=locale, gettext=gettext, sentence=sentence, modules=modules
         )
-        if table.rows:
-            tables.append(table)
     out: list[RenderedFile] = []
     po = (po_input,) if po_input else ()
     jinja.filters.update(FILTERS)

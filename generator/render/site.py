@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from babel.numbers import format_percent
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model import Catalog
 from .frame import (
@@ -35,7 +35,7 @@ from .frame import (
     search_index,
     words_for,
 )
-from .pages import Cell, ModuleTable, module_rows, readable
+from .pages import Cell, ModuleTable, locale_tables, readable
 from .targets import RenderedFile
 
 __all__ = ["render_site", "search_index"]
@@ -50,6 +50,7 @@ def render_site(
     inputs: dict[str, tuple[str, ...]] | None = None,
     sending: SendingContext | None = None,
     sending_inputs: tuple[str, ...] = (),
+    tables: Mapping[str, Sequence[ModuleTable]] | None = None,
 ) -> list[RenderedFile]:
     """Every page of the site for every locale, under ``site/<locale>/``.
 
@@ -62,6 +63,8 @@ def render_site(
         sending: (locale, gettext) -> the sending page's context (``sending.reference_context``),
             or None when the catalogue has no sending model.
         sending_inputs: the manifest names the sending page is made from.
+        tables: per locale, its tables made before (``pages.locale_tables``) for the same
+            catalogue, gettext and sentence function; made here when missing.
 
     Returns:
         The files, sorted by path: pages, a search index per locale, the stylesheet and script.
@@ -71,26 +74,22 @@ def render_site(
     for locale in codes:
         gettext = gettexts.get(locale)
         made_from = (inputs or {}).get(locale, ())
-        tables = [
-            t
-            for t in (
-                module_rows(
-                    catalog=catalog, module=m, locale=locale, gettext=gettext, sentence=sentence
-                )
-                for m in catalog.modules
-            )
-            if t.rows
-        ]
+        made = (tables or {}).get(locale)
+        page_tables = (
+            list(made)
+            if made is not None
+            else locale_tables(catalog=catalog, locale=locale, gettext=gettext, sentence=sentence)
+        )
         context = sending(locale, gettext) if sending is not None else None
-        entries = [Entry(t.page, t.title) for t in tables]
+        entries = [Entry(t.page, t.title) for t in page_tables]
         if context is not None:
             title = context["texts"]["title"]
             entries.append(Entry("sending", Cell(readable(title["text"]), title["fallback"])))
         site = SiteLocale(locale, codes, words_for(gettext), tuple(entries), gettext is not None)
         out.append(
-            RenderedFile(f"site/{locale}/index.html", _index(site, tables, context), made_from)
+            RenderedFile(f"site/{locale}/index.html", _index(site, page_tables, context), made_from)
         )
-        for table in tables:
+        for table in page_tables:
             out.append(
                 RenderedFile(
                     f"site/{locale}/{table.page}.html",
@@ -106,7 +105,9 @@ def render_site(
                     tuple(sorted({*made_from, *sending_inputs})),
                 )
             )
-        out.append(RenderedFile(f"site/{locale}/search-index.js", search_index(tables), made_from))
+        out.append(
+            RenderedFile(f"site/{locale}/search-index.js", search_index(page_tables), made_from)
+        )
     out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
@@ -171,6 +172,13 @@ def _index(
     return page(site, name="index", title=words["index_title"], body=body)
 
 
+_ROW = (
+    '<tr id="%s"><td data-label="%s">%s</td><td data-label="%s">%s '
+    '<a class="anchor" href="#%s" aria-label="%s">#</a></td>'
+    '<td data-label="%s">%s</td></tr>'
+)
+
+
 def _module_page(
     catalog: Catalog, site: SiteLocale, table: ModuleTable, gettext: Gettext | None
 ) -> bytes:
@@ -178,27 +186,28 @@ def _module_page(
     untranslated = site.marked and table.translated == 0
     marks = site.marked and not untranslated and table.translated < table.total
     head = [words["label"], words["internal_name"], words["description"]]
+    labels = [escape(h.text) for h in head]
     rows = []
     for row in table.rows:
         description = cell_html(row.description, site, mark=marks)
         if row.sentence is not None:
             description += Markup(row.joiner) + cell_html(row.sentence, site, mark=marks)
+        workflow_id = escape(row.id)
+        # str % of escaped values, as Markup % writes them, without its per-value wrapper.
         rows.append(
             Markup(
-                '<tr id="%s"><td data-label="%s">%s</td><td data-label="%s">%s '
-                '<a class="anchor" href="#%s" aria-label="%s">#</a></td>'
-                '<td data-label="%s">%s</td></tr>'
-            )
-            % (
-                row.id,
-                head[0].text,
-                cell_html(row.label, site, mark=marks),
-                head[1].text,
-                ident(row.id),
-                row.id,
-                row.id,
-                head[2].text,
-                description,
+                _ROW
+                % (
+                    workflow_id,
+                    labels[0],
+                    cell_html(row.label, site, mark=marks),
+                    labels[1],
+                    ident(row.id),
+                    workflow_id,
+                    workflow_id,
+                    labels[2],
+                    description,
+                )
             )
         )
     for workflow in catalog.workflows_of(table.key):

@@ -253,16 +253,29 @@ def _dump_documents(docs: Sequence[Mapping[str, Any]]) -> str:
     value that does not come out short and on one line (where the emitter could wrap or
     indent it) sends the whole file through the emitter instead.
     """
+    assembled = _assembled(docs)
+    if assembled is None:
+        return str(yaml.dump_all(docs, Dumper=_PlainDumper, explicit_start=True, **_DUMP_OPTIONS))
+    return assembled
+
+
+def _assembled(docs: Sequence[Mapping[str, Any]]) -> str | None:
+    """The documents from their shapes' and values' texts; None when that cannot be exact."""
     shaped: list[tuple[Any, list[Any]]] = []
     distinct: dict[tuple[type, Any], Any] = {}
-    for doc in docs:
-        leaves: list[Any] = []
-        shaped.append((_shape(doc, leaves), leaves))
-        for leaf in leaves:
-            distinct.setdefault((type(leaf), leaf), leaf)
+    try:
+        for doc in docs:
+            if type(doc) is not dict:
+                return None
+            leaves: list[Any] = []
+            shaped.append((_shape(doc, leaves), leaves))
+            for leaf in leaves:
+                distinct.setdefault((type(leaf), leaf), leaf)
+    except TypeError:  # a value that cannot be a key (a set, say): the emitter's own way
+        return None
     texts = _emitted(list(distinct.values()))
     if texts is None:
-        return str(yaml.dump_all(docs, Dumper=_PlainDumper, explicit_start=True, **_DUMP_OPTIONS))
+        return None
     values = dict(zip(distinct, texts, strict=True))
     templates: dict[Any, list[str | int]] = {}
     parts: list[str] = []
@@ -270,6 +283,8 @@ def _dump_documents(docs: Sequence[Mapping[str, Any]]) -> str:
         template = templates.get(shape)
         if template is None:
             template = templates[shape] = _template(doc)
+            if [p for p in template if isinstance(p, int)] != list(range(len(leaves))):
+                return None  # a key that reads like a placeholder
         for piece in template:
             if isinstance(piece, str):
                 parts.append(piece)
@@ -280,14 +295,29 @@ def _dump_documents(docs: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _shape(node: Any, leaves: list[Any]) -> Any:
-    """The keys, nesting and list lengths of ``node``; its scalars appended to ``leaves``."""
-    kind = type(node)
-    if kind is dict:
-        return tuple([(key, _shape(value, leaves)) for key, value in node.items()])
-    if kind is list:
-        return (len(node), *[_shape(value, leaves) for value in node])
-    leaves.append(node)
-    return None
+    """The keys, nesting and list lengths of ``node``; its scalars appended to ``leaves``.
+
+    A scalar stands as its key (in a mapping) or as None (in a list); a mapping or a list as
+    a tuple, so no two shapes read alike.
+    """
+    out: list[Any] = []
+    if type(node) is dict:
+        for key, value in node.items():
+            kind = type(value)
+            if kind is dict or kind is list:
+                out.append((key, _shape(value, leaves)))
+            else:
+                leaves.append(value)
+                out.append(key)
+        return ("map", *out)
+    for value in node:
+        kind = type(value)
+        if kind is dict or kind is list:
+            out.append(_shape(value, leaves))
+        else:
+            leaves.append(value)
+            out.append(None)
+    return ("list", *out)
 
 
 def _template(doc: Mapping[str, Any]) -> list[str | int]:

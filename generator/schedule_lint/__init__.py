@@ -160,8 +160,13 @@ def _crowds(
     intraday: set[str] = set()
     every_day: dict[tuple[int, int], set[str]] = {}
     some_days = []
+    first_days: dict[Schedule, list[tuple[int, int]]] = {}  # workflows share schedules
     for item in items:
-        first_day = wall_times(item.schedule, start, nightly=environment.nightly)
+        first_day = first_days.get(item.schedule)
+        if first_day is None:
+            first_day = first_days[item.schedule] = wall_times(
+                item.schedule, start, nightly=environment.nightly
+            )
         if item.schedule.kind in ("weekly", "monthly", "cron"):
             some_days.append(item)
         else:
