@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,24 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     finally:
         cov.start()
         handle.inner_test = inner
+
+
+@contextlib.contextmanager
+def untraced() -> Iterator[None]:
+    """Run a test's own oracle (another tool's parser or checker) without coverage tracing.
+
+    Coverage measures generator/ only, but on Python 3.11 its trace function slows every
+    line of Python; an oracle that reads a whole output need not pay for it.
+    """
+    cov = _coverage()
+    if cov is None:
+        yield
+        return
+    cov.stop()
+    try:
+        yield
+    finally:
+        cov.start()
 
 
 def _coverage() -> Any:
