@@ -209,6 +209,7 @@ def align(
                 votes=votes,
                 between=between,
                 labels=label_sets,
+                given=labels,
                 duplicates=duplicates,
                 packages=packages,
                 product=product,
@@ -344,6 +345,7 @@ def _solve(
     votes: Mapping[int, Vote],
     between: Mapping[int, frozenset[str]],
     labels: Mapping[str, Sequence[str]],
+    given: Mapping[str, str],
     duplicates: Mapping[int, str],
     packages: Mapping[str, str],
     product: str | None,
@@ -394,6 +396,7 @@ def _solve(
             own,
             page.locale,
             labels=labels,
+            given=given,
             reliable=reliable_labels,
             vocabulary=vocabulary,
         )
@@ -506,13 +509,18 @@ def _vetoed(
     locale: str,
     *,
     labels: Mapping[str, Sequence[str]],
+    given: Mapping[str, str],
     reliable: bool,
     vocabulary: set[str],
 ) -> bool:
     """The row's own evidence overrules the order: its id, schedule, label or words say otherwise.
 
     A label the language is known to give the voted workflow must fit the row's label when
-    the page's exact rows show its labels are those known ones (``reliable``).
+    the page's exact rows show its labels are those known ones (``reliable``). The label the
+    locale's own files give it (``given``) must fit even a row that looks translated, unless
+    its id has the voted id's shape or more than the package ties the row to it: a row whose
+    id translates its own label, where the documented order lost a workflow, is most likely a
+    workflow the catalogue lacks.
     """
     index = {w.id: i for i, w in enumerate(candidates)}
     if vote.workflow not in index:
@@ -536,6 +544,15 @@ def _vetoed(
         and mine < 0.3
         and not ev.translated_id(row.documented_id, row.label)
         and not _labels_match(row, voted.id, known, locale)
+    ):
+        return True
+    own_label = given.get(voted.id)
+    if (
+        reliable
+        and own_label
+        and mine < 0.5
+        and not ev.id_shape(row.documented_id, voted.id)
+        and not _labels_match(row, voted.id, (own_label,), locale)
     ):
         return True
     rival = max(
