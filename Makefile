@@ -44,12 +44,15 @@ lock: | $(BIN)/python
 # Real tools check real outputs: GNU msgfmt (gettext), systemd-analyze (systemd), Debian's
 # crontab -n (cron) and Kubernetes' cron parser robfig/cron (its Debian source package, built
 # by the tests with golang-go).
-# The site's browser tests: Debian's chromium (driven by Playwright) and axe-core from npm,
+# The site's browser tests: Debian's chromium-headless-shell (the same Chromium build without
+# the windowing layers: a page load costs under half the CPU; chromium stays for
+# WFGEN_CHROMIUM=/usr/bin/chromium) driven by Playwright, and axe-core from npm,
 # installed into .venv/axe (never a global npm folder, never `playwright install`); a Japanese
 # font (IPA Gothic) so the CJK screenshots show text, not empty boxes.
-SYSTEM_PACKAGES := gettext systemd chromium cron golang-go golang-github-robfig-cron-dev fonts-ipafont-gothic
+SYSTEM_PACKAGES := gettext systemd chromium chromium-headless-shell cron golang-go golang-github-robfig-cron-dev fonts-ipafont-gothic
 $(SYS_STAMP): Makefile | $(BIN)/python
 	@if ! command -v msgfmt >/dev/null || ! command -v systemd-analyze >/dev/null || ! [ -x /usr/bin/chromium ] \
+	  || ! [ -x /usr/bin/chromium-headless-shell ] \
 	  || ! command -v crontab >/dev/null || ! command -v go >/dev/null || ! [ -d /usr/share/gocode/src/github.com/robfig/cron ] \
 	  || ! [ -d /usr/share/fonts/opentype/ipafont-gothic ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
