@@ -352,7 +352,8 @@ def test_kill_at_any_instant_leaves_a_whole_out(tmp_path: Path, forks: Forks) ->
 
 def test_kill_of_l10n_update_leaves_old_or_new_po_files(tmp_path: Path, forks: Forks) -> None:
     """kill -9 of `wfgen l10n update` at random instants of its writes: each PO file is the
-    old or the new text, never a mix; an update after a kill completes the others."""
+    old or the new text, never a mix; an update after the kills completes the others and
+    removes the temporary files they left."""
     root = _project(tmp_path)
     before = {p: p.read_bytes() for p in sorted((root / "locales").rglob("*.po*"))}
     _toggle(root / "catalog" / "workflows" / "campaign.yaml", "Cost calculation", 1)
@@ -382,6 +383,7 @@ def test_kill_of_l10n_update_leaves_old_or_new_po_files(tmp_path: Path, forks: F
     pid = forks.start(root, "l10n", "update", *_paths(root))
     assert forks.wait(pid) == 0, forks.stderr(pid)
     assert {p: p.read_bytes() for p in before} == after
+    assert not list((root / "locales").rglob("*.tmp"))
 
 
 def test_concurrent_builds_take_turns(tmp_path: Path, forks: Forks) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -323,39 +325,66 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
     The bytes go to a temporary file of a unique name beside ``path``, flushed to disk, then
     renamed over it: a reader, a kill or a second writer at any instant sees the old file or
-    the new one, never a mix, and two writers never share a temporary file.
+    the new one, never a mix, and two writers never share a temporary file. Writers of one
+    folder take turns (a lock on the folder), so the temporary files of ``path`` found there
+    were left by a writer that was killed: they are removed.
 
     Raises:
         InputError: when the folder cannot be written; ``path`` is then unchanged.
     """
-    if path.exists() and path.read_bytes() == data:
+    if path.exists() and path.read_bytes() == data and not _leftovers(path):
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        temp = Path(name)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            temp.chmod(mode)
-            temp.replace(path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        with _folder_locked(path.parent):
+            for leftover in _leftovers(path):
+                leftover.unlink(missing_ok=True)
+            if path.exists() and path.read_bytes() == data:
+                return False
+            _replace(path, data)
     except OSError as err:
         raise InputError(
             f"{path}: cannot write: {err.strerror or err}; the file is unchanged"
         ) from err
     return True
+
+
+def _leftovers(path: Path) -> list[Path]:
+    """Temporary files of ``path`` (``.<name>.<random>.tmp``) beside it."""
+    return [p for p in path.parent.glob(f".{glob_escape(path.name)}.*.tmp") if p.is_file()]
+
+
+@contextlib.contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself (no lock file to leave behind)."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _replace(path: Path, data: bytes) -> None:
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        temp.chmod(mode)
+        temp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 def entry_hash(message: PoMessage) -> str | None:
