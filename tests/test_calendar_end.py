@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from generator.cli import cli
 from generator.schedules import Schedule
@@ -61,14 +61,18 @@ def test_runs_at_the_start_of_the_calendar(scheduler: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("after", ["9999-12-31T23:00", "9999-12-31T23:00+05:00"])
-def test_explain_at_the_end_of_the_calendar(after: str) -> None:
-    """`schedule explain --after` late in year 9999 lists the runs left: exit 0."""
-    result = CliRunner().invoke(
+def _explain_after(after: str) -> Result:
+    return CliRunner().invoke(
         cli,
         ["schedule", "explain", "cleanup", "--after", after, "--catalog", str(CATALOG)],
         catch_exceptions=False,
     )
+
+
+@pytest.mark.parametrize("after", ["9999-12-31T23:00", "9999-12-31T23:00+05:00"])
+def test_explain_at_the_end_of_the_calendar(after: str) -> None:
+    """`schedule explain --after` late in year 9999 lists the runs left: exit 0."""
+    result = _explain_after(after)
     assert result.exit_code == 0, result.output
     assert "next 0 run(s) in UTC:" in result.output
 
@@ -76,11 +80,7 @@ def test_explain_at_the_end_of_the_calendar(after: str) -> None:
 @pytest.mark.parametrize("after", ["9999-12-31T23:59-10:00", "0001-01-01T00:00+05:00"])
 def test_explain_after_a_time_outside_the_calendar_is_a_usage_error(after: str) -> None:
     """An --after whose UTC instant does not exist is refused in one line, exit 2."""
-    result = CliRunner().invoke(
-        cli,
-        ["schedule", "explain", "cleanup", "--after", after, "--catalog", str(CATALOG)],
-        catch_exceptions=False,
-    )
+    result = _explain_after(after)
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         f"wfgen: error: --after {after!r} is outside the times there are "

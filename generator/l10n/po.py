@@ -332,8 +332,6 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     Raises:
         InputError: when the folder cannot be written; ``path`` is then unchanged.
     """
-    if path.exists() and path.read_bytes() == data and not _leftovers(path):
-        return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _folder_locked(path.parent):
