@@ -245,13 +245,13 @@ def lint_environment(
     changes = clock_changes(zone(environment.timezone), start=start)
     timed_by_id: dict[str, ScheduledWorkflow] = {}
     # Finding where a schedule is written reads its file's positions: only for findings.
-    located: dict[int, tuple[ScheduledWorkflow, Location]] = {}
+    located: dict[str, Location] = {}
 
     def where_of(item: ScheduledWorkflow) -> Location:
-        found = located.get(id(item))
-        if found is None:  # the item is kept with its location, so its id stays its own
-            found = located[id(item)] = (item, schedule_location(environment, item))
-        return found[1]
+        found = located.get(item.id)
+        if found is None:
+            found = located[item.id] = schedule_location(environment, item)
+        return found
 
     for item in items:
         schedule = item.schedule
