@@ -29,43 +29,6 @@ elif os.environ.get("CI"):
     settings.load_profile("ci")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Where coverage is reported (not on xdist's workers), parse each source file once."""
-    if config.pluginmanager.hasplugin("_cov") and not os.environ.get("PYTEST_XDIST_WORKER"):
-        _parse_each_source_once()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Any:
-    """Under coverage, a property test's examples run traced, hypothesis's own work does not.
-
-    On Python 3.11 a trace function slows every line of Python, measured or not, and drawing
-    and shrinking examples is most of a property test's time. Only the test body is traced,
-    so the same lines of generator/ are measured, at a fraction of the cost.
-    """
-    handle = getattr(getattr(item, "obj", None), "hypothesis", None)
-    cov = _coverage()
-    if handle is None or cov is None:
-        return (yield)
-    inner = handle.inner_test
-
-    @functools.wraps(inner)
-    def traced(*args: Any, **kwargs: Any) -> Any:
-        cov.start()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            cov.stop()
-
-    handle.inner_test = traced
-    cov.stop()
-    try:
-        return (yield)
-    finally:
-        cov.start()
-        handle.inner_test = inner
-
-
 @contextlib.contextmanager
 def untraced() -> Iterator[None]:
     """Run a test's own oracle (another tool's parser or checker) without coverage tracing.
@@ -91,28 +54,6 @@ def _coverage() -> Any:
     import coverage
 
     return coverage.Coverage.current()
-
-
-def _parse_each_source_once() -> None:
-    """pytest-cov analyses every measured file twice after the tests (the total for
-    fail_under, then the table), each time tokenizing and compiling all of generator/ anew:
-    seconds of serial time at the end of every run. The parse depends only on the file's
-    text, so the second analysis reuses the first one's."""
-    from coverage.python import PythonFileReporter
-
-    found = PythonFileReporter.__dict__.get("parser")
-    if not isinstance(found, property) or found.fget is None:
-        return  # another coverage version: leave it as it is
-    parse = found.fget
-    parsed: dict[tuple[str, str], Any] = {}
-
-    def parser(self: PythonFileReporter) -> Any:
-        key = (self.filename, self.source())
-        if key not in parsed:
-            parsed[key] = parse(self)
-        return parsed[key]
-
-    PythonFileReporter.parser = property(parser)  # type: ignore[method-assign,assignment]
 
 
 def examples(n: int) -> int:
