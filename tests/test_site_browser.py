@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pytest
 
 from generator.build import BuildSettings, build
-from tests.conftest import untraced
 from tests.site_locales import with_japanese
 
 if TYPE_CHECKING:
@@ -174,10 +173,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         out=root / "out",
         locales=("en", "sv", "de", "it", "ja"),
     )
-    # What the browser sees is under test here; the build's code is measured by test_site.py
-    # and test_site_words.py, so coverage need not trace it again (a third of this setup).
-    with untraced():
-        build(settings)
+    build(settings)
     return root / "out" / "site"
 
 
