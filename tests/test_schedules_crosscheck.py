@@ -152,22 +152,38 @@ def cron_runs(
     lines: Sequence[str], *, after: datetime, timezone: str, count: int
 ) -> list[datetime]:
     """The next ``count`` runs of these crontab lines, by cronsim (Debian cron semantics)."""
+    return list(_cron_runs(tuple(lines), after, timezone, count))
+
+
+# Profiles share schedules (nine workflows run hourly; staging's zone is UTC), so the same
+# question comes back across cases: each distinct one is answered once per process.
+@functools.cache
+def _cron_runs(
+    lines: tuple[str, ...], after: datetime, timezone: str, count: int
+) -> tuple[datetime, ...]:
     start = after.astimezone(ZoneInfo(timezone))
     found: set[datetime] = set()
     for line in lines:
         sim = CronSim(line, start)
         for _ in range(count):
             found.add(next(sim).astimezone(UTC))
-    return sorted(found)[:count]
+    return tuple(sorted(found)[:count])
 
 
 def model_runs(
     schedule: Schedule, *, after: datetime, timezone: str, nightly: str | None
 ) -> list[datetime]:
+    return list(_model_runs(schedule, after, timezone, nightly))
+
+
+@functools.cache
+def _model_runs(
+    schedule: Schedule, after: datetime, timezone: str, nightly: str | None
+) -> tuple[datetime, ...]:
     runs = schedules.next_runs(
         schedule, after=after, count=RUNS, timezone=timezone, nightly=nightly
     )
-    return [r.astimezone(UTC) for r in runs]
+    return tuple(r.astimezone(UTC) for r in runs)
 
 
 @functools.cache
