@@ -186,6 +186,12 @@ _ID = st.builds(
     ),
 )
 
+# Built once: a sampled_from of a list is a new strategy at every draw.
+_WORDS = st.lists(_WORD, min_size=1, max_size=4)
+_ZERO_WIDTH = st.sampled_from(["\u200b", "&#x200B;"])
+_PARENTHESES = st.sampled_from([("(", ")"), ("（", "）"), ("（", ")")])
+_SPACES = st.sampled_from(["", " ", "  "])
+
 
 @st.composite
 def _damaged_cell(draw: st.DrawFn) -> tuple[str, list[tuple[list[str], str]]]:
@@ -193,7 +199,7 @@ def _damaged_cell(draw: st.DrawFn) -> tuple[str, list[tuple[list[str], str]]]:
     entries = []
     parts = []
     for _ in range(draw(st.integers(1, 2))):
-        words = draw(st.lists(_WORD, min_size=1, max_size=4))
+        words = draw(_WORDS)
         ident = draw(_ID)
         # The bold covers a prefix of the words (moved), or is split, or missing.
         bold_end = draw(st.integers(0, len(words)))
@@ -210,9 +216,9 @@ def _damaged_cell(draw: st.DrawFn) -> tuple[str, list[tuple[list[str], str]]]:
         label = " ".join(shown)
         if draw(st.booleans()):
             cut = draw(st.integers(0, len(label)))
-            label = label[:cut] + draw(st.sampled_from(["\u200b", "&#x200B;"])) + label[cut:]
-        opening, closing = draw(st.sampled_from([("(", ")"), ("（", "）"), ("（", ")")]))
-        space = draw(st.sampled_from(["", " ", "  "]))
+            label = label[:cut] + draw(_ZERO_WIDTH) + label[cut:]
+        opening, closing = draw(_PARENTHESES)
+        space = draw(_SPACES)
         inner = ident
         if draw(st.booleans()):
             cut = draw(st.integers(1, len(ident) - 1))
