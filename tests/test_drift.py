@@ -18,7 +18,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.conftest import CATALOG, FIXTURES, LOCALES
+from tests.bundled_build import bundled_build
+from tests.conftest import CATALOG, FIXTURES
 
 ENV = "prod-marketing"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
@@ -31,13 +32,8 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("drift") / "out"
-    code, text = run(
-        *("build", "--catalog", str(CATALOG), "--locales", str(LOCALES)),
-        *("--locale", "en", "--env", ENV, "--out", str(out), "--quiet"),
-    )
-    assert code == 0, text
-    return out / ENV
+    """What `wfgen build --locale en --env prod-marketing` writes for the environment."""
+    return bundled_build(tmp_path_factory, env=ENV, locale="en") / ENV
 
 
 def drift(*args: str, stdin: str | None = None) -> tuple[int, str]:

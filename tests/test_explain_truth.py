@@ -16,7 +16,8 @@ from generator.cli import cli
 from generator.load.catalog import validate_paths
 from generator.load.profiles import load_environment, load_environments
 from generator.schedule_lint import lint_environment
-from tests.conftest import CATALOG, LOCALES, bundled_catalog
+from tests.bundled_build import bundled_build
+from tests.conftest import CATALOG, bundled_catalog
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -185,24 +186,11 @@ def test_override_warning_points_at_the_override(tmp_path: Path) -> None:
     assert line[gap.location.col - 1 :].startswith('schedule: {kind: daily, at: "02:30"}')
 
 
-def test_placeholders_filled_in_generated_labels(tmp_path: Path) -> None:
+def test_placeholders_filled_in_generated_labels(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """mcSynch_<external_account_name>'s label reads the account name in every output."""
-    out = tmp_path / "out"
-    code, text = run(
-        "build",
-        "--catalog",
-        str(CATALOG),
-        "--locales",
-        str(LOCALES),
-        "--locale",
-        "en",
-        "--env",
-        "prod-marketing",
-        "--out",
-        str(out),
-        "--quiet",
-    )
-    assert code == 0, text
+    out = bundled_build(tmp_path_factory, env="prod-marketing", locale="en")
     crontab = (out / "prod-marketing" / "crontab").read_text("utf-8")
     assert "# Message Center mc_exec_sto01 (mcSynch_mc_exec_sto01)" in crontab
     assert "# Message Center mc_exec_sto02 (mcSynch_mc_exec_sto02)" in crontab

@@ -152,22 +152,38 @@ def cron_runs(
     lines: Sequence[str], *, after: datetime, timezone: str, count: int
 ) -> list[datetime]:
     """The next ``count`` runs of these crontab lines, by cronsim (Debian cron semantics)."""
+    return list(_cron_runs(tuple(lines), after, timezone, count))
+
+
+# Profiles share schedules (nine workflows run hourly; staging's zone is UTC), so the same
+# question comes back across cases: each distinct one is answered once per process.
+@functools.cache
+def _cron_runs(
+    lines: tuple[str, ...], after: datetime, timezone: str, count: int
+) -> tuple[datetime, ...]:
     start = after.astimezone(ZoneInfo(timezone))
     found: set[datetime] = set()
     for line in lines:
         sim = CronSim(line, start)
         for _ in range(count):
             found.add(next(sim).astimezone(UTC))
-    return sorted(found)[:count]
+    return tuple(sorted(found)[:count])
 
 
 def model_runs(
     schedule: Schedule, *, after: datetime, timezone: str, nightly: str | None
 ) -> list[datetime]:
+    return list(_model_runs(schedule, after, timezone, nightly))
+
+
+@functools.cache
+def _model_runs(
+    schedule: Schedule, after: datetime, timezone: str, nightly: str | None
+) -> tuple[datetime, ...]:
     runs = schedules.next_runs(
         schedule, after=after, count=RUNS, timezone=timezone, nightly=nightly
     )
-    return [r.astimezone(UTC) for r in runs]
+    return tuple(r.astimezone(UTC) for r in runs)
 
 
 @functools.cache
@@ -279,10 +295,17 @@ def windows(draw: st.DrawFn) -> Window | None:
     return Window(start, end)
 
 
+# Built once: a sampled_from of a list is a new strategy at every draw.
+_FIELD_KINDS = st.sampled_from(["star", "one", "range", "list", "step", "range-step"])
+_MINUTES = st.sampled_from(["0", "5", "30", "*/15", "0,30", "10-50/20"])
+_MONTHS = st.sampled_from(["*", "*", "1,7", "2-11", "*/3"])
+_WEEKDAYS = st.sampled_from(["*", "*", "1", "1-5", "0,6", "MON-FRI", "sun", "*/2", "7"])
+
+
 @st.composite
 def cron_expressions(draw: st.DrawFn) -> str:
     def field(low: int, high: int, *, star_ok: bool = True) -> str:
-        kind = draw(st.sampled_from(["star", "one", "range", "list", "step", "range-step"]))
+        kind = draw(_FIELD_KINDS)
         # Ranges have at least two values: cronsim reads "21-21/2" like "21/2" (21 and 23),
         # where Debian cron, Kubernetes and we read it as 21 only.
         a = draw(st.integers(low, high - 1))
@@ -299,11 +322,11 @@ def cron_expressions(draw: st.DrawFn) -> str:
         step = draw(st.integers(2, max(2, (high - low) // 2)))
         return f"*/{step}" if kind == "step" else f"{a}-{b}/{step}"
 
-    minute = draw(st.sampled_from(["0", "5", "30", "*/15", "0,30", "10-50/20"]))
+    minute = draw(_MINUTES)
     hour = field(0, 23)
     dom = field(1, 28)
-    month = draw(st.sampled_from(["*", "*", "1,7", "2-11", "*/3"]))
-    dow = draw(st.sampled_from(["*", "*", "1", "1-5", "0,6", "MON-FRI", "sun", "*/2", "7"]))
+    month = draw(_MONTHS)
+    dow = draw(_WEEKDAYS)
     return f"{minute} {hour} {dom} {month} {dow}"
 
 

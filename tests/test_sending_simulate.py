@@ -181,6 +181,10 @@ NOISE = st.tuples(
     st.sampled_from([*(e.key for e in MODEL.events if not e.starts), "opened"]),
 )
 
+_COMPLETE = st.sampled_from(OUTCOMES)
+_MAYBE_UNFINISHED = st.sampled_from([*OUTCOMES, []])
+_COIN = st.booleans()
+
 
 @st.composite
 def sends(
@@ -190,15 +194,18 @@ def sends(
     count = draw(st.integers(min_value=1, max_value=12))
     lives = []
     for n in range(count):
-        outcome = draw(st.sampled_from(OUTCOMES if complete else [*OUTCOMES, []]))
+        outcome = draw(_COMPLETE if complete else _MAYBE_UNFINISHED)
         lives.append([(f"m{n}", e) for e in ["relayed", *outcome]])
     order: list[tuple[str, str]] = []
     if relays_first:
         order = [life.pop(0) for life in lives]
     while any(lives):
-        life = draw(st.sampled_from([life for life in lives if life]))
+        # The index into the lives still going (as sampled_from draws it), without building
+        # a strategy of them at every step.
+        going = [life for life in lives if life]
+        life = going[draw(st.integers(0, len(going) - 1))]
         order.append(life.pop(0))
-        if draw(st.booleans()) and draw(st.booleans()):
+        if draw(_COIN) and draw(_COIN):
             order.append(draw(NOISE))
     return order
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -29,19 +30,24 @@ def labels_from_po(path: Path) -> dict[str, str]:
     """
     if not path.is_file():
         return {}
+    return dict(_labels_in(path.read_bytes()))
+
+
+# The labels depend on the file's bytes only; a process that checks pages again and again
+# (docs check, then docs import, over the same locales) parses each distinct PO text once.
+@lru_cache(maxsize=16)
+def _labels_in(data: bytes) -> tuple[tuple[str, str], ...]:
     from babel.messages.pofile import read_po
 
     from ..l10n.review import usable_under_review
 
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
     labels: dict[str, str] = {}
-    for message in catalog:
+    for message in read_po(io.BytesIO(data)):
         context = message.context or ""
         usable = not message.fuzzy or usable_under_review(message)
         if context.endswith("|label") and message.string and usable:
             labels[context.removesuffix("|label")] = str(message.string)
-    return labels
+    return tuple(labels.items())
 
 
 def check_pages(

@@ -168,12 +168,19 @@ def _vocabulary(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def _spread() -> Counter[str]:
+    """How many candidate languages' vocabularies hold each word (counted once per process:
+    it costs as much as reading a page)."""
+    return Counter(w for lang in CANDIDATE_LANGUAGES for w in _vocabulary(lang))
+
+
 def _vote(text: str) -> str | None:
     words = [w.casefold() for w in _WORD.findall(text)]
     if not words:
         return None
     vocabularies = {lang: _vocabulary(lang) for lang in CANDIDATE_LANGUAGES}
-    spread = Counter(w for vocab in vocabularies.values() for w in vocab)
+    spread = _spread()
     scores: dict[str, float] = {}
     for lang, vocab in vocabularies.items():
         # A word many languages share ("in", "de") says little; rare ones decide.

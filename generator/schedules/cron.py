@@ -79,8 +79,8 @@ class CronFields:
 
     def dom_matches(self, day: date) -> bool:
         """Whether the day-of-month field matches ``day``."""
-        last = calendar.monthrange(day.year, day.month)[1]
-        if self.last_day and day.day == last:
+        # The month's length only for L: next_runs asks this of every day it walks.
+        if self.last_day and day.day == calendar.monthrange(day.year, day.month)[1]:
             return True
         if self.last_weekday and day.day == _last_weekday(day.year, day.month):
             return True
@@ -91,8 +91,7 @@ class CronFields:
         weekday = (day.weekday() + 1) % 7
         if weekday in self.weekdays:
             return True
-        last = calendar.monthrange(day.year, day.month)[1]
-        if weekday in self.last_of and day.day > last - 7:
+        if weekday in self.last_of and day.day > calendar.monthrange(day.year, day.month)[1] - 7:
             return True
         return (weekday, (day.day - 1) // 7 + 1) in self.nth
 

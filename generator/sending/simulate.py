@@ -153,12 +153,21 @@ class Simulator:
             row = table.row(event.key)
             allowed = {0} if event.starts else {self._event_index[a] + 1 for a in event.after}
             status = self.status_keys.index(row.status)
+            # Each KPI's count after the event, by whether the message counted before.
+            delivered_after = (
+                row.effect("delivered").counts(False),
+                row.effect("delivered").counts(True),
+            )
+            bounced_after = (
+                row.effect("bounces").counts(False),
+                row.effect("bounces").counts(True),
+            )
             targets = [-1] * self._size
             for state in range(self._size):
                 if state // _PHASE not in allowed:
                     continue
-                delivered = row.effect("delivered").counts(bool(state & _DELIVERED))
-                bounced = row.effect("bounces").counts(bool(state & _BOUNCED))
+                delivered = delivered_after[bool(state & _DELIVERED)]
+                bounced = bounced_after[bool(state & _BOUNCED)]
                 targets[state] = (
                     (self._event_index[event.key] + 1) * _PHASE
                     + status * _STATUS
