@@ -299,6 +299,11 @@ FIELDS = {
 }
 
 
+# PyYAML's safe reader with libyaml's scanner and parser (the same constructor and
+# resolver, read several times faster), where PyYAML was built with it.
+_YAML_READER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _shape(path: str, content: bytes) -> Any:
     """The structure of an output, without its free text."""
     text = content.decode("utf-8")
@@ -309,9 +314,9 @@ def _shape(path: str, content: bytes) -> Any:
     if path.endswith(".html"):
         return [len(row) for row in html_table(text)], len(re.findall(r"<tr>", text))
     if path.endswith(".yaml"):
-        return [sorted(doc) for doc in yaml.safe_load_all(text)]
+        return [sorted(doc) for doc in yaml.load_all(text, Loader=_YAML_READER)]
     if path.endswith(".json"):
-        return sorted(yaml.safe_load(text)["files"])
+        return sorted(yaml.load(text, Loader=_YAML_READER)["files"])
     # crontabs and units: every line that is not a comment or blank, reduced to its key or fields
     keys = []
     for line in text.splitlines():
