@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +106,26 @@ def test_an_import_from_a_higher_floor_breaks_the_contract(
     assert "BROKEN" in result["stdout"]
 
 
+def _statements(nodes: list[Any]) -> Iterator[ast.stmt]:
+    """Every statement in ``nodes`` and in the blocks within them, however deep.
+
+    A statement stands only in a block (a list of statements, handlers or match cases),
+    never inside an expression, so the expressions, most of a tree, are not visited.
+    """
+    for node in nodes:
+        if isinstance(node, ast.stmt):
+            yield node
+        for _name, value in ast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], _BLOCK):
+                yield from _statements(value)
+
+
+_BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 def _imports(path: Path) -> list[ast.ImportFrom]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    return [node for node in _statements(tree.body) if isinstance(node, ast.ImportFrom)]
 
 
 def test_no_module_imports_a_private_name_of_another() -> None:
