@@ -119,8 +119,8 @@ class _TemplateFolders(jinja2.FileSystemLoader):
     Compiling is most of a small build's time, and every build makes a new environment.
     Every environment with this loader comes from :func:`make_jinja`, with the same options,
     so the code compiled for one is the code another would compile from the same name,
-    file and text. The code is kept in memory only (never a bytecode cache on disk, whose
-    files could be planted), and a changed text is compiled anew.
+    file and text with the same filters. The code is kept in memory only (never a bytecode
+    cache on disk, whose files could be planted), and a changed text is compiled anew.
     """
 
     def load(
@@ -131,7 +131,9 @@ class _TemplateFolders(jinja2.FileSystemLoader):
     ) -> jinja2.Template:
         """The template ``name``, as Jinja's own ``load`` makes it, with its code reused."""
         source, filename, uptodate = self.get_source(environment, name)
-        key = (name, filename, source)
+        # The code calls the filters the environment has when compiling (a missing one is a
+        # compile error): pages add theirs to an environment while it renders.
+        key = (name, filename, source, frozenset(environment.filters))
         code = _COMPILED.get(key)
         if code is None:
             code = _COMPILED[key] = environment.compile(source, name, filename)
@@ -139,7 +141,7 @@ class _TemplateFolders(jinja2.FileSystemLoader):
         return environment.template_class.from_code(environment, code, namespace, uptodate)
 
 
-_COMPILED: dict[tuple[str, str | None, str], types.CodeType] = {}
+_COMPILED: dict[tuple[str, str | None, str, frozenset[str]], types.CodeType] = {}
 
 
 def make_jinja(templates: Path | None = None) -> Sandbox:
