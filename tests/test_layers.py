@@ -4,74 +4,128 @@ passes on the tree and fails as soon as a lower floor imports a higher one."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+# The trees the contract is checked on: the package as it is, then with one import from a
+# higher floor added to one module.
+BREAKS = [
+    # The schedule model reaching up to rendering, at module level ...
+    ("generator/schedules/__init__.py", "from generator import render\n"),
+    # ... or inside a function, as a lazy import would.
+    ("generator/load/catalog.py", "def _up() -> None:\n    from ..sending import load_model\n"),
+    # The one-way rule between the two reading packages: docs reads l10n, never back.
+    ("generator/l10n/po.py", "from ..docs import read_page\n"),
+]
+
+# `lint-imports --config TREE/pyproject.toml --no-cache` run in TREE for each tree in turn,
+# in one process: importing import-linter is most of a run's time. Each run finds the
+# package `generator` of its own tree afresh (nothing of the one before is kept imported).
+_LINT_EACH = r"""
+import contextlib, importlib, io, json, os, sys
+
+from importlinter.cli import lint_imports_command
+
+results = []
+for tree in sys.argv[1:]:
+    os.chdir(tree)
+    sys.path.insert(0, tree)
+    for name in [m for m in sys.modules if m == "generator" or m.startswith("generator.")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            lint_imports_command.main(
+                args=["--config", os.path.join(tree, "pyproject.toml"), "--no-cache"],
+                prog_name="lint-imports",
+            )
+            code = 0
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+    sys.path.remove(tree)
+    results.append({"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+print(json.dumps(results))
+"""
 
 
-def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.run(
-        [str(LINT_IMPORTS), "--config", str(tree / "pyproject.toml"), "--no-cache"],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
+def _tree(folder: Path) -> Path:
     """A copy of the package and its contract, free to break."""
     shutil.copytree(
         ROOT / "generator",
-        tmp_path / "generator",
+        folder / "generator",
         ignore=shutil.ignore_patterns("__pycache__", "templates", "schemas", "*.json"),
     )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
+    shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
+    return folder
 
 
-def test_the_tree_keeps_its_floors(tree: Path) -> None:
-    result = _lint(tree)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+@pytest.fixture(scope="module")
+def lints(tmp_path_factory: pytest.TempPathFactory) -> dict[str | None, dict[str, Any]]:
+    """import-linter's result on the package as it is (key None) and on each broken copy
+    (key: the module changed), from one process that checks the trees in turn."""
+    trees: dict[str | None, Path] = {None: _tree(tmp_path_factory.mktemp("tree"))}
+    for module, line in BREAKS:
+        tree = trees[module] = _tree(tmp_path_factory.mktemp("broken"))
+        path = tree / module
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + line, encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, "-c", _LINT_EACH, *map(str, trees.values())],
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=240,
+    )
+    return dict(zip(trees, json.loads(ran.stdout), strict=True))
 
 
-@pytest.mark.parametrize(
-    ("module", "line"),
-    [
-        # The schedule model reaching up to rendering, at module level ...
-        ("generator/schedules/__init__.py", "from generator import render\n"),
-        # ... or inside a function, as a lazy import would.
-        ("generator/load/catalog.py", "def _up() -> None:\n    from ..sending import load_model\n"),
-        # The one-way rule between the two reading packages: docs reads l10n, never back.
-        ("generator/l10n/po.py", "from ..docs import read_page\n"),
-    ],
-)
+def test_the_tree_keeps_its_floors(lints: dict[str | None, dict[str, Any]]) -> None:
+    result = lints[None]
+    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
+    assert "1 kept, 0 broken" in result["stdout"]
+
+
+@pytest.mark.parametrize(("module", "line"), BREAKS)
 def test_an_import_from_a_higher_floor_breaks_the_contract(
-    tree: Path, module: str, line: str
+    lints: dict[str | None, dict[str, Any]], module: str, line: str
 ) -> None:
-    path = tree / module
-    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + line, encoding="utf-8")
-    result = _lint(tree)
-    assert result.returncode != 0
-    assert "BROKEN" in result.stdout
+    result = lints[module]
+    assert result["returncode"] != 0
+    assert "BROKEN" in result["stdout"]
+
+
+def _statements(nodes: list[Any]) -> Iterator[ast.stmt]:
+    """Every statement in ``nodes`` and in the blocks within them, however deep.
+
+    A statement stands only in a block (a list of statements, handlers or match cases),
+    never inside an expression, so the expressions, most of a tree, are not visited.
+    """
+    for node in nodes:
+        if isinstance(node, ast.stmt):
+            yield node
+        for _name, value in ast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], _BLOCK):
+                yield from _statements(value)
+
+
+_BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def _imports(path: Path) -> list[ast.ImportFrom]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    return [node for node in _statements(tree.body) if isinstance(node, ast.ImportFrom)]
 
 
 def test_no_module_imports_a_private_name_of_another() -> None:

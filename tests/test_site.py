@@ -106,9 +106,11 @@ def test_ids_break_only_after_underscores(site: dict[str, str]) -> None:
 
 
 def test_every_relative_link_resolves(site: dict[str, str]) -> None:
-    for path, text in site.items():
+    tags = {path: _parse(text) for path, text in site.items()}  # each page parsed once
+    ids = {path: {a.get("id") for _t, a in found} for path, found in tags.items()}
+    for path in site:
         folder = path.rsplit("/", 1)[0]
-        for tag, attrs in _parse(text):
+        for tag, attrs in tags[path]:
             href = attrs.get("src") if tag == "script" else attrs.get("href")
             if tag not in ("a", "link", "script") or not href:
                 continue
@@ -116,8 +118,7 @@ def test_every_relative_link_resolves(site: dict[str, str]) -> None:
             resolved = path if not target else _join(folder, target)
             assert resolved in site, f"{path}: broken link {href}"
             if anchor:
-                ids = {a.get("id") for _t, a in _parse(site[resolved])}
-                assert anchor in ids, f"{path}: missing anchor {href}"
+                assert anchor in ids[resolved], f"{path}: missing anchor {href}"
 
 
 def _join(folder: str, target: str) -> str:
@@ -162,28 +163,31 @@ def test_search_index_holds_ids_and_translated_labels(site: dict[str, str]) -> N
     assert "site/search.js" in site
 
 
-def test_cjk_sentences_join_without_latin_space(tmp_path: Path) -> None:
-    """In Japanese the schedule sentence follows 。 directly and ends with 。, not '. '."""
-    locales = with_japanese(ROOT / "locales", tmp_path / "locales")
+@pytest.fixture(scope="module")
+def japanese(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every file of the bundled catalogue in Japanese, a locale with nothing translated but
+    a few texts, by path (read-only)."""
+    folder = tmp_path_factory.mktemp("japanese")
+    locales = with_japanese(ROOT / "locales", folder / "locales")
     settings = BuildSettings(
-        catalog=ROOT / "catalog", locales_dir=locales, out=tmp_path / "out", locales=("ja",)
+        catalog=ROOT / "catalog", locales_dir=locales, out=folder / "out", locales=("ja",)
     )
-    files, _ = render_all(settings)
-    page = next(f for f in files if f.path == "site/ja/deliveries.html").content.decode()
-    docs = next(f for f in files if f.path == "docs/ja/deliveries.md").content.decode()
+    return {f.path: f.content.decode() for f in render_all(settings)[0]}
+
+
+def test_cjk_sentences_join_without_latin_space(japanese: dict[str, str]) -> None:
+    """In Japanese the schedule sentence follows 。 directly and ends with 。, not '. '."""
+    page = japanese["site/ja/deliveries.html"]
+    docs = japanese["docs/ja/deliveries.md"]
     sentence = JAPANESE["reportingAggregates|description"] + "毎日 2:00。"
     assert sentence in page and sentence in docs
     assert "。 " not in _main(page) and ". " not in sentence
 
 
-def test_docs_pages_mark_an_untranslated_page_once(tmp_path: Path) -> None:
+def test_docs_pages_mark_an_untranslated_page_once(japanese: dict[str, str]) -> None:
     """out/docs: a module page with nothing translated says so once, after its title; the
     fixed words left in English are marked where they stand."""
-    locales = with_japanese(ROOT / "locales", tmp_path / "locales")
-    settings = BuildSettings(
-        catalog=ROOT / "catalog", locales_dir=locales, out=tmp_path / "out", locales=("ja",)
-    )
-    files = {f.path: f.content.decode() for f in render_all(settings)[0]}
+    files = japanese
     campaign = files["docs/ja/campaign.md"]
     assert campaign.count("*(untranslated)*") == 1
     assert campaign.startswith("# Campaign *(untranslated)*\n\n| ラベル | 内部名 | 説明 |")

@@ -10,7 +10,7 @@ import signal
 import threading
 import traceback
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,37 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return refuse
 
 
+class _TemplateFolders(jinja2.FileSystemLoader):
+    """Jinja's loader over folders, which compiles a template's text once per process.
+
+    Compiling is most of a small build's time, and every build makes a new environment.
+    Every environment with this loader comes from :func:`make_jinja`, with the same options,
+    so the code compiled for one is the code another would compile from the same name,
+    file and text with the same filters. The code is kept in memory only (never a bytecode
+    cache on disk, whose files could be planted), and a changed text is compiled anew.
+    """
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        """The template ``name``, as Jinja's own ``load`` makes it, with its code reused."""
+        source, filename, uptodate = self.get_source(environment, name)
+        # The code calls the filters the environment has when compiling (a missing one is a
+        # compile error): pages add theirs to an environment while it renders.
+        key = (name, filename, source, frozenset(environment.filters))
+        code = _COMPILED.get(key)
+        if code is None:
+            code = _COMPILED[key] = environment.compile(source, name, filename)
+        namespace = {} if globals is None else globals
+        return environment.template_class.from_code(environment, code, namespace, uptodate)
+
+
+_COMPILED: dict[tuple[str, str | None, str, frozenset[str]], types.CodeType] = {}
+
+
 def make_jinja(templates: Path | None = None) -> Sandbox:
     """A sandboxed Jinja environment over ``templates`` (falling back to the bundled ones).
 
@@ -132,7 +163,7 @@ def make_jinja(templates: Path | None = None) -> Sandbox:
     ):
         folders.append(str(BUNDLED_TEMPLATES))
     env = Sandbox(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=_TemplateFolders(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         trim_blocks=True,
