@@ -18,7 +18,6 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 from babel.messages.pofile import escape, normalize, read_po, unescape, write_po
-from babel.util import TextWrapper
 
 from ..errors import InputError, Location, UsageError
 from ..safebytes import read_input
@@ -261,24 +260,6 @@ def dump_po(catalog: PoCatalog) -> bytes:
                 long_texts[token] = (value, "#~ " if id(message) in obsolete else "")
                 restore.append((message, attr, value))
                 setattr(message, attr, token)
-    # Babel wraps every comment line with textwrap, one call each: about half its writing time.
-    # Each entry's comments go to Babel as one placeholder, and their lines are written here,
-    # as Babel would write them (active entries: translator then extracted comments;
-    # obsolete ones: translator comments only).
-    comments: list[str] = []
-    moved: list[tuple[PoMessage, list[str], list[str]]] = []
-    for message in [*catalog, *catalog.obsolete.values()]:
-        users, autos = message.user_comments, message.auto_comments
-        shown = [*users, *autos] if id(message) not in obsolete else users
-        if not message.id or not shown:
-            continue
-        lines = [_comment_lines(c, "") for c in users]
-        if id(message) not in obsolete:
-            lines += [_comment_lines(c, ".") for c in autos]
-            message.auto_comments = []
-        message.user_comments = [f"wfgen-comments-{len(comments)}-{os.getpid()}"]
-        comments.append("".join(lines))
-        moved.append((message, users, autos))
     buffer = io.BytesIO()
     try:
         write_po(
@@ -292,16 +273,7 @@ def dump_po(catalog: PoCatalog) -> bytes:
     finally:
         for message, attr, value in restore:
             setattr(message, attr, value)
-        for message, users, autos in moved:
-            message.user_comments, message.auto_comments = users, autos
     text = buffer.getvalue().decode("utf-8")
-    if comments:
-        text = re.sub(
-            rf"^# wfgen-comments-(\d+)-{os.getpid()}\n",
-            lambda found: comments[int(found.group(1))],
-            text,
-            flags=re.MULTILINE,
-        )
     for token, (value, prefix) in long_texts.items():
         text = text.replace(f'"{token}"', _normalize_long(value, prefix), 1)
     text = _insert_previous(text, catalog)
@@ -315,23 +287,6 @@ def dump_po(catalog: PoCatalog) -> bytes:
 
 
 _GENERATED_BY = re.compile(r'^"Generated-By: [^"\n]*"$', re.MULTILINE)
-
-# Babel's comment wrapper, made as its PO writer makes it.
-_COMMENT_WRAPPER = TextWrapper(width=WIDTH, break_long_words=False)
-_WRAPPER_WHITESPACE = re.compile("[\t\n\x0b\x0c\r]")  # what textwrap turns into spaces
-
-
-def _comment_lines(comment: str, prefix: str) -> str:
-    """The ``#<prefix>`` lines Babel's PO writer makes of one comment.
-
-    A comment that fits on a line and holds no tab or line break comes out as one line of
-    its stripped text (nothing when that is empty): textwrap only drops its trailing
-    whitespace, Babel strips the rest. Any other is wrapped by Babel's own wrapper.
-    """
-    if len(comment) <= WIDTH and not _WRAPPER_WHITESPACE.search(comment):
-        line = comment.strip()
-        return f"#{prefix} {line}\n" if line else ""
-    return "".join(f"#{prefix} {line.strip()}\n" for line in _COMMENT_WRAPPER.wrap(comment))
 
 
 def _has_long_line(text: str) -> bool:
