@@ -146,6 +146,11 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
     return catalog
 
 
+# Lines that are neither a comment, a previous msgid nor a msgid: strings, flags, locations,
+# extracted comments and msgstr.
+_PLAIN_LINE = ('"', "#.", "#:", "#,", "msgstr")
+
+
 def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[int, list[str]]]:
     """Take ``#| msgid`` lines out of the text; map each msgid's 1-based line to its previous id
     and to its translator comments, exactly as written.
@@ -160,6 +165,9 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
     comments: dict[int, list[str]] = {}
     said: list[str] = []
     for number, line in enumerate(lines, start=1):
+        if line.startswith(_PLAIN_LINE):  # most lines: none of the tests below applies
+            out.append(line)
+            continue
         stripped = line.strip()
         if stripped == "#" or stripped.startswith("# "):
             said.append(stripped[1:].strip())
