@@ -16,18 +16,32 @@ ITALIAN = next(SEEDS.glob("004_*.txt"))
 SWEDISH_CAMPAIGN = next(SEEDS.glob("001_*.txt"))
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> ImportSettings:
-    """Import settings over an empty locales folder and a copy of the catalogue."""
-    shutil.copytree(CATALOG, tmp_path / "catalog")
+def _settings(root: Path) -> ImportSettings:
     return ImportSettings(
-        pages=(ITALIAN,), catalog_dir=tmp_path / "catalog", locales_dir=tmp_path / "locales"
+        pages=(ITALIAN,), catalog_dir=root / "catalog", locales_dir=root / "locales"
     )
+
+
+@pytest.fixture(scope="module")
+def imported_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the catalogue and a locales folder after importing the Italian page into an
+    empty one (read only: each test works on its own copy)."""
+    root = tmp_path_factory.mktemp("imported")
+    shutil.copytree(CATALOG, root / "catalog")
+    import_pages(_settings(root))
+    return root
+
+
+@pytest.fixture
+def settings(imported_once: Path, tmp_path: Path) -> ImportSettings:
+    """Import settings of the Italian page over a copy of the catalogue, after a first import
+    of the page into an empty locales folder."""
+    shutil.copytree(imported_once, tmp_path, dirs_exist_ok=True)
+    return _settings(tmp_path)
 
 
 def test_import_writes_under_canonical_ids_and_repairs(settings: ImportSettings) -> None:
     """A translated id row lands under the canonical id; damaged text is repaired and flagged for review."""
-    import_pages(settings)
     path = po_path(settings.locales_dir, "it")
     text = path.read_text(encoding="utf-8")
     assert "√" not in text and "&#39;" not in text
@@ -42,7 +56,6 @@ def test_import_writes_under_canonical_ids_and_repairs(settings: ImportSettings)
 
 def test_import_twice_changes_nothing(settings: ImportSettings) -> None:
     """A second import of the same pages leaves every byte as it was."""
-    import_pages(settings)
     before = po_path(settings.locales_dir, "it").read_bytes()
     result = import_pages(settings)
     assert po_path(settings.locales_dir, "it").read_bytes() == before
@@ -51,7 +64,6 @@ def test_import_twice_changes_nothing(settings: ImportSettings) -> None:
 
 def test_existing_translation_is_kept_unless_overwrite(settings: ImportSettings) -> None:
     """A differing existing translation is a conflict and survives; --overwrite replaces it."""
-    import_pages(settings)
     path = po_path(settings.locales_dir, "it")
     text = path.read_text(encoding="utf-8")
     po = read_po_file(path)

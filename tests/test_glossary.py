@@ -12,8 +12,9 @@ from lxml import etree
 from generator.cli import cli
 from generator.l10n.glossary import glossary_terms, to_csv, to_tbx
 from generator.l10n.po import load_translations
-from generator.l10n.update import L10nSettings, load_sources
-from tests.conftest import CATALOG, LOCALES
+from generator.l10n.update import L10nSettings
+from tests.conftest import CATALOG, LOCALES, bundled_catalog
+from tests.l10n_sources import bundled_messages
 
 SCHEMA = Path(__file__).resolve().parents[1] / "generator" / "schemas" / "tbx-basic-subset.rng"
 SETTINGS = L10nSettings(catalog_dir=CATALOG, locales_dir=LOCALES)
@@ -30,7 +31,7 @@ def test_tbx_validates_against_its_schema_and_reads_back() -> None:
     schema = etree.RelaxNG(etree.parse(str(SCHEMA)))
     assert schema.validate(etree.fromstring(data)), schema.error_log
     units = tbx.tbxfile.parsestring(data).units
-    catalog, _ = load_sources(CATALOG)
+    catalog = bundled_catalog()
     assert {w.id for w in catalog.workflows} <= {str(u.source) for u in units}
 
 
@@ -56,7 +57,7 @@ def test_csv_lists_every_canonical_id_as_do_not_translate() -> None:
     rows = list(csv.reader(io.StringIO(result.output)))
     pairs = {r[0]: r[1] for r in rows}
     assert all(len(r) == 2 for r in rows)
-    catalog, _ = load_sources(CATALOG)
+    catalog = bundled_catalog()
     for canonical in [*(w.id for w in catalog.workflows), *(m.key for m in catalog.modules)]:
         assert pairs.get(canonical) == canonical, canonical
     assert pairs["{time}"] == "{time}" and pairs["Adobe Campaign"] == "Adobe Campaign"
@@ -66,8 +67,9 @@ def test_ui_terms_carry_each_locale_translation() -> None:
     """Module names and table words carry the PO file's translation; several locales make a
     table with a header of language codes."""
     sv = load_translations(LOCALES, "sv")
-    _, msgs = load_sources(CATALOG)
-    module = next(m for m in msgs if m.context.startswith("module|") and sv.get(m.context))
+    module = next(
+        m for m in bundled_messages() if m.context.startswith("module|") and sv.get(m.context)
+    )
     text = to_csv(glossary_terms(SETTINGS, ["de", "sv"]), ["de", "sv"])
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["en", "de", "sv"]

@@ -16,8 +16,9 @@ from generator.errors import UsageError
 from generator.l10n.po import dump_po, load_translations, po_path, read_po_file
 from generator.l10n.review import clear_review, mark_review, needs_review
 from generator.l10n.stats import stats, stats_json
-from generator.l10n.update import L10nSettings, init_locale, load_messages, update_all
+from generator.l10n.update import L10nSettings, init_locale, update_all
 from tests.conftest import CATALOG, LOCALES
+from tests.l10n_sources import bundled_messages
 
 BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
 
@@ -64,7 +65,7 @@ def test_bundled_po_passes_msgfmt_check(path: Path) -> None:
 
 def test_bundled_locales_are_mostly_translated() -> None:
     """Most workflows have a translated or reviewable label in each bundled locale."""
-    workflows = [m for m in load_messages(CATALOG) if m.context.endswith("|label")]
+    workflows = [m for m in bundled_messages() if m.context.endswith("|label")]
     for path in BUNDLED:
         po = {str(m.context): m for m in read_po_file(path) if m.context}
         filled = [m for m in workflows if po.get(m.context) and po[m.context].string]
@@ -81,7 +82,13 @@ def test_update_of_bundled_files_is_a_no_op(project: L10nSettings) -> None:
 
 
 def _header(path: Path, name: str) -> str:
-    return str(dict(read_po_file(path).mime_headers)[name])
+    return _headers(path, [name])[name]
+
+
+def _headers(path: Path, names: list[str]) -> dict[str, str]:
+    """Header fields of a PO file, from one reading of it."""
+    headers = dict(read_po_file(path).mime_headers)
+    return {name: str(headers[name]) for name in names}
 
 
 def test_update_keeps_the_translators_header(project: L10nSettings) -> None:
@@ -98,9 +105,9 @@ def test_update_keeps_the_translators_header(project: L10nSettings) -> None:
     for name, value in mine.items():
         text = re.sub(rf'^"{name}: .*\\n"$', f'"{name}: {value}\\\\n"', text, flags=re.MULTILINE)
     path.write_text(text, encoding="utf-8")
-    assert {name: _header(path, name) for name in mine} == mine
+    assert _headers(path, list(mine)) == mine
     update_all(project)
-    assert {name: _header(path, name) for name in mine} == mine
+    assert _headers(path, list(mine)) == mine
 
 
 def test_init_writes_cldrs_plural_rule(project: L10nSettings) -> None:
@@ -115,14 +122,17 @@ def test_init_writes_cldrs_plural_rule(project: L10nSettings) -> None:
 
 def test_changed_english_makes_exactly_that_entry_fuzzy(project: L10nSettings) -> None:
     """Changing one description marks only that entry fuzzy, in every locale; a second run is a no-op."""
-    files = [read_po_file(p) for p in project.locales_dir.glob("*/LC_MESSAGES/workflows.po")]
+    files = {
+        p.parent.parent.name: read_po_file(p)
+        for p in project.locales_dir.glob("*/LC_MESSAGES/workflows.po")
+    }
     target = next(
         m
-        for m in load_messages(project.catalog_dir)
+        for m in bundled_messages()  # the project's catalogue is still the bundled one
         if m.context.endswith("|description")
         and all(
             (e := po.get(m.english, context=m.context)) is not None and e.string and not e.fuzzy
-            for po in files
+            for po in files.values()
         )
     )
     assert target.reference is not None
@@ -132,10 +142,8 @@ def test_changed_english_makes_exactly_that_entry_fuzzy(project: L10nSettings) -
     yaml_file.write_text(
         text.replace(target.english, target.english + " Edited."), encoding="utf-8"
     )
-    before = {
-        loc: {str(m.context) for m in read_po_file(po_path(project.locales_dir, loc)) if m.fuzzy}
-        for loc in ("sv", "de", "it")
-    }
+    # The PO files are as read above: only the catalogue changed.
+    before = {loc: {str(m.context) for m in files[loc] if m.fuzzy} for loc in ("sv", "de", "it")}
     update_all(project)
     for locale in ("sv", "de", "it"):
         po = read_po_file(po_path(project.locales_dir, locale))
@@ -187,7 +195,7 @@ def test_init_creates_any_cldr_locale(project: L10nSettings) -> None:
 def test_stats_add_up_and_fuzzy_is_not_translated(project: L10nSettings) -> None:
     """Per locale and module, translated + fuzzy + untranslated equals the catalogue's entries;
     the build uses the translated ones and those awaiting review."""
-    total = len(load_messages(project.catalog_dir))
+    total = len(bundled_messages())  # the project's catalogue is a copy of the bundled one
     data = stats_json(stats(project))
     for locale, counts in data["locales"].items():  # type: ignore[union-attr]
         assert counts["translated"] + counts["fuzzy"] + counts["untranslated"] == total

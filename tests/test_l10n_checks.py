@@ -13,9 +13,10 @@ from generator.errors import InputError, Location
 from generator.l10n.check import check_locales
 from generator.l10n.po import dump_po, new_catalog, po_path, read_po_file, write_if_changed
 from generator.l10n.textchecks import check_text
-from generator.l10n.update import L10nSettings, load_messages
+from generator.l10n.update import L10nSettings
 from generator.schedules import Schedule
 from tests.conftest import CASES, CATALOG, LOCALES, untraced
+from tests.l10n_sources import bundled_messages
 
 PO_CASES = sorted((CASES / "po").glob("*.po"))
 BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
@@ -24,7 +25,7 @@ BUNDLED = sorted(LOCALES.glob("*/LC_MESSAGES/workflows.po"))
 @functools.cache
 def _english() -> dict[str, str]:
     """Context -> English of every message of the bundled catalogue (read once per process)."""
-    return {m.context: m.english for m in load_messages(CATALOG)}
+    return {m.context: m.english for m in bundled_messages()}
 
 
 def _install(case: Path, root: Path) -> tuple[L10nSettings, str]:

@@ -18,6 +18,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 from babel.messages.pofile import escape, normalize, read_po, unescape, write_po
+from babel.util import TextWrapper
 
 from ..errors import InputError, Location, UsageError
 from ..safebytes import read_input
@@ -145,6 +146,11 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
     return catalog
 
 
+# Lines that are neither a comment, a previous msgid nor a msgid: strings, flags, locations,
+# extracted comments and msgstr.
+_PLAIN_LINE = ('"', "#.", "#:", "#,", "msgstr")
+
+
 def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[int, list[str]]]:
     """Take ``#| msgid`` lines out of the text; map each msgid's 1-based line to its previous id
     and to its translator comments, exactly as written.
@@ -159,6 +165,9 @@ def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[i
     comments: dict[int, list[str]] = {}
     said: list[str] = []
     for number, line in enumerate(lines, start=1):
+        if line.startswith(_PLAIN_LINE):  # most lines: none of the tests below applies
+            out.append(line)
+            continue
         stripped = line.strip()
         if stripped == "#" or stripped.startswith("# "):
             said.append(stripped[1:].strip())
@@ -210,8 +219,10 @@ def _join_previous(parts: list[str]) -> str:
     return text
 
 
-def _insert_previous(data: str, catalog: PoCatalog) -> str:
-    """Write previous msgids the way GNU gettext does (``#| msgid ""`` then ``#| "..."``)."""
+def _insert_previous(data: str, catalog: PoCatalog, heads: list[str] | None = None) -> str:
+    """Write previous msgids the way GNU gettext does (``#| msgid ""`` then ``#| "..."``),
+    and each entry's ``heads`` line (its comments and location, see ``_entry_heads``) first
+    in its entry, before the flags."""
     ordered = [*catalog, *catalog.obsolete.values()]
     lines = data.splitlines(keepends=True)
     starts: list[int] = []
@@ -226,11 +237,14 @@ def _insert_previous(data: str, catalog: PoCatalog) -> str:
                 starts.append(index)
             after_context = False
     inserts: dict[int, str] = {}
-    for start, message in zip(starts, ordered, strict=False):
+    for index, (start, message) in enumerate(zip(starts, ordered, strict=False)):
+        if heads and heads[index]:
+            at = start - 1 if start and lines[start - 1].startswith("#,") else start
+            inserts[at] = inserts.get(at, "") + heads[index]
         if message.previous_id:
             prefix = "#~| " if lines[start].startswith("#~") else "#| "
             text = normalize(str(message.previous_id[0]), prefix=prefix, width=WIDTH)
-            inserts[start] = f"{prefix}msgid {text}\n"
+            inserts[start] = inserts.get(start, "") + f"{prefix}msgid {text}\n"
     return "".join(inserts.get(i, "") + line for i, line in enumerate(lines))
 
 
@@ -250,7 +264,7 @@ def dump_po(catalog: PoCatalog) -> bytes:
         message.flags.discard("python-format")
         normalise_review(message)
     long_texts: dict[str, tuple[str, str]] = {}
-    restore: list[tuple[PoMessage, str, str]] = []
+    restore: list[tuple[PoMessage, str, object]] = []
     obsolete = set(map(id, catalog.obsolete.values()))
     for message in [*catalog, *catalog.obsolete.values()]:
         for attr in ("id", "string"):
@@ -260,12 +274,25 @@ def dump_po(catalog: PoCatalog) -> bytes:
                 long_texts[token] = (value, "#~ " if id(message) in obsolete else "")
                 restore.append((message, attr, value))
                 setattr(message, attr, token)
+    heads = _entry_heads(catalog)
+    if heads is not None:
+        # Babel wraps every comment with TextWrapper, most of its writing time; these lines
+        # are written here instead, as Babel would write them.
+        for message in catalog:
+            if message.id:
+                restore.append((message, "auto_comments", message.auto_comments))
+                message.auto_comments = []
+        for message in [*catalog, *catalog.obsolete.values()]:
+            if message.id:
+                restore.append((message, "user_comments", message.user_comments))
+                message.user_comments = []
     buffer = io.BytesIO()
     try:
         write_po(
             buffer,
             catalog,
             width=WIDTH,
+            no_location=heads is not None,
             sort_output=False,
             include_previous=False,
             ignore_obsolete=False,
@@ -276,7 +303,7 @@ def dump_po(catalog: PoCatalog) -> bytes:
     text = buffer.getvalue().decode("utf-8")
     for token, (value, prefix) in long_texts.items():
         text = text.replace(f'"{token}"', _normalize_long(value, prefix), 1)
-    text = _insert_previous(text, catalog)
+    text = _insert_previous(text, catalog, heads)
     # Babel stamps its own version into the header; another Babel must not change the file.
     text = _GENERATED_BY.sub(lambda _: '"Generated-By: wfgen\\n"', text, count=1)
     try:
@@ -284,6 +311,64 @@ def dump_po(catalog: PoCatalog) -> bytes:
     except PoSyntaxError as err:
         raise InputError(f"refusing to write a PO file msgfmt would not read: {err}") from err
     return text.encode("utf-8")
+
+
+def _entry_heads(catalog: PoCatalog) -> list[str] | None:
+    """The comment and location lines Babel writes at the head of each entry of
+    ``[*catalog, *catalog.obsolete.values()]``, or None when an entry has two locations or
+    one whose name Babel encloses in isolates.
+
+    Babel writes translator comments (``#``), extracted comments (``#.``) and the location
+    (``#:``) in that order, each wrapped by its comment wrapper; of an obsolete entry, only
+    its translator comments.
+    """
+    heads: list[str] = []
+    for message in catalog:
+        if not message.id:  # the header: Babel writes its comment itself
+            heads.append("")
+            continue
+        if len(message.locations) > 1:
+            return None
+        where: list[str] = []
+        for filename, lineno in message.locations:
+            location = filename.replace(os.sep, "/")
+            if " " in location or "\t" in location or not isinstance(lineno, int | None):
+                return None  # Babel encloses the name in isolates or formats the line itself
+            where.append(f"{location}:{lineno:d}" if lineno else location)
+        heads.append(
+            "".join(
+                [
+                    *(_comment(c, "") for c in message.user_comments),
+                    *(_comment(c, ".") for c in message.auto_comments),
+                    *(_comment(c, ":") for c in where),
+                ]
+            )
+        )
+    heads.extend(
+        "".join(_comment(c, "") for c in message.user_comments)
+        for message in catalog.obsolete.values()
+    )
+    return heads
+
+
+_COMMENT_WRAPPER = TextWrapper(width=WIDTH, break_long_words=False)  # write_po's own
+_REWRAPPED = re.compile(r"[\t\n\x0b\x0c\r]")  # what the wrapper turns into spaces
+
+
+def _comment(comment: str, prefix: str) -> str:
+    """A comment as Babel's ``write_po`` writes it: wrapped, each line stripped.
+
+    Most comments fit on a line and hold no tab or line break for the wrapper to replace nor
+    whitespace at either end to drop: the wrapper would give them back unchanged.
+    """
+    if (
+        0 < len(comment) <= WIDTH
+        and not comment[0].isspace()
+        and not comment[-1].isspace()
+        and _REWRAPPED.search(comment) is None
+    ):
+        return f"#{prefix} {comment}\n"
+    return "".join(f"#{prefix} {line.strip()}\n" for line in _COMMENT_WRAPPER.wrap(comment))
 
 
 _GENERATED_BY = re.compile(r'^"Generated-By: [^"\n]*"$', re.MULTILINE)

@@ -62,9 +62,14 @@ def _unescape(body: str) -> str:
     return _ESCAPE.sub(one, body)
 
 
-_STRING = re.compile(r'"((?:[^"\\]++|\\(?:[\\"\'?abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*+)"')
+_STRING_BODY = r'((?:[^"\\]++|\\(?:[\\"\'?abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*+)'
+_STRING = re.compile(f'"{_STRING_BODY}"')
+# A whole line of the usual form: `msgctxt|msgid|msgstr "..."` or a continuation `"..."`.
+_SIMPLE_LINE = re.compile(f'(?:(msgctxt|msgid|msgstr) )?"{_STRING_BODY}"\\Z')
 # Characters Python's splitlines() (and so Babel) takes for a line break, msgfmt does not.
 _ODD_BREAK = re.compile(r"[\x85\u2028\u2029]|\r(?!\n)")
+_ODD_CHARS = ("\r", "\x85", "\u2028", "\u2029")
+_BIDI_CHARS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def _string(text: str, start: int, line: int) -> tuple[str, int]:
@@ -111,13 +116,17 @@ def check_po_syntax(text: str) -> None:
     if control is not None:
         line, col, name = control
         raise PoSyntaxError(line, col, f"{name} in the file")
-    odd = _ODD_BREAK.search(text)
+    # str's own search for each character first: the regular expression scans slowly.
+    odd = _ODD_BREAK.search(text) if any(ch in text for ch in _ODD_CHARS) else None
     if odd is not None:
         before = text[: odd.start()]
         line, col = before.count("\n") + 1, odd.start() - before.rfind("\n")
         raise PoSyntaxError(
             line, col, f"U+{ord(odd.group()):04X}, which some readers take for a line break"
         )
+    # Raw controls are refused above, so a string without escapes can hold a hidden
+    # character only when the file has a bidirectional one somewhere.
+    bidi = any(ch in text for ch in _BIDI_CHARS)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -144,6 +153,45 @@ def check_po_syntax(text: str) -> None:
 
     for number, line_text in enumerate(lines, start=1):
         raw = line_text.removesuffix("\r")
+        # Fast paths for the lines a written file is made of (no indent, one space after the
+        # keyword, nothing after the string): each does exactly what the general path below
+        # does for such a line, without its slicing and searching.
+        head = raw[:1]
+        if head == "#":
+            if raw[1:2] != "~" or raw[2:3] == "|":
+                if entry is not None:
+                    if entry.state != "msgstr":
+                        raise PoSyntaxError(
+                            number, 1, "a comment inside an entry, before its msgstr"
+                        )
+                    entry.last = ""
+                continue
+        elif head in {"m", '"'}:
+            simple = _SIMPLE_LINE.match(raw)
+            if simple is not None:
+                keyword, body = simple.group(1, 2)
+                escaped = "\\" in body
+                value = _unescape(body) if escaped else body
+                hidden = escaped or bidi
+                if not keyword:
+                    if entry is None or not entry.last:
+                        raise PoSyntaxError(number, 1, "a string with no keyword before it")
+                    if entry.obsolete:
+                        raise PoSyntaxError(number, 1, "inconsistent use of #~ within one entry")
+                    _record(entry, entry.last, value, number, 0, hidden=hidden)
+                    continue
+                if keyword != "msgstr" and (entry is None or entry.state == "msgstr"):
+                    finish(entry, number)
+                    entry = _Entry(number, False)
+                if entry is None:
+                    raise PoSyntaxError(number, 1, f"{keyword} outside an entry")
+                if entry.obsolete:
+                    raise PoSyntaxError(number, 1, "inconsistent use of #~ within one entry")
+                _advance(entry, keyword, None, number, 0)
+                _record(entry, keyword, value, number, 0, hidden=hidden)
+                continue
+        elif not raw:
+            continue
         stripped = raw.lstrip()
         indent = len(raw) - len(stripped)
         obsolete = False
@@ -225,13 +273,16 @@ def _advance(entry: _Entry, keyword: str, index: str | None, line: int, col: int
     entry.last = kind
 
 
-def _record(entry: _Entry, kind: str, value: str, line: int, col: int) -> None:
-    hidden = _HIDDEN.search(value)
-    if hidden is not None:
-        name = f"U+{ord(hidden.group()):04X}"
+def _record(
+    entry: _Entry, kind: str, value: str, line: int, col: int, *, hidden: bool = True
+) -> None:
+    """Add a string to ``entry``; ``hidden=False`` when it cannot hold a hidden character."""
+    hidden_char = _HIDDEN.search(value) if hidden else None
+    if hidden_char is not None:
+        name = f"U+{ord(hidden_char.group()):04X}"
         what = (
             "a bidirectional control character"
-            if hidden.group() >= "\u2000"
+            if hidden_char.group() >= "\u2000"
             else "a control character"
         )
         raise PoSyntaxError(line, col + 1, f"{kind} holds {what} ({name})")
