@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import sys
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -27,33 +25,6 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 elif os.environ.get("CI"):
     settings.load_profile("ci")
-
-
-@contextlib.contextmanager
-def untraced() -> Iterator[None]:
-    """Run a test's own oracle (another tool's parser or checker) without coverage tracing.
-
-    Coverage measures generator/ only, but on Python 3.11 its trace function slows every
-    line of Python; an oracle that reads a whole output need not pay for it.
-    """
-    cov = _coverage()
-    if cov is None:
-        yield
-        return
-    cov.stop()
-    try:
-        yield
-    finally:
-        cov.start()
-
-
-def _coverage() -> Any:
-    """The coverage measurement running in this process, if any."""
-    if "coverage" not in sys.modules:
-        return None
-    import coverage
-
-    return coverage.Coverage.current()
 
 
 def examples(n: int) -> int:

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from generator.build import BuildSettings, build, render_all
 from generator.cli import cli
 from generator.errors import CatalogError
-from tests.conftest import build_file_tree, untraced
+from tests.conftest import build_file_tree
 
 SMALL: dict[str, Any] = {
     "catalog": {
@@ -330,8 +330,7 @@ def _shape(path: str, content: bytes) -> Any:
 
 def _outputs(root: Path) -> dict[str, Any]:
     files, _ = render_all(_settings(root, locales=("en", "sv")))
-    with untraced():
-        return {f.path: _shape(f.path, f.content) for f in files}
+    return {f.path: _shape(f.path, f.content) for f in files}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from generator.l10n.po import dump_po, new_catalog, po_path, read_po_file, write
 from generator.l10n.textchecks import check_text
 from generator.l10n.update import L10nSettings
 from generator.schedules import Schedule
-from tests.conftest import CASES, CATALOG, LOCALES, untraced
+from tests.conftest import CASES, CATALOG, LOCALES
 from tests.l10n_sources import bundled_messages
 
 PO_CASES = sorted((CASES / "po").glob("*.po"))
@@ -174,9 +174,8 @@ def test_check_reports_every_entry_pofilter_reports(path: Path) -> None:
     locale = path.parent.parent.name
     checker = StandardChecker(CheckerConfig(targetlanguage=locale))
     theirs: set[tuple[str, str]] = set()
-    with untraced():
-        units = [u for u in factory.getobject(str(path)).units if not u.isheader() and u.target]
-        found = [(unit.getcontext(), checker.run_filters(unit)) for unit in units]
+    units = [u for u in factory.getobject(str(path)).units if not u.isheader() and u.target]
+    found = [(unit.getcontext(), checker.run_filters(unit)) for unit in units]
     for context, tests in found:
         for test in tests:
             if test not in _STATE_TESTS and test not in DEFAULT_OFF:
