@@ -53,6 +53,17 @@ BROKEN = [
     ("escaped-control", 'msgctxt "a"\nmsgid "x"\nmsgstr "y\\x1b[31m"\n', 7, 1, "control", False),
     ("bidi-override", 'msgctxt "a"\nmsgid "x"\nmsgstr "y\u202ez"\n', 7, 1, "bidirectional", False),
     ("line-separator", 'msgctxt "a"\nmsgid "x"\nmsgstr "y\u2028z"\n', 7, 10, "line break", False),
+    # Escapes naming no character: msgfmt keeps a byte of them, Python's chr() cannot.
+    ("past-unicode", 'msgctxt "a"\nmsgid "x"\nmsgstr "y\\x41fffff"\n', 7, 10, "Unicode", False),
+    ("surrogate", 'msgctxt "a"\nmsgid "x"\nmsgstr "yz\\xd800"\n', 7, 11, "Unicode", False),
+    (
+        "obsolete-past-unicode",
+        '#~ msgctxt "a"\n#~ msgid "x"\n#~ msgstr "y\\x110000"\n',
+        7,
+        13,
+        "Unicode",
+        False,
+    ),
 ]
 
 

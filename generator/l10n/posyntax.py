@@ -47,14 +47,25 @@ class _Entry:
     forms: int = 0
 
 
-def _unescape(body: str) -> str:
+def _unescape(body: str, line: int, col: int) -> str:
+    """The value of a string's ``body``, which starts at 1-based column ``col`` of ``line``.
+
+    An escape naming no Unicode character (a hex escape past U+10FFFF, or a surrogate) is a
+    fault at its column: such a value could not be written back as UTF-8.
+    """
+
     def one(found: re.Match[str]) -> str:
         code = found.group()[1:]
         simple = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
         if code in simple:
             return simple[code]
         if code[0] == "x":
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+                raise PoSyntaxError(
+                    line, col + found.start(), f"escape \\{code} names no Unicode character"
+                )
+            return chr(point)
         if code[0].isdigit():
             return chr(int(code, 8))
         return code
@@ -77,12 +88,12 @@ def _string(text: str, start: int, line: int) -> tuple[str, int]:
     found = _STRING.match(text, start)
     if found is not None:
         body = found.group(1)
-        return (_unescape(body) if "\\" in body else body), found.end()
+        return (_unescape(body, line, start + 2) if "\\" in body else body), found.end()
     index = start + 1  # a fault: walk the string to name it
     while index < len(text):
         ch = text[index]
         if ch == '"':
-            return _unescape(text[start + 1 : index]), index + 1
+            return _unescape(text[start + 1 : index], line, start + 2), index + 1
         if ch == "\\":
             found = _ESCAPE.match(text, index)
             if found is None:
@@ -171,7 +182,7 @@ def check_po_syntax(text: str) -> None:
             if simple is not None:
                 keyword, body = simple.group(1, 2)
                 escaped = "\\" in body
-                value = _unescape(body) if escaped else body
+                value = _unescape(body, number, simple.start(2) + 1) if escaped else body
                 hidden = escaped or bidi
                 if not keyword:
                     if entry is None or not entry.last:
