@@ -8,7 +8,7 @@ ruff and pytest search theirs); the nearest wins, and in one folder ``wfgen.toml
 Keys are the long command-line options they default (paths relative to the project folder):
 ``catalog``, ``locales``, ``templates``, ``out`` (folders) and ``env``, ``locale`` (lists).
 An option given on the command line always wins over the file. An ``l10n`` table holds
-the settings of ``wfgen l10n check`` (``l10n.generic.load_config`` reads and checks it).
+the settings of ``wfgen l10n check`` (``l10n.generic.load_config`` checks it).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ __all__ = [
     "Project",
     "find_config",
     "init_project",
+    "key_location",
     "load_project",
+    "read_settings",
 ]
 
 CONFIG_NAME = "wfgen.toml"
@@ -88,15 +90,25 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _key_location(path: Path, text: str, key: str) -> Location:
-    """Line and column of ``key = ...`` in the settings table of ``path`` (1-based)."""
+def key_location(path: Path, text: str, key: str, *, table: str = "") -> Location:
+    """Line and column of ``key = ...`` in the settings table of ``path`` (1-based).
+
+    ``table`` names a table inside the settings (``l10n`` is ``[l10n]`` in ``wfgen.toml``,
+    ``[tool.wfgen.l10n]`` in ``pyproject.toml``). A key that is not found falls back to the
+    table's header line, then to the file.
+    """
     lines = text.splitlines()
+    parts = [*([] if path.name == CONFIG_NAME else ["tool", "wfgen"]), *([table] if table else [])]
     start = 0
-    if path.name != CONFIG_NAME:
+    if parts:
+        header = re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, parts)) + r"\s*\]")
         for number, line in enumerate(lines):
-            if re.match(r"\s*\[\s*tool\s*\.\s*wfgen\s*\]", line):
+            if header.match(line):
                 start = number + 1
                 break
+        else:
+            if table:  # an inline or dotted table: where its key is
+                return key_location(path, text, table)
     pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
     for number in range(start, len(lines)):
         if lines[number].lstrip().startswith("["):
@@ -109,8 +121,13 @@ def _key_location(path: Path, text: str, key: str) -> Location:
     return Location.of(path, start, 1 if start else 0)
 
 
-def _read_settings(path: Path) -> tuple[dict[str, Any], str]:
-    """The settings table of ``path`` and the file's text."""
+def read_settings(path: Path) -> tuple[dict[str, Any], str]:
+    """The settings table of ``path`` (all of ``wfgen.toml``, ``[tool.wfgen]`` of a
+    ``pyproject.toml``) and the file's text.
+
+    Raises:
+        UsageError: when the file cannot be read, is not UTF-8 or not TOML, located.
+    """
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -118,15 +135,23 @@ def _read_settings(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise UsageError(f"{path}: not UTF-8 (byte {err.start})") from err
+        before = raw[: err.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        where = Location.of(path, before.count(b"\n") + 1, column)
+        raise UsageError(f"{where}: not UTF-8 (byte {err.start})") from err
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+        ended = re.search(r"\(at end of document\)$", message)
         if found:
             where = Location.of(path, int(found.group(1)), int(found.group(2)))
             message = message[: found.start()].rstrip()
+        elif ended:  # the position just past the last character, as an editor shows it
+            where = Location.of(path, text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1)
+            message = f"{message[: ended.start()].rstrip()} at the end of the file"
         else:
             where = Location.of(path)
         raise UsageError(f"{where}: invalid TOML: {message}") from err
@@ -135,7 +160,7 @@ def _read_settings(path: Path) -> tuple[dict[str, Any], str]:
     tool = data.get("tool", {})
     table = tool.get("wfgen", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
-        raise UsageError(f"{_key_location(path, text, 'wfgen')}: [tool.wfgen] must be a table")
+        raise UsageError(f"{key_location(path, text, 'wfgen')}: [tool.wfgen] must be a table")
     return table, text
 
 
@@ -164,13 +189,13 @@ def load_project(cwd: Path | None = None) -> Project:
             environments=(),
             build_locales=(),
         )
-    settings, text = _read_settings(config)
+    settings, text = read_settings(config)
     root = config.parent
     known = (*_PATH_KEYS, *_LIST_KEYS)
     paths: dict[str, Path | None] = dict.fromkeys(_PATH_KEYS)
     lists: dict[str, tuple[str, ...]] = dict.fromkeys(_LIST_KEYS, ())
     for key, value in settings.items():
-        where = _key_location(config, text, key)
+        where = key_location(config, text, key)
         if key == "l10n":
             continue  # `l10n check` settings: read and checked by l10n.generic.load_config
         if key not in known:

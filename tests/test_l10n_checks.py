@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Message as PoMessage
 
-from generator.errors import InputError, Location
+from generator.errors import InputError, Location, UsageError
 from generator.l10n.check import check_locales
+from generator.l10n.generic import load_config
 from generator.l10n.po import dump_po, new_catalog, po_path, read_po_file, write_if_changed
 from generator.l10n.textchecks import check_text
 from generator.l10n.update import L10nSettings
@@ -210,6 +211,45 @@ def test_check_codes_are_turned_off_and_on_per_project(tmp_path: Path) -> None:
     (tmp_path / "wfgen.toml").write_text('[l10n]\ndisable = ["no-such-check"]\n', "utf-8")
     with pytest.raises(InputError, match="no-such-check"):
         check_locales(settings, ["de"])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where", "message"),
+    [
+        (
+            "wfgen.toml",
+            'out = "o"\n\n[l10n]\ndisable = ["startpunc"]\n  enable = "x"\n',
+            ":5:3:",
+            "[l10n] enable must be a list of check codes",
+        ),
+        ("wfgen.toml", '[l10n]\ndisable = ["nope"]\n', ":2:1:", "unknown check code 'nope'"),
+        ("wfgen.toml", "l10n = 3\n", ":1:1:", "[l10n] must be a table"),
+        ("wfgen.toml", "l10n = {colour = []}\n", ":1:1:", "[l10n] unknown key 'colour'"),
+        (
+            "pyproject.toml",
+            '[tool.wfgen]\nout = "o"\n[tool.wfgen.l10n]\ncolour = []\n',
+            ":4:1:",
+            "[tool.wfgen.l10n] unknown key 'colour'",
+        ),
+    ],
+)
+def test_a_bad_l10n_table_is_an_error_at_its_key(
+    tmp_path: Path, name: str, text: str, where: str, message: str
+) -> None:
+    """A wrong [l10n] setting names the file, line and column of the key at fault."""
+    (tmp_path / name).write_text(text, "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_config(tmp_path, known=("startpunc", "simplecaps"))
+    assert str(caught.value.location).endswith(f"{name}{where}".rstrip(":"))
+    assert message in str(caught.value)
+
+
+def test_broken_toml_in_the_project_file_is_located_for_l10n_check_too(tmp_path: Path) -> None:
+    """l10n check reads the project file as every command does: broken TOML is a usage
+    error at its line and column, not a bare parser message."""
+    (tmp_path / "wfgen.toml").write_text('[l10n]\ndisable = ["a",\n\n', "utf-8")
+    with pytest.raises(UsageError, match=r"wfgen\.toml:4:1: invalid TOML"):
+        load_config(tmp_path)
 
 
 def test_cli_reads_the_l10n_table_of_the_project_file(

@@ -102,12 +102,15 @@ def test_without_a_project_file_the_current_folder_has_the_default_layout(tmp_pa
         ('env = "prod"\n', ":1:1:", "env must be a list of names"),
         ("locale = [1]\n", ":1:1:", "locale must be a list of names"),
         ('catalog = "c"\nout = \n', ":2:7:", "invalid TOML"),
+        ('catalog = "c"\nlocales = [\n', ":3:1:", "invalid TOML: Invalid value at the end"),
+        ('catalog = "c"\nenv = ["a"', ":2:11:", "invalid TOML: Unclosed array at the end"),
+        ('catalog = "c"\n# \xe9t\xe9\nout = "\udcff"\n', ":3:8:", "not UTF-8 (byte 29)"),
     ],
 )
 def test_a_bad_project_file_is_a_usage_error_with_its_position(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, where: str, message: str
 ) -> None:
-    (tmp_path / "wfgen.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "wfgen.toml").write_bytes(text.encode("utf-8", errors="surrogateescape"))
     with pytest.raises(UsageError) as caught:
         load_project(tmp_path)
     assert f"{tmp_path / 'wfgen.toml'}{where}" in str(caught.value)

@@ -13,7 +13,6 @@ or back on.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,43 +130,41 @@ def load_config(start: Path, *, known: Iterable[str] = ()) -> CheckConfig:
         known: every valid check code; others are a configuration error.
 
     Raises:
-        InputError: for unreadable TOML, a wrong type or an unknown code.
+        UsageError: for an unreadable file or invalid TOML, located.
+        InputError: for a wrong type or an unknown code, located.
     """
-    from ..config import CONFIG_NAME, find_config
+    from ..config import CONFIG_NAME, find_config, key_location, read_settings
 
     path = find_config(start)
     if path is None:
         return CheckConfig()
-    keys = ("l10n",) if path.name == CONFIG_NAME else ("tool", "wfgen", "l10n")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise InputError(f"{path}: cannot read: {err}", hint="fix the TOML syntax") from err
-    table: object = data
-    for key in keys:
-        table = table.get(key, {}) if isinstance(table, dict) else {}
-    if not isinstance(table, dict) or not table:
+    settings, text = read_settings(path)
+    name = "l10n" if path.name == CONFIG_NAME else "tool.wfgen.l10n"
+    table: object = settings.get("l10n", {})
+    if not isinstance(table, dict):
+        raise InputError(f"[{name}] must be a table", location=key_location(path, text, "l10n"))
+    if not table:
         return CheckConfig()
-    where = Location.of(path)
     sets: dict[str, frozenset[str]] = {}
     for key in sorted(table):
         value = table[key]
+        where = key_location(path, text, key, table="l10n")
         if key not in ("disable", "enable"):
             raise InputError(
-                f"[{'.'.join(keys)}] unknown key {key!r}",
+                f"[{name}] unknown key {key!r}",
                 location=where,
                 hint="known keys: disable, enable",
             )
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(
-                f"[{'.'.join(keys)}] {key} must be a list of check codes",
+                f"[{name}] {key} must be a list of check codes",
                 location=where,
                 hint='write e.g. disable = ["startpunc", "simplecaps"]',
             )
         unknown = sorted(set(value) - set(known)) if known else []
         if unknown:
             raise InputError(
-                f"[{'.'.join(keys)}] {key}: unknown check code {', '.join(map(repr, unknown))}",
+                f"[{name}] {key}: unknown check code {', '.join(map(repr, unknown))}",
                 location=where,
                 hint="the README lists every code of `wfgen l10n check`",
             )
