@@ -11,6 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from .output import (
     up_to_date,
     write_output,
 )
-from .safebytes import read_input
+from .safebytes import files_below, read_input
 
 if TYPE_CHECKING:
     from .load.document import Documents
@@ -196,7 +197,13 @@ def fingerprint(settings: BuildSettings) -> str:
     for label, root, patterns in roots:
         if not root.is_dir():
             continue
-        found = sorted({p for pattern in patterns for p in root.rglob(pattern) if p.is_file()})
+        # The catalogue is listed as strictly as loading it lists it: a subfolder that cannot
+        # be read is an error, never a different digest that happens to look unchanged.
+        found = sorted(
+            path
+            for path in files_below(root, strict=label == "catalog")
+            if any(fnmatchcase(path.name, pattern) for pattern in patterns) and path.is_file()
+        )
         for path in found:
             digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
             try:

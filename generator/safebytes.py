@@ -14,10 +14,14 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import InputError
 
 __all__ = [
     "MAX_INPUT_BYTES",
+    "files_below",
     "first_bidi",
     "first_control",
     "read_input",
@@ -72,6 +76,30 @@ def read_input(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(handle)
+
+
+def files_below(folder: Path, *, strict: bool = True) -> Iterator[Path]:
+    """Every name under ``folder`` that is not a folder, at any depth, in no set order;
+    symbolic links to folders are not entered.
+
+    Unlike ``Path.rglob`` (whose behaviour also varies between Python versions), a subfolder
+    that cannot be listed is an error when ``strict``: skipping it would build a catalogue
+    without its workflows and delete their outputs.
+
+    Raises:
+        InputError: when ``strict`` and a folder cannot be listed, naming it.
+    """
+
+    def refuse(err: OSError) -> None:
+        if strict:
+            raise InputError(
+                f"{err.filename or folder}: cannot list this folder ({err.strerror or err})",
+                hint="make it readable, or move it out of the catalogue",
+            ) from err
+
+    for top, _dirs, names in os.walk(folder, onerror=refuse):
+        for name in names:
+            yield Path(top, name)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -79,3 +79,19 @@ def test_build_with_an_unlistable_workflows_folder_leaves_out_alone(
     assert len(message) == 1, message
     assert "workflows: cannot list this folder (Permission denied)" in message[0]
     assert after == before
+
+
+def test_an_unlistable_folder_outside_the_catalogue_does_not_stop_a_build(
+    file_tree: FileTreeMaker, unlistable: list[str]
+) -> None:
+    """Only the catalogue is listed strictly: a subfolder of locales/ that the build never
+    reads (a translator's scratch folder) may be unreadable, first build and rebuild alike."""
+    project = file_tree({**SMALL, "locales": {**SMALL["locales"], "scratch": {"x.po": ""}}})
+    unlistable.append("scratch")
+    old = Path.cwd()
+    os.chdir(project)
+    try:
+        results = [CliRunner().invoke(cli, ["build", "--quiet"]) for _ in range(2)]
+    finally:
+        os.chdir(old)
+    assert [r.exit_code for r in results] == [0, 0], [r.output for r in results]

@@ -7,7 +7,6 @@ have always found them.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..model import (
     Source,
     Workflow,
 )
+from ..safebytes import files_below
 from ..schedules import Schedule
 from ..schedules.rules import schedule_findings
 from .document import Documents, kind_of, read_yaml
@@ -75,24 +75,9 @@ def discover(paths: Sequence[Path]) -> list[Path]:
 
 
 def _yaml_files(folder: Path) -> Iterator[Path]:
-    """Every ``*.yaml`` / ``*.yml`` file under ``folder`` (symlinked folders not entered).
-
-    Unlike ``Path.rglob``, a subfolder that cannot be listed is an error: skipping it would
-    build a catalogue without its workflows and delete their outputs.
-    """
-
-    def refuse(err: OSError) -> None:
-        where = err.filename or folder
-        raise InputError(
-            f"{where}: cannot list this folder ({err.strerror or err})",
-            hint="make it readable, or move it out of the catalogue",
-        ) from err
-
-    for top, _dirs, names in os.walk(folder, onerror=refuse):
-        for name in names:
-            path = Path(top, name)
-            if path.suffix in (".yaml", ".yml"):
-                yield path
+    """Every ``*.yaml`` / ``*.yml`` file under ``folder`` (symlinked folders not entered);
+    a subfolder that cannot be listed is an error (:func:`safebytes.files_below`)."""
+    return (path for path in files_below(folder) if path.suffix in (".yaml", ".yml"))
 
 
 @dataclass
