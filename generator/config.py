@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, UsageError
+from .errors import InputError, Location, UsageError
+from .safebytes import decode_utf8
 
 __all__ = [
     "CONFIG_NAME",
@@ -133,13 +134,9 @@ def read_settings(path: Path) -> tuple[dict[str, Any], str]:
     except OSError as err:
         raise UsageError(f"{path}: cannot read: {err.strerror or err}") from err
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        before = raw[: err.start]
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        where = Location.of(path, before.count(b"\n") + 1, column)
-        raise UsageError(f"{where}: not UTF-8 (byte {err.start})") from err
+        text = decode_utf8(raw, path=path, keep_bom=True)
+    except InputError as err:
+        raise UsageError(str(err)) from err
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

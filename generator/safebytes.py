@@ -17,10 +17,11 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Location
 
 __all__ = [
     "MAX_INPUT_BYTES",
+    "decode_utf8",
     "files_below",
     "first_bidi",
     "first_control",
@@ -100,6 +101,29 @@ def files_below(folder: Path, *, strict: bool = True) -> Iterator[Path]:
     for top, _dirs, names in os.walk(folder, onerror=refuse):
         for name in names:
             yield Path(top, name)
+
+
+def decode_utf8(
+    data: bytes, *, path: Path | str, what: str = "file", hint: str = "", keep_bom: bool = False
+) -> str:
+    """``data`` as text; a leading UTF-8 byte-order mark is dropped unless ``keep_bom``.
+
+    Raises:
+        InputError: at the line and column (in characters) of the first byte that is not
+            UTF-8, naming the byte: ``page.md:14:28: page is not UTF-8 text (byte 0xb6)``.
+    """
+    try:
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        where = Location.of(path, before.count(b"\n") + 1, column)
+        raise InputError(
+            f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x})",
+            location=where,
+            hint=hint or f"save the {what} as UTF-8",
+        ) from err
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -277,3 +277,34 @@ def test_deep_frontmatter_is_a_located_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "Traceback" not in result.stderr
     assert "page.md:2: " in result.stdout + result.stderr
+
+
+# "Köp" then a Latin-1 byte: the error's column counts characters, as an editor does.
+_NOT_UTF8 = "a: Köp ".encode() + b"\xe9t\xe9\n"
+
+
+@pytest.mark.parametrize(
+    ("target", "command"),
+    [
+        ("page.md", ["docs", "check", "page.md"]),
+        ("locales/sv/LC_MESSAGES/workflows.po", ["l10n", "check"]),
+        ("locales/sv/LC_MESSAGES/workflows.po", ["l10n", "update"]),
+        ("locales/sv/LC_MESSAGES/workflows.po", ["build", "--quiet"]),
+        ("deployed.cron", ["drift", "--env", "prod-marketing", "--crontab", "deployed.cron"]),
+    ],
+    ids=["page", "po-check", "po-update", "po-build", "crontab"],
+)
+def test_bytes_that_are_not_utf8_are_located(
+    tmp_path: Path, target: str, command: list[str]
+) -> None:
+    """A page, a PO file or a deployed crontab that is not UTF-8: one line naming the file,
+    the line and column of the first bad byte, and the byte; exit 2."""
+    root = _project(tmp_path)
+    path = root / target
+    before = path.read_bytes().split(b"\n")[:3] if path.exists() else [b"# x", b"", b""]
+    path.write_bytes(b"\n".join([*before, _NOT_UTF8]))
+    result = _wfgen(root, *command)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"{target}:4:8: " in lines[0] and "not UTF-8 text (byte 0xe9)" in lines[0], lines[0]

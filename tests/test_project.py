@@ -104,7 +104,11 @@ def test_without_a_project_file_the_current_folder_has_the_default_layout(tmp_pa
         ('catalog = "c"\nout = \n', ":2:7:", "invalid TOML"),
         ('catalog = "c"\nlocales = [\n', ":3:1:", "invalid TOML: Invalid value at the end"),
         ('catalog = "c"\nenv = ["a"', ":2:11:", "invalid TOML: Unclosed array at the end"),
-        ('catalog = "c"\n# \xe9t\xe9\nout = "\udcff"\n', ":3:8:", "not UTF-8 (byte 29)"),
+        (
+            'catalog = "c"\n# \xe9t\xe9\nout = "\udcff"\n',
+            ":3:8:",
+            "file is not UTF-8 text (byte 0xff)",
+        ),
     ],
 )
 def test_a_bad_project_file_is_a_usage_error_with_its_position(

@@ -25,6 +25,7 @@ from ftfy.badness import is_bad
 
 from ..errors import InputError, Location
 from ..model import Catalog
+from ..safebytes import decode_utf8
 from .check import check_pages
 from .results import DocsReport, PageError, PageReport, RowResult
 
@@ -105,11 +106,8 @@ def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> P
     Raises:
         InputError: when ``data`` is not UTF-8 (the check could not have read it either).
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputError("page is not UTF-8 text", location=Location.of(report.path, line)) from err
+    # A byte-order mark stays: the fixed page differs from the page in its ids only.
+    text = decode_utf8(data, path=report.path, what="page", keep_bom=True)
     starts = [0, *(m.end() for m in _BREAK.finditer(text))]
     edits: list[Edit] = []
     skipped: list[Skipped] = []

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location
-from ..safebytes import first_bidi, first_control, read_input
+from ..safebytes import decode_utf8, first_bidi, first_control, read_input
 from .listcell import Entry, has_bold, list_entries
 from .locale import headers_locale, infer_locale
 from .markup import clean, remove_invisible, repair, strip_markup
@@ -54,13 +54,7 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
         data = read_input(path)
     except OSError as err:
         raise InputError(f"cannot read page: {err.strerror}", location=Location.of(path)) from err
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        message = f"page is not UTF-8 text (byte 0x{data[err.start]:02x})"
-        hint = "save the page as UTF-8"
-        raise InputError(message, location=Location.of(path, line), hint=hint) from err
+    text = decode_utf8(data, path=path, what="page")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     hidden = first_control(text) or first_bidi(text)
     if hidden is not None:

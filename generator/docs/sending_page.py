@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location, Problem, Severity
-from ..safebytes import read_input
+from ..safebytes import decode_utf8, read_input
 from .locale import infer_locale
 from .markup import repair
 
@@ -94,11 +94,12 @@ def read_sending_page(path: Path, *, locale: str | None = None) -> SendingPage:
         InputError: when the page cannot be read or is not the sending page.
     """
     try:
-        text = read_input(path).decode("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as err:
+        data = read_input(path)
+    except OSError as err:
         raise InputError(
-            f"cannot read page: {err}", location=Location.of(path), hint="save the page as UTF-8"
+            f"cannot read page: {err.strerror or err}", location=Location.of(path)
         ) from err
+    text = decode_utf8(data, path=path, what="page").replace("\r\n", "\n")
     if not is_sending_page(text):
         raise InputError(
             "not the 'Confirming the send' page",

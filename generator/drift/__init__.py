@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location, Problem, Severity, UsageError
+from ..safebytes import decode_utf8
 from .deployed import Deployed, read_crontab, read_kubernetes, read_systemd
 
 __all__ = [
@@ -200,12 +201,13 @@ def drift(settings: DriftSettings) -> DriftReport:
             if settings.stdin is None:
                 raise UsageError("- (stdin) can be read once only")
             return settings.stdin(), "<stdin>"
+        # Read as it comes (not through safebytes.read_input): a deployed crontab is often
+        # piped in, e.g. `--crontab <(ssh host crontab -l)`.
         try:
-            return Path(value).read_text("utf-8"), value
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(
-                f"{value}: cannot read: {getattr(err, 'strerror', None) or err}"
-            ) from err
+            data = Path(value).read_bytes()
+        except OSError as err:
+            raise InputError(f"{value}: cannot read: {err.strerror or err}") from err
+        return decode_utf8(data, path=value, what="deployed file"), value
 
     sources: list[tuple[str, str, list[Deployed]]] = []
     if settings.crontab:

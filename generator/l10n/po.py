@@ -21,7 +21,7 @@ from babel.messages.pofile import escape, normalize, read_po, unescape, write_po
 from babel.util import TextWrapper
 
 from ..errors import InputError, Location, UsageError
-from ..safebytes import read_input
+from ..safebytes import decode_utf8, read_input
 from .posyntax import PoSyntaxError, check_po_syntax
 
 __all__ = [
@@ -108,10 +108,10 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
         InputError: when it cannot be read or parsed.
     """
     try:
-        text = read_input(path).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
-        raise InputError(f"{path}: cannot read: {reason}", hint="PO files are UTF-8") from err
+        data = read_input(path)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    text = decode_utf8(data, path=path, what="PO file", keep_bom=True)
     try:
         check_po_syntax(text)
     except PoSyntaxError as err:
