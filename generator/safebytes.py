@@ -25,6 +25,7 @@ __all__ = [
     "files_below",
     "first_bidi",
     "first_control",
+    "position_of_byte",
     "read_input",
     "systemd_program_problem",
 ]
@@ -103,6 +104,14 @@ def files_below(folder: Path, *, strict: bool = True) -> Iterator[Path]:
             yield Path(top, name)
 
 
+def position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of byte ``offset`` in ``data``; the column counts the
+    characters before it on its line (an undecodable byte counts as one), as an editor does."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", errors="replace")) + 1
+
+
 def decode_utf8(
     data: bytes, *, path: Path | str, what: str = "file", hint: str = "", keep_bom: bool = False
 ) -> str:
@@ -115,10 +124,7 @@ def decode_utf8(
     try:
         return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as err:
-        before = data[: err.start]
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        where = Location.of(path, before.count(b"\n") + 1, column)
+        where = Location.of(path, *position_of_byte(data, err.start))
         raise InputError(
             f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x})",
             location=where,

@@ -308,3 +308,14 @@ def test_bytes_that_are_not_utf8_are_located(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
     assert f"{target}:4:8: " in lines[0] and "not UTF-8 text (byte 0xe9)" in lines[0], lines[0]
+
+
+def test_a_catalogue_file_that_is_not_utf8_is_a_finding_at_the_byte(tmp_path: Path) -> None:
+    """validate reports the first byte that is not UTF-8 at its line and character column."""
+    root = _project(tmp_path)
+    path = root / "catalog" / "modules.yaml"
+    path.write_bytes(b"\n".join([*path.read_bytes().split(b"\n")[:3], _NOT_UTF8]))
+    result = _wfgen(root, "validate")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    found = [line for line in result.stdout.splitlines() if "not valid UTF-8" in line]
+    assert len(found) == 1 and "modules.yaml:4:8:" in found[0], result.stdout

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import yaml
 
 from ..errors import Location, Problem, Severity
-from ..safebytes import first_bidi, first_control, read_input
+from ..safebytes import first_bidi, first_control, position_of_byte, read_input
 
 yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own
@@ -112,9 +112,7 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        before = raw[: err.start]
-        line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        line, col = position_of_byte(raw, err.start)
         problems.append(
             Problem(
                 Location.of(path, line, col),
