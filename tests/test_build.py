@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import json
 import os
 import re
 import subprocess
@@ -271,6 +272,34 @@ def test_check_after_build_passes_and_fails_after_edit(
     assert bad.exit_code == 1
     assert "out/docs/sv/deliveries.md" in bad.stdout
     assert "+hand edit" not in bad.stdout and "-hand edit" in bad.stdout
+
+
+def test_check_compares_outputs_not_the_rebuild_fingerprint(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An input change that changes no output (a comment in the catalogue, or another wfgen
+    release) passes --check; the next build records the new fingerprint in the manifest."""
+    monkeypatch.chdir(small)
+    command = ["build", "--quiet"]
+    assert CliRunner().invoke(cli, command, catch_exceptions=False).exit_code == 0
+    before = (small / "out" / "manifest.json").read_bytes()
+    source = small / "catalog" / "workflows" / "deliveries.yaml"
+    source.write_text(source.read_text() + "# a comment\n")
+    ok = CliRunner().invoke(cli, [*command, "--check"], catch_exceptions=False)
+    assert ok.exit_code == 0, ok.output
+    rebuilt = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    assert re.search(r"^1 file\(s\) written, \d+ unchanged,", rebuilt.output, re.M), rebuilt.output
+    after = (small / "out" / "manifest.json").read_bytes()
+    assert after != before
+    assert json.loads(after)["files"] == json.loads(before)["files"]
+    # Anything else in the manifest still counts (here a recorded warning; another comment
+    # makes --check render instead of trusting the manifest).
+    (small / "out" / "manifest.json").write_bytes(
+        after.replace(b'"warnings": [', b'"warnings": [{},')
+    )
+    source.write_text(source.read_text() + "# another comment\n")
+    bad = CliRunner().invoke(cli, [*command, "--check"], catch_exceptions=False)
+    assert bad.exit_code == 1 and "out/manifest.json" in bad.stdout, bad.stdout
 
 
 # --- injection ---------------------------------------------------------------------------
