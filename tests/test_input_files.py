@@ -246,6 +246,43 @@ def test_bad_events_are_located_and_skipped(tmp_path: Path, case: str) -> None:
     assert "events.txt:" in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    "events",
+    [
+        b"message_id,event,time\nm1,relayed,2024-05-01T10:00:00Z\nm2,rel\xe9ayed,2024-05-01T10:00:00Z\n",
+        b'{"message_id": "m1", "event": "relayed", "time": "2024-05-01T10:00:00Z"}\n'
+        b'{"message_id": "m\xe92", "event": "relayed", "time": "2024-05-01T10:00:00Z"}\n',
+    ],
+    ids=["csv", "jsonl"],
+)
+def test_an_event_line_that_is_not_utf8_is_located_and_skipped(
+    tmp_path: Path, events: bytes
+) -> None:
+    """A byte that is not UTF-8 costs its line only: reported at its line with the byte,
+    skipped (exit 1), and the other events are applied, from a file or from stdin."""
+    path = tmp_path / "events.txt"
+    path.write_bytes(events)
+    model = str(CATALOG / "sending.yaml")
+    result = _wfgen(tmp_path, "sending", "simulate", str(path), "--model", model)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    bad_line = 3 if events.startswith(b"message_id") else 2
+    assert f"events.txt:{bad_line}:1: " in result.stderr, result.stderr
+    assert "not UTF-8 text (byte 0xe9)" in result.stderr
+    assert "1 event(s) applied, 1 skipped" in result.stdout, result.stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "generator", "sending", "simulate", "-", "--model", model],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        input=events,
+        capture_output=True,
+        timeout=PATIENCE,
+        check=False,
+    )
+    assert piped.returncode == 1, piped.stderr
+    assert b"not UTF-8 text (byte 0xe9)" in piped.stderr
+    assert b"1 event(s) applied, 1 skipped" in piped.stdout
+
+
 def test_events_with_a_bom_and_from_stdin(tmp_path: Path) -> None:
     """A CSV with a byte-order mark reads like one without; '-' reads standard input."""
     text = "message_id,event,time\nm1,relayed,2024-05-01T10:00:00Z\n"

@@ -60,11 +60,17 @@ def simulate_command(settings: SimulateSettings) -> int:
     def run() -> Any:
         try:
             # "-" reads standard input; a byte-order mark (spreadsheets write one) is skipped.
+            # A byte that is not UTF-8 reaches read_events as a surrogate escape: that line
+            # is reported and skipped, like any other unreadable event.
             if str(settings.events) == "-":
                 stdin: Any = sys.stdin.buffer
-                stream_cm: Any = io.TextIOWrapper(stdin, encoding="utf-8-sig", newline="")
+                stream_cm: Any = io.TextIOWrapper(
+                    stdin, encoding="utf-8-sig", errors="surrogateescape", newline=""
+                )
             else:
-                stream_cm = settings.events.open(encoding="utf-8-sig", newline="")
+                stream_cm = settings.events.open(
+                    encoding="utf-8-sig", errors="surrogateescape", newline=""
+                )
             with stream_cm as stream:
                 return simulate(
                     model,
@@ -76,10 +82,6 @@ def simulate_command(settings: SimulateSettings) -> int:
                 )
         except OSError as err:
             raise InputError(f"{settings.events}: cannot read: {err.strerror or err}") from err
-        except UnicodeDecodeError as err:
-            raise InputError(
-                f"{settings.events}: not UTF-8 text ({err.reason})", hint="save the events as UTF-8"
-            ) from err
 
     result = run_or_exit(run)
 

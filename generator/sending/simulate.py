@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -325,6 +326,10 @@ def read_events(stream: IO[str], *, fmt: str = "auto") -> Iterator[RawEvent | tu
         except csv.Error as err:  # a field over csv's limit (128 KiB), a NUL, ...
             yield (number, f"unreadable CSV line: {err}")
             continue
+        bad = _not_utf8("".join(record))
+        if bad is not None:
+            yield (number, bad)
+            continue
         if len(record) != 3:
             if record:
                 yield (number, f"expected 3 fields, found {len(record)}")
@@ -332,8 +337,23 @@ def read_events(stream: IO[str], *, fmt: str = "auto") -> Iterator[RawEvent | tu
         yield (number, record[order[0]], record[order[1]], record[order[2]])
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _not_utf8(text: str) -> str | None:
+    """Why a line read with ``errors="surrogateescape"`` is not text, or None when it is."""
+    found = _ESCAPED_BYTE.search(text)
+    if found is None:
+        return None
+    return f"not UTF-8 text (byte 0x{ord(found.group()) - 0xDC00:02x})"
+
+
 def _json_line(number: int, text: str) -> Iterator[RawEvent | tuple[int, str]]:
     if not text.strip():
+        return
+    bad = _not_utf8(text)
+    if bad is not None:
+        yield (number, bad)
         return
     try:
         data = json.loads(text)
