@@ -345,3 +345,68 @@ def test_row_resolved_by_package_gap_teaches_other_versions() -> None:
     assert _rows(alone)["追跡"] == ("unresolved", None)
     together = check_pages([older, ALIGN / "ja-JP" / "list-package-gap.md"], catalog=_bundled())
     assert _rows(together.pages[0])["追跡"] == ("mismatch", "tracking")
+
+
+# --- a page that does not say its product ----------------------------------------------------
+
+
+def _foreign(rng: random.Random) -> str:
+    """A made-up id in a script no canonical id uses (no word of any language)."""
+    return "".join(rng.choice("αβγδεζηθικλμνξπρστφχψω") for _ in range(rng.randint(4, 8)))
+
+
+def _unsaid_product_page(rows: list[tuple[str, str, str, str]], path: Path) -> None:
+    """A list page whose frontmatter, path and links do not say which product it documents."""
+    lines = [
+        "---",
+        "title: Technical workflows",
+        "---",
+        "",
+        "| Workflow | Package | Description |",
+        "|---|---|---|",
+        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_page_that_does_not_say_its_product_gets_the_one_its_order_fits(
+    tmp_path: Path,
+) -> None:
+    """Every exact id of the page is shipped by two products; the rows between them match the
+    documented list of only one of them, whose order then places the translated rows."""
+    catalog = _bundled()
+    product = "v8"
+    shipped = [
+        w
+        for w in catalog.workflows
+        if product in w.products and not w.obsolete and not w.is_template
+    ]
+    shipped.sort(key=lambda w: (_label(w, product).casefold(), w.id))
+    rng = random.Random(8)
+    # Rows of workflows the other product lacks have translated ids: every exact id fits both.
+    renamed = {
+        w.id: _foreign(rng)
+        for w in shipped
+        if not all(p in w.products for p in ("classic-v7", product))
+    }
+    assert renamed and len(renamed) < len(shipped) // 2
+    rows = [
+        (_label(w, product), renamed.get(w.id, w.id), w.package, w.description) for w in shipped
+    ]
+    path = tmp_path / "ko-KR" / "page.md"
+    _unsaid_product_page(rows, path)
+    page = read_page(path)
+    assert page.product is None
+    (report,) = align_pages([page], catalog=catalog)
+    assert report.product == product
+    back = {new: wid for wid, new in renamed.items()}
+    for result in report.rows:
+        if result.documented_id in back:
+            assert (result.status, result.canonical_id) == (
+                "mismatch",
+                back[result.documented_id],
+            ), result
+        else:
+            assert result.status == "ok", result

@@ -71,10 +71,55 @@ def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
     if page.product in pages:
         return page.product
     exact = [w for r in page.rows if (w := catalog.get(r.documented_id))]
-    for product in PRODUCTS:
-        if product in pages and exact and all(product in w.products for w in exact):
-            return product
+    fitting = [
+        product
+        for product in PRODUCTS
+        if product in pages and exact and all(product in w.products for w in exact)
+    ]
+    if len(fitting) > 1:
+        # The page does not say its product and its exact ids fit several: the product whose
+        # documented order accounts for the most rows between the exact ones is the page's.
+        placed = {product: _placed(page, module, product, catalog) for product in fitting}
+        return max(fitting, key=lambda product: placed[product])
+    if fitting:
+        return fitting[0]
     return sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product
+
+
+def _sequence(module: Module | None, product: str | None, catalog: Catalog) -> list[str]:
+    """The documented order of ``product``: the module's, or on a list page the English list
+    page's alphabetical order of labels."""
+    if module is not None:
+        return _order(module, product, catalog)
+    return [
+        w.id
+        for w in sorted(
+            (w for w in catalog.workflows if product is None or product in w.products),
+            key=lambda w: (_label(w, product).casefold(), w.id),
+        )
+    ]
+
+
+def _placed(page: Page, module: Module | None, product: str, catalog: Catalog) -> int:
+    """How many rows without an exact id the documented order of ``product`` places, gap by
+    gap between the page's exact rows (``gap_votes`` without package evidence)."""
+    sequence = _sequence(module, product, catalog)
+    exact: dict[int, str] = {}
+    for row in page.rows:
+        workflow = catalog.by_spelling(row.documented_id)
+        if workflow is not None and workflow.id not in exact.values():
+            exact[row.index] = workflow.id
+    anchors = in_order({i: sequence.index(wid) for i, wid in exact.items() if wid in sequence})
+    votes, _ = gap_votes(
+        [r for r in page.rows if r.index not in exact],
+        rows=len(page.rows),
+        sequence=sequence,
+        anchors=anchors,
+        taken=set(exact.values()),
+        obsolete={w.id for w in catalog.workflows if w.obsolete},
+        module_page=module is not None,
+    )
+    return len(votes)
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -116,17 +161,7 @@ def align(
         label_sets[wid] = tuple(dict.fromkeys((*label_sets.get(wid, ()), *texts)))
     order = _order(module, product, catalog)
     # A list page keeps the English page's alphabetical order of labels, translated or not.
-    list_order = (
-        []
-        if module
-        else [
-            w.id
-            for w in sorted(
-                (w for w in catalog.workflows if product is None or product in w.products),
-                key=lambda w: (_label(w, product).casefold(), w.id),
-            )
-        ]
-    )
+    list_order = [] if module else _sequence(None, product, catalog)
     verdicts: dict[int, RowResult] = {}
 
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
