@@ -345,3 +345,150 @@ def test_row_resolved_by_package_gap_teaches_other_versions() -> None:
     assert _rows(alone)["追跡"] == ("unresolved", None)
     together = check_pages([older, ALIGN / "ja-JP" / "list-package-gap.md"], catalog=_bundled())
     assert _rows(together.pages[0])["追跡"] == ("mismatch", "tracking")
+
+
+# --- the documented order where translated ids leave few exact rows ---------------------------
+
+
+def _foreign(rng: random.Random) -> str:
+    """A made-up id in a script no canonical id uses (no word of any language)."""
+    return "".join(rng.choice("αβγδεζηθικλμνξπρστφχψω") for _ in range(rng.randint(4, 8)))
+
+
+def _unsaid_product_page(rows: list[tuple[str, str, str, str]], path: Path) -> None:
+    """A list page whose frontmatter, path and links do not say which product it documents."""
+    lines = [
+        "---",
+        "title: Technical workflows",
+        "---",
+        "",
+        "| Workflow | Package | Description |",
+        "|---|---|---|",
+        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("start", [8, 20, 30])
+def test_rows_settled_by_their_labels_anchor_the_order(tmp_path: Path, start: int) -> None:
+    """A page version lacks a workflow, so between its exact rows the order has one workflow
+    too many; two translated rows that their labels settle then enclose a third whose id,
+    label and package say nothing: the order has exactly its workflow between them."""
+    catalog = _bundled()
+    rows = _list_page(catalog)
+    rng = random.Random(start)
+    first, middle, last, dropped = rows[start : start + 4]
+    page_rows = list(rows)
+    page_rows[start : start + 4] = [
+        (first[0], _foreign(rng), first[2], first[3]),
+        (_foreign(rng), _foreign(rng), _foreign(rng), "."),
+        (last[0], _foreign(rng), last[2], last[3]),
+    ]
+    path = tmp_path / "ko-KR" / "page.md"
+    _write(page_rows, path)
+    known = {first[1]: first[0], last[1]: last[0]}
+    (report,) = align_pages([read_page(path)], catalog=catalog, labels_for=lambda _: known)
+    found = {r.row.index: r for r in report.rows}
+    assert (found[start].status, found[start].canonical_id) == ("mismatch", first[1])
+    assert (found[start + 2].status, found[start + 2].canonical_id) == ("mismatch", last[1])
+    placed = found[start + 1]
+    assert (placed.status, placed.canonical_id) == ("mismatch", middle[1]), placed
+    assert any("documented order" in why for why in placed.evidence), placed.evidence
+    assert dropped[1] in report.missing or dropped[1] not in {r.canonical_id for r in report.rows}
+
+
+def test_settled_rows_enclosing_two_workflows_leave_the_row_unresolved(tmp_path: Path) -> None:
+    """The same, but the dropped workflow lies between the settled rows: the order has two
+    workflows for the one row between them and cannot say which it is."""
+    catalog = _bundled()
+    rows = _list_page(catalog)
+    rng = random.Random(3)
+    start = 20
+    # The page lacks the third workflow: the second and third enclose the one row.
+    first, _, _, last = rows[start : start + 4]
+    page_rows = list(rows)
+    page_rows[start : start + 4] = [
+        (first[0], _foreign(rng), first[2], first[3]),
+        (_foreign(rng), _foreign(rng), _foreign(rng), "."),
+        (last[0], _foreign(rng), last[2], last[3]),
+    ]
+    path = tmp_path / "ko-KR" / "page.md"
+    _write(page_rows, path)
+    known = {first[1]: first[0], last[1]: last[0]}
+    (report,) = align_pages([read_page(path)], catalog=catalog, labels_for=lambda _: known)
+    found = {r.row.index: r for r in report.rows}
+    assert found[start].canonical_id == first[1] and found[start + 2].canonical_id == last[1]
+    assert (found[start + 1].status, found[start + 1].canonical_id) == ("unresolved", None)
+
+
+def test_a_page_that_does_not_say_its_product_gets_the_one_its_order_fits(
+    tmp_path: Path,
+) -> None:
+    """Every exact id of the page is shipped by two products; the rows between them match the
+    documented list of only one of them, whose order then places the translated rows."""
+    catalog = _bundled()
+    product = "v8"
+    shipped = [
+        w
+        for w in catalog.workflows
+        if product in w.products and not w.obsolete and not w.is_template
+    ]
+    shipped.sort(key=lambda w: (_label(w, product).casefold(), w.id))
+    rng = random.Random(8)
+    # Rows of workflows the other product lacks have translated ids: every exact id fits both.
+    renamed = {
+        w.id: _foreign(rng)
+        for w in shipped
+        if not all(p in w.products for p in ("classic-v7", product))
+    }
+    assert renamed and len(renamed) < len(shipped) // 2
+    rows = [
+        (_label(w, product), renamed.get(w.id, w.id), w.package, w.description) for w in shipped
+    ]
+    path = tmp_path / "ko-KR" / "page.md"
+    _unsaid_product_page(rows, path)
+    page = read_page(path)
+    assert page.product is None
+    (report,) = align_pages([page], catalog=catalog)
+    assert report.product == product
+    back = {new: wid for wid, new in renamed.items()}
+    for result in report.rows:
+        if result.documented_id in back:
+            assert (result.status, result.canonical_id) == (
+                "mismatch",
+                back[result.documented_id],
+            ), result
+        else:
+            assert result.status == "ok", result
+
+
+def test_row_enclosed_by_settled_rows_keeps_a_schedule_veto(tmp_path: Path) -> None:
+    """Settled rows enclose one row as above, but its description states a clock time its
+    workflow never runs at: the order's vote is vetoed and the row stays unresolved."""
+    catalog = _bundled()
+    rows = _list_page(catalog)
+    start = next(
+        i
+        for i in range(1, len(rows) - 4)
+        if (w := catalog.get(rows[i + 1][1])) is not None and w.schedule and w.schedule.at
+    )
+    rng = random.Random(start)
+    first, middle, last, _ = rows[start : start + 4]
+    workflow = catalog.get(middle[1])
+    assert workflow is not None and workflow.schedule is not None
+    hour = (int(str(workflow.schedule.at).split(":")[0]) + 7) % 24
+    page_rows = list(rows)
+    page_rows[start : start + 4] = [
+        (first[0], _foreign(rng), first[2], first[3]),
+        (_foreign(rng), _foreign(rng), _foreign(rng), f"{_foreign(rng)} {hour:02d}:37."),
+        (last[0], _foreign(rng), last[2], last[3]),
+    ]
+    path = tmp_path / "ko-KR" / "page.md"
+    _write(page_rows, path)
+    known = {first[1]: first[0], last[1]: last[0]}
+    (report,) = align_pages([read_page(path)], catalog=catalog, labels_for=lambda _: known)
+    found = {r.row.index: r for r in report.rows}
+    assert found[start].canonical_id == first[1] and found[start + 2].canonical_id == last[1]
+    assert (found[start + 1].status, found[start + 1].canonical_id) == ("unresolved", None)

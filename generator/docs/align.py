@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
@@ -71,10 +71,55 @@ def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
     if page.product in pages:
         return page.product
     exact = [w for r in page.rows if (w := catalog.get(r.documented_id))]
-    for product in PRODUCTS:
-        if product in pages and exact and all(product in w.products for w in exact):
-            return product
+    fitting = [
+        product
+        for product in PRODUCTS
+        if product in pages and exact and all(product in w.products for w in exact)
+    ]
+    if len(fitting) > 1:
+        # The page does not say its product and its exact ids fit several: the product whose
+        # documented order accounts for the most rows between the exact ones is the page's.
+        placed = {product: _placed(page, module, product, catalog) for product in fitting}
+        return max(fitting, key=lambda product: placed[product])
+    if fitting:
+        return fitting[0]
     return sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product
+
+
+def _sequence(module: Module | None, product: str | None, catalog: Catalog) -> list[str]:
+    """The documented order of ``product``: the module's, or on a list page the English list
+    page's alphabetical order of labels."""
+    if module is not None:
+        return _order(module, product, catalog)
+    return [
+        w.id
+        for w in sorted(
+            (w for w in catalog.workflows if product is None or product in w.products),
+            key=lambda w: (_label(w, product).casefold(), w.id),
+        )
+    ]
+
+
+def _placed(page: Page, module: Module | None, product: str, catalog: Catalog) -> int:
+    """How many rows without an exact id the documented order of ``product`` places, gap by
+    gap between the page's exact rows (``gap_votes`` without package evidence)."""
+    sequence = _sequence(module, product, catalog)
+    exact: dict[int, str] = {}
+    for row in page.rows:
+        workflow = catalog.by_spelling(row.documented_id)
+        if workflow is not None and workflow.id not in exact.values():
+            exact[row.index] = workflow.id
+    anchors = in_order({i: sequence.index(wid) for i, wid in exact.items() if wid in sequence})
+    votes, _ = gap_votes(
+        [r for r in page.rows if r.index not in exact],
+        rows=len(page.rows),
+        sequence=sequence,
+        anchors=anchors,
+        taken=set(exact.values()),
+        obsolete={w.id for w in catalog.workflows if w.obsolete},
+        module_page=module is not None,
+    )
+    return len(votes)
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -116,17 +161,7 @@ def align(
         label_sets[wid] = tuple(dict.fromkeys((*label_sets.get(wid, ()), *texts)))
     order = _order(module, product, catalog)
     # A list page keeps the English page's alphabetical order of labels, translated or not.
-    list_order = (
-        []
-        if module
-        else [
-            w.id
-            for w in sorted(
-                (w for w in catalog.workflows if product is None or product in w.products),
-                key=lambda w: (_label(w, product).casefold(), w.id),
-            )
-        ]
-    )
+    list_order = [] if module else _sequence(None, product, catalog)
     verdicts: dict[int, RowResult] = {}
 
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
@@ -215,6 +250,31 @@ def align(
                 product=product,
             )
         )
+        # Rows settled by their own evidence (a label, the id's letters) anchor the order as
+        # exact rows do: a row left alone between two of them is placed by the order, whatever
+        # script its translated id is written in.
+        while again := _order_again(
+            pending,
+            verdicts,
+            page=page,
+            sequence=sequence,
+            catalog=catalog,
+            module=module,
+            solve=lambda votes, between: _solve(
+                pending,
+                candidates,
+                page=page,
+                order=order,
+                votes=votes,
+                between=between,
+                labels=label_sets,
+                given=labels,
+                duplicates=duplicates,
+                packages=packages,
+                product=product,
+            ),
+        ):
+            verdicts.update(again)
     for row in pending:
         if row.index not in verdicts:
             verdicts[row.index] = RowResult(
@@ -240,6 +300,58 @@ def align(
         missing=missing,
         notes=tuple(notes),
     )
+
+
+def _order_again(
+    pending: Sequence[Row],
+    verdicts: Mapping[int, RowResult],
+    *,
+    page: Page,
+    sequence: Sequence[str],
+    catalog: Catalog,
+    module: Module | None,
+    solve: Callable[[Mapping[int, Vote], Mapping[int, frozenset[str]]], Mapping[int, RowResult]],
+) -> dict[int, RowResult]:
+    """The unresolved rows that the documented order places once every mapped row (exact,
+    or mapped by its label, its id's letters...) anchors it too; empty when none.
+
+    Only a gap whose rows and workflows are as many votes (``gap_votes``, as for exact rows).
+    ``solve`` scores the same rows and candidates as the first time with these votes: a row's
+    own evidence can veto the vote, and the row stays unresolved unless the pairing is
+    confident, clear, the order's workflow and backed by the vote itself.
+    """
+    settled = {
+        i: v.canonical_id
+        for i, v in verdicts.items()
+        if v.canonical_id and v.status != "unresolved"
+    }
+    waiting = [r for r in pending if verdicts[r.index].status == "unresolved"]
+    if not waiting:
+        return {}
+    anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    votes, between = gap_votes(
+        [r for r in page.rows if r.index not in settled],
+        rows=len(page.rows),
+        sequence=sequence,
+        anchors=anchors,
+        taken=set(settled.values()),
+        obsolete={w.id for w in catalog.workflows if w.obsolete},
+        module_page=module is not None,
+    )
+    open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
+    if not open_votes:
+        return {}
+    # The same table as before with only the order's new votes added: a row takes the voted
+    # workflow when the vote survived its own evidence (no veto) and made the pairing sure.
+    found = solve(open_votes, between)
+    return {
+        i: result
+        for i, result in found.items()
+        if i in open_votes
+        and result.status != "unresolved"
+        and result.canonical_id == open_votes[i].workflow
+        and open_votes[i].reason in result.evidence
+    }
 
 
 def _other_package(row: Row, keeper: Row) -> bool:
