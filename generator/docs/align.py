@@ -235,8 +235,11 @@ def align(
             },
             package_of=lambda wid: _package(catalog.get(wid), product),  # type: ignore[arg-type]
         )
-        verdicts.update(
-            _solve(
+
+        def solve(
+            votes: Mapping[int, Vote], between: Mapping[int, frozenset[str]]
+        ) -> Mapping[int, RowResult]:
+            return _solve(
                 pending,
                 candidates,
                 page=page,
@@ -249,7 +252,8 @@ def align(
                 packages=packages,
                 product=product,
             )
-        )
+
+        verdicts.update(solve(votes, between))
         # Rows settled by their own evidence (a label, the id's letters) anchor the order as
         # exact rows do: a row left alone between two of them is placed by the order, whatever
         # script its translated id is written in.
@@ -260,19 +264,7 @@ def align(
             sequence=sequence,
             catalog=catalog,
             module=module,
-            solve=lambda votes, between: _solve(
-                pending,
-                candidates,
-                page=page,
-                order=order,
-                votes=votes,
-                between=between,
-                labels=label_sets,
-                given=labels,
-                duplicates=duplicates,
-                packages=packages,
-                product=product,
-            ),
+            solve=solve,
         ):
             verdicts.update(again)
     for row in pending:
