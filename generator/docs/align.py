@@ -109,17 +109,30 @@ def _placed(page: Page, module: Module | None, product: str, catalog: Catalog) -
         workflow = catalog.by_spelling(row.documented_id)
         if workflow is not None and workflow.id not in exact.values():
             exact[row.index] = workflow.id
-    anchors = in_order({i: sequence.index(wid) for i, wid in exact.items() if wid in sequence})
-    votes, _ = gap_votes(
-        [r for r in page.rows if r.index not in exact],
+    votes, _ = _votes_between(page, exact, sequence=sequence, catalog=catalog, module=module)
+    return len(votes)
+
+
+def _votes_between(
+    page: Page,
+    settled: Mapping[int, str],
+    *,
+    sequence: Sequence[str],
+    catalog: Catalog,
+    module: Module | None,
+) -> tuple[dict[int, Vote], dict[int, frozenset[str]]]:
+    """``gap_votes`` for the rows not in ``settled`` (row index -> workflow id), with the
+    settled rows that keep the documented order as anchors (no package evidence)."""
+    anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    return gap_votes(
+        [r for r in page.rows if r.index not in settled],
         rows=len(page.rows),
         sequence=sequence,
         anchors=anchors,
-        taken=set(exact.values()),
+        taken=set(settled.values()),
         obsolete={w.id for w in catalog.workflows if w.obsolete},
         module_page=module is not None,
     )
-    return len(votes)
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -320,15 +333,8 @@ def _order_again(
     waiting = [r for r in pending if verdicts[r.index].status == "unresolved"]
     if not waiting:
         return {}
-    anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
-    votes, between = gap_votes(
-        [r for r in page.rows if r.index not in settled],
-        rows=len(page.rows),
-        sequence=sequence,
-        anchors=anchors,
-        taken=set(settled.values()),
-        obsolete={w.id for w in catalog.workflows if w.obsolete},
-        module_page=module is not None,
+    votes, between = _votes_between(
+        page, settled, sequence=sequence, catalog=catalog, module=module
     )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
     if not open_votes:
