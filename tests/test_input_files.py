@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -65,16 +66,17 @@ def _wfgen(cwd: Path, *args: str) -> Result:
 
 
 def _wfgen_process(
-    cwd: Path, *args: str, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``python -m generator ARGS`` as its own process, killed after PATIENCE seconds."""
+    cwd: Path, *args: str, stdin: str | bytes | None = None
+) -> subprocess.CompletedProcess[Any]:
+    """``python -m generator ARGS`` as its own process, killed after PATIENCE seconds; its
+    output is text, or bytes when ``stdin`` is given as bytes."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         input=stdin,
         capture_output=True,
-        text=True,
+        text=not isinstance(stdin, bytes),
         timeout=PATIENCE,
         check=False,
     )
@@ -269,15 +271,7 @@ def test_an_event_line_that_is_not_utf8_is_located_and_skipped(
     assert f"events.txt:{bad_line}:1: " in result.stderr, result.stderr
     assert "not UTF-8 text (byte 0xe9)" in result.stderr
     assert "1 event(s) applied, 1 skipped" in result.stdout, result.stdout
-    piped = subprocess.run(
-        [sys.executable, "-m", "generator", "sending", "simulate", "-", "--model", model],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        input=events,
-        capture_output=True,
-        timeout=PATIENCE,
-        check=False,
-    )
+    piped = _wfgen_process(tmp_path, "sending", "simulate", "-", "--model", model, stdin=events)
     assert piped.returncode == 1, piped.stderr
     assert b"not UTF-8 text (byte 0xe9)" in piped.stderr
     assert b"1 event(s) applied, 1 skipped" in piped.stdout
