@@ -18,7 +18,7 @@ from generator.docs.align import _label
 from generator.docs.check import align_pages
 from generator.docs.importer import ImportSettings, import_pages
 from generator.docs.learn import learn_labels
-from generator.docs.results import PageReport
+from generator.docs.results import PageReport, RowResult
 from generator.l10n.po import po_path, read_po_file
 from generator.load.catalog import Catalog, load_catalog
 
@@ -371,15 +371,17 @@ def _unsaid_product_page(rows: list[tuple[str, str, str, str]], path: Path) -> N
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize("start", [8, 20, 30])
-def test_rows_settled_by_their_labels_anchor_the_order(tmp_path: Path, start: int) -> None:
-    """A page version lacks a workflow, so between its exact rows the order has one workflow
-    too many; two translated rows that their labels settle then enclose a third whose id,
-    label and package say nothing: the order has exactly its workflow between them."""
-    catalog = _bundled()
-    rows = _list_page(catalog)
-    rng = random.Random(start)
-    first, middle, last, dropped = rows[start : start + 4]
+Row = tuple[str, str, str, str]
+
+
+def _settled_around(
+    tmp_path: Path, catalog: Catalog, rows: list[Row], start: int, last: Row, seed: int
+) -> tuple[PageReport, dict[int, RowResult]]:
+    """The list page with rows ``start`` to ``start + 3`` replaced by three: the first
+    workflow's label with a foreign id, a row of foreign words only, and ``last``'s label with
+    a foreign id; the PO file knows the two labels. The report and its rows by index."""
+    rng = random.Random(seed)
+    first = rows[start]
     page_rows = list(rows)
     page_rows[start : start + 4] = [
         (first[0], _foreign(rng), first[2], first[3]),
@@ -390,7 +392,18 @@ def test_rows_settled_by_their_labels_anchor_the_order(tmp_path: Path, start: in
     _write(page_rows, path)
     known = {first[1]: first[0], last[1]: last[0]}
     (report,) = align_pages([read_page(path)], catalog=catalog, labels_for=lambda _: known)
-    found = {r.row.index: r for r in report.rows}
+    return report, {r.row.index: r for r in report.rows}
+
+
+@pytest.mark.parametrize("start", [8, 20, 30])
+def test_rows_settled_by_their_labels_anchor_the_order(tmp_path: Path, start: int) -> None:
+    """A page version lacks a workflow, so between its exact rows the order has one workflow
+    too many; two translated rows that their labels settle then enclose a third whose id,
+    label and package say nothing: the order has exactly its workflow between them."""
+    catalog = _bundled()
+    rows = _list_page(catalog)
+    first, middle, last, dropped = rows[start : start + 4]
+    report, found = _settled_around(tmp_path, catalog, rows, start, last, seed=start)
     assert (found[start].status, found[start].canonical_id) == ("mismatch", first[1])
     assert (found[start + 2].status, found[start + 2].canonical_id) == ("mismatch", last[1])
     placed = found[start + 1]
@@ -404,21 +417,10 @@ def test_settled_rows_enclosing_two_workflows_leave_the_row_unresolved(tmp_path:
     workflows for the one row between them and cannot say which it is."""
     catalog = _bundled()
     rows = _list_page(catalog)
-    rng = random.Random(3)
     start = 20
     # The page lacks the third workflow: the second and third enclose the one row.
     first, _, _, last = rows[start : start + 4]
-    page_rows = list(rows)
-    page_rows[start : start + 4] = [
-        (first[0], _foreign(rng), first[2], first[3]),
-        (_foreign(rng), _foreign(rng), _foreign(rng), "."),
-        (last[0], _foreign(rng), last[2], last[3]),
-    ]
-    path = tmp_path / "ko-KR" / "page.md"
-    _write(page_rows, path)
-    known = {first[1]: first[0], last[1]: last[0]}
-    (report,) = align_pages([read_page(path)], catalog=catalog, labels_for=lambda _: known)
-    found = {r.row.index: r for r in report.rows}
+    _, found = _settled_around(tmp_path, catalog, rows, start, last, seed=3)
     assert found[start].canonical_id == first[1] and found[start + 2].canonical_id == last[1]
     assert (found[start + 1].status, found[start + 1].canonical_id) == ("unresolved", None)
 
