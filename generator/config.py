@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Location, UsageError
-from .safebytes import decode_utf8
+from .safebytes import decode_utf8, position_of_byte
 
 __all__ = [
     "CONFIG_NAME",
@@ -147,7 +147,7 @@ def read_settings(path: Path) -> tuple[dict[str, Any], str]:
             where = Location.of(path, int(found.group(1)), int(found.group(2)))
             message = message[: found.start()].rstrip()
         elif ended:  # the position just past the last character, as an editor shows it
-            where = Location.of(path, text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1)
+            where = Location.of(path, *position_of_byte(raw, len(raw)))
             message = f"{message[: ended.start()].rstrip()} at the end of the file"
         else:
             where = Location.of(path)

@@ -113,7 +113,7 @@ def position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def decode_utf8(
-    data: bytes, *, path: Path | str, what: str = "file", hint: str = "", keep_bom: bool = False
+    data: bytes, *, path: Path | str, what: str = "file", keep_bom: bool = False
 ) -> str:
     """``data`` as text; a leading UTF-8 byte-order mark is dropped unless ``keep_bom``.
 
@@ -128,7 +128,7 @@ def decode_utf8(
         raise InputError(
             f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x})",
             location=where,
-            hint=hint or f"save the {what} as UTF-8",
+            hint=f"save the {what} as UTF-8",
         ) from err
 
 
