@@ -230,16 +230,24 @@ def _list_page(catalog: Catalog) -> list[tuple[str, str, str, str]]:
     return [(_label(w, product), w.id, w.package, w.description) for w in found]
 
 
-def _write(rows: list[tuple[str, str, str, str]], path: Path) -> None:
+Row = tuple[str, str, str, str]
+
+# A Campaign Classic list page, in Spanish: frontmatter, title and the table's header.
+_CLASSIC_HEAD = (
+    "---",
+    "solution: Campaign Classic",
+    "title: Flujos de trabajo técnicos",
+    "---",
+    "",
+    "# Flujos de trabajo técnicos {#about-technical-workflows}",
+    "",
+    "| Flujo de trabajo técnico | Paquete | Descripción |",
+)
+
+
+def _write(rows: list[Row], path: Path, *, head: tuple[str, ...] = _CLASSIC_HEAD) -> None:
     lines = [
-        "---",
-        "solution: Campaign Classic",
-        "title: Flujos de trabajo técnicos",
-        "---",
-        "",
-        "# Flujos de trabajo técnicos {#about-technical-workflows}",
-        "",
-        "| Flujo de trabajo técnico | Paquete | Descripción |",
+        *head,
         "|---|---|---|",
         *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
         "",
@@ -355,23 +363,10 @@ def _foreign(rng: random.Random) -> str:
     return "".join(rng.choice("αβγδεζηθικλμνξπρστφχψω") for _ in range(rng.randint(4, 8)))
 
 
-def _unsaid_product_page(rows: list[tuple[str, str, str, str]], path: Path) -> None:
+def _unsaid_product_page(rows: list[Row], path: Path) -> None:
     """A list page whose frontmatter, path and links do not say which product it documents."""
-    lines = [
-        "---",
-        "title: Technical workflows",
-        "---",
-        "",
-        "| Workflow | Package | Description |",
-        "|---|---|---|",
-        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
-        "",
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-Row = tuple[str, str, str, str]
+    head = ("---", "title: Technical workflows", "---", "", "| Workflow | Package | Description |")
+    _write(rows, path, head=head)
 
 
 def _settled_around(
