@@ -145,13 +145,23 @@ def _votes_between(
 
 
 def _repeated(page: Page) -> frozenset[int]:
-    """Rows that write the same id as an earlier row of the page."""
+    """Rows that name what another row names: the same id as an earlier row, or as their id
+    the text another row gives as its label (a translated id is its own row's label). Either
+    the page documents one workflow twice or its ids and labels slipped a row: the order
+    cannot count such a gap row by row."""
     first: set[str] = set()
     found: set[int] = set()
     for row in page.rows:
         if row.documented_id in first:
             found.add(row.index)
         first.add(row.documented_id)
+    labels: dict[str, set[int]] = {}
+    for row in page.rows:
+        labels.setdefault(ev.fold(row.label), set()).add(row.index)
+    for row in page.rows:
+        echoed = labels.get(ev.fold(row.documented_id), set()) - {row.index}
+        if echoed and ev.fold(row.documented_id):
+            found |= echoed | {row.index}
     return frozenset(found)
 
 
@@ -229,10 +239,12 @@ def _with_learned(
         wid = other.canonical_id
         if result.status != "unresolved" or other.status == "unresolved" or wid is None:
             continue
+        # Only the very text: "close" labels share a product name as often as a meaning.
+        said = {ev.fold(result.row.label), ev.fold(result.row.documented_id)} - {""}
         owners = {
             candidate
             for candidate, texts in learned.items()
-            if _labels_match(result.row, candidate, texts, page.locale)
+            if said & {ev.fold(text) for text in texts}
         }
         vote = votes.get(result.row.index)
         in_order = (vote is not None and vote.workflow == wid) or wid in between.get(
@@ -379,7 +391,7 @@ def _align_once(
                 if r.package and ev.fold(r.package) in packages
             },
             package_of=lambda wid: _package(catalog.get(wid), product),  # type: ignore[arg-type]
-            repeated=frozenset(duplicates),
+            repeated=frozenset(duplicates) | _repeated(page),
         )
 
         def solve(
@@ -411,7 +423,7 @@ def _align_once(
             catalog=catalog,
             module=module,
             solve=solve,
-            repeated=frozenset(duplicates),
+            repeated=frozenset(duplicates) | _repeated(page),
         ):
             verdicts.update(again)
     for row in pending:
