@@ -132,6 +132,7 @@ def _votes_between(
     """``gap_votes`` for the rows not in ``settled`` (row index -> workflow id), with the
     settled rows that keep the documented order as anchors (no package evidence)."""
     anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    listed = set(sequence)
     return gap_votes(
         [r for r in page.rows if r.index not in settled],
         rows=len(page.rows),
@@ -141,6 +142,7 @@ def _votes_between(
         obsolete={w.id for w in catalog.workflows if w.obsolete},
         module_page=module is not None,
         repeated=repeated,
+        unlisted=sum(1 for wid in settled.values() if wid not in listed),
     )
 
 
@@ -392,6 +394,7 @@ def _align_once(
             },
             package_of=lambda wid: _package(catalog.get(wid), product),  # type: ignore[arg-type]
             repeated=frozenset(duplicates) | _repeated(page),
+            unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
 
         def solve(
@@ -484,18 +487,22 @@ def _order_again(
         page, settled, sequence=sequence, catalog=catalog, module=module, repeated=repeated
     )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
-    if not open_votes:
-        return {}
     # The same table as before with only the order's new votes added: a row takes the voted
-    # workflow when the vote survived its own evidence (no veto) and made the pairing sure.
+    # workflow when the vote survived its own evidence (no veto) and made the pairing sure. A
+    # row without a vote is settled when its own evidence, now that its neighbours are known
+    # and fewer workflows fall between them, makes it sure of one of those.
     found = solve(open_votes, between)
     return {
         i: result
         for i, result in found.items()
-        if i in open_votes
+        if verdicts[i].status == "unresolved"
         and result.status != "unresolved"
-        and result.canonical_id == open_votes[i].workflow
-        and open_votes[i].reason in result.evidence
+        and (
+            result.canonical_id == open_votes[i].workflow
+            and open_votes[i].reason in result.evidence
+            if i in open_votes
+            else result.canonical_id in between.get(i, frozenset())
+        )
     }
 
 
@@ -647,7 +654,10 @@ def _solve(
             )
             items += _labels_match(row, workflow.id, labels.get(workflow.id, ()), page.locale)
             items += ev.schedule_match(
-                row.description, workflow.schedule, locale=page.locale, canonical=workflow.id
+                row.description,
+                workflow.schedule_for([product] if product else []),
+                locale=page.locale,
+                canonical=workflow.id,
             )
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
             if package and _package(workflow, product) == package:
