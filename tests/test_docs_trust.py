@@ -46,9 +46,7 @@ def _bundled() -> Catalog:
 def _words(key: str, script: str, n: int = 2) -> str:
     """The same made-up words for the same key: a language's consistent translation."""
     rng = random.Random(key)
-    return " ".join(
-        "".join(rng.choice(script) for _ in range(rng.randint(2, 6))) for _ in range(n)
-    )
+    return " ".join("".join(rng.choice(script) for _ in range(rng.randint(2, 6))) for _ in range(n))
 
 
 def _list(catalog: Catalog, product: str) -> list[tuple[str, str, str, str]]:
@@ -103,7 +101,7 @@ def _damage(rng: random.Random, rows: list[Row], kind: str) -> list[Row]:
         return [r for i, r in enumerate(rows) if i != gone]
     if kind == "doubled":
         twice = rng.choice(near)
-        return rows[: twice + 1] + [rows[twice]] + rows[twice + 1 :]
+        return [*rows[: twice + 1], rows[twice], *rows[twice + 1 :]]
     other = k + 1 if k + 1 < len(rows) else k - 1
     swapped = list(rows)
     swapped[k], swapped[other] = swapped[other], swapped[k]
