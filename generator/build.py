@@ -50,6 +50,7 @@ class BuildSettings:
     environments: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     check: bool = False
+    strict: bool = False  # warnings fail the build as errors do: nothing is written
 
 
 @dataclass(frozen=True)
@@ -229,13 +230,15 @@ def render_all(
         The files, sorted by path, and the warnings found on the way.
 
     Raises:
-        CatalogError: when the catalogue, a profile or a schedule has errors (nothing is rendered).
+        CatalogError: when the catalogue, a profile, a schedule or a published translation
+            has errors, or (``strict``) warnings; nothing is rendered.
         UsageError: for unknown environments or locales.
         InputError: for unreadable inputs or broken templates.
     """
     # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
     from . import schedules
     from .l10n import phrases
+    from .l10n.check import check_published, publish_config
     from .l10n.messages import messages
     from .l10n.po import load_translations, po_path
     from .load.catalog import load_catalog
@@ -248,17 +251,30 @@ def render_all(
     catalog, warnings = load_catalog([settings.catalog], documents=documents)
     environments, lint = _environments(settings, catalog, documents)
     problems = [*warnings, *lint]
-    if any(p.severity is Severity.ERROR for p in problems):
+    if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
     locales = _locales(settings)
     jinja = make_jinja(settings.templates)
     name = _namer(settings.catalog.resolve().parent)
     # Reconcile: a translation counts only for the English it was made from.
-    english = (
-        {m.context: m.english for m in messages(catalog, documents=documents)}
-        if locales != ["en"]
-        else {}
-    )
+    current = messages(catalog, documents=documents) if locales != ["en"] else []
+    english = {m.context: m.english for m in current}
+    # What is published is checked first: a translation msgfmt refuses, or (strict) one
+    # that states a wrong fact, stops the build before anything is rendered.
+    config = publish_config(settings.catalog) if current else None
+    for locale in locales:
+        if locale != "en":
+            problems.extend(
+                check_published(
+                    po_path(settings.locales_dir, locale),
+                    locale,
+                    catalog=catalog,
+                    messages=current,
+                    config=config,
+                )
+            )
+    if _fails(problems, strict=settings.strict):
+        raise CatalogError(problems)
 
     sentence = _remembered(phrases.sentence)
     sending_models: dict[Path, Any] = {}
@@ -349,10 +365,17 @@ def render_all(
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )
+    if _fails(problems, strict=settings.strict):  # stale translations, found on the way
+        raise CatalogError(problems)
     files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
+
+
+def _fails(problems: list[Problem], *, strict: bool) -> bool:
+    worst = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(p.severity in worst for p in problems)
 
 
 def _remembered(say: Callable[..., Any]) -> Callable[..., Any]:
@@ -434,6 +457,8 @@ def _build(
     current = up_to_date(settings.out, digest)
     if current is not None:
         paths, reported = current
+        if _fails(list(reported), strict=settings.strict):
+            raise CatalogError(list(reported))
         return BuildResult((), WriteResult(unchanged=paths), (*leftovers, *reported))
     files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:

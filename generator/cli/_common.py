@@ -97,6 +97,14 @@ environments_option = click.option(
 )
 
 
+strict_option = click.option(
+    "--strict/--no-strict",
+    default=None,
+    callback=from_project(lambda: project().strict),
+    help=f"Warnings fail too (exit 1) [default: {CONFIG_NAME}'s strict, else off].",
+)
+
+
 def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The --locales option (folder of the PO files), with the command's own help text."""
     return click.option(
@@ -177,6 +185,12 @@ def print_problems(
         click.echo(format_problem(problem))
     if summary:
         click.echo(f"{errors} error(s), {warnings} warning(s)")
+
+
+def failing(problems: list[Problem], *, strict: bool) -> bool:
+    """Whether ``problems`` fail the command: any error, or any warning under ``--strict``."""
+    worst = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(p.severity in worst for p in problems)
 
 
 def json_dump(data: Any) -> None:

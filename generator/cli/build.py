@@ -22,6 +22,7 @@ from ._common import (
     print_problems,
     project,
     run_or_exit,
+    strict_option,
 )
 
 # --- build ------------------------------------------------------------------------------
@@ -92,6 +93,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
 @locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@strict_option
 @format_option("json: summary, warnings and files; sarif, github: the findings for CI.")
 def build_cmd(
     environments: tuple[str, ...],
@@ -102,6 +104,7 @@ def build_cmd(
     locales_dir: Path,
     check: bool,
     quiet: bool,
+    strict: bool,
     fmt: str,
 ) -> None:
     """Render scheduler configs for every environment and reference pages for every locale."""
@@ -115,6 +118,7 @@ def build_cmd(
         environments=environments,
         locales=locales,
         check=check,
+        strict=strict,
     )
     sys.exit(build_command(settings, quiet=quiet, fmt=fmt))
 

@@ -16,6 +16,7 @@ from ._common import (
     EXIT_USAGE,
     catalog_option,
     cli,
+    failing,
     format_option,
     json_dump,
     l10n_paths,
@@ -23,6 +24,7 @@ from ._common import (
     print_problems,
     report_writes,
     run_or_exit,
+    strict_option,
 )
 
 # --- docs -------------------------------------------------------------------------------
@@ -39,6 +41,7 @@ class DocsCheckSettings:
     locales_dir: Path
     jobs: int | None = None  # None: every core
     english: Path | None = None
+    strict: bool = False  # page findings that are warnings fail too
 
 
 def docs_check_command(settings: DocsCheckSettings) -> int:
@@ -80,7 +83,10 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
         click.echo(f"wfgen: error: {error.message}", err=True)
     if report.errors:
         return EXIT_USAGE
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    findings = [f for page in report.pages for f in page.findings]
+    if not report.ok or (settings.strict and failing(findings, strict=True)):
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def _row_problems(report: Any) -> list[Problem]:
@@ -139,6 +145,7 @@ def docs_group() -> None:
     help="Worker processes (default: one per core).",
 )
 @english_option
+@strict_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
 def docs_check_cmd(
@@ -147,6 +154,7 @@ def docs_check_cmd(
     fmt: str,
     jobs: int | None,
     english: Path | None,
+    strict: bool,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
@@ -154,8 +162,8 @@ def docs_check_cmd(
 
     A PAGE that is a folder is searched recursively for Markdown pages (*.md, *.markdown);
     those without a table of workflows are left out. Exit 0 when every row is ok, 1 when any
-    row is a mismatch or unresolved, 2 when a page cannot be read (the other pages are still
-    checked).
+    row is a mismatch or unresolved (or, with --strict, when a page has a warning), 2 when a
+    page cannot be read (the other pages are still checked).
     """
     settings = DocsCheckSettings(
         pages=pages,
@@ -165,6 +173,7 @@ def docs_check_cmd(
         locales_dir=locales_dir,
         jobs=jobs,
         english=english,
+        strict=strict,
     )
     sys.exit(docs_check_command(settings))
 

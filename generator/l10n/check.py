@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+import string
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel.messages.catalog import Message as PoMessage
@@ -21,10 +23,139 @@ from .textchecks import CODES, check_text
 from .tokens import ProtectedIds
 from .update import L10nSettings, load_sources
 
-__all__ = ["CHECK_CODES", "check_entry", "check_locales"]
+__all__ = [
+    "CHECK_CODES",
+    "PUBLISH_CODES",
+    "check_entry",
+    "check_locales",
+    "check_published",
+    "publish_config",
+]
 
 # Every code `wfgen l10n check` can report: its own, then translate-toolkit's.
 CHECK_CODES: tuple[str, ...] = (*CODES, "stale", "unknown-entry", *GENERIC_CHECKS)
+
+
+# What `wfgen build` checks on the translations it publishes. ``brace-format``: what
+# ``msgfmt --check`` refuses in a python-brace-format entry, an error; the text checks that
+# catch a wrong fact (an id, a placeholder, a number or a time), warnings.
+PUBLISH_CODES: tuple[str, ...] = (
+    "brace-format",
+    "identifier-changed",
+    "placeholder-changed",
+    "number-mismatch",
+    "schedule-mismatch",
+)
+_FACT_CODES = frozenset(PUBLISH_CODES[1:])
+
+
+def _brace_names(text: str) -> set[str] | None:
+    """The argument names of a Python brace format string; None when it is not one."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    names = set()
+    for _, name, _, _ in fields:
+        if name is not None:
+            names.add(re.split(r"[.\[]", name, maxsplit=1)[0])
+    return names
+
+
+def _brace_problem(entry: PoMessage, message: Message, location: Location) -> Problem | None:
+    """What ``msgfmt --check`` says of a python-brace-format entry: every argument of the
+    msgid, and no other, in the msgstr (it checks the entry as if it were not fuzzy)."""
+    if "python-brace-format" not in (set(entry.flags) | set(message.flags)):
+        return None
+    source = _brace_names(str(entry.id))
+    if source is None:
+        return None
+    string_ = str(entry.string)
+    found = _brace_names(string_)
+    context = str(entry.context)
+    hint = "write exactly the placeholders of the English text, e.g. " + (
+        ", ".join(f"{{{name}}}" for name in sorted(source)) or "none"
+    )
+    if found is None:
+        what = "the translation is not a valid brace format string (a lone { or })"
+    elif found != source:
+        parts = []
+        if source - found:
+            parts.append("missing " + ", ".join(f"{{{n}}}" for n in sorted(source - found)))
+        if found - source:
+            parts.append("unknown " + ", ".join(f"{{{n}}}" for n in sorted(found - source)))
+        what = "placeholders differ from the English: " + "; ".join(parts)
+    else:
+        return None
+    return Problem(
+        location,
+        f"msgfmt --check refuses entry {context!r}: {what}",
+        Severity.ERROR,
+        code="brace-format",
+        subject=message.subject,
+        hint=hint,
+    )
+
+
+def check_published(
+    path: Path,
+    locale: str,
+    *,
+    catalog: Catalog,
+    messages: Sequence[Message],
+    config: CheckConfig | None = None,
+) -> list[Problem]:
+    """Check the entries of one PO file that a build publishes (translated and made for the
+    current English: not fuzzy, or fuzzy only to await review).
+
+    A python-brace-format entry ``msgfmt --check`` refuses is an error (``brace-format``); an
+    id, placeholder, number or time that differs from the English or the schedule is a
+    warning at the entry's line. ``config`` (``[tool.wfgen.l10n]``, see
+    :func:`publish_config`) can turn the warnings off.
+
+    Raises:
+        InputError: when the PO file cannot be read or parsed.
+    """
+    from .review import usable_under_review
+
+    if not path.exists():
+        return []
+    config = config or CheckConfig()
+    by_context = {m.context: m for m in messages}
+    protected = ProtectedIds(w.id for w in catalog.workflows)
+    problems: list[Problem] = []
+    for entry in read_po_file(path, locale):
+        message = by_context.get(str(entry.context or ""))
+        text = entry.string if isinstance(entry.string, str) else ""
+        if message is None or not entry.id or not text or entry.id != message.english:
+            continue
+        if entry.fuzzy and not usable_under_review(entry):
+            continue
+        location = Location.of(path, entry.lineno or 0, 1 if entry.lineno else 0)
+        refused = _brace_problem(entry, message, location)
+        if refused is not None:
+            problems.append(refused)
+        found = check_text(
+            source=message.english,
+            translation=text,
+            locale=locale,
+            subject=message.subject,
+            location=location,
+            schedule=_schedule_of(catalog, message),
+            protected=protected,
+            format_placeholders=False,
+        )
+        problems.extend(
+            replace(p, severity=Severity.WARNING)
+            for p in found
+            if p.code in _FACT_CODES and config.is_on(p.code or "")
+        )
+    return sort_problems(problems)
+
+
+def publish_config(catalog_dir: Path) -> CheckConfig:
+    """The project's ``[l10n]`` settings, as ``wfgen l10n check`` reads them."""
+    return load_config(catalog_dir.resolve(), known=CHECK_CODES)
 
 
 def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:

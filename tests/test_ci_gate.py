@@ -1,0 +1,149 @@
+"""The build as a CI gate: what it publishes is checked, --strict fails on warnings, and
+the bundled repository passes its own checks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.conftest import CATALOG, LOCALES
+from tests.test_build import SMALL
+
+FileTreeMaker = Callable[[dict[str, Any]], Path]
+
+PO = "locales/sv/LC_MESSAGES/workflows.po"
+
+
+def _with_entries(extra: str) -> dict[str, Any]:
+    """The small catalogue of test_build with ``extra`` PO entries appended to sv, its
+    daily workflow moved out of the hour the clocks change (no schedule warning)."""
+    workflows = SMALL["catalog"]["workflows"]["deliveries.yaml"].replace('"02:00"', '"04:00"')
+    base = SMALL["locales"]["sv"]["LC_MESSAGES"]["workflows.po"]
+    return {
+        "catalog": {**SMALL["catalog"], "workflows": {"deliveries.yaml": workflows}},
+        "locales": {"sv": {"LC_MESSAGES": {"workflows.po": base + extra}}},
+    }
+
+
+BRACE = """
+                    #, python-brace-format
+                    msgctxt "phrase|cron_daily"
+                    msgid "every day at {times}"
+                    msgstr "varje dag kl. {tider}"
+"""
+
+NUMBER = """
+                    msgctxt "reportingAggregates|description"
+                    msgid "This workflow updates aggregates used in reports."
+                    msgstr "Det här arbetsflödet uppdaterar rapportaggregat kl. 03:00."
+"""
+
+
+def _run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--catalog",
+            str(root / "catalog"),
+            "--locales",
+            str(root / "locales"),
+            "--out",
+            str(root / "out"),
+            *args,
+        ],
+        catch_exceptions=False,
+    )
+    return result.exit_code, result.output
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text("utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+
+def test_translation_msgfmt_refuses_fails_the_build(
+    file_tree: FileTreeMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """{tider} for {times}: msgfmt --check refuses the entry, and so does build (exit 1,
+    nothing written), at the PO file's entry line, naming the entry."""
+    root = file_tree(_with_entries(BRACE))
+    monkeypatch.chdir(root)
+    po = root / PO
+    if shutil.which("msgfmt"):  # the real tool agrees that the file is broken
+        refused = subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        )
+        assert refused.returncode == 1 and "'tider'" in refused.stderr
+    code, out = _run(root)
+    assert code == 1
+    line = _line_of(po, 'msgid "every day at {times}"')
+    (found,) = [x for x in out.splitlines() if "brace-format" in x]
+    assert re.match(rf".*{re.escape(PO)}:{line}:1: error brace-format: ", found), found
+    assert "'phrase|cron_daily'" in found and "{tider}" in found and "{times}" in found
+    assert not (root / "out").exists()
+
+
+def test_wrong_number_is_a_warning_and_fails_under_strict(
+    file_tree: FileTreeMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translation stating another time than its English: a warning at its PO line; with
+    --strict, or strict = true in wfgen.toml, the build fails and writes nothing."""
+    root = file_tree(_with_entries(NUMBER))
+    monkeypatch.chdir(root)
+    line = _line_of(root / PO, 'msgid "This workflow updates aggregates used in reports."')
+    code, out = _run(root, "--strict")
+    assert code == 1
+    assert f"{PO}:{line}:1: warning number-mismatch:" in out
+    assert not (root / "out").exists()
+    (root / "wfgen.toml").write_text("strict = true\n", "utf-8")
+    code, out = _run(root)
+    assert code == 1 and not (root / "out").exists()
+    code, out = _run(root, "--no-strict")
+    assert code == 0, out
+    assert f"{PO}:{line}:1: warning number-mismatch:" in out
+    # The unchanged rebuild repeats the warning, and --strict still fails on it.
+    code, out = _run(root, "--strict")
+    assert code == 1 and "number-mismatch" in out
+
+
+def test_fuzzy_entries_are_not_published_nor_checked(
+    file_tree: FileTreeMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fuzzy entry (not awaiting review) is never shown, so the build does not judge it;
+    msgfmt skips it too."""
+    root = file_tree(
+        _with_entries(BRACE.replace("python-brace-format", "fuzzy, python-brace-format"))
+    )
+    monkeypatch.chdir(root)
+    code, out = _run(root, "--strict")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["build"], ["validate"], ["schedule", "lint"], ["l10n", "check"], ["docs", "check"]],
+    ids=" ".join,
+)
+def test_strict_is_an_option_of_every_gate(command: list[str]) -> None:
+    """--strict and --no-strict exist on build, validate, schedule lint, l10n and docs check."""
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "--strict / --no-strict" in result.output
+
+
+def test_bundled_l10n_check_has_no_error() -> None:
+    """The bundled PO files pass `wfgen l10n check` (exit 0, no error line)."""
+    result = CliRunner().invoke(
+        cli, ["l10n", "check", "--catalog", str(CATALOG), "--locales", str(LOCALES)]
+    )
+    assert result.exit_code == 0, result.output
+    assert " error " not in result.output
