@@ -32,7 +32,6 @@ from .safebytes import files_below, read_input
 
 if TYPE_CHECKING:
     from .load.document import Documents
-    from .model import Catalog
 
 __all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
 
@@ -93,9 +92,7 @@ def _locales(settings: BuildSettings) -> list[str]:
     return sorted(set(wanted))
 
 
-def _environments(
-    settings: BuildSettings, catalog: Catalog, documents: Documents
-) -> tuple[list[Any], list[Problem]]:
+def _environments(settings: BuildSettings, documents: Documents) -> list[Any]:
     folder = settings.catalog / "environments"
     names = list(settings.environments) or None
     if not folder.is_dir():
@@ -103,9 +100,8 @@ def _environments(
             raise UsageError(
                 f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml"
             )
-        return [], []
+        return []
     from .load.profiles import load_environments
-    from .schedule_lint import lint_environment
 
     environments = list(load_environments(folder, names, documents=documents))
     if names:
@@ -115,10 +111,7 @@ def _environments(
                 f"unknown environment(s): {', '.join(missing)}",
                 hint=f"choose from the profiles in {folder}",
             )
-    problems: list[Problem] = []
-    for environment in environments:
-        problems.extend(lint_environment(environment=environment, catalog=catalog))
-    return sorted(environments, key=lambda e: e.name), problems
+    return sorted(environments, key=lambda e: e.name)
 
 
 def _sending_files(
@@ -245,14 +238,16 @@ def render_all(
     from .load.document import Documents as _Documents
     from .render.pages import locale_tables, render_docs
     from .render.targets import make_jinja, make_jobs, render_environment
+    from .validate import validate
 
-    # Each YAML file is parsed once: the stages below take it from here.
+    # Each YAML file is parsed once: the stages below take it from here. The catalogue and
+    # its profiles are judged by `wfgen validate` itself, so both report the same findings.
     documents = _Documents()
-    catalog, warnings = load_catalog([settings.catalog], documents=documents)
-    environments, lint = _environments(settings, catalog, documents)
-    problems = [*warnings, *lint]
+    problems = validate([settings.catalog], documents=documents, environments=settings.environments)
     if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
+    catalog, _ = load_catalog([settings.catalog], documents=documents)
+    environments = _environments(settings, documents)
     locales = _locales(settings)
     jinja = make_jinja(settings.templates)
     name = _namer(settings.catalog.resolve().parent)

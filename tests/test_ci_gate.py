@@ -3,6 +3,7 @@ the bundled repository passes its own checks."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -80,7 +81,10 @@ def test_translation_msgfmt_refuses_fails_the_build(
     po = root / PO
     if shutil.which("msgfmt"):  # the real tool agrees that the file is broken
         refused = subprocess.run(
-            ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+            ["msgfmt", "--check", "-o", "/dev/null", str(po)],
+            check=False,
+            capture_output=True,
+            text=True,
         )
         assert refused.returncode == 1 and "'tider'" in refused.stderr
     code, out = _run(root)
@@ -147,3 +151,71 @@ def test_bundled_l10n_check_has_no_error() -> None:
     )
     assert result.exit_code == 0, result.output
     assert " error " not in result.output
+
+
+# --- validate: every problem of every file in one run --------------------------------------
+
+TWO_FAULTS: dict[str, Any] = {
+    "catalog": {
+        "modules.yaml": """
+            modules:
+              deliveries:
+                name: Deliveries
+                package: Delivery
+            """,
+        "environments": {
+            "prod.yaml": SMALL["catalog"]["environments"]["prod.yaml"],
+        },
+        "workflows": {
+            "a.yaml": """
+                module: deliveries
+                workflows:
+                  - id: tracking
+                    description: This workflow recovers tracking information.
+                    package: Delivery
+                    products: [classic-v7]
+                    status: active
+                    schedule: {kind: hourly, minute: 0}
+                """,
+            "b.yaml": """
+                module: deliveries
+                workflows:
+                  - id: cleanup
+                    label: Cleanup
+                    description: This workflow deletes obsolete data.
+                    package: Delivery
+                    products: [classic-v7]
+                    status: active
+                    schedule: {kind: cron, expression: "61 2 * * *"}
+                  - id: billing
+                    label: Billing
+                    description: This workflow sends the billing report.
+                    package: Delivery
+                    products: [classic-v7]
+                    status: active
+                    schedule: {kind: daily, at: "02:30"}
+                """,
+        },
+    },
+}
+
+
+def test_validate_reports_schema_cron_and_lint_problems_of_all_files_at_once(
+    file_tree: FileTreeMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A schema error in one file does not hide a cron error in another, nor the schedule
+    lint's warning on a third workflow; build reports exactly the same findings."""
+    root = file_tree(TWO_FAULTS)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["validate", "catalog", "--format", "json"])
+    assert result.exit_code == 1
+    found = json.loads(result.output)["problems"]
+    where = {(Path(str(p["file"])).name, p["line"], p["severity"], p["code"]) for p in found}
+    assert ("a.yaml", 3, "error", "schema") in where, where
+    assert ("b.yaml", 9, "error", "cron-syntax") in where, where
+    # billing at 02:30 in Europe/Stockholm: the hour the clocks skip, a lint warning.
+    assert ("b.yaml", 16, "warning", "schedule-dst-gap") in where, where
+    built = CliRunner().invoke(cli, ["build", "--format", "json", "--out", "out"])
+    assert built.exit_code == 1
+    assert json.loads(built.output)["problems"] == found
+    assert not (root / "out").exists()
