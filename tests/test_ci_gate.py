@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -219,3 +221,46 @@ def test_validate_reports_schema_cron_and_lint_problems_of_all_files_at_once(
     assert built.exit_code == 1
     assert json.loads(built.output)["problems"] == found
     assert not (root / "out").exists()
+
+
+# --- the bundled repository under its own hooks ----------------------------------------------
+
+_TYPES = {"markdown": (".md", ".markdown"), "html": (".html", ".htm")}
+
+
+def _hook_files(hook: dict[str, Any], files: list[str]) -> list[str]:
+    """The files pre-commit passes to ``hook`` (its files, exclude and types_or)."""
+    chosen = [f for f in files if re.search(hook.get("files", ""), f)]
+    if "exclude" in hook:
+        chosen = [f for f in chosen if not re.search(hook["exclude"], f)]
+    if "types_or" in hook:
+        suffixes = tuple(s for t in hook["types_or"] for s in _TYPES[t])
+        chosen = [f for f in chosen if f.endswith(suffixes)]
+    return chosen
+
+
+def test_bundled_repository_passes_every_hook(tmp_path: Path) -> None:
+    """catalog/ and locales/ as bundled, with the out/ `wfgen build` writes: every hook of
+    .pre-commit-hooks.yaml that has files to look at passes, run as pre-commit runs it."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    wfgen = Path(sys.executable).parent / "wfgen"
+    subprocess.run([str(wfgen), "build", "--quiet"], cwd=tmp_path, check=True)
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    ran = []
+    for hook in hooks:
+        chosen = _hook_files(hook, files)
+        if not chosen:
+            continue
+        command = [str(wfgen), *shlex.split(hook["entry"])[1:]]
+        if hook.get("pass_filenames", True):
+            command += chosen
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, (hook["id"], done.stdout, done.stderr)
+        ran.append(hook["id"])
+    assert ran == ["wfgen-validate", "wfgen-build-check", "wfgen-l10n-check"]
