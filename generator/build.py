@@ -233,7 +233,8 @@ def render_all(
     from .l10n import phrases
     from .l10n.check import check_published, publish_config
     from .l10n.messages import messages
-    from .l10n.po import load_translations, po_path
+    from .l10n.po import load_translations, po_path, read_po_file
+    from .l10n.stats import locale_stats
     from .load.catalog import load_catalog
     from .load.document import Documents as _Documents
     from .render.pages import locale_tables, render_docs
@@ -279,6 +280,7 @@ def render_all(
     site_gettexts: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     site_inputs: dict[str, tuple[str, ...]] = {}
+    completeness: dict[str, dict[str, tuple[int, int]]] = {}
     catalog_names = sorted(
         {name(w.location.file) for w in catalog.workflows}
         | {name(m.location.file) for m in catalog.modules}
@@ -321,6 +323,18 @@ def render_all(
         tables[locale] = locale_tables(
             catalog=catalog, locale=locale, gettext=gettext, sentence=sentence
         )
+        if locale != "en":
+            counted = locale_stats(
+                locale, read_po_file(po, locale) if po.is_file() else None, current
+            )
+            tables[locale] = _counted(tables[locale], counted, locale)
+            completeness[locale] = {
+                "": (counted.counts.translated, counted.counts.total),
+                **{
+                    key: (counts.translated, counts.total)
+                    for key, counts in counted.modules.items()
+                },
+            }
         files.extend(
             render_docs(
                 catalog=catalog,
@@ -357,6 +371,7 @@ def render_all(
             sentence=sentence,
             inputs=site_inputs,
             tables=tables,
+            completeness=completeness,
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )
@@ -366,6 +381,33 @@ def render_all(
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
+
+
+def _counted(tables: list[Any], counted: Any, locale: str) -> list[Any]:
+    """The module tables with the completeness ``wfgen l10n stats`` gives each module: its
+    entries translated for the current English and not fuzzy, of all its entries."""
+    from dataclasses import replace
+
+    from babel.numbers import format_percent
+
+    from .l10n.stats import completeness
+
+    out = []
+    for table in tables:
+        counts = counted.modules.get(table.key)
+        out.append(
+            replace(
+                table,
+                translated=counts.translated,
+                total=counts.total,
+                percent=format_percent(
+                    completeness(counts.translated, counts.total), locale=locale
+                ),
+            )
+            if counts is not None and counts.total
+            else table
+        )
+    return out
 
 
 def _fails(problems: list[Problem], *, strict: bool) -> bool:

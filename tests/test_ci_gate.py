@@ -264,3 +264,39 @@ def test_bundled_repository_passes_every_hook(tmp_path: Path) -> None:
         assert done.returncode == 0, (hook["id"], done.stdout, done.stderr)
         ran.append(hook["id"])
     assert ran == ["wfgen-validate", "wfgen-build-check", "wfgen-l10n-check"]
+
+
+def test_site_docs_index_and_stats_agree_on_completeness(tmp_path: Path) -> None:
+    """For each bundled locale the site's summary, the docs index's module rows and
+    `l10n stats --format json` give the same counts, and pocount's translated count where
+    translate-toolkit is installed."""
+    from generator.build import BuildSettings, render_all
+
+    result = CliRunner().invoke(
+        cli,
+        ["l10n", "stats", "--format", "json", "--catalog", str(CATALOG), "--locales", str(LOCALES)],
+    )
+    counted = json.loads(result.output)["locales"]
+    assert set(counted) == {"de", "it", "sv"}
+    files, _ = render_all(BuildSettings(catalog=CATALOG, locales_dir=LOCALES, out=tmp_path / "out"))
+    pages = {f.path: f.content.decode() for f in files}
+    for locale, counts in counted.items():
+        site = pages[f"site/{locale}/index.html"]
+        summary = re.search(
+            r'class="summary">.*?<strong>(\d+)\s?%</strong>.*?\((\d+)/(\d+)\)', site, re.S
+        )
+        assert summary is not None
+        assert (int(summary[2]), int(summary[3])) == (counts["translated"], counts["total"])
+        assert int(summary[1]) == counts["percent"] == counts["translated"] * 100 // counts["total"]
+        index = pages[f"docs/{locale}/index.md"]
+        for key, module in counts["modules"].items():
+            if not key.startswith("("):
+                assert f"({module['translated']}/{module['total']}) |" in index, (locale, key)
+        pocount = Path(sys.executable).parent / "pocount"
+        if pocount.exists():
+            po = LOCALES / locale / "LC_MESSAGES" / "workflows.po"
+            out = subprocess.run(
+                [str(pocount), "--csv", str(po)], capture_output=True, text=True, check=True
+            ).stdout
+            row = out.splitlines()[-1].split(",")
+            assert (int(row[1]), int(row[8])) == (counts["translated"], counts["total"]), out

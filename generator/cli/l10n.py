@@ -104,7 +104,8 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
     for result in results:
         c = result.counts
         click.echo(
-            f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
+            f"{result.locale}: {c.to_json()['percent']} % complete: "
+            f"{c.translated} translated, {c.fuzzy} fuzzy, "
             f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries; "
             f"{c.review} of the fuzzy ones await review)"
         )
