@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
@@ -33,7 +34,7 @@ from .safebytes import files_below, read_input
 if TYPE_CHECKING:
     from .load.document import Documents
 
-__all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
+__all__ = ["BuildResult", "BuildSettings", "build", "plan", "render_all", "summary"]
 
 Progress = Callable[[int, int], None]
 
@@ -377,6 +378,7 @@ def render_all(
     )
     if _fails(problems, strict=settings.strict):  # stale translations, found on the way
         raise CatalogError(problems)
+    files = [_one_block_per_line(f) if f.path.endswith(".html") else f for f in files]
     files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
@@ -408,6 +410,27 @@ def _counted(tables: list[Any], counted: Any, locale: str) -> list[Any]:
             else table
         )
     return out
+
+
+# Block elements that start a line of generated HTML, and the containers whose end does, so
+# that a diff of two builds (`build --check`, a review) shows the row, item or paragraph
+# that changed, not one long line. Only where whitespace cannot change the rendering:
+# between table parts, list items, blocks and head elements (no <pre>, <textarea> or inline
+# script/style is generated).
+_BLOCK_START = re.compile(
+    rb"(?<!\n)(?=<(?:html|head|body|title|meta|link|script|header|footer|main|nav|section|div"
+    rb"|form|h[1-6]|p|ul|ol|li|table|caption|thead|tbody|tr)[\s>/])"
+)
+_BLOCK_END = re.compile(
+    rb"(?<!\n)(?=</(?:head|body|html|header|footer|main|nav|section|div|form|ul|ol|table"
+    rb"|thead|tbody)>)"
+)
+
+
+def _one_block_per_line(file: RenderedFile) -> RenderedFile:
+    """``file`` (HTML) with each block element on a line of its own."""
+    content = _BLOCK_END.sub(b"\n", _BLOCK_START.sub(b"\n", file.content))
+    return RenderedFile(file.path, content.lstrip(b"\n"), file.inputs)
 
 
 def _fails(problems: list[Problem], *, strict: bool) -> bool:
@@ -503,6 +526,39 @@ def _build(
     else:
         result = write_output(files, out_dir=settings.out)
     return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
+
+
+def _group(path: str) -> tuple[int, str]:
+    """Where a file of out/ belongs in the plan: (order, name)."""
+    parts = path.split("/")
+    if parts[0] in ("docs", "site") and len(parts) > 2:
+        return 1, f"locale {parts[1]}, {parts[0]}"
+    if parts[0] == "site":
+        return 2, "site, shared files"
+    if len(parts) > 1:
+        return 0, f"environment {parts[0]}, {parts[1]}"
+    return 3, path
+
+
+def plan(result: BuildResult) -> list[str]:
+    """What ``build --check`` would change, per environment and target, then per locale:
+    one line each, ``<group>: N added, N changed, N removed``, after a total line."""
+    w = result.write
+    added = set(w.added)
+    counts: dict[tuple[int, str], list[int]] = {}
+    for path in w.written:
+        counts.setdefault(_group(path), [0, 0, 0])[0 if path in added else 1] += 1
+    for path in w.removed:
+        counts.setdefault(_group(path), [0, 0, 0])[2] += 1
+
+    def said(numbers: Sequence[int]) -> str:
+        words = ("added", "changed", "removed")
+        return ", ".join(f"{n} {word}" for n, word in zip(numbers, words, strict=True) if n)
+
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    lines = [f"plan: {said(total) or 'nothing to change'}"]
+    lines += [f"  {name}: {said(counts[key])}" for key in sorted(counts) for name in [key[1]]]
+    return lines
 
 
 def summary(result: BuildResult, *, check: bool) -> str:

@@ -300,3 +300,45 @@ def test_site_docs_index_and_stats_agree_on_completeness(tmp_path: Path) -> None
             ).stdout
             row = out.splitlines()[-1].split(",")
             assert (int(row[1]), int(row[8])) == (counts["translated"], counts["total"]), out
+
+
+# --- build --check as a plan -----------------------------------------------------------------
+
+
+def test_check_prints_a_plan_then_a_diff_without_hash_lines(
+    file_tree: FileTreeMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a one-line catalogue change: exit 1; the plan (per environment and target, then
+    per locale) comes first; the diff has no sha256 or fingerprint line; the site page's diff
+    is the changed table row, not the whole page on one line."""
+    root = file_tree(_with_entries(""))
+    monkeypatch.chdir(root)
+    assert _run(root, "--quiet")[0] == 0
+    source = root / "catalog/workflows/deliveries.yaml"
+    source.write_text(source.read_text("utf-8").replace('"04:00"', '"04:15"'), "utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--check", "--quiet", "--catalog", "catalog", "--locales", "locales"],
+    )
+    assert result.exit_code == 1
+    out = result.stdout
+    head, _, diff = out.partition("\n--- ")
+    lines = head.splitlines()
+    assert lines[0].startswith("plan: ") and "changed" in lines[0]
+    groups = [line.strip().split(":")[0] for line in lines[1:]]
+    assert groups[:4] == [
+        "environment prod, cron.d",
+        "environment prod, crontab",
+        "environment prod, kubernetes",
+        "environment prod, systemd",
+    ]
+    assert {"locale en, docs", "locale sv, docs", "locale en, site", "locale sv, site"} <= set(
+        groups
+    )
+    assert groups[-1] == "manifest.json"
+    assert diff, "the diff follows the plan"
+    assert '"sha256"' not in out and '"fingerprint"' not in out
+    changed = [line for line in diff.splitlines() if line.startswith(("-<", "+<"))]
+    site_rows = [line for line in changed if 'id="reportingAggregates"' in line]
+    assert len(site_rows) == 4  # en and sv site pages: the old row and the new
+    assert all(line[1:].startswith("<tr ") and len(line) < 1000 for line in site_rows)

@@ -30,7 +30,7 @@ from ._common import (
 
 def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
-    from ..build import build, summary
+    from ..build import build, plan, summary
 
     if fmt != "text":
         return _build_report(settings, fmt)
@@ -56,6 +56,8 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
         if problem.severity is Severity.WARNING and not quiet:
             click.echo(format_problem(problem), err=True)
     if settings.check and result.write.differs:
+        # A plan first (what changes, per environment, target and locale), then the diff.
+        click.echo("\n".join(plan(result)))
         diff = result.write.diff
         click.echo(diff if diff.endswith("\n") else diff + "\n", nl=False)
     if not quiet or (settings.check and result.write.differs):
@@ -154,6 +156,7 @@ def _build_report(settings: Any, fmt: str) -> int:
                 "written": list(write.written),
                 "unchanged": list(write.unchanged),
                 "removed": list(write.removed),
+                "added": list(write.added),
                 "foreign": list(write.foreign),
                 "warnings": [p.to_json() for p in result.warnings],
                 **({"diff": write.diff} if differs else {}),
