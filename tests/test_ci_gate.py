@@ -342,3 +342,98 @@ def test_check_prints_a_plan_then_a_diff_without_hash_lines(
     site_rows = [line for line in changed if 'id="reportingAggregates"' in line]
     assert len(site_rows) == 4  # en and sv site pages: the old row and the new
     assert all(line[1:].startswith("<tr ") and len(line) < 1000 for line in site_rows)
+
+
+# --- SARIF for code scanning, and one line per finding in text -----------------------------
+
+
+def _slugs(markdown: str) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings."""
+    slugs = set()
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            slugs.add(re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", title)))
+    return slugs
+
+
+def _apply(text: str, replacements: list[dict[str, Any]]) -> str:
+    lines = text.splitlines(keepends=True)
+    for change in sorted(
+        replacements,
+        key=lambda r: (r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
+        reverse=True,
+    ):
+        region = change["deletedRegion"]
+        assert region["startLine"] == region["endLine"]
+        line = lines[region["startLine"] - 1]
+        start, end = region["startColumn"] - 1, region["endColumn"] - 1
+        lines[region["startLine"] - 1] = (
+            line[:start] + change["insertedContent"]["text"] + line[end:]
+        )
+    return "".join(lines)
+
+
+def test_docs_check_sarif_locates_an_awkward_name_and_carries_the_fixes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page named a#b?c.md is reported at that file (a %SRCROOT%-relative, percent-encoded
+    URI); the log passes the SARIF 2.1.0 schema; every rule has a short and a full
+    description and a helpUri to a README heading; applying the mismatches' fixes gives the
+    page `wfgen docs fix --write` writes."""
+    from urllib.parse import unquote, urlsplit
+
+    import jsonschema
+
+    from tests.conftest import FIXTURES, REFERENCE, ROOT
+
+    schema = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
+    name = "a#b?c.md"
+    source = REFERENCE / "sv" / "v8_technical-workflows.md"
+    (tmp_path / name).write_bytes(source.read_bytes())
+    (tmp_path / "fixed.md").write_bytes(source.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    paths = ["--catalog", str(CATALOG), "--locales", str(LOCALES), "--locale", "sv"]
+    result = CliRunner().invoke(cli, ["docs", "check", name, *paths, "--format", "sarif"])
+    assert result.exit_code == 1
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(schema).validate(log)
+    (run,) = log["runs"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
+    anchors = _slugs((ROOT / "README.md").read_text("utf-8"))
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["fullDescription"]["text"] != rule["shortDescription"]["text"]
+        assert rule["helpUri"].partition("#")[2] in anchors, rule["helpUri"]
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert locations and all(
+        loc == {"uri": "a%23b%3Fc.md", "uriBaseId": "%SRCROOT%"} for loc in locations
+    )
+    split = urlsplit(locations[0]["uri"])
+    assert (unquote(split.path), split.query, split.fragment) == (name, "", "")
+    replacements = [
+        change
+        for r in run["results"]
+        for fix in r.get("fixes", [])
+        for artifact in fix["artifactChanges"]
+        for change in artifact["replacements"]
+    ]
+    mismatches = [r for r in run["results"] if r["ruleId"] == "docs-mismatch"]
+    assert replacements and len(replacements) == len(mismatches)
+    fixed = CliRunner().invoke(cli, ["docs", "fix", "fixed.md", *paths, "--write"])
+    assert fixed.exit_code in (0, 1), fixed.output
+    text = source.read_bytes().decode("utf-8")
+    assert _apply(text, replacements) == (tmp_path / "fixed.md").read_text("utf-8")
+
+
+def test_text_report_escapes_a_newline_in_a_file_name(tmp_path: Path) -> None:
+    """A catalogue file named with a newline: its finding is one escaped line, not two, so
+    nothing in the report parses as a finding it is not."""
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "x\nfake.yaml:1:1: error forged.yaml").write_text("module: [\n", "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and lines[-1].startswith("1 error(s)")
+    assert "x\\x0afake.yaml:1:1: error forged.yaml:" in lines[0]

@@ -89,10 +89,44 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     return EXIT_OK
 
 
+def _fixes(page: Any) -> dict[int, dict[str, object]]:
+    """The replacement `docs fix` would make on each mismatched row, by the row's line
+    (SARIF ``fixes``); none for a page that cannot be read again."""
+    from ..docs.fix import plan_fix
+    from ..errors import WfgenError
+
+    if not any(r.status == "mismatch" for r in page.rows):
+        return {}
+    try:
+        planned = plan_fix(page, page.path.read_bytes())
+    except (OSError, WfgenError):
+        return {}
+    skipped = {s.line for s in planned.skipped}
+    edits = iter(e for e in planned.edits if e.kind == "id")
+    out: dict[int, dict[str, object]] = {}
+    for result in page.rows:
+        if result.status != "mismatch" or not result.canonical_id or result.row.line in skipped:
+            continue
+        edit = next(edits, None)
+        if edit is None:
+            break
+        out[result.row.line] = {
+            "line": edit.line,
+            "col": edit.column,
+            "end_col": edit.column + len(edit.old),
+            "new": edit.new,
+        }
+    return out
+
+
 def _row_problems(report: Any) -> list[Problem]:
-    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub."""
+    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub;
+    a mismatch carries the replacement `docs fix` would make."""
+    from ..report_formats import FIX_KEY
+
     out: list[Problem] = []
     for page in report.pages:
+        fixes = _fixes(page)
         for result in page.rows:
             where = Location(str(page.path), result.row.line, 1)
             row = f"row {result.row.index + 1}"
@@ -101,7 +135,16 @@ def _row_problems(report: Any) -> list[Problem]:
                     f"{row}: replace `{result.documented_id}` with `{result.canonical_id}` "
                     f"(confidence {result.confidence:.2f})"
                 )
-                out.append(Problem(where, text, code="docs-mismatch", subject=result.canonical_id))
+                fix = fixes.get(result.row.line)
+                out.append(
+                    Problem(
+                        where,
+                        text,
+                        code="docs-mismatch",
+                        subject=result.canonical_id,
+                        extra={FIX_KEY: fix} if fix else {},
+                    )
+                )
             elif result.status == "unresolved":
                 text = (
                     f"{row}: `{result.documented_id}` ({result.label!r}) matches no canonical "

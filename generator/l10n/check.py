@@ -29,6 +29,7 @@ __all__ = [
     "check_entry",
     "check_locales",
     "check_published",
+    "describe_codes",
     "publish_config",
 ]
 
@@ -151,6 +152,27 @@ def check_published(
             if p.code in _FACT_CODES and config.is_on(p.code or "")
         )
     return sort_problems(problems)
+
+
+def describe_codes() -> dict[str, str]:
+    """A sentence for each translation check code (SARIF rules' full descriptions): wfgen's
+    own from :mod:`textchecks`, the generic ones from translate-toolkit's docstrings."""
+    from translate.filters.checks import StandardChecker
+
+    from . import textchecks
+
+    out: dict[str, str] = {}
+    for line in (textchecks.__doc__ or "").splitlines():
+        parts = line.split(None, 2)
+        if line.startswith("  ") and len(parts) == 3 and parts[0] in CODES:
+            text = parts[2].replace("``", "")
+            out[parts[0]] = f"{text[:1].upper()}{text[1:]}."
+    for code in GENERIC_CHECKS:
+        doc = getattr(StandardChecker, code).__doc__ or ""
+        first = " ".join(doc.strip().split("\n\n")[0].split())
+        if first:
+            out[code] = f"{first} (translate-toolkit's pofilter test {code})"
+    return out
 
 
 def publish_config(catalog_dir: Path) -> CheckConfig:
