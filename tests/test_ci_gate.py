@@ -437,3 +437,20 @@ def test_text_report_escapes_a_newline_in_a_file_name(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert len(lines) == 2 and lines[-1].startswith("1 error(s)")
     assert "x\\x0afake.yaml:1:1: error forged.yaml:" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", str(CATALOG)],
+        ["schedule", "lint", "--catalog", str(CATALOG)],
+        ["l10n", "check", "--catalog", str(CATALOG), "--locales", str(LOCALES)],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_strict_fails_on_the_bundled_warnings(command: list[str]) -> None:
+    """The bundled repository has warnings and no error: exit 0, and 1 with --strict."""
+    plain = CliRunner().invoke(cli, command)
+    assert plain.exit_code == 0, plain.output
+    assert " warning " in plain.output
+    assert CliRunner().invoke(cli, [*command, "--strict"]).exit_code == 1
