@@ -259,15 +259,19 @@ def render_all(
     # What is published is checked first: a translation msgfmt refuses, or (strict) one
     # that states a wrong fact, stops the build before anything is rendered.
     config = publish_config(settings.catalog) if current else None
+    po_files: dict[str, Any] = {}  # each PO file read once for the checks and the counts
     for locale in locales:
-        if locale != "en":
+        path = po_path(settings.locales_dir, locale)
+        if locale != "en" and path.is_file():
+            po_files[locale] = read_po_file(path, locale)
             problems.extend(
                 check_published(
-                    po_path(settings.locales_dir, locale),
+                    path,
                     locale,
                     catalog=catalog,
                     messages=current,
                     config=config,
+                    po=po_files[locale],
                 )
             )
     if _fails(problems, strict=settings.strict):
@@ -325,9 +329,7 @@ def render_all(
             catalog=catalog, locale=locale, gettext=gettext, sentence=sentence
         )
         if locale != "en":
-            counted = locale_stats(
-                locale, read_po_file(po, locale) if po.is_file() else None, current
-            )
+            counted = locale_stats(locale, po_files.get(locale), current)
             tables[locale] = _counted(tables[locale], counted, locale)
             completeness[locale] = {
                 "": (counted.counts.translated, counted.counts.total),

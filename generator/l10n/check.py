@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
 from ..errors import Location, Problem, Severity, sort_problems
@@ -105,6 +106,7 @@ def check_published(
     catalog: Catalog,
     messages: Sequence[Message],
     config: CheckConfig | None = None,
+    po: PoCatalog | None = None,
 ) -> list[Problem]:
     """Check the entries of one PO file that a build publishes (translated and made for the
     current English: not fuzzy, or fuzzy only to await review).
@@ -112,20 +114,20 @@ def check_published(
     A python-brace-format entry ``msgfmt --check`` refuses is an error (``brace-format``); an
     id, placeholder, number or time that differs from the English or the schedule is a
     warning at the entry's line. ``config`` (``[tool.wfgen.l10n]``, see
-    :func:`publish_config`) can turn the warnings off.
+    :func:`publish_config`) can turn the warnings off. ``po`` is the file as read already.
 
     Raises:
         InputError: when the PO file cannot be read or parsed.
     """
     from .review import usable_under_review
 
-    if not path.exists():
+    if po is None and not path.exists():
         return []
     config = config or CheckConfig()
     by_context = {m.context: m for m in messages}
     protected = ProtectedIds(w.id for w in catalog.workflows)
     problems: list[Problem] = []
-    for entry in read_po_file(path, locale):
+    for entry in po if po is not None else read_po_file(path, locale):
         message = by_context.get(str(entry.context or ""))
         text = entry.string if isinstance(entry.string, str) else ""
         if message is None or not entry.id or not text or entry.id != message.english:
