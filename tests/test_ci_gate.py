@@ -454,3 +454,19 @@ def test_strict_fails_on_the_bundled_warnings(command: list[str]) -> None:
     assert plain.exit_code == 0, plain.output
     assert " warning " in plain.output
     assert CliRunner().invoke(cli, [*command, "--strict"]).exit_code == 1
+
+
+def test_docs_check_text_escapes_a_newline_in_a_page_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page named with a newline is reported on one line of the text report."""
+    from tests.conftest import REFERENCE
+
+    name = "x\nforged.md:1: row 1: mismatch.md"
+    (tmp_path / name).write_bytes((REFERENCE / "sv" / "v8_technical-workflows.md").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    paths = ["--catalog", str(CATALOG), "--locales", str(LOCALES), "--locale", "sv"]
+    result = CliRunner().invoke(cli, ["docs", "check", name, *paths])
+    assert result.exit_code == 1
+    assert not any(line.startswith("forged.md") for line in result.stdout.splitlines())
+    assert "x\\x0aforged.md:1: row 1: mismatch.md [sv," in result.stdout
