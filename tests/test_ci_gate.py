@@ -470,3 +470,27 @@ def test_docs_check_text_escapes_a_newline_in_a_page_name(
     assert result.exit_code == 1
     assert not any(line.startswith("forged.md") for line in result.stdout.splitlines())
     assert "x\\x0aforged.md:1: row 1: mismatch.md [sv," in result.stdout
+
+
+def test_html_blocks_start_lines_but_preformatted_pages_are_left_alone() -> None:
+    """Rows and list items each start a line (nothing else changes but the line breaks); a
+    page with <pre> keeps its bytes, since whitespace there is content."""
+    from generator.build import _one_block_per_line
+    from generator.output import RenderedFile
+
+    page = b"<body><ul><li>a</li><li>b</li></ul><table><tr><td>1</td></tr></table>\n  <p>x</p>"
+    out = _one_block_per_line(RenderedFile("p.html", page, ())).content
+    assert out.replace(b"\n", b"") == page.replace(b"\n", b"")
+    assert out.splitlines() == [
+        b"<body>",
+        b"<ul>",
+        b"<li>a</li>",
+        b"<li>b</li>",
+        b"</ul>",
+        b"<table>",
+        b"<tr><td>1</td></tr>",
+        b"</table>",
+        b"  <p>x</p>",
+    ]
+    verbatim = b"<body><pre>a\n<p>b</p></pre><ul><li>c</li></ul></body>"
+    assert _one_block_per_line(RenderedFile("q.html", verbatim, ())).content == verbatim
