@@ -494,3 +494,15 @@ def test_html_blocks_start_lines_but_preformatted_pages_are_left_alone() -> None
     ]
     verbatim = b"<body><pre>a\n<p>b</p></pre><ul><li>c</li></ul></body>"
     assert _one_block_per_line(RenderedFile("q.html", verbatim, ())).content == verbatim
+
+
+def test_strict_in_the_project_file_must_be_a_boolean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """strict = "yes" is an error at its key (exit 2), not a silent false."""
+    (tmp_path / "wfgen.toml").write_text('out = "o"\nstrict = "yes"\n', "utf-8")
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 2
+    assert "wfgen.toml:2:1: strict must be true or false" in result.output
