@@ -506,3 +506,21 @@ def test_strict_in_the_project_file_must_be_a_boolean(
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
     assert "wfgen.toml:2:1: strict must be true or false" in result.output
+
+
+def test_validate_and_build_report_the_same_findings_on_the_bundled_repository(
+    tmp_path: Path,
+) -> None:
+    """The bundled catalogue, profiles and PO files: build's warnings are validate's."""
+    checked = CliRunner().invoke(cli, ["validate", str(CATALOG), "--format", "json"])
+    built = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            *("--catalog", str(CATALOG), "--locales", str(LOCALES)),
+            *("--out", str(tmp_path / "out"), "--format", "json"),
+        ],
+    )
+    assert checked.exit_code == built.exit_code == 0
+    found = json.loads(checked.output)["problems"]
+    assert found and json.loads(built.output)["warnings"] == found

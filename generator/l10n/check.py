@@ -89,9 +89,15 @@ def _brace_problem(entry: PoMessage, message: Message, location: Location) -> Pr
         what = "placeholders differ from the English: " + "; ".join(parts)
     else:
         return None
+    # msgfmt checks what the PO file flags; the catalogue knows the entry is a template.
+    verdict = (
+        "msgfmt --check refuses entry"
+        if "python-brace-format" in entry.flags
+        else "the pages cannot fill entry"
+    )
     return Problem(
         location,
-        f"msgfmt --check refuses entry {context!r}: {what}",
+        f"{verdict} {context!r}: {what}",
         Severity.ERROR,
         code="brace-format",
         subject=message.subject,
