@@ -17,6 +17,7 @@ from ._common import (
     print_problems,
     project_catalog,
     run_or_exit,
+    strict_option,
 )
 
 # --- validate ---------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def validate_command(settings: ValidateSettings) -> int:
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @format_option()
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@strict_option
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check catalogue files (default: the project's catalogue) and report every problem with file:line:col."""
     settings = ValidateSettings(paths=paths or (project_catalog(),), fmt=fmt, strict=strict)
