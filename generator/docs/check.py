@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -141,7 +142,56 @@ def align_pages(
     again = [i for i, report in enumerate(reports) if _worth_again(report, learned, more)]
     for index, report in zip(again, check_all([(pages[i], more) for i in again]), strict=True):
         reports[index] = report
-    return reports
+    return [_with_unknown(report, catalog) for report in reports]
+
+
+# An id written as an untranslated identifier: ASCII letters and digits, `_`, `-`, `.`.
+_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+# Below this, the best guess rests on where the row stands (the page's module, the order
+# between exact rows) and on nothing the row itself says: no translation evidence.
+_TELLING = 0.3
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _repeats_label(documented: str, label: str) -> bool:
+    """Whether the id spells the row's own label (``fakturering`` for "Fakturering"): the
+    id was translated with the label, so it may stand for a workflow the catalogue has."""
+    return bool(label) and _letters(documented) == _letters(label)
+
+
+def _with_unknown(report: PageReport, catalog: Catalog) -> PageReport:
+    """Unresolved rows whose id no catalogue has, and nothing says is translated: ``unknown``.
+
+    Such a row names a workflow the catalogue lacks (a small project catalogue, a newer
+    page): saying "unresolved" would send the reader looking for a translation that is not
+    there. A non-ASCII id, an id that spells the row's label, a catalogue id (any status) or
+    a telling best guess keep the row ``unresolved``.
+    """
+    rows = list(report.rows)
+    changed = False
+    for index, result in enumerate(rows):
+        documented = result.documented_id
+        if (
+            result.status == "unresolved"
+            and _PLAIN_ID.fullmatch(documented)
+            and catalog.by_spelling(documented) is None
+            and result.confidence < _TELLING
+            and not _repeats_label(documented, result.label)
+        ):
+            rows[index] = replace(
+                result,
+                status="unknown",
+                evidence=(
+                    *result.evidence,
+                    f"`{documented}` is in no catalogue, and nothing on the row says it "
+                    "translates an id that is",
+                ),
+            )
+            changed = True
+    return replace(report, rows=tuple(rows)) if changed else report
 
 
 def _check(

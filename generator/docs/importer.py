@@ -236,6 +236,17 @@ def _offers(
                 offers.append(_Offer(f"ui|{word}", header.strip(), name, page.rows[0].line, False))
     for result in report.rows:
         row = result.row
+        if result.status == "unknown":
+            events.append(
+                ImportEvent(
+                    name,
+                    row.line,
+                    "unknown",
+                    "",
+                    f"row {row.documented_id!r}: the id is not in the catalogue; skipped",
+                )
+            )
+            continue
         if result.status == "unresolved" or result.canonical_id is None:
             events.append(
                 ImportEvent(
@@ -324,6 +335,9 @@ def _apply(
     comments = list(entry.user_comments)
     note = f"{IMPORT_PREFIX}{offer.page}"
     if _same(current, offer.text):
+        events.append(
+            ImportEvent(offer.page, offer.line, "unchanged", offer.context, "already so translated")
+        )
         return
     alternative = f"{ALTERNATIVE_PREFIX}{offer.page}: {offer.text}"
     # Babel wraps long comments over several lines; compare the words, not the lines.
