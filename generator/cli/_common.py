@@ -12,6 +12,7 @@ import click
 
 from ..config import CONFIG_NAME, Project, load_project
 from ..errors import CatalogError, Problem, Severity, WfgenError, format_problem
+from .completers import complete_environments
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -93,6 +94,7 @@ environments_option = click.option(
     multiple=True,
     metavar="NAME",
     callback=from_project(lambda: project().environments),
+    shell_complete=complete_environments,
     help=f"Environment profile (repeatable; default: {CONFIG_NAME}'s env, else all).",
 )
 

@@ -23,6 +23,9 @@ from ._common import (
     project,
     run_or_exit,
 )
+from .completers import (
+    complete_locales,
+)
 
 # --- build ------------------------------------------------------------------------------
 
@@ -72,6 +75,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     multiple=True,
     metavar="L",
     callback=from_project(lambda: project().build_locales),
+    shell_complete=complete_locales,
     help="Locale (repeatable; default: wfgen.toml's locale, else every PO file plus en).",
 )
 @click.option(

@@ -24,6 +24,9 @@ from ._common import (
     report_writes,
     run_or_exit,
 )
+from .completers import (
+    complete_locales,
+)
 
 # --- docs -------------------------------------------------------------------------------
 
@@ -151,7 +154,11 @@ def docs_group() -> None:
 @docs_group.command("check")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+    "--locale",
+    default=None,
+    metavar="L",
+    shell_complete=complete_locales,
+    help="Locale of the pages (default: inferred per page).",
 )
 @format_option()
 @click.option(
@@ -206,7 +213,11 @@ def docs_check_cmd(
 @docs_group.command("import")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+    "--locale",
+    default=None,
+    metavar="L",
+    shell_complete=complete_locales,
+    help="Locale of the pages (default: inferred per page).",
 )
 @click.option(
     "--overwrite", is_flag=True, help="Replace existing translations that differ from the page."

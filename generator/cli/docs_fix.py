@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, catalog_option, locales_option, run_or_exit
+from .completers import complete_locales
 from .docs import docs_group, english_option, glob_option, quiet_option
 
 
@@ -111,7 +112,11 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
     help="Print a unified diff of the corrections on stdout; write nothing.",
 )
 @click.option(
-    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+    "--locale",
+    default=None,
+    metavar="L",
+    shell_complete=complete_locales,
+    help="Locale of the pages (default: inferred per page).",
 )
 @click.option(
     "--repair-text",
