@@ -50,6 +50,7 @@ class BuildSettings:
     environments: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     check: bool = False
+    base_url: str | None = None  # the site's published address: absolute links and sitemap.xml
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,7 @@ def render_all(
             sentence=sentence,
             inputs=site_inputs,
             tables=tables,
+            base_url=settings.base_url,
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )

@@ -25,6 +25,7 @@ from .frame import (
     Gettext,
     SendingContext,
     SiteLocale,
+    Words,
     asset,
     cell_html,
     cell_markup,
@@ -36,6 +37,7 @@ from .frame import (
     words_for,
 )
 from .pages import Cell, ModuleTable, locale_tables, readable
+from .site_root import root_files
 from .targets import RenderedFile
 
 __all__ = ["render_site", "search_index"]
@@ -51,6 +53,7 @@ def render_site(
     sending: SendingContext | None = None,
     sending_inputs: tuple[str, ...] = (),
     tables: Mapping[str, Sequence[ModuleTable]] | None = None,
+    base_url: str | None = None,
 ) -> list[RenderedFile]:
     """Every page of the site for every locale, under ``site/<locale>/``.
 
@@ -65,12 +68,18 @@ def render_site(
         sending_inputs: the manifest names the sending page is made from.
         tables: per locale, its tables made before (``pages.locale_tables``) for the same
             catalogue, gettext and sentence function; made here when missing.
+        base_url: the site's published address: canonical and alternate links are absolute
+            and a sitemap is written; None: relative links, no sitemap.
 
     Returns:
-        The files, sorted by path: pages, a search index per locale, the stylesheet and script.
+        The files, sorted by path: pages, a search index per locale, the root's index.html,
+        404.html and sitemap.xml, the stylesheet and script.
     """
     out: list[RenderedFile] = []
     codes = tuple(locales)
+    base = base_url.rstrip("/") if base_url else None
+    said: dict[str, Words] = {}
+    names: list[str] = []
     for locale in codes:
         gettext = gettexts.get(locale)
         made_from = (inputs or {}).get(locale, ())
@@ -85,7 +94,11 @@ def render_site(
         if context is not None:
             title = context["texts"]["title"]
             entries.append(Entry("sending", Cell(readable(title["text"]), title["fallback"])))
-        site = SiteLocale(locale, codes, words_for(gettext), tuple(entries), gettext is not None)
+        site = SiteLocale(
+            locale, codes, words_for(gettext), tuple(entries), gettext is not None, base
+        )
+        said[locale] = site.words
+        names = names or ["index", *(e.page for e in entries)]
         out.append(
             RenderedFile(f"site/{locale}/index.html", _index(site, page_tables, context), made_from)
         )
@@ -108,6 +121,8 @@ def render_site(
         out.append(
             RenderedFile(f"site/{locale}/search-index.js", search_index(page_tables), made_from)
         )
+    if codes:
+        out += root_files(codes=codes, words=said, pages=names, base=base)
     out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
