@@ -26,7 +26,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pytest
 
@@ -76,7 +76,7 @@ SHOT_PAGES = ("index", "deliveries", "sending")
 AXE_PAGES = ("index", "deliveries", "sending")
 ROOT_PAGES = ("index", "404")  # the site's root: out/site/index.html, 404.html
 WIDTHS = (375, 1280)
-SCHEMES = ("light", "dark")
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.is_file() or not AXE.is_file(),
