@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -152,14 +153,30 @@ _PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _TELLING = 0.3
 
 
-def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
+def _fold(text: str) -> str:
+    """Lower case without accents: ``Cálculo`` -> ``calculo``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _repeats_label(documented: str, label: str) -> bool:
-    """Whether the id spells the row's own label (``fakturering`` for "Fakturering"): the
-    id was translated with the label, so it may stand for a workflow the catalogue has."""
-    return bool(label) and _letters(documented) == _letters(label)
+_ID_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _translates_label(documented: str, label: str) -> bool:
+    """Whether the id is made of the row's label's words (``calculoNocturno`` for "Cálculo
+    nocturno", ``fakturering`` for "Fakturering"): translated with the label, so it may
+    stand for a workflow the catalogue has."""
+    if not label:
+        return False
+    folded = _fold(label)
+    letters = "".join(c for c in folded if c.isalnum())
+    if "".join(c for c in _fold(documented) if c.isalnum()) == letters:
+        return True
+    words = set(re.findall(r"\w+", folded))
+    return any(
+        (len(w) >= 3 and w in words) or (len(w) >= 5 and w in letters)
+        for w in (_fold(m) for m in _ID_WORD.findall(documented))
+    )
 
 
 def _with_unknown(report: PageReport, catalog: Catalog) -> PageReport:
@@ -167,8 +184,8 @@ def _with_unknown(report: PageReport, catalog: Catalog) -> PageReport:
 
     Such a row names a workflow the catalogue lacks (a small project catalogue, a newer
     page): saying "unresolved" would send the reader looking for a translation that is not
-    there. A non-ASCII id, an id that spells the row's label, a catalogue id (any status) or
-    a telling best guess keep the row ``unresolved``.
+    there. A non-ASCII id, an id made of the row's label's words, a catalogue id (any
+    status) or a telling best guess keep the row ``unresolved``.
     """
     rows = list(report.rows)
     changed = False
@@ -179,7 +196,7 @@ def _with_unknown(report: PageReport, catalog: Catalog) -> PageReport:
             and _PLAIN_ID.fullmatch(documented)
             and catalog.by_spelling(documented) is None
             and result.confidence < _TELLING
-            and not _repeats_label(documented, result.label)
+            and not _translates_label(documented, result.label)
         ):
             rows[index] = replace(
                 result,
