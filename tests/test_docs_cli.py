@@ -176,3 +176,22 @@ def test_abbreviations_come_from_cldr_and_do_not_end_sentences() -> None:
     assert mask_abbreviations("Kör t.ex. Alla dagar.", "sv") == "Kör tex Alla dagar."
     assert mask_abbreviations("Kör. Sedan stopp.", "sv") == "Kör. Sedan stopp."
     assert abbreviations("xx-unknown") == frozenset()
+
+
+def test_a_page_titled_as_the_site_does_not_name_its_module(tmp_path: Path) -> None:
+    """The Campaign Standard page is titled as the whole reference ("Tekniska arbetsflöden"):
+    `docs import` does not take that title as the module's name, and says so."""
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    po = locales / "sv" / "LC_MESSAGES" / "workflows.po"
+    entry = 'msgctxt "module|standard"\nmsgid "Campaign Standard"\nmsgstr "Campaign Standard"'
+    text = po.read_text("utf-8")
+    assert entry in text and 'msgstr "Tekniska arbetsflöden"' in text  # ui|index-title
+    po.write_text(text.replace(entry, entry.replace('msgstr "Campaign Standard"', 'msgstr ""')))
+    page = REFERENCE / "sv" / "standard_technical-workflows.md"
+    result = wfgen(
+        "docs", "import", str(page), "--catalog", str(CATALOG), "--locales", str(locales)
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped: module|standard: the page's title 'Tekniska arbetsflöden'" in result.output
+    assert entry.replace('msgstr "Campaign Standard"', 'msgstr ""') in po.read_text("utf-8")

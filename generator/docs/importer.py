@@ -406,6 +406,17 @@ def _apply(
     )
 
 
+def _site_title(po: PoCatalog, offers: list[_Offer]) -> str | None:
+    """The locale's title of the whole reference: offered by a page of this run, else the
+    PO file's translation of ``ui|index-title``."""
+    offered = next((o.text for o in offers if o.context == "ui|index-title"), None)
+    if offered:
+        return offered
+    entry = po.get(UI_WORDS["index-title"], context="ui|index-title")
+    found = entry.string if entry is not None and not entry.fuzzy else None
+    return found if isinstance(found, str) and found else None
+
+
 def import_pages(settings: ImportSettings) -> ImportResult:
     """Import every page's labels and descriptions into its locale's PO file.
 
@@ -451,9 +462,23 @@ def import_pages(settings: ImportSettings) -> ImportResult:
         existing: PoCatalog | None = read_po_file(path, locale) if path.is_file() else None
         po = merge(existing, msgs, locale=locale)
         fresh: set[str] = set()
+        title = _site_title(po, per_locale[locale])
         for offer in per_locale[locale]:
             entry = po.get(by_context[offer.context].english, context=offer.context)
             if entry is None:
+                continue
+            if offer.context.startswith("module|") and title and _same(offer.text, title):
+                # A product's page titled as the whole reference ("Tekniska arbetsflöden" on
+                # the Campaign Standard page): that title is not the module's name.
+                events.append(
+                    ImportEvent(
+                        offer.page,
+                        offer.line,
+                        "skipped",
+                        offer.context,
+                        f"the page's title {offer.text!r} is the site's title, not the module's",
+                    )
+                )
                 continue
             _apply(
                 entry,
