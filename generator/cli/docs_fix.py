@@ -27,6 +27,7 @@ class DocsFixSettings:
     repair_text: bool = False
     patterns: tuple[str, ...] = ()  # file-name patterns of pages in folders (default: Markdown)
     quiet: bool = False
+    accept_order: bool = False
 
 
 def docs_fix_command(settings: DocsFixSettings) -> int:
@@ -56,6 +57,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
             labels_for=labels_for,
             refine=refine,
             repair_text=settings.repair_text,
+            accept_order=settings.accept_order,
         )
     )
     # In --diff mode stdout is the patch alone, so it can be piped to `git apply`.
@@ -125,6 +127,12 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
 )
 @glob_option
 @quiet_option
+@click.option(
+    "--accept-order",
+    is_flag=True,
+    help="Also replace ids that only the documented order decides (nothing on the row names "
+    "the workflow); left as is by default.",
+)
 @english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
@@ -135,12 +143,14 @@ def docs_fix_cmd(
     repair_text: bool,
     patterns: tuple[str, ...],
     quiet: bool,
+    accept_order: bool,
     english: Path | None,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
     """Replace, on each row `docs check` reports as a mismatch, the documented id by the
-    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched.
+    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched,
+    and so are rows that only the documented order maps (unless --accept-order).
 
     A PAGE that is a folder is searched as `docs check` searches it (--glob).
     Without --write or --diff the replacements are listed and nothing is written;
@@ -159,5 +169,6 @@ def docs_fix_cmd(
         repair_text=repair_text,
         patterns=patterns,
         quiet=quiet,
+        accept_order=accept_order,
     )
     sys.exit(docs_fix_command(settings))
