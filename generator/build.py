@@ -51,6 +51,7 @@ class BuildSettings:
     locales: tuple[str, ...] = ()
     check: bool = False
     strict: bool = False  # warnings fail the build as errors do: nothing is written
+    base_url: str | None = None  # the site's published address: absolute links and sitemap.xml
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,7 @@ def render_all(
             inputs=site_inputs,
             tables=tables,
             completeness=completeness,
+            base_url=settings.base_url,
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )

@@ -41,6 +41,9 @@ PYPROJECT_TABLE = "tool.wfgen"
 _PATH_KEYS = ("catalog", "locales", "templates", "out")
 _LIST_KEYS = ("env", "locale")
 _BOOL_KEYS = ("strict",)
+_URL_KEYS = ("base_url",)
+# The site's address: http(s), a host, an optional path; no query or fragment.
+BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 _DEFAULTS = {"catalog": "catalog", "locales": "locales", "out": "out"}
 
 
@@ -62,6 +65,7 @@ class Project:
     environments: tuple[str, ...]
     build_locales: tuple[str, ...]
     strict: bool = False
+    base_url: str | None = None  # the site's address when published (absolute links, sitemap)
 
     def describe(self) -> str:
         """Where the settings came from, for error messages."""
@@ -192,8 +196,9 @@ def load_project(cwd: Path | None = None) -> Project:
         )
     settings, text = read_settings(config)
     root = config.parent
-    known = (*_PATH_KEYS, *_LIST_KEYS, *_BOOL_KEYS)
+    known = (*_PATH_KEYS, *_LIST_KEYS, *_BOOL_KEYS, *_URL_KEYS)
     strict = False
+    base_url: str | None = None
     paths: dict[str, Path | None] = dict.fromkeys(_PATH_KEYS)
     lists: dict[str, tuple[str, ...]] = dict.fromkeys(_LIST_KEYS, ())
     for key, value in settings.items():
@@ -202,7 +207,13 @@ def load_project(cwd: Path | None = None) -> Project:
             continue  # `l10n check` settings: read and checked by l10n.generic.load_config
         if key not in known:
             raise UsageError(f"{where}: unknown key {key!r}; hint: known keys: {', '.join(known)}")
-        if key in _PATH_KEYS:
+        if key in _URL_KEYS:
+            if not isinstance(value, str) or not BASE_URL.fullmatch(value):
+                raise UsageError(
+                    f'{where}: {key} must be an http(s) address, e.g. {key} = "https://docs.example.com/workflows"'
+                )
+            base_url = value
+        elif key in _PATH_KEYS:
             if not isinstance(value, str) or not value.strip():
                 raise UsageError(f"{where}: {key} must be a folder path (a non-empty string)")
             paths[key] = _relative(root / value, cwd)
@@ -231,6 +242,7 @@ def load_project(cwd: Path | None = None) -> Project:
         environments=lists["env"],
         build_locales=lists["locale"],
         strict=strict,
+        base_url=base_url,
     )
 
 
@@ -246,6 +258,7 @@ out = "out"            # --out: what `wfgen build` writes
 # env = ["prod"]            # --env: profiles `wfgen build` renders (default: all)
 # locale = ["en"]           # --locale: locales of the reference pages (default: every PO file plus en)
 # strict = true             # --strict: warnings fail build, validate, schedule lint, l10n and docs check
+# base_url = "https://docs.example.com/workflows"  # --base-url: the site's address (absolute links, sitemap.xml)
 """
 
 _MODULES_TEXT = """\

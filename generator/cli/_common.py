@@ -19,6 +19,7 @@ from ..errors import (
     escape_controls,
     format_problem,
 )
+from .completers import complete_environments
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -100,6 +101,7 @@ environments_option = click.option(
     multiple=True,
     metavar="NAME",
     callback=from_project(lambda: project().environments),
+    shell_complete=complete_environments,
     help=f"Environment profile (repeatable; default: {CONFIG_NAME}'s env, else all).",
 )
 

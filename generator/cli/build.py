@@ -24,6 +24,9 @@ from ._common import (
     run_or_exit,
     strict_option,
 )
+from .completers import (
+    complete_locales,
+)
 
 # --- build ------------------------------------------------------------------------------
 
@@ -67,6 +70,16 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     return EXIT_PROBLEMS if settings.check and result.write.differs else EXIT_OK
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..config import BASE_URL
+
+    if value is None:
+        return project().base_url
+    if not BASE_URL.fullmatch(value):
+        raise click.BadParameter("an http(s) address, e.g. https://docs.example.com/workflows")
+    return value
+
+
 @cli.command("build")
 @environments_option
 @click.option(
@@ -75,6 +88,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     multiple=True,
     metavar="L",
     callback=from_project(lambda: project().build_locales),
+    shell_complete=complete_locales,
     help="Locale (repeatable; default: wfgen.toml's locale, else every PO file plus en).",
 )
 @click.option(
@@ -91,6 +105,14 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     callback=from_project(lambda: project().templates),
     help="A folder of your own templates; any name it lacks comes from the bundled set.",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    callback=_base_url,
+    help="The site's published address: absolute canonical and hreflang links, sitemap.xml "
+    "[default: the project's base_url, else relative links and no sitemap].",
+)
 @catalog_option
 @locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
@@ -102,6 +124,7 @@ def build_cmd(
     locales: tuple[str, ...],
     out: Path,
     templates: Path | None,
+    base_url: str | None,
     catalog: Path,
     locales_dir: Path,
     check: bool,
@@ -121,6 +144,7 @@ def build_cmd(
         locales=locales,
         check=check,
         strict=strict,
+        base_url=base_url,
     )
     sys.exit(build_command(settings, quiet=quiet, fmt=fmt))
 

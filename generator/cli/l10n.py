@@ -22,6 +22,10 @@ from ._common import (
     run_or_exit,
     strict_option,
 )
+from .completers import (
+    complete_locales,
+    complete_new_locale,
+)
 
 # --- l10n -------------------------------------------------------------------------------
 
@@ -47,7 +51,7 @@ def l10n_extract_cmd(catalog: Path, locales_dir: Path) -> None:
 
 
 @l10n_group.command("init")
-@click.argument("locale")
+@click.argument("locale", shell_complete=complete_new_locale)
 @l10n_paths
 def l10n_init_cmd(locale: str, catalog: Path, locales_dir: Path) -> None:
     """Create the PO file of LOCALE (any CLDR locale, e.g. sv, de, pt_BR)."""
@@ -70,6 +74,7 @@ _LOCALE_OPTION = click.option(
     "locales",
     multiple=True,
     metavar="L",
+    shell_complete=complete_locales,
     help="Only this locale (repeatable); default: every locale with a PO file.",
 )
 

@@ -24,6 +24,11 @@ from ._common import (
     run_or_exit,
     strict_option,
 )
+from .completers import (
+    complete_environments,
+    complete_locales,
+    complete_workflows,
+)
 
 # --- schedule ---------------------------------------------------------------------------
 
@@ -88,16 +93,22 @@ def _print_runs(found: Any) -> None:
 
 
 @schedule_group.command("explain")
-@click.argument("workflow_id", metavar="ID")
+@click.argument("workflow_id", metavar="ID", shell_complete=complete_workflows)
 @click.option(
     "--env",
     "environment",
     default=None,
     metavar="NAME",
+    shell_complete=complete_environments,
     help="Environment profile (zone, nightly, overrides).",
 )
 @click.option(
-    "--locale", default="en", show_default=True, metavar="L", help="Locale of the sentence."
+    "--locale",
+    default="en",
+    show_default=True,
+    metavar="L",
+    shell_complete=complete_locales,
+    help="Locale of the sentence.",
 )
 @click.option(
     "--next",

@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +119,10 @@ def plan_fix(
         row = result.row
         if result.status == "unresolved":
             skipped.append(Skipped(row.line, row.documented_id, _unresolved_reason(result)))
+            continue
+        if result.status == "unknown":
+            why = "unknown, not touched (the id is not in the catalogue)"
+            skipped.append(Skipped(row.line, row.documented_id, why))
             continue
         if result.status != "mismatch" or not result.canonical_id:
             continue
@@ -308,6 +312,7 @@ def fix_pages(
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
     refine: Callable[[DocsReport], DocsReport] | None = None,
     repair_text: bool = False,
+    optional: Collection[Path] = (),
     accept_order: bool = False,
 ) -> FixResult:
     """Check every page, then plan its fix from the check's row results (nothing is written).
@@ -319,12 +324,15 @@ def fix_pages(
         labels_for: locale -> known labels (canonical id -> label), as for ``check_pages``.
         refine: applied to the check's report before planning (e.g. the English evidence).
         repair_text: also repair the text damage the check reported (see ``plan_fix``).
+        optional: pages found in folders, as for ``check_pages``.
         accept_order: also replace ids the documented order alone decided (see ``plan_fix``).
 
     Returns:
         One PageFix per readable page, in the order given, and the pages that could not be read.
     """
-    report = check_pages(paths, catalog=catalog, locale=locale, labels_for=labels_for)
+    report = check_pages(
+        paths, catalog=catalog, locale=locale, labels_for=labels_for, optional=optional
+    )
     if refine is not None:
         report = refine(report)
     fixes: list[PageFix] = []

@@ -18,7 +18,7 @@ from ..errors import Location, Problem, Severity, sort_problems
 from ..model import Catalog
 from ..schedules import Schedule
 from .generic import GENERIC_CHECKS, CheckConfig, GenericChecker, load_config
-from .messages import Message, source_hash
+from .messages import UI_WORDS, Message, source_hash
 from .po import available_locales, entry_hash, po_path, read_po_file
 from .textchecks import CODES, check_text
 from .tokens import ProtectedIds
@@ -35,7 +35,13 @@ __all__ = [
 ]
 
 # Every code `wfgen l10n check` can report: its own, then translate-toolkit's.
-CHECK_CODES: tuple[str, ...] = (*CODES, "stale", "unknown-entry", *GENERIC_CHECKS)
+CHECK_CODES: tuple[str, ...] = (
+    *CODES,
+    "stale",
+    "unknown-entry",
+    "module-is-site-title",
+    *GENERIC_CHECKS,
+)
 
 
 # What `wfgen build` checks on the translations it publishes. ``brace-format``: what
@@ -283,7 +289,9 @@ _PARALLEL_BYTES = 4_000_000
 def _check_file(shared: _Shared, locale: str, path: Path) -> list[Problem]:
     problems: list[Problem] = []
     generic = GenericChecker(locale, shared.config)
-    for entry in read_po_file(path, locale):
+    entries = list(read_po_file(path, locale))
+    problems.extend(_named_as_site(entries, path, shared.config))
+    for entry in entries:
         if entry.id and entry.context:
             problems.extend(
                 check_entry(
@@ -297,6 +305,33 @@ def _check_file(shared: _Shared, locale: str, path: Path) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _named_as_site(entries: Sequence[PoMessage], path: Path, config: CheckConfig) -> list[Problem]:
+    """Module names translated as the site's own title (a page title imported as a name)."""
+    strings = {
+        str(e.context): e.string
+        for e in entries
+        if e.context and isinstance(e.string, str) and e.string and not e.fuzzy
+    }
+    title = strings.get("ui|index-title") or UI_WORDS["index-title"]
+    if not config.is_on("module-is-site-title"):
+        return []
+    return [
+        Problem(
+            Location.of(path, e.lineno or 0, 1 if e.lineno else 0),
+            f"the module {e.id!r} is named {title!r}, the title of the whole site: its page "
+            f"would read {title!r} twice in the breadcrumbs; the site shows the English name",
+            Severity.WARNING,
+            code="module-is-site-title",
+            subject=str(e.context),
+            hint="translate the module's own name (the product's, for a product page)",
+        )
+        for e in entries
+        if str(e.context or "").startswith("module|")
+        and strings.get(str(e.context)) == title
+        and e.id != title
+    ]
 
 
 def _check_in_worker(job: tuple[str, Path]) -> list[Problem] | None:

@@ -26,6 +26,7 @@ from .frame import (
     Gettext,
     SendingContext,
     SiteLocale,
+    Words,
     asset,
     cell_html,
     cell_markup,
@@ -37,6 +38,7 @@ from .frame import (
     words_for,
 )
 from .pages import Cell, ModuleTable, locale_tables, readable
+from .site_root import root_files
 from .targets import RenderedFile
 
 __all__ = ["render_site", "search_index"]
@@ -53,6 +55,7 @@ def render_site(
     sending_inputs: tuple[str, ...] = (),
     tables: Mapping[str, Sequence[ModuleTable]] | None = None,
     completeness: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
+    base_url: str | None = None,
 ) -> list[RenderedFile]:
     """Every page of the site for every locale, under ``site/<locale>/``.
 
@@ -70,12 +73,18 @@ def render_site(
         completeness: per locale, (translated, total) entries as ``wfgen l10n stats`` counts
             them: ``""`` for the locale, ``"(sending)"`` for the sending page; without it, the
             index counts the cells it shows.
+        base_url: the site's published address: canonical and alternate links are absolute
+            and a sitemap is written; None: relative links, no sitemap.
 
     Returns:
-        The files, sorted by path: pages, a search index per locale, the stylesheet and script.
+        The files, sorted by path: pages, a search index per locale, the root's index.html,
+        404.html and sitemap.xml, the stylesheet and script.
     """
     out: list[RenderedFile] = []
     codes = tuple(locales)
+    base = base_url.rstrip("/") if base_url else None
+    said: dict[str, Words] = {}
+    names: list[str] = []
     for locale in codes:
         gettext = gettexts.get(locale)
         made_from = (inputs or {}).get(locale, ())
@@ -90,7 +99,11 @@ def render_site(
         if context is not None:
             title = context["texts"]["title"]
             entries.append(Entry("sending", Cell(readable(title["text"]), title["fallback"])))
-        site = SiteLocale(locale, codes, words_for(gettext), tuple(entries), gettext is not None)
+        site = SiteLocale(
+            locale, codes, words_for(gettext), tuple(entries), gettext is not None, base
+        )
+        said[locale] = site.words
+        names = names or ["index", *(e.page for e in entries)]
         out.append(
             RenderedFile(
                 f"site/{locale}/index.html",
@@ -117,6 +130,8 @@ def render_site(
         out.append(
             RenderedFile(f"site/{locale}/search-index.js", search_index(page_tables), made_from)
         )
+    if codes:
+        out += root_files(codes=codes, words=said, pages=names, base=base)
     out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
