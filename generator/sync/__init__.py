@@ -1,0 +1,379 @@
+"""``wfgen catalog sync``: the catalogue follows the English documentation.
+
+Per product, what the English pages list (:mod:`.pages`) is compared with the catalogue
+(:mod:`.tree`, edited with ruamel.yaml's round trip):
+
+- a workflow the pages list and the catalogue lacks is added (or the product is added to
+  an entry that other products already have), with its schedule read from the sentence;
+- a workflow the catalogue has for the product, on a module the pages cover, that no page
+  lists any more is dropped: ``status: obsolete`` when the product was its only one, else
+  the product leaves its ``products``;
+- a label, description or schedule sentence the pages no longer say is replaced, on the
+  product's variant when the entry serves other products too.
+
+A sentence that cannot be read, or that disagrees with another page of the product, is
+never turned into a schedule: the schedule stays (``null`` with a note for a new entry) and
+the sentence is reported with its page and line. The result holds the edits; the caller
+shows them (summary or diff) or writes them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..errors import CatalogError, Location, Severity
+from ..model import PRODUCTS
+from .pages import Documented, SourcePage, documented_workflows, page_text
+from .sources import read_sources
+from .tree import CatalogTree, Entry, quoted_schedule
+
+__all__ = ["Finding", "SyncResult", "SyncSettings", "sync_catalog", "write_result"]
+
+KINDS = ("added", "dropped", "changed", "unread")
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """What ``catalog sync`` reads and against which catalogue."""
+
+    sources: tuple[Path, ...]
+    catalog: Path
+    product: str | None = None
+    rev: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between the pages and the catalogue, at the page line that shows it."""
+
+    product: str
+    kind: str  # added | dropped | changed | unread
+    workflow: str
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.product}: {self.kind} {self.workflow}: {self.message}"
+
+
+@dataclass
+class SyncResult:
+    """The findings, per product in PRODUCTS order, and the edited catalogue."""
+
+    findings: list[Finding] = field(default_factory=list)
+    tree: CatalogTree | None = None
+    pages: int = 0
+
+    @property
+    def behind(self) -> bool:
+        """True when the catalogue does not follow the pages (unread sentences aside)."""
+        return any(f.kind != "unread" for f in self.findings)
+
+    def diffs(self) -> list[tuple[Path, str | None, str]]:
+        """Each file the edits change: path, old text (None when new), new text."""
+        return list(self.tree.rendered()) if self.tree else []
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workflows"
+
+
+def sync_catalog(settings: SyncSettings) -> SyncResult:
+    """Compare the pages of ``settings.sources`` with the catalogue and plan the edits.
+
+    Raises:
+        InputError: when a page or a catalogue file cannot be read.
+        UsageError: for a page without a product and no --product, or a bad --rev.
+    """
+    with tempfile.TemporaryDirectory(prefix="wfgen-sync-") as scratch:
+        pages = read_sources(
+            list(settings.sources), product=settings.product, rev=settings.rev, scratch=Path(scratch)
+        )
+        tree = CatalogTree.read(settings.catalog)
+        result = SyncResult(tree=tree, pages=len(pages))
+        for product in PRODUCTS:
+            if any(p.product == product for p in pages):
+                _sync_product(tree, pages, product, result.findings)
+    return result
+
+
+def _sync_product(
+    tree: CatalogTree, pages: list[SourcePage], product: str, findings: list[Finding]
+) -> None:
+    mine = [p for p in pages if p.product == product]
+    documented = documented_workflows(mine, product)
+    texts = {p.name: page_text(p.lines) for p in mine}
+    covered = _covered(tree, mine, product)
+    listed: set[int] = set()
+    for doc in documented.values():
+        where = Location.of(doc.page.page.path, doc.line)
+        entry = tree.find(doc.id)
+        if entry is None:
+            _add(tree, doc, mine)
+            findings.append(Finding(product, "added", doc.id, where, "listed on the page, not in the catalogue"))
+        elif product not in entry.products:
+            _add_product(tree, entry, doc)
+            findings.append(Finding(product, "added", entry.id, where, f"listed on the page; the catalogue has it for {', '.join(entry.products)} only"))
+        else:
+            _compare(tree, entry, doc, texts, findings)
+        found = tree.find(doc.id)
+        if found is not None:
+            listed.add(id(found.data))
+        _report_unread(doc, findings)
+    for entry in covered:
+        if id(entry.data) not in listed:
+            _drop(tree, entry, product, mine, findings)
+
+
+def _report_unread(doc: Documented, findings: list[Finding]) -> None:
+    reading = doc.schedule
+    if reading is None or reading.schedule is not None:
+        return
+    for sentence in doc.sentences:
+        where = Location.of(sentence.path, sentence.line)
+        message = f"schedule not read ({reading.reason}): {sentence.reading.text!r}"
+        findings.append(Finding(doc.product, "unread", doc.id, where, message))
+
+
+def _covered(tree: CatalogTree, pages: list[SourcePage], product: str) -> list[Entry]:
+    """The active entries of ``product`` whose listing the pages are the authority for."""
+    mine = [e for e in tree.entries if product in e.products and e.data.get("status") != "obsolete"]
+    if any(p.is_list for p in pages):
+        return mine
+    modules = {
+        key for key, module in tree.modules().items() if _module_page_given(module, pages, product)
+    }
+    return [e for e in mine if e.module in modules]
+
+
+def _module_page_given(module: Any, pages: list[SourcePage], product: str) -> bool:
+    page = ((module.get("pages") or {}).get(product) or {}).get("page")
+    names = {p.name for p in pages}
+    titles = {_norm(p.page.title) for p in pages if not p.is_list}
+    return page in names or _norm(module.get("name", "")) in titles
+
+
+def _variant_target(entry: Entry, product: str) -> str | None:
+    return None if entry.products == [product] else product
+
+
+def _source(doc: Documented) -> CommentedMap | None:
+    first = doc.schedule_page
+    if first is None:
+        return None
+    return CommentedMap([("page", first.page), ("text", first.reading.text)])
+
+
+def _schedule_fields(doc: Documented) -> list[tuple[str, Any]]:
+    """schedule, schedule_source (and a note when the sentence was not read) for ``doc``."""
+    reading = doc.schedule
+    if reading is None:
+        return [("schedule", None)]
+    fields: list[tuple[str, Any]] = [
+        ("schedule", quoted_schedule(reading.schedule.to_mapping()) if reading.schedule else None),
+        ("schedule_source", _source(doc)),
+    ]
+    if reading.schedule is None:
+        note = f"Schedule unknown: the sentence was not read as a schedule ({reading.reason}); set it by hand."
+        fields.append(("schedule_note", note))
+    return fields
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _known_key(*names: str) -> str | None:
+    """The catalogue's module key whose words all occur in one of ``names`` (the longest)."""
+    from ..load.schema import load_schema
+
+    keys = load_schema("catalog")["$defs"]["moduleKey"]["enum"]
+    for name in names:
+        words = _tokens(name)
+        fitting = [k for k in keys if set(k.split("-")) <= words]
+        if fitting:
+            return str(max(fitting, key=lambda k: len(k.split("-"))))
+    return None
+
+
+def _module_for(tree: CatalogTree, doc: Documented) -> str:
+    """The module of a new entry: the catalogue's module of its page, else the module key
+    the page's title (a module page) or the Package column (a list page) names; a workflow
+    no module names is a platform workflow ("standard" on Campaign Standard, which has no
+    modules)."""
+    modules = tree.modules()
+    source = doc.page
+    for key, module in modules.items():
+        page = ((module.get("pages") or {}).get(doc.product) or {}).get("page")
+        if page == source.name or (not source.is_list and _norm(module.get("name", "")) == _norm(source.page.title)):
+            return str(key)
+    if source.is_list:
+        # A Package cell names a module when it starts with the module's words ("Web
+        # Analytics connectors"), not when it mentions one ("Installed by default on Campaign
+        # Enterprise (FFDA) deployments only").
+        first = next(iter(re.findall(r"[a-z0-9]+", doc.package.lower())), "")
+        key = _known_key(doc.package) if doc.package else None
+        key = key if key is not None and first in key.split("-") else None
+        name = doc.package
+    else:
+        key = _known_key(source.page.title, source.name)
+        name = source.page.title
+    if key is None:
+        key = "standard" if doc.product == "standard" else "platform"
+        name = {"standard": "Campaign Standard", "platform": "Platform"}[key]
+    if key not in modules:
+        modules[key] = CommentedMap([("name", name), ("package", doc.package or "unknown")])
+        tree.touch(tree.modules_file)
+    return key
+
+
+def _add(tree: CatalogTree, doc: Documented, pages: list[SourcePage]) -> None:
+    module = _module_for(tree, doc)
+    package = doc.package or str(tree.modules()[module].get("package") or "unknown")
+    data = CommentedMap([("id", doc.id), ("label", doc.label)])
+    if doc.description:
+        data["description"] = doc.description
+    data["package"] = package
+    data["products"] = CommentedSeq([doc.product])
+    data["status"] = "active"
+    for name, value in _schedule_fields(doc):
+        data[name] = value
+    tree.add_entry(module, data)
+
+
+def _add_product(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
+    entry.data["products"].append(doc.product)
+    product = doc.product
+    if doc.id != entry.id:
+        entry.set(product, "id", doc.id)
+    if _norm(doc.label) != _norm(entry.data.get("label", "")):
+        entry.set(product, "label", doc.label)
+    base = _norm(entry.data.get("description", ""))
+    if doc.description and not any(base and base in _norm(c) for c in doc.cells):
+        entry.set(product, "description", doc.description)
+    if doc.package and _norm(doc.package) != _norm(entry.data.get("package", "")):
+        entry.set(product, "package", doc.package)
+    fields = dict(_schedule_fields(doc))
+    if fields.get("schedule") != entry.data.get("schedule") or "schedule_source" in fields:
+        for name, value in fields.items():
+            if name == "schedule_note":
+                continue  # the note belongs to the entry; the unread sentence is reported
+            if value is not None or name == "schedule":
+                entry.set(product, name, value)
+    tree.touch(entry.file)
+
+
+def _compare(
+    tree: CatalogTree, entry: Entry, doc: Documented, texts: dict[str, str], findings: list[Finding]
+) -> None:
+    product = doc.product
+    target = _variant_target(entry, product)
+    where = Location.of(doc.page.page.path, doc.line)
+    label = entry.effective(product, "label")
+    if _norm(label or "") not in {_norm(x) for x in doc.labels}:
+        entry.set(target, "label", doc.label)
+        tree.touch(entry.file)
+        findings.append(Finding(product, "changed", entry.id, where, f"label {label!r} -> {doc.label!r}"))
+    description = _norm(entry.effective(product, "description") or "")
+    if doc.description and not any(description and description in _norm(c) for c in doc.cells):
+        entry.set(target, "description", doc.description)
+        tree.touch(entry.file)
+        findings.append(Finding(product, "changed", entry.id, where, "description rewritten on the page"))
+    _compare_schedule(tree, entry, doc, texts, findings)
+
+
+def _compare_schedule(
+    tree: CatalogTree, entry: Entry, doc: Documented, texts: dict[str, str], findings: list[Finding]
+) -> None:
+    product = doc.product
+    source = entry.effective(product, "schedule_source")
+    if source is not None:
+        named = texts.get(str(source.get("page")))
+        haystacks = [named] if named is not None else list(texts.values())
+        if any(_norm(source.get("text", "")) in _norm(h) for h in haystacks):
+            return  # the catalogue's sentence is still on its page
+    elif doc.schedule is None:
+        return  # neither says a schedule
+    first = doc.schedule_page
+    target = _variant_target(entry, product)
+    if first is None:
+        if source is not None and str(source.get("page")) in texts:
+            where = Location.of(doc.page.page.path, doc.line)
+            message = f"the page no longer says {source.get('text')!r}; the schedule is left as it is"
+            findings.append(Finding(product, "changed", entry.id, where, message))
+        return
+    assert doc.schedule is not None
+    where = Location.of(first.path, first.line)
+    entry.set(target, "schedule_source", _source(doc))
+    tree.touch(entry.file)
+    new = doc.schedule.schedule
+    if new is not None:
+        old = entry.effective(product, "schedule")
+        if old is None or dict(old) != new.to_mapping():
+            entry.set(target, "schedule", quoted_schedule(new.to_mapping()))
+        findings.append(Finding(product, "changed", entry.id, where, f"schedule sentence {first.reading.text!r}"))
+    else:
+        findings.append(Finding(product, "changed", entry.id, where, f"schedule sentence {first.reading.text!r} (not read; the schedule is left as it is)"))
+
+
+def _drop(
+    tree: CatalogTree, entry: Entry, product: str, pages: Sequence[SourcePage], findings: list[Finding]
+) -> None:
+    listing = next((p for p in pages if p.is_list), None) or pages[0]
+    where = Location.of(listing.page.path)
+    if entry.products == [product]:
+        entry.data["status"] = "obsolete"
+        # last_listed names the last version that still listed it: not one of these pages.
+        note = f"No longer listed on {', '.join(sorted({p.name for p in pages}))}."
+        entry.data["obsolete_note"] = note
+        message = "no page lists it any more: status obsolete"
+    else:
+        entry.data["products"].remove(product)
+        variants = entry.data.get("per_product")
+        if variants is not None and product in variants:
+            del variants[product]
+            if not variants:
+                del entry.data["per_product"]
+        message = f"no page lists it any more: {product} leaves its products"
+    tree.touch(entry.file)
+    findings.append(Finding(product, "dropped", entry.id, where, message))
+
+
+def write_result(result: SyncResult) -> list[Path]:
+    """Write the edited catalogue files, once a copy with the edits passes validation.
+
+    Raises:
+        CatalogError: when the edited catalogue would not be valid (nothing is written).
+        InputError: when a file cannot be written (none is replaced then).
+    """
+    from ..load.catalog import validate_paths
+
+    tree = result.tree
+    if tree is None:
+        return []
+    edits = {path: new for path, _, new in tree.rendered()}
+    if not edits:
+        return []
+    with tempfile.TemporaryDirectory(prefix="wfgen-sync-") as scratch:
+        copy = Path(scratch) / "catalog"
+        shutil.copytree(tree.root, copy)
+        for path, new in edits.items():
+            target = copy / path.relative_to(tree.root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(new, encoding="utf-8")
+        problems = [p for p in validate_paths([copy]) if p.severity is Severity.ERROR]
+    if problems:
+        raise CatalogError(problems)
+    return tree.write()
