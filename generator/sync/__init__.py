@@ -86,8 +86,15 @@ def _norm(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workflows"
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", str(text).casefold())) + " "
+
+
+def _says(texts: Sequence[str], text: str) -> bool:
+    """True when one of ``texts`` says ``text``, word for word (punctuation and case aside:
+    a catalogue may join list items with ";" where the page starts a new line)."""
+    words = _words(text)
+    return words.strip() != "" and any(words in _words(t) for t in texts)
 
 
 def sync_catalog(settings: SyncSettings) -> SyncResult:
@@ -260,8 +267,8 @@ def _add_product(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
         entry.set(product, "id", doc.id)
     if _norm(doc.label) != _norm(entry.data.get("label", "")):
         entry.set(product, "label", doc.label)
-    base = _norm(entry.data.get("description", ""))
-    if doc.description and not any(base and base in _norm(c) for c in doc.cells):
+    base = str(entry.data.get("description", ""))
+    if doc.description and not _says([doc.description, *doc.cells], base):
         entry.set(product, "description", doc.description)
     if doc.package and _norm(doc.package) != _norm(entry.data.get("package", "")):
         entry.set(product, "package", doc.package)
@@ -286,8 +293,8 @@ def _compare(
         entry.set(target, "label", doc.label)
         tree.touch(entry.file)
         findings.append(Finding(product, "changed", entry.id, where, f"label {label!r} -> {doc.label!r}"))
-    description = _norm(entry.effective(product, "description") or "")
-    if doc.description and not any(description and description in _norm(c) for c in doc.cells):
+    description = str(entry.effective(product, "description") or "")
+    if doc.description and not _says([doc.description, *doc.cells], description):
         entry.set(target, "description", doc.description)
         tree.touch(entry.file)
         findings.append(Finding(product, "changed", entry.id, where, "description rewritten on the page"))
@@ -299,33 +306,32 @@ def _compare_schedule(
 ) -> None:
     product = doc.product
     source = entry.effective(product, "schedule_source")
-    if source is not None:
-        named = texts.get(str(source.get("page")))
-        haystacks = [named] if named is not None else list(texts.values())
-        if any(_norm(source.get("text", "")) in _norm(h) for h in haystacks):
-            return  # the catalogue's sentence is still on its page
-    elif doc.schedule is None:
-        return  # neither says a schedule
+    named = texts.get(str(source.get("page"))) if source is not None else None
+    if named is not None and _says([named], str(source.get("text", ""))):
+        return  # the catalogue's sentence is still on its page
+    reading = doc.schedule
     first = doc.schedule_page
-    target = _variant_target(entry, product)
-    if first is None:
-        if source is not None and str(source.get("page")) in texts:
+    if reading is None or first is None:
+        if named is not None:
             where = Location.of(doc.page.page.path, doc.line)
             message = f"the page no longer says {source.get('text')!r}; the schedule is left as it is"
             findings.append(Finding(product, "changed", entry.id, where, message))
         return
-    assert doc.schedule is not None
+    old = entry.effective(product, "schedule")
+    same = reading.schedule is not None and old is not None and dict(old) == reading.schedule.to_mapping()
+    if source is not None and named is None and (same or reading.schedule is None):
+        return  # the sentence it quotes is on a page not given here, and nothing disagrees
+    target = _variant_target(entry, product)
     where = Location.of(first.path, first.line)
     entry.set(target, "schedule_source", _source(doc))
     tree.touch(entry.file)
-    new = doc.schedule.schedule
-    if new is not None:
-        old = entry.effective(product, "schedule")
-        if old is None or dict(old) != new.to_mapping():
-            entry.set(target, "schedule", quoted_schedule(new.to_mapping()))
+    if reading.schedule is not None:
+        if not same:
+            entry.set(target, "schedule", quoted_schedule(reading.schedule.to_mapping()))
         findings.append(Finding(product, "changed", entry.id, where, f"schedule sentence {first.reading.text!r}"))
     else:
-        findings.append(Finding(product, "changed", entry.id, where, f"schedule sentence {first.reading.text!r} (not read; the schedule is left as it is)"))
+        message = f"schedule sentence {first.reading.text!r} (not read; the schedule is left as it is)"
+        findings.append(Finding(product, "changed", entry.id, where, message))
 
 
 def _drop(

@@ -141,12 +141,17 @@ def description_of(row: Row) -> str:
         for s, r in zip(sentences, readings, strict=True)
     )
     kept: list[str] = []
+    subject = ""  # "This workflow" of a dropped schedule sentence, which "It" then stands for
     for sentence, reading in zip(sentences, readings, strict=True):
+        if subject and not kept and sentence.startswith("It "):
+            sentence = f"{subject} {sentence[3:]}"
         if _POINTER.match(sentence):
             continue
         if reading is None or (reading.schedule is None and not reading.manual_only):
             kept.append(sentence)
         elif is_schedule_statement(sentence):
+            if not kept and sentence.startswith("This workflow "):
+                subject = "This workflow"
             continue
         elif stated:
             kept.append(sentence)
