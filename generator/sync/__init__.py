@@ -128,8 +128,11 @@ def _sync_product(
         where = Location.of(doc.page.page.path, doc.line)
         entry = tree.find(doc.id)
         if entry is None:
-            _add(tree, doc, mine)
+            _add(tree, doc, documented)
             findings.append(Finding(product, "added", doc.id, where, "listed on the page, not in the catalogue"))
+        elif entry.data.get("status") == "obsolete":
+            _revive(tree, entry, doc)
+            findings.append(Finding(product, "added", entry.id, where, "listed on the page; the catalogue marks it obsolete"))
         elif product not in entry.products:
             _add_product(tree, entry, doc)
             findings.append(Finding(product, "added", entry.id, where, f"listed on the page; the catalogue has it for {', '.join(entry.products)} only"))
@@ -155,14 +158,19 @@ def _report_unread(doc: Documented, findings: list[Finding]) -> None:
 
 
 def _covered(tree: CatalogTree, pages: list[SourcePage], product: str) -> list[Entry]:
-    """The active entries of ``product`` whose listing the pages are the authority for."""
+    """The active entries of ``product`` whose listing the given pages are the authority for:
+    those of a module whose page for the product is given and, when a list of technical
+    workflows is given, those of a module that has no page of its own for the product."""
     mine = [e for e in tree.entries if product in e.products and e.data.get("status") != "obsolete"]
-    if any(p.is_list for p in pages):
-        return mine
-    modules = {
-        key for key, module in tree.modules().items() if _module_page_given(module, pages, product)
-    }
-    return [e for e in mine if e.module in modules]
+    modules = tree.modules()
+    with_list = any(p.is_list for p in pages)
+    covered: list[Entry] = []
+    for entry in mine:
+        module = modules.get(entry.module) or {}
+        own_page = ((module.get("pages") or {}).get(product) or {}).get("page")
+        if _module_page_given(module, pages, product) or (with_list and not own_page):
+            covered.append(entry)
+    return covered
 
 
 def _module_page_given(module: Any, pages: list[SourcePage], product: str) -> bool:
@@ -215,7 +223,7 @@ def _known_key(*names: str) -> str | None:
     return None
 
 
-def _module_for(tree: CatalogTree, doc: Documented) -> str:
+def _module_for(tree: CatalogTree, doc: Documented, documented: dict[str, Documented]) -> str:
     """The module of a new entry: the catalogue's module of its page, else the module key
     the page's title (a module page) or the Package column (a list page) names; a workflow
     no module names is a platform workflow ("standard" on Campaign Standard, which has no
@@ -241,13 +249,18 @@ def _module_for(tree: CatalogTree, doc: Documented) -> str:
         key = "standard" if doc.product == "standard" else "platform"
         name = {"standard": "Campaign Standard", "platform": "Platform"}[key]
     if key not in modules:
-        modules[key] = CommentedMap([("name", name), ("package", doc.package or "unknown")])
+        # The module's package: the Package column of the first workflow of the same page
+        # that a list page gives one for.
+        package = doc.package or next(
+            (d.package for d in documented.values() if d.page is source and d.package), ""
+        )
+        modules[key] = CommentedMap([("name", name), ("package", package or "unknown")])
         tree.touch(tree.modules_file)
     return key
 
 
-def _add(tree: CatalogTree, doc: Documented, pages: list[SourcePage]) -> None:
-    module = _module_for(tree, doc)
+def _add(tree: CatalogTree, doc: Documented, documented: dict[str, Documented]) -> None:
+    module = _module_for(tree, doc, documented)
     package = doc.package or str(tree.modules()[module].get("package") or "unknown")
     data = CommentedMap([("id", doc.id), ("label", doc.label)])
     if doc.description:
@@ -258,6 +271,16 @@ def _add(tree: CatalogTree, doc: Documented, pages: list[SourcePage]) -> None:
     for name, value in _schedule_fields(doc):
         data[name] = value
     tree.add_entry(module, data)
+
+
+def _revive(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
+    entry.data["status"] = "active"
+    for name in ("obsolete_note", "last_listed", "replaced_by"):
+        if name in entry.data:
+            del entry.data[name]
+    if doc.product not in entry.products:
+        entry.data["products"].append(doc.product)
+    tree.touch(entry.file)
 
 
 def _add_product(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
