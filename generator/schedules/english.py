@@ -78,7 +78,8 @@ _RUN_VERB = re.compile(
 _OWN_SUBJECT = re.compile(r"^(?:this workflow|it) [a-z]|^every [^,]+, (?:this workflow|it) [a-z]")
 _STARTED_AT = re.compile(r"\b(?:started|triggered|run|runs|executed|launched|scheduled)\b")
 # A sentence ends at . ! ? followed by a capital; "4.20am" and "e.g.: a record" stay whole.
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])")
+# A link glued to the sentence before it ("deliveries.Learn more") starts a sentence too.
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)

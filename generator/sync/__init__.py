@@ -270,7 +270,9 @@ def _add(tree: CatalogTree, doc: Documented, documented: dict[str, Documented]) 
     data["status"] = "active"
     for name, value in _schedule_fields(doc):
         data[name] = value
-    tree.add_entry(module, data)
+    entry = tree.add_entry(module, data)
+    if doc.note:
+        entry.set(doc.product, "note", doc.note)
 
 
 def _revive(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
@@ -295,6 +297,8 @@ def _add_product(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
         entry.set(product, "description", doc.description)
     if doc.package and _norm(doc.package) != _norm(entry.data.get("package", "")):
         entry.set(product, "package", doc.package)
+    if doc.note:
+        entry.set(product, "note", doc.note)
     fields = dict(_schedule_fields(doc))
     if fields.get("schedule") != entry.data.get("schedule") or "schedule_source" in fields:
         for name, value in fields.items():

@@ -29,6 +29,8 @@ from ..schedules.english import (
 __all__ = ["Documented", "SourcePage", "documented_workflows", "page_text", "read_source_page"]
 
 _SUFFIX = re.compile(r"\s+-\s+Campaign v\d+ only$")
+# "Installed by default, starting v8.5": the package, then the version that brought it.
+_SINCE = re.compile(r",\s*(?P<note>starting v\d+(?:\.\d+)*)$")
 # A pointer to another page ("For more information, refer to this page.") is not part of
 # what the workflow does.
 _POINTER = re.compile(
@@ -74,6 +76,7 @@ class Documented:
     label: str
     description: str
     package: str  # "" when no page gives one
+    note: str  # what the Package cell adds to the package ("starting v8.5"), or ""
     page: SourcePage  # the first page that lists it
     line: int
     labels: tuple[str, ...]  # every label its pages give (any of them is in step)
@@ -194,12 +197,16 @@ def documented_workflows(pages: list[SourcePage], product: str) -> dict[str, Doc
                 line = _sentence_line(source, row, cell.sentences[0])
                 sentences.append(Sentence(source.name, source.page.path, line, cell))
         package = next((_SUFFIX.sub("", r.package) for _, r in listed if r.package), "")
+        since = _SINCE.search(package)
+        note = since["note"] if since else ""
+        package = package[: since.start()] if since else package
         found[ident] = Documented(
             id=ident,
             product=product,
             label=first.label,
             description=description_of(first),
             package=package,
+            note=note,
             page=first_source,
             line=first.line,
             labels=tuple(dict.fromkeys(r.label for _, r in listed)),

@@ -1,0 +1,255 @@
+"""`wfgen catalog sync`: a new project follows the English pages to the bundled catalogue,
+the bundled catalogue is in step with them, older page versions show what they add or lack,
+and the YAML is edited in place without touching anything else."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+from generator.config import init_project
+from generator.load.catalog import load_catalog
+from generator.model import Catalog, Workflow
+
+from .conftest import CATALOG, FIXTURES, REFERENCE
+
+EN = REFERENCE / "en"
+OLDER = FIXTURES / "catalog_sync"
+RUNS = {
+    "classic-v7": sorted(p for p in EN.glob("classic-v7_*.md") if "_2021-09" not in p.name),
+    "v8": sorted(EN.glob("v8_*.md")),
+    "standard": sorted(EN.glob("standard_*.md")),
+}
+
+
+def _wfgen(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _sync(catalog: Path, product: str, *extra: str | Path, pages: list[Path] | None = None) -> Result:
+    return _wfgen("catalog", "sync", *(pages or RUNS[product]), "--product", product, "--catalog", catalog, *extra)
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Result]]:
+    """A new project, its sample workflows removed, after the three --write runs."""
+    root = tmp_path_factory.mktemp("project")
+    init_project(root)
+    (root / "catalog" / "workflows" / "deliveries.yaml").unlink()
+    results = {product: _sync(root / "catalog", product, "--write") for product in RUNS}
+    return root / "catalog", results
+
+
+def _effective(workflow: Workflow, product: str, name: str) -> object:
+    variant = workflow.variant(product)
+    value = getattr(variant, name, None) if variant is not None else None
+    return value if value is not None else getattr(workflow, name)
+
+
+def _words(text: object) -> list[str]:
+    return re.findall(r"\w+", str(text).casefold())
+
+
+def _active(catalog: Catalog, product: str) -> dict[str, Workflow]:
+    return {w.id: w for w in catalog.workflows if product in w.products and not w.obsolete}
+
+
+@pytest.mark.parametrize("product", list(RUNS))
+def test_new_project_reproduces_the_bundled_catalogue(
+    synced: tuple[Path, dict[str, Result]], product: str
+) -> None:
+    """Same ids, modules, labels, description words and packages per product; schedules the
+    same for at least 95 % of those that have one, the others unknown and reported."""
+    folder, results = synced
+    assert results[product].exit_code == 0, results[product].output
+    new, _ = load_catalog([folder])
+    bundled, _ = load_catalog([CATALOG])
+    ours, theirs = _active(new, product), _active(bundled, product)
+    assert set(ours) == set(theirs)
+    for ident, workflow in theirs.items():
+        mine = ours[ident]
+        assert mine.module == workflow.module, ident
+        assert _effective(mine, product, "label") == _effective(workflow, product, "label"), ident
+        assert _words(_effective(mine, product, "description")) == _words(
+            _effective(workflow, product, "description")
+        ), ident
+        package = _effective(mine, product, "package")
+        # The Standard page has no Package column: its package stays unknown, never invented.
+        assert package in (_effective(workflow, product, "package"), "unknown"), ident
+        if package == "unknown":
+            assert product == "standard"
+    scheduled = [i for i, w in theirs.items() if w.schedule_for([product]) is not None]
+    same = [i for i in scheduled if ours[i].schedule_for([product]) == theirs[i].schedule_for([product])]
+    unknown = [i for i in scheduled if ours[i].schedule_for([product]) is None]
+    assert sorted(same + unknown) == sorted(scheduled), "a schedule differs from the catalogue's"
+    assert len(same) >= 0.95 * len(scheduled)
+    for ident in unknown:
+        assert f"unread {ident}" in results[product].output
+    no_schedule = [i for i, w in theirs.items() if w.schedule_for([product]) is None]
+    assert all(ours[i].schedule_for([product]) is None for i in no_schedule)
+
+
+def test_a_second_write_changes_no_byte(synced: tuple[Path, dict[str, Result]], tmp_path: Path) -> None:
+    """Syncing the synced project again with --write finds nothing and rewrites nothing."""
+    folder, _ = synced
+    copy = tmp_path / "catalog"
+    shutil.copytree(folder, copy)
+    before = {p: p.read_bytes() for p in copy.rglob("*.yaml")}
+    for product in RUNS:
+        result = _sync(copy, product, "--write")
+        assert result.exit_code == 0, result.output
+        assert "written" not in result.output
+    assert {p: p.read_bytes() for p in copy.rglob("*.yaml")} == before
+
+
+@pytest.mark.parametrize("product", list(RUNS))
+def test_the_bundled_catalogue_is_in_step(product: str) -> None:
+    """--diff on the bundled catalogue and the pages it was made from: no diff, exit 0."""
+    result = _sync(CATALOG, product, "--diff")
+    assert result.exit_code == 0, result.output
+    assert "+++" not in result.stdout
+
+
+def test_write_on_an_unchanged_catalogue_changes_no_byte(tmp_path: Path) -> None:
+    """--write when nothing changed leaves every file byte for byte (and its mtime)."""
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in copy.rglob("*.yaml")}
+    result = _sync(copy, "classic-v7", "--write")
+    assert result.exit_code == 0, result.output
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in copy.rglob("*.yaml")} == before
+
+
+def test_an_older_module_page_shows_the_workflow_it_adds() -> None:
+    """The September 2021 Deliveries page still lists billingActiveContactCount: exactly that
+    one is added, and nothing is dropped."""
+    result = _sync(CATALOG, "classic-v7", pages=[EN / "classic-v7_deliveries_2021-09.md"])
+    assert result.exit_code == 1
+    added = re.findall(r"added (\S+):", result.output)
+    assert added == ["billingActiveContactCount"]
+    assert " dropped " not in result.output.replace("0 dropped", "")
+
+
+def test_an_older_list_page_shows_what_it_adds(tmp_path: Path) -> None:
+    """An older list of technical workflows still lists updateRenderingSeeds: added back as
+    active with --write, and no workflow of a module with its own page is dropped."""
+    older = OLDER / "4a41aea9edfe_about-technical-workflows.md"
+    result = _sync(CATALOG, "classic-v7", pages=[older])
+    assert re.findall(r"added (\S+):", result.output) == ["updateRenderingSeeds"]
+    assert re.findall(r"dropped (\S+):", result.output) == []
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    assert _sync(copy, "classic-v7", "--write", pages=[older]).exit_code == 0
+    revived, _ = load_catalog([copy])
+    workflow = revived.get("updateRenderingSeeds")
+    assert workflow is not None and workflow.status == "active"
+
+
+def test_a_page_that_drops_a_workflow(tmp_path: Path) -> None:
+    """A Deliveries page without a row: --diff shows the entry turning obsolete (exit 1) and
+    --write keeps every other line, comments included."""
+    page = (EN / "classic-v7_deliveries.md").read_text(encoding="utf-8")
+    start = page.index("<tr>", page.index("offerMgt") - 200)
+    end = page.index("</tr>", start) + len("</tr>")
+    assert "offerMgt" in page[start:end]
+    dropped = tmp_path / "classic-v7_deliveries.md"
+    dropped.write_text(page[:start] + page[end:], encoding="utf-8")
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    diff = _sync(copy, "classic-v7", "--diff", pages=[dropped])
+    assert diff.exit_code == 1
+    assert re.findall(r"^[-+](?![-+]).*", diff.stdout, re.MULTILINE) == [
+        "-      - classic-v7",
+    ]
+    before = (copy / "workflows" / "deliveries.yaml").read_text(encoding="utf-8")
+    assert _sync(copy, "classic-v7", "--write", pages=[dropped]).exit_code == 0
+    after = (copy / "workflows" / "deliveries.yaml").read_text(encoding="utf-8")
+    assert [line for line in before.splitlines() if line not in after.splitlines()] == ["      - classic-v7"] or (
+        before.count("\n") - after.count("\n") == 1
+    )
+    catalog, _ = load_catalog([copy])
+    offer = catalog.get("offerMgt")
+    assert offer is not None and offer.products == ("v8",)
+
+
+def test_a_changed_schedule_sentence(tmp_path: Path) -> None:
+    """A page that moves a workflow from 2am to 1am: the new sentence and schedule, on the
+    product's variant, comments and the rest of the file unchanged."""
+    page = (EN / "classic-v7_deliveries.md").read_text(encoding="utf-8")
+    moved = tmp_path / "classic-v7_deliveries.md"
+    moved.write_text(page.replace("every day at 3am", "every day at 1am"), encoding="utf-8")
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    comment = "# Modules (built-in packages)"
+    result = _sync(copy, "classic-v7", "--write", pages=[moved])
+    assert result.exit_code == 0, result.output
+    catalog, _ = load_catalog([copy])
+    alias = catalog.get("aliasCleansing")
+    assert alias is not None
+    assert alias.schedule_for(["classic-v7"]) is not None
+    assert alias.schedule_for(["classic-v7"]).at == "01:00"  # type: ignore[union-attr]
+    assert alias.schedule_for(["v8"]).at == "03:00"  # type: ignore[union-attr]
+    assert (copy / "modules.yaml").read_text(encoding="utf-8").startswith(comment)
+
+
+def test_an_unread_sentence_is_reported_not_guessed(tmp_path: Path) -> None:
+    """A sentence the parser refuses leaves the schedule as it is and names page and line."""
+    page = (EN / "classic-v7_deliveries.md").read_text(encoding="utf-8")
+    odd = tmp_path / "classic-v7_deliveries.md"
+    odd.write_text(page.replace("every day at 3am", "twice a day"), encoding="utf-8")
+    result = _sync(CATALOG, "classic-v7", pages=[odd])
+    line = next(i for i, text in enumerate(odd.read_text().splitlines(), 1) if "twice a day" in text)
+    assert f"{odd}:{line}: classic-v7: unread aliasCleansing" in result.output
+    assert "twice a day" in result.output
+
+
+def test_a_page_without_a_product_needs_the_flag(tmp_path: Path) -> None:
+    """A page whose frontmatter and path do not say the product: exit 2 at the page."""
+    page = tmp_path / "deliveries.md"
+    text = (EN / "classic-v7_deliveries.md").read_text(encoding="utf-8")
+    page.write_text(text.replace("../../", "../"), encoding="utf-8")
+    result = _wfgen("catalog", "sync", page, "--catalog", CATALOG)
+    assert result.exit_code == 2
+    assert f"{page}:1: the page does not say its product" in result.output
+
+
+def _git(folder: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(folder), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+             "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2021-09-01T00:00:00Z",
+             "GIT_COMMITTER_DATE": "2021-09-01T00:00:00Z", "PATH": "/usr/bin:/bin"},
+    )
+    return done.stdout.strip()
+
+
+def test_a_git_checkout_at_a_revision(tmp_path: Path) -> None:
+    """A git checkout of the documentation is read at HEAD or at --rev; its pages are found
+    by their tables, other files are skipped."""
+    repo = tmp_path / "campaign-classic.en"
+    (repo / "help" / "workflow" / "using").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    page = repo / "help" / "workflow" / "using" / "deliveries.md"
+    (repo / "README.md").write_text("# Documentation\n", encoding="utf-8")
+    shutil.copyfile(EN / "classic-v7_deliveries_2021-09.md", page)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "older")
+    older = _git(repo, "rev-parse", "HEAD")
+    shutil.copyfile(EN / "classic-v7_deliveries.md", page)
+    _git(repo, "commit", "-qam", "newer")
+    at_head = _wfgen("catalog", "sync", repo, "--product", "classic-v7", "--catalog", CATALOG)
+    assert at_head.exit_code == 0, at_head.output
+    at_rev = _wfgen("catalog", "sync", repo, "--rev", older[:12], "--product", "classic-v7", "--catalog", CATALOG)
+    assert re.findall(r"added (\S+):", at_rev.output) == ["billingActiveContactCount"]
+    missing = _wfgen("catalog", "sync", repo, "--rev", "no-such-rev", "--catalog", CATALOG)
+    assert missing.exit_code == 2
+    assert "no-such-rev" in missing.output
