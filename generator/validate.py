@@ -15,8 +15,11 @@ from .errors import Problem, Severity, sort_problems
 __all__ = ["validate"]
 
 
-def validate(paths: Sequence[Path]) -> list[Problem]:
+def validate(paths: Sequence[Path], *, english: Path | None = None) -> list[Problem]:
     """Every problem of the files under ``paths``, sorted by file and line.
+
+    With ``english`` (a folder of the English pages), each ``schedule_source`` must quote
+    a sentence its named page says, when that page is in the folder.
 
     Raises:
         InputError: when a path is missing or unreadable.
@@ -30,4 +33,8 @@ def validate(paths: Sequence[Path]) -> list[Problem]:
     if not any(p.severity is Severity.ERROR for p in problems):
         # What the schedulers each environment renders for would refuse, at the schedule.
         problems = sort_problems(problems + validate_dialects(list(paths), documents=documents))
+    if english is not None and not any(p.severity is Severity.ERROR for p in problems):
+        from .sync.provenance import provenance_problems
+
+        problems = sort_problems(problems + provenance_problems(list(paths), english=english))
     return problems

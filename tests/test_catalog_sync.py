@@ -253,3 +253,23 @@ def test_a_git_checkout_at_a_revision(tmp_path: Path) -> None:
     missing = _wfgen("catalog", "sync", repo, "--rev", "no-such-rev", "--catalog", CATALOG)
     assert missing.exit_code == 2
     assert "no-such-rev" in missing.output
+
+
+def test_validate_flags_a_quote_edited_away_from_its_page(tmp_path: Path) -> None:
+    """validate --english: a schedule_source sentence no longer on its page is an error at the
+    quote; the bundled catalogue passes; a page not in the folder is not checked."""
+    ok = _wfgen("validate", CATALOG, "--english", EN)
+    assert ok.exit_code == 0, ok.output
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    deliveries = copy / "workflows" / "deliveries.yaml"
+    text = deliveries.read_text(encoding="utf-8")
+    edited = "text: It is triggered every day at 3am by default."
+    line = text.splitlines().index(f"      {edited}") + 1
+    deliveries.write_text(text.replace(edited, edited.replace("3am", "5am")), encoding="utf-8")
+    result = _wfgen("validate", copy, "--english", EN)
+    assert result.exit_code == 1
+    assert f"{deliveries}:{line}:13: error schedule-source: aliasCleansing:" in result.output
+    empty = tmp_path / "no-pages"
+    empty.mkdir()
+    assert _wfgen("validate", copy, "--english", empty).exit_code == 0
