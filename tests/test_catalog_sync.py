@@ -32,8 +32,19 @@ def _wfgen(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-def _sync(catalog: Path, product: str, *extra: str | Path, pages: list[Path] | None = None) -> Result:
-    return _wfgen("catalog", "sync", *(pages or RUNS[product]), "--product", product, "--catalog", catalog, *extra)
+def _sync(
+    catalog: Path, product: str, *extra: str | Path, pages: list[Path] | None = None
+) -> Result:
+    return _wfgen(
+        "catalog",
+        "sync",
+        *(pages or RUNS[product]),
+        "--product",
+        product,
+        "--catalog",
+        catalog,
+        *extra,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +96,9 @@ def test_new_project_reproduces_the_bundled_catalogue(
         if package == "unknown":
             assert product == "standard"
     scheduled = [i for i, w in theirs.items() if w.schedule_for([product]) is not None]
-    same = [i for i in scheduled if ours[i].schedule_for([product]) == theirs[i].schedule_for([product])]
+    same = [
+        i for i in scheduled if ours[i].schedule_for([product]) == theirs[i].schedule_for([product])
+    ]
     unknown = [i for i in scheduled if ours[i].schedule_for([product]) is None]
     assert sorted(same + unknown) == sorted(scheduled), "a schedule differs from the catalogue's"
     assert len(same) >= 0.95 * len(scheduled)
@@ -95,7 +108,9 @@ def test_new_project_reproduces_the_bundled_catalogue(
     assert all(ours[i].schedule_for([product]) is None for i in no_schedule)
 
 
-def test_a_second_write_changes_no_byte(synced: tuple[Path, dict[str, Result]], tmp_path: Path) -> None:
+def test_a_second_write_changes_no_byte(
+    synced: tuple[Path, dict[str, Result]], tmp_path: Path
+) -> None:
     """Syncing the synced project again with --write finds nothing and rewrites nothing."""
     folder, _ = synced
     copy = tmp_path / "catalog"
@@ -170,9 +185,9 @@ def test_a_page_that_drops_a_workflow(tmp_path: Path) -> None:
     before = (copy / "workflows" / "deliveries.yaml").read_text(encoding="utf-8")
     assert _sync(copy, "classic-v7", "--write", pages=[dropped]).exit_code == 0
     after = (copy / "workflows" / "deliveries.yaml").read_text(encoding="utf-8")
-    assert [line for line in before.splitlines() if line not in after.splitlines()] == ["      - classic-v7"] or (
-        before.count("\n") - after.count("\n") == 1
-    )
+    assert [line for line in before.splitlines() if line not in after.splitlines()] == [
+        "      - classic-v7"
+    ] or (before.count("\n") - after.count("\n") == 1)
     catalog, _ = load_catalog([copy])
     offer = catalog.get("offerMgt")
     assert offer is not None and offer.products == ("v8",)
@@ -204,7 +219,9 @@ def test_an_unread_sentence_is_reported_not_guessed(tmp_path: Path) -> None:
     odd = tmp_path / "classic-v7_deliveries.md"
     odd.write_text(page.replace("every day at 3am", "twice a day"), encoding="utf-8")
     result = _sync(CATALOG, "classic-v7", pages=[odd])
-    line = next(i for i, text in enumerate(odd.read_text().splitlines(), 1) if "twice a day" in text)
+    line = next(
+        i for i, text in enumerate(odd.read_text().splitlines(), 1) if "twice a day" in text
+    )
     assert f"{odd}:{line}: classic-v7: unread aliasCleansing" in result.output
     assert "twice a day" in result.output
 
@@ -225,9 +242,15 @@ def _git(folder: Path, *args: str) -> str:
         check=True,
         capture_output=True,
         text=True,
-        env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-             "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2021-09-01T00:00:00Z",
-             "GIT_COMMITTER_DATE": "2021-09-01T00:00:00Z", "PATH": "/usr/bin:/bin"},
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.org",
+            "GIT_AUTHOR_DATE": "2021-09-01T00:00:00Z",
+            "GIT_COMMITTER_DATE": "2021-09-01T00:00:00Z",
+            "PATH": "/usr/bin:/bin",
+        },
     )
     return done.stdout.strip()
 
@@ -248,7 +271,17 @@ def test_a_git_checkout_at_a_revision(tmp_path: Path) -> None:
     _git(repo, "commit", "-qam", "newer")
     at_head = _wfgen("catalog", "sync", repo, "--product", "classic-v7", "--catalog", CATALOG)
     assert at_head.exit_code == 0, at_head.output
-    at_rev = _wfgen("catalog", "sync", repo, "--rev", older[:12], "--product", "classic-v7", "--catalog", CATALOG)
+    at_rev = _wfgen(
+        "catalog",
+        "sync",
+        repo,
+        "--rev",
+        older[:12],
+        "--product",
+        "classic-v7",
+        "--catalog",
+        CATALOG,
+    )
     assert re.findall(r"added (\S+):", at_rev.output) == ["billingActiveContactCount"]
     missing = _wfgen("catalog", "sync", repo, "--rev", "no-such-rev", "--catalog", CATALOG)
     assert missing.exit_code == 2

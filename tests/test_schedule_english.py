@@ -42,7 +42,10 @@ def test_every_sentence_of_the_pages_reads_as_reviewed(case: dict[str, Any]) -> 
 
 FORMS = [
     ("It is triggered every day at 2am by default.", {"kind": "daily", "at": "02:00"}),
-    ("By default, it is triggered every Monday at 5 am.", {"kind": "weekly", "weekday": "monday", "at": "05:00"}),
+    (
+        "By default, it is triggered every Monday at 5 am.",
+        {"kind": "weekly", "weekday": "monday", "at": "05:00"},
+    ),
     ("By default, it is started every day at 4.20am.", {"kind": "daily", "at": "04:20"}),
     ("By default, it is automatically started every day 4am.", {"kind": "daily", "at": "04:00"}),
     ("By default, it is automatically started at 2am.", {"kind": "daily", "at": "02:00"}),
@@ -56,16 +59,28 @@ FORMS = [
     ("Every hour, this workflow downloads segments.", {"kind": "hourly"}),
     ("By default, it is started every 10 minutes.", {"kind": "every", "minutes": 10}),
     ("It is triggered every ten minutes by default.", {"kind": "every", "minutes": 10}),
-    ("This workflow pushes KPI data every 15 minutes to Adobe Analytics.", {"kind": "every", "minutes": 15}),
+    (
+        "This workflow pushes KPI data every 15 minutes to Adobe Analytics.",
+        {"kind": "every", "minutes": 15},
+    ),
     (
         "It is triggered every 6 hours between 1am and midnight.",
         {"kind": "every", "hours": 6, "between": {"start": "01:00", "end": "00:00"}},
     ),
     ("It is triggered the 25th of every month by default.", {"kind": "monthly", "day": 25}),
-    ("It is triggered the 25th of every month on the Marketing instance.", {"kind": "monthly", "day": 25}),
-    ("It is triggered the 1st of every month at 3pm.", {"kind": "monthly", "day": 1, "at": "15:00"}),
+    (
+        "It is triggered the 25th of every month on the Marketing instance.",
+        {"kind": "monthly", "day": 25},
+    ),
+    (
+        "It is triggered the 1st of every month at 3pm.",
+        {"kind": "monthly", "day": 1, "at": "15:00"},
+    ),
     ("It runs twice a day, at 1am and 1pm.", {"kind": "cron", "expression": "0 1,13 * * *"}),
-    ("It is triggered when an approval signal is received", {"kind": "event", "trigger": "an approval signal is received"}),
+    (
+        "It is triggered when an approval signal is received",
+        {"kind": "event", "trigger": "an approval signal is received"},
+    ),
     (
         "This workflow is started as soon as a report is scheduled to be sent.",
         {"kind": "event", "trigger": "a report is scheduled to be sent"},
@@ -152,7 +167,7 @@ def test_combine_refuses_a_contradiction() -> None:
 
 
 def test_not_periodic_agrees_with_a_manual_start() -> None:
-    """"not run periodically" plus "must be started by the user" is the user's event."""
+    """ "not run periodically" plus "must be started by the user" is the user's event."""
     readings = schedule_sentences(
         "This workflow is not run periodically. It must be started by the user on a per-use basis."
     )
@@ -165,7 +180,9 @@ def test_not_periodic_agrees_with_a_manual_start() -> None:
 def test_without_schedule_keeps_the_rest_of_the_sentence() -> None:
     """A schedule phrase is cut out of a sentence about what the workflow does."""
     assert (
-        without_schedule("This workflow imports Facebook fans into Adobe Campaign every day at 7am.")
+        without_schedule(
+            "This workflow imports Facebook fans into Adobe Campaign every day at 7am."
+        )
         == "This workflow imports Facebook fans into Adobe Campaign."
     )
     assert (
@@ -214,8 +231,12 @@ _schedules = st.one_of(
     ),
     st.builds(lambda at: Schedule(kind="daily", at=at), st.none() | _times),
     st.just(Schedule(kind="nightly")),
-    st.builds(lambda d, at: Schedule(kind="weekly", weekday=d, at=at), st.sampled_from(WEEKDAYS), _times),
-    st.builds(lambda d, at: Schedule(kind="monthly", day=d, at=at), st.integers(1, 31), st.none() | _times),
+    st.builds(
+        lambda d, at: Schedule(kind="weekly", weekday=d, at=at), st.sampled_from(WEEKDAYS), _times
+    ),
+    st.builds(
+        lambda d, at: Schedule(kind="monthly", day=d, at=at), st.integers(1, 31), st.none() | _times
+    ),
     st.builds(lambda t: Schedule(kind="event", trigger=t), _triggers),
     st.builds(
         lambda m, h: Schedule(kind="cron", expression=f"{m} {h} * * 1-5"),
@@ -233,4 +254,6 @@ def test_parse_render_round_trip(schedule: Schedule) -> None:
     reading = read_sentence(sentence)
     assert reading is not None, sentence
     assert reading.schedule == schedule, sentence
-    assert [r.schedule for r in schedule_sentences(f"This workflow does things. {sentence}")] == [schedule]
+    assert [r.schedule for r in schedule_sentences(f"This workflow does things. {sentence}")] == [
+        schedule
+    ]

@@ -70,7 +70,10 @@ def catalog_sync_command(settings: CatalogSyncSettings) -> int:
             mine = [f for f in result.findings if f.product == product]
             if not mine:
                 continue
-            counts = {k: sum(1 for f in mine if f.kind == k) for k in ("added", "dropped", "changed", "unread")}
+            counts = {
+                k: sum(1 for f in mine if f.kind == k)
+                for k in ("added", "dropped", "changed", "unread")
+            }
             click.echo(
                 f"{product}: {counts['added']} added, {counts['dropped']} dropped, "
                 f"{counts['changed']} changed, {counts['unread']} schedule sentence(s) not read"
@@ -96,15 +99,27 @@ def catalog_group() -> None:
 
 @catalog_group.command("sync")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff of the catalogue files; exit 1 when it is behind.")
-@click.option("--write", "mode", flag_value="write", help="Edit the catalogue in place (ruamel.yaml round trip, atomically).")
+@click.option(
+    "--diff",
+    "mode",
+    flag_value="diff",
+    help="Print a unified diff of the catalogue files; exit 1 when it is behind.",
+)
+@click.option(
+    "--write",
+    "mode",
+    flag_value="write",
+    help="Edit the catalogue in place (ruamel.yaml round trip, atomically).",
+)
 @click.option(
     "--product",
     type=click.Choice(PRODUCTS),
     default=None,
     help="Product of the pages (default: each page's frontmatter or repository).",
 )
-@click.option("--rev", default=None, metavar="REV", help="Revision of a git SOURCE to read (default: HEAD).")
+@click.option(
+    "--rev", default=None, metavar="REV", help="Revision of a git SOURCE to read (default: HEAD)."
+)
 @catalog_option
 def catalog_sync_cmd(
     sources: tuple[Path, ...], mode: str | None, product: str | None, rev: str | None, catalog: Path

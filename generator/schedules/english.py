@@ -56,7 +56,9 @@ _DAILY = re.compile(r"\bevery day\b|\beach day\b|\bdaily\b|\bonce (?:a|per|every
 _NIGHTLY = re.compile(r"\bevery night\b|\beach night\b|\bnightly\b")
 _TWICE = re.compile(r"\btwice (?:a|per) day\b")
 _WEEKLY = re.compile(r"\b(?:every|each|on) (" + "|".join(WEEKDAYS) + r")s?\b")
-_MONTHLY = re.compile(r"\b(?:the|on the) (\d{1,2})(?:st|nd|rd|th) (?:day )?of (?:every|each) month\b")
+_MONTHLY = re.compile(
+    r"\b(?:the|on the) (\d{1,2})(?:st|nd|rd|th) (?:day )?of (?:every|each) month\b"
+)
 _BETWEEN = re.compile(
     r"\bbetween (\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?|midnight|noon) and "
     r"(\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?|midnight|noon)"
@@ -133,10 +135,7 @@ def _clock(hour: str | None, minute: str | None, half: str | None, word: str | N
     h, m = int(hour), int(minute or 0)
     if not 1 <= h <= 12 or m > 59:
         return None
-    if half == "a":
-        h = 0 if h == 12 else h
-    else:
-        h = 12 if h == 12 else h + 12
+    h = h % 12 + (12 if half == "p" else 0)
     return f"{h:02d}:{m:02d}"
 
 
@@ -167,7 +166,12 @@ def read_sentence(sentence: str) -> Reading | None:
     if _NOT_PERIODIC.search(text):
         if frequencies:
             return _unknown(sentence, "it says both that it is not run periodically and when")
-        return Reading((sentence,), None, "it says it is not run periodically, not what starts it", manual_only=True)
+        return Reading(
+            (sentence,),
+            None,
+            "it says it is not run periodically, not what starts it",
+            manual_only=True,
+        )
     window = _BETWEEN.search(text)
     rest = _BETWEEN.sub(" ", text) if window else text
     times = [_clock(*m.groups()) for m in _TIME.finditer(rest)]
@@ -179,7 +183,9 @@ def read_sentence(sentence: str) -> Reading | None:
             return _unknown(sentence, "it gives a time of day but no frequency")
         return None
     if not (_RUN_VERB.search(text) or _OWN_SUBJECT.search(text)):
-        return _unknown(sentence, "it names a frequency without saying it is the workflow's own run")
+        return _unknown(
+            sentence, "it names a frequency without saying it is the workflow's own run"
+        )
     return _from_frequency(sentence, text, frequencies, times, window)
 
 
@@ -241,7 +247,9 @@ def _from_frequency(
     past = _PAST_HOUR.search(text)
     if kind in ("minutes", "hours", "hourly"):
         if times:
-            return _unknown(sentence, "it gives a time of day to a schedule that repeats within the day")
+            return _unknown(
+                sentence, "it gives a time of day to a schedule that repeats within the day"
+            )
         if kind == "hourly":
             if between is not None:
                 return Reading((sentence,), Schedule(kind="every", hours=1, between=between))
@@ -254,7 +262,9 @@ def _from_frequency(
             return Reading((sentence,), Schedule(kind="every", minutes=value, between=between))
         return Reading((sentence,), Schedule(kind="every", hours=value, between=between))
     if past:
-        return _unknown(sentence, "it gives a minute past the hour to a schedule that is not hourly")
+        return _unknown(
+            sentence, "it gives a minute past the hour to a schedule that is not hourly"
+        )
     if kind == "twice":
         if len(times) != 2 or None in times:
             return _unknown(sentence, "it says twice a day without both times")
@@ -339,7 +349,18 @@ def is_schedule_statement(sentence: str) -> bool:
 
 
 _AT_TIME = re.compile(r"\bat (?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\b|midnight|noon)")
-_PHRASES = (_MINUTES, _HOURS, _HOURLY, _DAILY, _NIGHTLY, _WEEKLY, _MONTHLY, _TWICE, _BETWEEN, _AT_TIME)
+_PHRASES = (
+    _MINUTES,
+    _HOURS,
+    _HOURLY,
+    _DAILY,
+    _NIGHTLY,
+    _WEEKLY,
+    _MONTHLY,
+    _TWICE,
+    _BETWEEN,
+    _AT_TIME,
+)
 
 
 def without_schedule(sentence: str) -> str:

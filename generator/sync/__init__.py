@@ -106,7 +106,10 @@ def sync_catalog(settings: SyncSettings) -> SyncResult:
     """
     with tempfile.TemporaryDirectory(prefix="wfgen-sync-") as scratch:
         pages = read_sources(
-            list(settings.sources), product=settings.product, rev=settings.rev, scratch=Path(scratch)
+            list(settings.sources),
+            product=settings.product,
+            rev=settings.rev,
+            scratch=Path(scratch),
         )
         tree = CatalogTree.read(settings.catalog)
         result = SyncResult(tree=tree, pages=len(pages))
@@ -129,13 +132,31 @@ def _sync_product(
         entry = tree.find(doc.id)
         if entry is None:
             _add(tree, doc, documented)
-            findings.append(Finding(product, "added", doc.id, where, "listed on the page, not in the catalogue"))
+            findings.append(
+                Finding(product, "added", doc.id, where, "listed on the page, not in the catalogue")
+            )
         elif entry.data.get("status") == "obsolete":
             _revive(tree, entry, doc)
-            findings.append(Finding(product, "added", entry.id, where, "listed on the page; the catalogue marks it obsolete"))
+            findings.append(
+                Finding(
+                    product,
+                    "added",
+                    entry.id,
+                    where,
+                    "listed on the page; the catalogue marks it obsolete",
+                )
+            )
         elif product not in entry.products:
             _add_product(tree, entry, doc)
-            findings.append(Finding(product, "added", entry.id, where, f"listed on the page; the catalogue has it for {', '.join(entry.products)} only"))
+            findings.append(
+                Finding(
+                    product,
+                    "added",
+                    entry.id,
+                    where,
+                    f"listed on the page; the catalogue has it for {', '.join(entry.products)} only",
+                )
+            )
         else:
             _compare(tree, entry, doc, texts, findings)
         found = tree.find(doc.id)
@@ -232,7 +253,9 @@ def _module_for(tree: CatalogTree, doc: Documented, documented: dict[str, Docume
     source = doc.page
     for key, module in modules.items():
         page = ((module.get("pages") or {}).get(doc.product) or {}).get("page")
-        if page == source.name or (not source.is_list and _norm(module.get("name", "")) == _norm(source.page.title)):
+        if page == source.name or (
+            not source.is_list and _norm(module.get("name", "")) == _norm(source.page.title)
+        ):
             return str(key)
     if source.is_list:
         # A Package cell names a module when it starts with the module's words ("Web
@@ -319,12 +342,16 @@ def _compare(
     if _norm(label or "") not in {_norm(x) for x in doc.labels}:
         entry.set(target, "label", doc.label)
         tree.touch(entry.file)
-        findings.append(Finding(product, "changed", entry.id, where, f"label {label!r} -> {doc.label!r}"))
+        findings.append(
+            Finding(product, "changed", entry.id, where, f"label {label!r} -> {doc.label!r}")
+        )
     description = str(entry.effective(product, "description") or "")
     if doc.description and not _says([doc.description, *doc.cells], description):
         entry.set(target, "description", doc.description)
         tree.touch(entry.file)
-        findings.append(Finding(product, "changed", entry.id, where, "description rewritten on the page"))
+        findings.append(
+            Finding(product, "changed", entry.id, where, "description rewritten on the page")
+        )
     _compare_schedule(tree, entry, doc, texts, findings)
 
 
@@ -341,11 +368,17 @@ def _compare_schedule(
     if reading is None or first is None:
         if named is not None:
             where = Location.of(doc.page.page.path, doc.line)
-            message = f"the page no longer says {source.get('text')!r}; the schedule is left as it is"
+            message = (
+                f"the page no longer says {source.get('text')!r}; the schedule is left as it is"
+            )
             findings.append(Finding(product, "changed", entry.id, where, message))
         return
     old = entry.effective(product, "schedule")
-    same = reading.schedule is not None and old is not None and dict(old) == reading.schedule.to_mapping()
+    same = (
+        reading.schedule is not None
+        and old is not None
+        and dict(old) == reading.schedule.to_mapping()
+    )
     if source is not None and named is None and (same or reading.schedule is None):
         return  # the sentence it quotes is on a page not given here, and nothing disagrees
     target = _variant_target(entry, product)
@@ -355,14 +388,24 @@ def _compare_schedule(
     if reading.schedule is not None:
         if not same:
             entry.set(target, "schedule", quoted_schedule(reading.schedule.to_mapping()))
-        findings.append(Finding(product, "changed", entry.id, where, f"schedule sentence {first.reading.text!r}"))
+        findings.append(
+            Finding(
+                product, "changed", entry.id, where, f"schedule sentence {first.reading.text!r}"
+            )
+        )
     else:
-        message = f"schedule sentence {first.reading.text!r} (not read; the schedule is left as it is)"
+        message = (
+            f"schedule sentence {first.reading.text!r} (not read; the schedule is left as it is)"
+        )
         findings.append(Finding(product, "changed", entry.id, where, message))
 
 
 def _drop(
-    tree: CatalogTree, entry: Entry, product: str, pages: Sequence[SourcePage], findings: list[Finding]
+    tree: CatalogTree,
+    entry: Entry,
+    product: str,
+    pages: Sequence[SourcePage],
+    findings: list[Finding],
 ) -> None:
     listing = next((p for p in pages if p.is_list), None) or pages[0]
     where = Location.of(listing.page.path)

@@ -145,9 +145,10 @@ def description_of(row: Row) -> str:
     )
     kept: list[str] = []
     subject = ""  # "This workflow" of a dropped schedule sentence, which "It" then stands for
-    for sentence, reading in zip(sentences, readings, strict=True):
-        if subject and not kept and sentence.startswith("It "):
-            sentence = f"{subject} {sentence[3:]}"
+    for written, reading in zip(sentences, readings, strict=True):
+        sentence = written
+        if subject and not kept and written.startswith("It "):
+            sentence = f"{subject} {written[3:]}"
         if _POINTER.match(sentence):
             continue
         if reading is None or (reading.schedule is None and not reading.manual_only):
@@ -177,9 +178,7 @@ def _sentence_line(source: SourcePage, row: Row, sentence: str) -> int:
 
 def documented_workflows(pages: list[SourcePage], product: str) -> dict[str, Documented]:
     """Every workflow ``product``'s pages list, by documented id, in first-listed order."""
-    ordered = sorted(
-        (p for p in pages if p.product == product), key=lambda p: (p.is_list, p.name)
-    )
+    ordered = sorted((p for p in pages if p.product == product), key=lambda p: (p.is_list, p.name))
     rows: dict[str, list[tuple[SourcePage, Row]]] = {}
     for source in ordered:
         for row in source.page.rows:

@@ -46,9 +46,7 @@ def _is_checkout(folder: Path) -> bool:
     return top is not None and Path(top.strip()).resolve() == folder.resolve()
 
 
-def _from_git(
-    folder: Path, rev: str, product: str | None, scratch: Path
-) -> list[SourcePage]:
+def _from_git(folder: Path, rev: str, product: str | None, scratch: Path) -> list[SourcePage]:
     commit = _git(folder, "rev-parse", "--verify", f"{rev}^{{commit}}")
     if commit is None:
         raise UsageError(
@@ -67,7 +65,7 @@ def _from_git(
             timeout=_GIT_TIMEOUT,
             check=False,
         )
-        if shown.returncode != 0 or b"<table" not in shown.stdout and b"|" not in shown.stdout:
+        if shown.returncode != 0 or (b"<table" not in shown.stdout and b"|" not in shown.stdout):
             continue
         copy = scratch / folder.resolve().name / relative
         copy.parent.mkdir(parents=True, exist_ok=True)

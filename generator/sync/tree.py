@@ -47,9 +47,7 @@ def quoted_schedule(mapping: dict[str, Any] | None) -> CommentedMap | None:
         if key == "at":
             out[key] = DoubleQuotedScalarString(value)
         elif key == "between":
-            out[key] = CommentedMap(
-                (k, DoubleQuotedScalarString(v)) for k, v in value.items()
-            )
+            out[key] = CommentedMap((k, DoubleQuotedScalarString(v)) for k, v in value.items())
         else:
             out[key] = value
     return out
@@ -140,7 +138,9 @@ class CatalogTree:
             text = path.read_text(encoding="utf-8")
             data = _yaml().load(text)
         except (OSError, UnicodeDecodeError, YAMLError) as err:
-            raise InputError(f"cannot read catalogue file: {err}", location=Location.of(path)) from err
+            raise InputError(
+                f"cannot read catalogue file: {err}", location=Location.of(path)
+            ) from err
         self.texts[path] = text
         self.trees[path] = data
         return data
@@ -158,7 +158,8 @@ class CatalogTree:
             self.trees[self.modules_file] = data
         if data.get("modules") is None:
             data["modules"] = CommentedMap()
-        return data["modules"]
+        modules: CommentedMap = data["modules"]
+        return modules
 
     def find(self, ident: str) -> Entry | None:
         """The entry whose id, or one product's spelling of it, is ``ident``."""
@@ -218,7 +219,9 @@ class CatalogTree:
         try:
             for path, _, new in pending:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                handle, temp = tempfile.mkstemp(
+                    dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+                )
                 temps.append((Path(temp), path))
                 with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                     out.write(new)
@@ -227,10 +230,12 @@ class CatalogTree:
                 mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
                 Path(temp).chmod(mode)
         except OSError as err:
-            for temp, _ in temps:
-                temp.unlink(missing_ok=True)
+            for left, _ in temps:
+                left.unlink(missing_ok=True)
             where = Location.of(err.filename or self.root)
-            raise InputError(f"cannot write catalogue file: {err.strerror}", location=where) from err
-        for temp, path in temps:
-            temp.replace(path)
+            raise InputError(
+                f"cannot write catalogue file: {err.strerror}", location=where
+            ) from err
+        for done, target in temps:
+            done.replace(target)
         return [path for path, _, _ in pending]
