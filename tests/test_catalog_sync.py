@@ -306,3 +306,60 @@ def test_validate_flags_a_quote_edited_away_from_its_page(tmp_path: Path) -> Non
     empty = tmp_path / "no-pages"
     empty.mkdir()
     assert _wfgen("validate", copy, "--english", empty).exit_code == 0
+
+
+def test_pages_of_one_product_that_disagree(tmp_path: Path) -> None:
+    """Two pages of a product giving different schedules: reported at both lines, and the
+    catalogue's schedule left as it is."""
+    listing = (EN / "classic-v7_about-technical-workflows.md").read_text(encoding="utf-8")
+    moved = tmp_path / "classic-v7_about-technical-workflows.md"
+    sentence = "reports. It is triggered every day at 2am by default."
+    assert sentence in listing
+    moved.write_text(listing.replace(sentence, sentence.replace("2am", "5am")), encoding="utf-8")
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    pages = [EN / "classic-v7_deliveries.md", moved]
+    result = _sync(copy, "classic-v7", "--write", pages=pages)
+    assert result.exit_code == 0, result.output
+    unread = [line for line in result.output.splitlines() if "unread reportingAggregates" in line]
+    assert len(unread) == 2
+    assert all("different schedules" in line for line in unread)
+    assert {line.split(":")[0].strip() for line in unread} == {str(p) for p in pages}
+    catalog, _ = load_catalog([copy])
+    workflow = catalog.get("reportingAggregates")
+    assert workflow is not None and workflow.schedule_for(["classic-v7"]) == bundled_schedule(
+        "reportingAggregates"
+    )
+
+
+def bundled_schedule(ident: str) -> object:
+    """The bundled catalogue's classic-v7 schedule of ``ident``."""
+    workflow = load_catalog([CATALOG])[0].get(ident)
+    assert workflow is not None
+    return workflow.schedule_for(["classic-v7"])
+
+
+def test_a_new_entry_whose_sentence_is_not_read(tmp_path: Path) -> None:
+    """A new workflow whose sentence is refused gets schedule null, the sentence as its
+    schedule_source and a note that says the schedule is unknown."""
+    root = tmp_path / "project"
+    init_project(root)
+    (root / "catalog" / "workflows" / "deliveries.yaml").unlink()
+    page = (EN / "classic-v7_deliveries.md").read_text(encoding="utf-8")
+    odd = tmp_path / "classic-v7_deliveries.md"
+    odd.write_text(
+        page.replace("It is triggered every day at 3am by default.", "It runs twice a day."),
+        encoding="utf-8",
+    )
+    result = _sync(root / "catalog", "classic-v7", "--write", pages=[odd])
+    assert result.exit_code == 0, result.output
+    assert "unread aliasCleansing" in result.output
+    catalog, _ = load_catalog([root / "catalog"])
+    alias = catalog.get("aliasCleansing")
+    assert alias is not None and alias.schedule is None
+    assert (
+        alias.schedule_source is not None and alias.schedule_source.text == "It runs twice a day."
+    )
+    assert alias.schedule_note is not None and "unknown" in alias.schedule_note
+    # No Package column on a module page: the package of the catalogue's module of that page.
+    assert alias.package == "Delivery"

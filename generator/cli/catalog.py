@@ -25,6 +25,11 @@ class CatalogSyncSettings:
     rev: str | None
 
 
+def _shown(side: str, path: Path) -> str:
+    """A diff header's name: ``a/``/``b/`` before a relative path (for ``git apply``)."""
+    return str(path) if path.is_absolute() else f"{side}/{path.as_posix()}"
+
+
 def catalog_sync_command(settings: CatalogSyncSettings) -> int:
     """Compare, then summarise, diff or write; return the exit code."""
     from ..load.catalog import validate_paths
@@ -56,8 +61,8 @@ def catalog_sync_command(settings: CatalogSyncSettings) -> int:
                     difflib.unified_diff(
                         before,
                         new.splitlines(keepends=True),
-                        fromfile=f"a/{path}" if old is not None else "/dev/null",
-                        tofile=f"b/{path}",
+                        fromfile=_shown("a", path) if old is not None else "/dev/null",
+                        tofile=_shown("b", path),
                     )
                 ),
                 nl=False,
