@@ -51,7 +51,7 @@ def catalog_sync_command(settings: CatalogSyncSettings) -> int:
             )
         )
     )
-    # With --diff stdout is the patch alone (for `git apply`); what was not read goes to stderr.
+    # With --diff stdout is the patch alone (for `git apply`); the findings go to stderr.
     notes = settings.mode == "diff"
     if settings.mode == "diff":
         for path, old, new in result.diffs():
@@ -68,8 +68,7 @@ def catalog_sync_command(settings: CatalogSyncSettings) -> int:
                 nl=False,
             )
         for finding in result.findings:
-            if finding.kind == "unread":
-                click.echo(str(finding), err=True)
+            click.echo(str(finding), err=True)
     else:
         for product in PRODUCTS:
             mine = [f for f in result.findings if f.product == product]
