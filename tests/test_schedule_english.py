@@ -257,3 +257,17 @@ def test_parse_render_round_trip(schedule: Schedule) -> None:
     assert [r.schedule for r in schedule_sentences(f"This workflow does things. {sentence}")] == [
         schedule
     ]
+
+
+def test_a_frequency_of_something_else_yields_to_a_stated_schedule() -> None:
+    """ "lets you recover addresses every three hours" is not the workflow's schedule: alone it
+    is unknown; beside "scheduled to run every hour" the stated one decides."""
+    incidental = read_sentence("This workflow: lets you recover addresses every three hours.")
+    stated = read_sentence("The workflow detailed below is scheduled to run every hour.")
+    assert incidental is not None and incidental.incidental and incidental.schedule is None
+    assert stated is not None
+    alone = combine([incidental])
+    assert alone is not None and alone.schedule is None
+    both = combine([stated, incidental])
+    assert both is not None and both.schedule == Schedule(kind="hourly")
+    assert both.sentences == stated.sentences

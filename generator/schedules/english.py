@@ -90,13 +90,16 @@ class Reading:
 
     ``schedule`` is None when the sentences cannot be read as one schedule; ``reason``
     then says why. ``manual_only`` marks "This workflow is not run periodically.", which
-    names no schedule by itself but agrees with a workflow started by hand.
+    names no schedule by itself but agrees with a workflow started by hand; ``incidental``
+    a frequency the sentence gives to something else ("lets you recover addresses every
+    three hours"), which yields to a sentence that states the workflow's own schedule.
     """
 
     sentences: tuple[str, ...]
     schedule: Schedule | None
     reason: str = ""
     manual_only: bool = False
+    incidental: bool = False  # a frequency in the sentence, not said of the workflow's run
 
     @property
     def text(self) -> str:
@@ -183,9 +186,8 @@ def read_sentence(sentence: str) -> Reading | None:
             return _unknown(sentence, "it gives a time of day but no frequency")
         return None
     if not (_RUN_VERB.search(text) or _OWN_SUBJECT.search(text)):
-        return _unknown(
-            sentence, "it names a frequency without saying it is the workflow's own run"
-        )
+        reason = "it names a frequency without saying it is the workflow's own run"
+        return Reading((sentence,), None, reason, incidental=True)
     return _from_frequency(sentence, text, frequencies, times, window)
 
 
@@ -309,12 +311,18 @@ def combine(readings: Iterable[Reading]) -> Reading | None:
 
     Equal schedules agree; a schedule without a time of day agrees with the same one with
     it ("every day" and "every day at 4.20am" is the latter); "not run periodically" agrees
-    with a workflow started by an event. Anything else is a contradiction: no schedule,
-    and the reason names the sentences.
+    with a workflow started by an event; a frequency said of something else yields to a
+    sentence that states the workflow's schedule. Anything else is a contradiction: no
+    schedule, and the reason says so.
     """
     found = list(readings)
     if not found:
         return None
+    stated = [r for r in found if not r.incidental]
+    if not stated:
+        sentences = tuple(dict.fromkeys(s for r in found for s in r.sentences))
+        return Reading(sentences, None, found[0].reason, incidental=True)
+    found = stated
     sentences = tuple(dict.fromkeys(s for r in found for s in r.sentences))
     unread = [r for r in found if r.schedule is None and not r.manual_only]
     if unread:

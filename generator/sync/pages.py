@@ -176,6 +176,26 @@ def _sentence_line(source: SourcePage, row: Row, sentence: str) -> int:
     return row.line
 
 
+def _lead_sentence(source: SourcePage) -> Sentence | None:
+    """The schedule the lead of a one-workflow page gives ("The workflow detailed below is
+    scheduled to run every hour."), where the page writes it."""
+    if len(source.page.rows) != 1 or not source.page.lead:
+        return None
+    lead = combine(schedule_sentences(source.page.lead))
+    if lead is None:
+        return None
+    probe = " ".join(lead.sentences[0].split()[:5])
+    line = next(
+        (
+            i
+            for i, text in enumerate(source.lines, 1)
+            if probe in " ".join(strip_markup(text).split())
+        ),
+        1,
+    )
+    return Sentence(source.name, source.page.path, line, lead)
+
+
 def documented_workflows(pages: list[SourcePage], product: str) -> dict[str, Documented]:
     """Every workflow ``product``'s pages list, by documented id, in first-listed order."""
     ordered = sorted((p for p in pages if p.product == product), key=lambda p: (p.is_list, p.name))
@@ -189,6 +209,9 @@ def documented_workflows(pages: list[SourcePage], product: str) -> dict[str, Doc
         first_source, first = listed[0]
         sentences: list[Sentence] = []
         for source, row in listed:
+            lead = _lead_sentence(source)
+            if lead is not None:
+                sentences.append(lead)
             # The sentences of one cell are one source ("not run periodically. It must be
             # started by the user ..."); the cells of all pages must then agree.
             cell = combine(schedule_sentences(row.description))
