@@ -363,3 +363,36 @@ def test_a_new_entry_whose_sentence_is_not_read(tmp_path: Path) -> None:
     assert alias.schedule_note is not None and "unknown" in alias.schedule_note
     # No Package column on a module page: the package of the catalogue's module of that page.
     assert alias.package == "Delivery"
+
+
+def test_a_drop_in_git_history_records_the_last_listing(tmp_path: Path) -> None:
+    """A workflow the newest commit of a page no longer lists: obsolete, with last_listed
+    naming the page, the last commit that listed it and its date."""
+    repo = tmp_path / "campaign-classic.en"
+    page = repo / "help" / "workflow" / "using" / "deliveries.md"
+    page.parent.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    shutil.copyfile(EN / "classic-v7_deliveries_2021-09.md", page)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "older")
+    older = _git(repo, "rev-parse", "HEAD")
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    revived = _wfgen(
+        "catalog", "sync", repo, "--product", "classic-v7", "--catalog", copy, "--write"
+    )
+    assert revived.exit_code == 0, revived.output
+    shutil.copyfile(EN / "classic-v7_deliveries.md", page)
+    _git(repo, "commit", "-qam", "newer")
+    dropped = _wfgen(
+        "catalog", "sync", repo, "--product", "classic-v7", "--catalog", copy, "--write"
+    )
+    assert dropped.exit_code == 0, dropped.output
+    assert re.findall(r"dropped (\S+):", dropped.output) == ["billingActiveContactCount"]
+    catalog, _ = load_catalog([copy])
+    workflow = catalog.get("billingActiveContactCount")
+    assert workflow is not None and workflow.obsolete
+    assert workflow.last_listed is not None
+    assert workflow.last_listed.page == "help/workflow/using/deliveries.md"
+    assert workflow.last_listed.version == older[:12]
+    assert workflow.last_listed.date == "2021-09-01"

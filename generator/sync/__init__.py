@@ -32,7 +32,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import CatalogError, Location, Severity
 from ..model import PRODUCTS
 from .pages import Documented, SourcePage, documented_workflows, page_text
-from .sources import read_sources
+from .sources import last_listing, read_sources
 from .tree import CatalogTree, Entry, quoted_schedule
 
 __all__ = ["Finding", "SyncResult", "SyncSettings", "sync_catalog", "write_result"]
@@ -411,10 +411,22 @@ def _drop(
     where = Location.of(listing.page.path)
     if entry.products == [product]:
         entry.data["status"] = "obsolete"
-        # last_listed names the last version that still listed it: not one of these pages.
         note = f"No longer listed on {', '.join(sorted({p.name for p in pages}))}."
         entry.data["obsolete_note"] = note
         message = "no page lists it any more: status obsolete"
+        # last_listed names the last version that still listed it: git history knows it.
+        for page in pages:
+            found = last_listing(page, entry.id)
+            if found is not None:
+                version, date = found
+                last = CommentedMap(
+                    [("page", page.repo_path), ("version", version), ("product", product)]
+                )
+                if date:
+                    last["date"] = date
+                entry.data["last_listed"] = last
+                message += f", last listed by {page.repo_path} at {version}"
+                break
     else:
         entry.data["products"].remove(product)
         variants = entry.data.get("per_product")

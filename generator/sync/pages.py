@@ -50,6 +50,7 @@ class SourcePage:
     commit: str | None = None  # the documentation commit of this version, when known
     date: str | None = None
     repo_path: str | None = None  # the page's path in its documentation repository
+    repo: Path | None = None  # the git checkout it was read from
 
     @property
     def is_list(self) -> bool:
@@ -98,6 +99,7 @@ def read_source_page(
     commit: str | None = None,
     date: str | None = None,
     repo_path: str | None = None,
+    repo: Path | None = None,
 ) -> SourcePage:
     """Read one English page for sync.
 
@@ -121,6 +123,7 @@ def read_source_page(
         commit=commit,
         date=date,
         repo_path=repo_path,
+        repo=repo,
     )
 
 

@@ -20,7 +20,7 @@ from ..docs.reader import workflow_layout
 from ..errors import InputError, Location, UsageError
 from .pages import SourcePage, read_source_page
 
-__all__ = ["read_sources"]
+__all__ = ["last_listing", "read_sources"]
 
 _GIT_TIMEOUT = 60
 _SNAPSHOT = re.compile(r"^(?P<commit>[0-9a-f]{12,40})_")
@@ -83,6 +83,7 @@ def _from_git(folder: Path, rev: str, product: str | None, scratch: Path) -> lis
                 commit=(version or commit)[:12],
                 date=date or None,
                 repo_path=relative,
+                repo=folder,
             )
         )
     return pages
@@ -122,3 +123,25 @@ def read_sources(
                 )
             )
     return pages
+
+
+def last_listing(page: SourcePage, ident: str) -> tuple[str, str | None] | None:
+    """The last version of a git page that still wrote ``ident``: (commit, date), or None
+    when the page is not from git or its history never wrote it."""
+    if page.repo is None or page.repo_path is None or page.commit is None:
+        return None
+    removed = _git(
+        page.repo, "log", "-1", "--format=%H", f"-S{ident}", page.commit, "--", page.repo_path
+    )
+    if not removed or not removed.strip():
+        return None
+    before = _git(
+        page.repo, "log", "-1", "--format=%H %cs", f"{removed.strip()}^", "--", page.repo_path
+    )
+    if not before or not before.strip():
+        return None
+    commit, _, date = before.strip().partition(" ")
+    shown = _git(page.repo, "show", f"{commit}:{page.repo_path}")
+    if shown is None or ident not in shown:
+        return None
+    return commit[:12], date or None
