@@ -283,6 +283,7 @@ def test_a_git_checkout_at_a_revision(tmp_path: Path) -> None:
         CATALOG,
     )
     assert re.findall(r"added (\S+):", at_rev.output) == ["billingActiveContactCount"]
+    assert f"{page}@{older[:12]}:" in at_rev.output
     missing = _wfgen("catalog", "sync", repo, "--rev", "no-such-rev", "--catalog", CATALOG)
     assert missing.exit_code == 2
     assert "no-such-rev" in missing.output

@@ -128,7 +128,7 @@ def _sync_product(
     covered = _covered(tree, mine, product)
     listed: set[int] = set()
     for doc in documented.values():
-        where = Location.of(doc.page.page.path, doc.line)
+        where = Location.of(doc.page.shown, doc.line)
         entry = tree.find(doc.id)
         if entry is None:
             _add(tree, doc, documented)
@@ -337,7 +337,7 @@ def _compare(
 ) -> None:
     product = doc.product
     target = _variant_target(entry, product)
-    where = Location.of(doc.page.page.path, doc.line)
+    where = Location.of(doc.page.shown, doc.line)
     label = entry.effective(product, "label")
     if _norm(label or "") not in {_norm(x) for x in doc.labels}:
         entry.set(target, "label", doc.label)
@@ -367,7 +367,7 @@ def _compare_schedule(
     first = doc.schedule_page
     if reading is None or first is None:
         if named is not None:
-            where = Location.of(doc.page.page.path, doc.line)
+            where = Location.of(doc.page.shown, doc.line)
             message = (
                 f"the page no longer says {source.get('text')!r}; the schedule is left as it is"
             )
@@ -408,7 +408,7 @@ def _drop(
     findings: list[Finding],
 ) -> None:
     listing = next((p for p in pages if p.is_list), None) or pages[0]
-    where = Location.of(listing.page.path)
+    where = Location.of(listing.shown)
     if entry.products == [product]:
         entry.data["status"] = "obsolete"
         note = f"No longer listed on {', '.join(sorted({p.name for p in pages}))}."

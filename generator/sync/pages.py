@@ -53,6 +53,13 @@ class SourcePage:
     repo: Path | None = None  # the git checkout it was read from
 
     @property
+    def shown(self) -> str:
+        """How reports name the page: its file, or ``<checkout>/<path>@<commit>`` from git."""
+        if self.repo is not None and self.repo_path is not None:
+            return f"{self.repo / self.repo_path}@{self.commit}"
+        return str(self.page.path)
+
+    @property
     def is_list(self) -> bool:
         """A list of technical workflows (every module's rows), not one module's page."""
         return self.page.layout == "list-table" or any(r.package for r in self.page.rows)
@@ -63,7 +70,7 @@ class Sentence:
     """A schedule sentence where a page writes it."""
 
     page: str  # the page's name, as schedule_source names it
-    path: Path
+    path: str  # where reports show the page (SourcePage.shown)
     line: int
     reading: Reading
 
@@ -196,7 +203,7 @@ def _lead_sentence(source: SourcePage) -> Sentence | None:
         ),
         1,
     )
-    return Sentence(source.name, source.page.path, line, lead)
+    return Sentence(source.name, source.shown, line, lead)
 
 
 def documented_workflows(pages: list[SourcePage], product: str) -> dict[str, Documented]:
@@ -220,7 +227,7 @@ def documented_workflows(pages: list[SourcePage], product: str) -> dict[str, Doc
             cell = combine(schedule_sentences(row.description))
             if cell is not None:
                 line = _sentence_line(source, row, cell.sentences[0])
-                sentences.append(Sentence(source.name, source.page.path, line, cell))
+                sentences.append(Sentence(source.name, source.shown, line, cell))
         package = next((_SUFFIX.sub("", r.package) for _, r in listed if r.package), "")
         since = _SINCE.search(package)
         note = since["note"] if since else ""
