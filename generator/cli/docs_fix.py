@@ -24,6 +24,7 @@ class DocsFixSettings:
     catalog: Path
     locales_dir: Path
     repair_text: bool = False
+    accept_order: bool = False
 
 
 def docs_fix_command(settings: DocsFixSettings) -> int:
@@ -50,6 +51,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
             labels_for=labels_for,
             refine=refine,
             repair_text=settings.repair_text,
+            accept_order=settings.accept_order,
         )
     )
     # In --diff mode stdout is the patch alone, so it can be piped to `git apply`.
@@ -111,6 +113,12 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
     is_flag=True,
     help="Also repair the encoding damage and leftover numeric entities the check reports.",
 )
+@click.option(
+    "--accept-order",
+    is_flag=True,
+    help="Also replace ids that only the documented order decides (nothing on the row names "
+    "the workflow); left as is by default.",
+)
 @english_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
@@ -119,12 +127,14 @@ def docs_fix_cmd(
     mode: str | None,
     locale: str | None,
     repair_text: bool,
+    accept_order: bool,
     english: Path | None,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
     """Replace, on each row `docs check` reports as a mismatch, the documented id by the
-    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched.
+    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched,
+    and so are rows that only the documented order maps (unless --accept-order).
 
     Without --write or --diff the replacements are listed and nothing is written.
     Exit 0 when no page needs a change (after --write: when no row is left unresolved),
@@ -138,5 +148,6 @@ def docs_fix_cmd(
         catalog=catalog,
         locales_dir=locales_dir,
         repair_text=repair_text,
+        accept_order=accept_order,
     )
     sys.exit(docs_fix_command(settings))

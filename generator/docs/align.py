@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
@@ -20,10 +21,11 @@ from .model import Page, Row
 from .order import Vote, gap_votes, in_order
 from .results import PageReport, RowResult
 
-__all__ = ["CONFIDENT", "LOGIT_MARGIN", "align", "detect_module"]
+__all__ = ["CONFIDENT", "LOGIT_MARGIN", "ORDER_ONLY", "align", "detect_module"]
 
 CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
 LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairing (log-odds)
+ORDER_ONLY = 0.6  # the most a row mapped by the documented order alone is trusted
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 
@@ -132,6 +134,7 @@ def _votes_between(
     """``gap_votes`` for the rows not in ``settled`` (row index -> workflow id), with the
     settled rows that keep the documented order as anchors (no package evidence)."""
     anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    listed = set(sequence)
     return gap_votes(
         [r for r in page.rows if r.index not in settled],
         rows=len(page.rows),
@@ -141,6 +144,7 @@ def _votes_between(
         obsolete={w.id for w in catalog.workflows if w.obsolete},
         module_page=module is not None,
         repeated=repeated,
+        unlisted=sum(1 for wid in settled.values() if wid not in listed),
     )
 
 
@@ -270,19 +274,14 @@ def _with_learned(
             changed = True
             continue
         taken.add(wid)
-        rows[k] = RowResult(
-            other.row,
-            wid,
-            other.status,
-            other.confidence,
-            (
+        rows[k] = replace(
+            other,
+            evidence=(
                 *(e for e in other.evidence if not e.startswith("replace `")),
                 f"settled by a label other pages of the run give `{wid}` only, where the "
                 "page's documented order has room for it",
                 *(e for e in other.evidence if e.startswith("replace `")),
             ),
-            obsolete=other.obsolete,
-            replaced_by=other.replaced_by,
         )
         changed = True
     if not changed:
@@ -392,6 +391,7 @@ def _align_once(
             },
             package_of=lambda wid: _package(catalog.get(wid), product),  # type: ignore[arg-type]
             repeated=frozenset(duplicates) | _repeated(page),
+            unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
 
         def solve(
@@ -484,18 +484,22 @@ def _order_again(
         page, settled, sequence=sequence, catalog=catalog, module=module, repeated=repeated
     )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
-    if not open_votes:
-        return {}
     # The same table as before with only the order's new votes added: a row takes the voted
-    # workflow when the vote survived its own evidence (no veto) and made the pairing sure.
+    # workflow when the vote survived its own evidence (no veto) and made the pairing sure. A
+    # row without a vote is settled when its own evidence, now that its neighbours are known
+    # and fewer workflows fall between them, makes it sure of one of those.
     found = solve(open_votes, between)
     return {
         i: result
         for i, result in found.items()
-        if i in open_votes
+        if verdicts[i].status == "unresolved"
         and result.status != "unresolved"
-        and result.canonical_id == open_votes[i].workflow
-        and open_votes[i].reason in result.evidence
+        and (
+            result.canonical_id == open_votes[i].workflow
+            and open_votes[i].reason in result.evidence
+            if i in open_votes
+            else result.canonical_id in between.get(i, frozenset())
+        )
     }
 
 
@@ -575,14 +579,8 @@ def _with_obsolete(result: RowResult, workflow: Workflow) -> RowResult:
             f"; last listed by the {PRODUCT_NAMES.get(listed.product, listed.product)} page "
             f"{listed.page} at version {listed.version}{when}"
         )
-    return RowResult(
-        result.row,
-        result.canonical_id,
-        result.status,
-        result.confidence,
-        (*result.evidence, note),
-        obsolete=True,
-        replaced_by=workflow.replaced_by,
+    return replace(
+        result, evidence=(*result.evidence, note), obsolete=True, replaced_by=workflow.replaced_by
     )
 
 
@@ -631,6 +629,7 @@ def _solve(
     names = {w.id: ev.names_of(f"{w.label} {w.description} {w.id}") for w in candidates}
     rarity = Counter(n for found in names.values() for n in found)
     suffixes = Counter(ev.split_words(w.id)[-1] for w in candidates if ev.split_words(w.id))
+    prefixes = Counter(ev.split_words(w.id)[0] for w in candidates if ev.split_words(w.id))
     module_left = [w.id for w in candidates if w.id in order]
     # On list pages the alphabetical order of labels is a weaker hint than a module's order.
     near = 0.3 if order else 0.2
@@ -643,11 +642,17 @@ def _solve(
             words = ev.split_words(workflow.id)
             items: list[ev.Evidence] = []
             items += ev.id_shape(
-                row.documented_id, workflow.id, suffix_share=suffixes[words[-1]] if words else 1
+                row.documented_id,
+                workflow.id,
+                suffix_share=suffixes[words[-1]] if words else 1,
+                prefix_share=prefixes[words[0]] if words else 1,
             )
             items += _labels_match(row, workflow.id, labels.get(workflow.id, ()), page.locale)
             items += ev.schedule_match(
-                row.description, workflow.schedule, locale=page.locale, canonical=workflow.id
+                row.description,
+                workflow.schedule_for([product] if product else []),
+                locale=page.locale,
+                canonical=workflow.id,
             )
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
             if package and _package(workflow, product) == package:
@@ -679,6 +684,7 @@ def _solve(
             vocabulary=vocabulary,
         )
     }
+    disputed = _disputed(pending, candidates, own_all, votes)
     found: list[list[list[ev.Evidence]]] = []
     for row, own in zip(pending, own_all, strict=True):
         vote = votes.get(row.index)
@@ -721,6 +727,9 @@ def _solve(
     results: dict[int, RowResult] = {}
     for r, row in enumerate(pending):
         extra = _extra(row, duplicates)
+        if row.index in disputed:
+            results[row.index] = disputed[row.index]
+            continue
         k = pairs.get(r)
         if k is None:
             best = max(range(len(candidates)), key=lambda c: scores[r][c])
@@ -741,8 +750,28 @@ def _solve(
         if outside is None and score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
+            # Only the order names it: two rows that traded places would look the same.
+            vote = votes.get(row.index)
+            order_only = (
+                status == "mismatch"
+                and vote is not None
+                and vote.workflow == workflow.id
+                and not any(strength >= 0.3 for strength, _ in own_all[r][c])
+            )
+            if order_only:
+                score = min(score, ORDER_ONLY)
+                tail.insert(
+                    0,
+                    f"order only: nothing on the row itself names `{workflow.id}`; `docs fix` "
+                    "leaves it unless --accept-order is given",
+                )
             result = RowResult(
-                row, workflow.id, status, round(score, 2), tuple(extra + reasons + tail)
+                row,
+                workflow.id,
+                status,
+                round(score, 2),
+                tuple(extra + reasons + tail),
+                order_only=order_only,
             )
             results[row.index] = _with_obsolete(result, workflow)
             continue
@@ -754,6 +783,47 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _disputed(
+    pending: Sequence[Row],
+    candidates: Sequence[Workflow],
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    votes: Mapping[int, Vote],
+) -> dict[int, RowResult]:
+    """Rows whose own evidence (label, id letters, times and numbers) is sure of one workflow
+    while the documented order names another: neither is trusted over the other, the row is
+    unresolved with both. A row that writes the workflow's id in another case or spacing is
+    not disputed: that is direct evidence."""
+    found: dict[int, RowResult] = {}
+    for row, own in zip(pending, own_all, strict=True):
+        vote = votes.get(row.index)
+        if vote is None or not own:
+            continue
+        scores = [ev.combine(items) for items in own]
+        best = max(range(len(candidates)), key=lambda c: scores[c])
+        workflow = candidates[best]
+        voted = next(
+            (s for w, s in zip(candidates, scores, strict=True) if w.id == vote.workflow), 0.0
+        )
+        # Evidence that fits the voted workflow as well (the same time of day) disputes nothing.
+        if workflow.id == vote.workflow or scores[best] < CONFIDENT or scores[best] <= voted + 0.15:
+            continue
+        if ev.fold(row.documented_id) in {ev.fold(s) for s in workflow.spellings}:
+            continue
+        found[row.index] = RowResult(
+            row,
+            None,
+            "unresolved",
+            round(scores[best], 2),
+            (
+                *(why for _, why in own[best]),
+                vote.reason,
+                f"the row's own evidence points to `{workflow.id}`, the documented order to "
+                f"`{vote.workflow}`: neither is taken over the other",
+            ),
+        )
+    return found
 
 
 def _labels_reliable(

@@ -68,6 +68,7 @@ def gap_votes(
     row_packages: Mapping[int, str] | None = None,
     package_of: Callable[[str], str] | None = None,
     repeated: Set[int] = frozenset(),
+    unlisted: int = 0,
 ) -> tuple[dict[int, Vote], dict[int, frozenset[str]]]:
     """Votes of the documented order, gap by gap between the in-order exact rows.
 
@@ -81,10 +82,13 @@ def gap_votes(
 
     A row that repeats an id another row writes (``repeated``) is that row written twice, not
     its neighbour: its gap has one row too many for the order to say anything, so no row of
-    that gap gets a vote.
+    that gap gets a vote. ``unlisted`` rows of the page are settled on workflows the order
+    does not list.
     """
     bounds = [(-1, -1), *sorted(anchors.items()), (rows, len(sequence))]
-    complete = rows in {
+    # Rows that name a workflow the order does not list (an obsolete one still documented)
+    # take no place in it: the table is complete when the rest are as many as the order.
+    complete = rows - unlisted in {
         len(sequence),
         len([w for w in sequence if w not in obsolete]),
     }

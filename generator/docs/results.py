@@ -25,6 +25,7 @@ class RowResult:
     evidence: tuple[str, ...]
     obsolete: bool = False
     replaced_by: str | None = None
+    order_only: bool = False  # mapped by the documented order alone: nothing on the row names it
 
     @property
     def label(self) -> str:
@@ -51,6 +52,8 @@ class RowResult:
         if self.obsolete:
             data["obsolete"] = True
             data["replaced_by"] = self.replaced_by
+        if self.order_only:
+            data["order_only"] = True
         return data
 
 
