@@ -164,6 +164,19 @@ def test_an_older_list_page_shows_what_it_adds(tmp_path: Path) -> None:
     revived, _ = load_catalog([copy])
     workflow = revived.get("updateRenderingSeeds")
     assert workflow is not None and workflow.status == "active"
+    # The file's comments and every line outside the entry's obsolete fields stay as they were.
+    before = (CATALOG / "workflows" / "email-deliverability.yaml").read_text(encoding="utf-8")
+    after = (copy / "workflows" / "email-deliverability.yaml").read_text(encoding="utf-8")
+    gone = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == [
+        line for line in after.splitlines() if line.lstrip().startswith("#")
+    ]
+    assert gone and all(
+        line.strip().startswith(
+            ("status:", "obsolete_note:", "last_listed:", "page:", "version:", "product:")
+        )
+        for line in gone
+    )
 
 
 def test_a_page_that_drops_a_workflow(tmp_path: Path) -> None:
