@@ -158,7 +158,10 @@ def _sync_product(
                 )
             )
         else:
-            _compare(tree, entry, doc, texts, findings)
+            # Texts are compared where the pages are the authority: another page of the
+            # product (its module page, not given) may be where they come from.
+            texts_too = any(e.data is entry.data for e in covered)
+            _compare(tree, entry, doc, texts, findings, texts_too=texts_too)
         found = tree.find(doc.id)
         if found is not None:
             listed.add(id(found.data))
@@ -333,7 +336,21 @@ def _add_product(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
 
 
 def _compare(
-    tree: CatalogTree, entry: Entry, doc: Documented, texts: dict[str, str], findings: list[Finding]
+    tree: CatalogTree,
+    entry: Entry,
+    doc: Documented,
+    texts: dict[str, str],
+    findings: list[Finding],
+    *,
+    texts_too: bool,
+) -> None:
+    if texts_too:
+        _compare_texts(tree, entry, doc, findings)
+    _compare_schedule(tree, entry, doc, texts, findings)
+
+
+def _compare_texts(
+    tree: CatalogTree, entry: Entry, doc: Documented, findings: list[Finding]
 ) -> None:
     product = doc.product
     target = _variant_target(entry, product)
@@ -352,7 +369,6 @@ def _compare(
         findings.append(
             Finding(product, "changed", entry.id, where, "description rewritten on the page")
         )
-    _compare_schedule(tree, entry, doc, texts, findings)
 
 
 def _compare_schedule(
