@@ -413,3 +413,34 @@ def test_a_drop_in_git_history_records_the_last_listing(tmp_path: Path) -> None:
     assert workflow.last_listed.page == "help/workflow/using/deliveries.md"
     assert workflow.last_listed.version == older[:12]
     assert workflow.last_listed.date == "2021-09-01"
+
+
+def test_a_failed_write_replaces_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When one edited file cannot be written, none is replaced and no temporary file is left."""
+    import os
+
+    from generator.errors import InputError
+    from generator.sync import SyncSettings, sync_catalog, write_result
+
+    root = tmp_path / "project"
+    init_project(root)
+    before = {p: p.read_bytes() for p in (root / "catalog").rglob("*") if p.is_file()}
+    result = sync_catalog(
+        SyncSettings(
+            sources=tuple(RUNS["classic-v7"]), catalog=root / "catalog", product="classic-v7"
+        )
+    )
+    assert len(result.diffs()) > 2
+    calls = {"n": 0}
+    real = os.fsync
+
+    def failing(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(InputError, match="No space left on device"):
+        write_result(result)
+    assert {p: p.read_bytes() for p in (root / "catalog").rglob("*") if p.is_file()} == before
