@@ -16,6 +16,7 @@ from generator.cli import cli
 from generator.config import init_project
 from generator.load.catalog import load_catalog
 from generator.model import Catalog, Workflow
+from generator.schedules import Schedule
 
 from .conftest import CATALOG, FIXTURES, REFERENCE
 
@@ -299,6 +300,7 @@ def test_a_git_checkout_at_a_revision(tmp_path: Path) -> None:
         CATALOG,
     )
     assert re.findall(r"added (\S+):", at_rev.output) == ["billingActiveContactCount"]
+    assert "the catalogue marks it obsolete" in at_rev.output
     assert f"{page}@{older[:12]}:" in at_rev.output
     missing = _wfgen("catalog", "sync", repo, "--rev", "no-such-rev", "--catalog", CATALOG)
     assert missing.exit_code == 2
@@ -444,3 +446,42 @@ def test_a_failed_write_replaces_no_file(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(InputError, match="No space left on device"):
         write_result(result)
     assert {p: p.read_bytes() for p in (root / "catalog").rglob("*") if p.is_file()} == before
+
+
+def test_a_product_added_to_an_entry_of_other_products(tmp_path: Path) -> None:
+    """A Standard page that lists a v7/v8 workflow: standard joins its products, with the
+    Standard page's schedule and description on the standard variant only."""
+    page = (EN / "standard_technical-workflows.md").read_text(encoding="utf-8")
+    row = (
+        "  <tr> \n"
+        '   <td> <span class="uicontrol">Forecasting</span> <br /> </td> \n'
+        '   <td> <span class="uicontrol">forecasting</span> <br /> </td> \n'
+        "   <td> This workflow analyzes the deliveries of the provisional calendar."
+        " By default, it is automatically started every day at 3am.<br /> </td> \n"
+        "  </tr> \n"
+    )
+    anchor = page.index("  <tr> \n", page.index("abTesting") - 200)
+    listed = tmp_path / "standard_technical-workflows.md"
+    listed.write_text(page[:anchor] + row + page[anchor:], encoding="utf-8")
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG, copy)
+    result = _sync(copy, "standard", "--write", pages=[listed])
+    assert result.exit_code == 0, result.output
+    assert (
+        "added forecasting: listed on the page; the catalogue has it for classic-v7, v8 only"
+        in (result.output)
+    )
+    catalog, _ = load_catalog([copy])
+    forecasting = catalog.get("forecasting")
+    assert forecasting is not None and forecasting.products == ("classic-v7", "v8", "standard")
+    assert forecasting.schedule_for(["standard"]) == Schedule(kind="daily", at="03:00")
+    assert forecasting.schedule_for(["classic-v7"]) == Schedule(kind="daily", at="01:00")
+    variant = forecasting.variant("standard")
+    assert variant is not None
+    assert (
+        variant.description == "This workflow analyzes the deliveries of the provisional calendar."
+    )
+    assert variant.schedule_source is not None
+    assert (
+        variant.schedule_source.text == "By default, it is automatically started every day at 3am."
+    )

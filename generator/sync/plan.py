@@ -79,16 +79,10 @@ def sync_product(
                 )
             )
         elif product not in entry.products:
+            others = ", ".join(entry.products)
             _add_product(tree, entry, doc)
-            findings.append(
-                Finding(
-                    product,
-                    "added",
-                    entry.id,
-                    where,
-                    f"listed on the page; the catalogue has it for {', '.join(entry.products)} only",
-                )
-            )
+            message = f"listed on the page; the catalogue has it for {others} only"
+            findings.append(Finding(product, "added", entry.id, where, message))
         else:
             # Texts are compared where the pages are the authority: another page of the
             # product (its module page, not given) may be where they come from.
