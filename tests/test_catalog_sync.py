@@ -485,3 +485,22 @@ def test_a_product_added_to_an_entry_of_other_products(tmp_path: Path) -> None:
     assert (
         variant.schedule_source.text == "By default, it is automatically started every day at 3am."
     )
+
+
+def test_an_edit_that_would_not_validate_writes_nothing(tmp_path: Path) -> None:
+    """A new row without any description would make an invalid entry: refused at the
+    catalogue's own file, nothing written."""
+    root = tmp_path / "project"
+    init_project(root)
+    page = (EN / "classic-v7_campaign.md").read_text(encoding="utf-8")
+    cell = "This workflow starts the calculation of expense and cost lines"
+    start = page.index(cell)
+    end = page.index("</td>", start)
+    empty = tmp_path / "classic-v7_campaign.md"
+    empty.write_text(page[:start] + page[end:], encoding="utf-8")
+    before = {p: p.read_bytes() for p in (root / "catalog").rglob("*") if p.is_file()}
+    result = _sync(root / "catalog", "classic-v7", "--write", pages=[empty])
+    assert result.exit_code == 1
+    assert f"{root / 'catalog' / 'workflows' / 'campaign.yaml'}:" in result.output
+    assert "wfgen-sync-" not in result.output
+    assert {p: p.read_bytes() for p in (root / "catalog").rglob("*") if p.is_file()} == before

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import CatalogError, Severity
@@ -105,7 +105,17 @@ def write_result(result: SyncResult) -> list[Path]:
             target = copy / path.relative_to(tree.root)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(new, encoding="utf-8")
-        problems = [p for p in validate_paths([copy]) if p.severity is Severity.ERROR]
+        # Reported at the catalogue's own files, not at the copy's.
+        problems = [
+            replace(
+                p,
+                location=replace(
+                    p.location, file=p.location.file.replace(str(copy), str(tree.root), 1)
+                ),
+            )
+            for p in validate_paths([copy])
+            if p.severity is Severity.ERROR
+        ]
     if problems:
         raise CatalogError(problems)
     return tree.write()

@@ -171,7 +171,8 @@ def description_of(row: Row) -> str:
             kept.append(sentence)
         else:
             kept.append(without_schedule(sentence))
-    return " ".join(s for s in kept if s).strip()
+    # A cell that only says when the workflow runs is its own description.
+    return " ".join(s for s in kept if s).strip() or " ".join(row.description.split())
 
 
 def _sentence_line(source: SourcePage, row: Row, sentence: str) -> int:

@@ -63,9 +63,10 @@ def sync_product(
         where = Location.of(doc.page.shown, doc.line)
         entry = tree.find(doc.id)
         if entry is None:
-            _add(tree, doc, documented)
+            gaps = _add(tree, doc, documented)
+            message = "listed on the page, not in the catalogue"
             findings.append(
-                Finding(product, "added", doc.id, where, "listed on the page, not in the catalogue")
+                Finding(product, "added", doc.id, where, f"{message} ({gaps})" if gaps else message)
             )
         elif entry.data.get("status") == "obsolete":
             _revive(tree, entry, doc)
@@ -211,12 +212,11 @@ def _module_for(tree: CatalogTree, doc: Documented, documented: dict[str, Docume
     return key
 
 
-def _add(tree: CatalogTree, doc: Documented, documented: dict[str, Documented]) -> None:
+def _add(tree: CatalogTree, doc: Documented, documented: dict[str, Documented]) -> str:
+    """Add a new entry for ``doc``; return what no page gave it ("" when nothing)."""
     module = _module_for(tree, doc, documented)
     package = doc.package or str(tree.modules()[module].get("package") or "unknown")
-    data = CommentedMap([("id", doc.id), ("label", doc.label)])
-    if doc.description:
-        data["description"] = doc.description
+    data = CommentedMap([("id", doc.id), ("label", doc.label), ("description", doc.description)])
     data["package"] = package
     data["products"] = CommentedSeq([doc.product])
     data["status"] = "active"
@@ -225,6 +225,12 @@ def _add(tree: CatalogTree, doc: Documented, documented: dict[str, Documented]) 
     entry = tree.add_entry(module, data)
     if doc.note:
         entry.set(doc.product, "note", doc.note)
+    gaps = []
+    if package == "unknown":
+        gaps.append("package: unknown, no page gives it")
+    if doc.schedule is None:
+        gaps.append("schedule: null, no page gives a schedule sentence")
+    return "; ".join(gaps)
 
 
 def _revive(tree: CatalogTree, entry: Entry, doc: Documented) -> None:
