@@ -504,3 +504,21 @@ def test_an_edit_that_would_not_validate_writes_nothing(tmp_path: Path) -> None:
     assert f"{root / 'catalog' / 'workflows' / 'campaign.yaml'}:" in result.output
     assert "wfgen-sync-" not in result.output
     assert {p: p.read_bytes() for p in (root / "catalog").rglob("*") if p.is_file()} == before
+
+
+def test_summary_as_json_and_sarif() -> None:
+    """--format json lists the findings located at the page lines; SARIF is valid against its
+    schema; --format with --diff is a usage error."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
+    older = [EN / "classic-v7_deliveries_2021-09.md"]
+    data = json.loads(_sync(CATALOG, "classic-v7", "--format", "json", pages=older).stdout)
+    added = [p for p in data["problems"] if p["code"] == "sync-added"]
+    assert [(p["id"], p["line"]) for p in added] == [("billingActiveContactCount", 33)]
+    sarif = _sync(CATALOG, "classic-v7", "--format", "sarif", pages=older)
+    assert sarif.exit_code == 1
+    jsonschema.Draft4Validator(schema).validate(json.loads(sarif.stdout))
+    assert _sync(CATALOG, "classic-v7", "--format", "json", "--diff", pages=older).exit_code == 2

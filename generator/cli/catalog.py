@@ -11,7 +11,15 @@ import click
 
 from ..errors import Severity
 from ..model import PRODUCTS
-from ._common import EXIT_OK, EXIT_PROBLEMS, catalog_option, cli, print_problems, run_or_exit
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    catalog_option,
+    cli,
+    format_option,
+    print_problems,
+    run_or_exit,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,7 @@ class CatalogSyncSettings:
     mode: str  # "summary" | "diff" | "write"
     product: str | None
     rev: str | None
+    fmt: str = "text"  # of the summary
 
 
 def _shown(side: str, path: Path) -> str:
@@ -69,6 +78,10 @@ def catalog_sync_command(settings: CatalogSyncSettings) -> int:
             )
         for finding in result.findings:
             click.echo(str(finding), err=True)
+    elif settings.mode == "summary" and settings.fmt != "text":
+        problems = [f.to_problem() for f in result.findings]
+        print_problems(problems, settings.fmt, tool_command="catalog sync")
+        return EXIT_PROBLEMS if result.behind else EXIT_OK
     else:
         for product in PRODUCTS:
             mine = [f for f in result.findings if f.product == product]
@@ -124,9 +137,17 @@ def catalog_group() -> None:
 @click.option(
     "--rev", default=None, metavar="REV", help="Revision of a git SOURCE to read (default: HEAD)."
 )
+@format_option(
+    "Format of the summary: text, json, sarif (SARIF 2.1.0) or github (Actions annotations)."
+)
 @catalog_option
 def catalog_sync_cmd(
-    sources: tuple[Path, ...], mode: str | None, product: str | None, rev: str | None, catalog: Path
+    sources: tuple[Path, ...],
+    mode: str | None,
+    product: str | None,
+    rev: str | None,
+    fmt: str,
+    catalog: Path,
 ) -> None:
     """Compare English pages (files, folders or a git checkout) with the catalogue.
 
@@ -134,7 +155,9 @@ def catalog_sync_cmd(
     workflows with page and line, and the schedule sentences that were not read.
     Exit codes: 0 in step (or written), 1 behind, 2 usage or I/O error.
     """
+    if mode is not None and fmt != "text":
+        raise click.UsageError(f"--format {fmt} applies to the summary, not to --{mode}")
     settings = CatalogSyncSettings(
-        sources=sources, catalog=catalog, mode=mode or "summary", product=product, rev=rev
+        sources=sources, catalog=catalog, mode=mode or "summary", product=product, rev=rev, fmt=fmt
     )
     sys.exit(catalog_sync_command(settings))

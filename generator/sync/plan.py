@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..errors import Location
+from ..errors import Location, Problem, Severity
 from .pages import Documented, SourcePage, documented_workflows, page_text
 from .sources import last_listing
 from .tree import CatalogTree, Entry, quoted_schedule
@@ -33,6 +33,17 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.product}: {self.kind} {self.workflow}: {self.message}"
+
+    def to_problem(self) -> Problem:
+        """The finding as a Problem (for --format json, sarif, github): a catalogue behind
+        the pages is an error, a sentence not read a warning."""
+        return Problem(
+            location=self.location,
+            message=f"{self.product}: {self.kind} {self.workflow}: {self.message}",
+            severity=Severity.WARNING if self.kind == "unread" else Severity.ERROR,
+            code=f"sync-{self.kind}",
+            subject=self.workflow,
+        )
 
 
 def _norm(text: str) -> str:
