@@ -22,6 +22,7 @@ from ._common import (
     print_problems,
     project,
     run_or_exit,
+    strict_option,
 )
 
 # --- build ------------------------------------------------------------------------------
@@ -29,7 +30,7 @@ from ._common import (
 
 def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
-    from ..build import build, summary
+    from ..build import build, plan, summary
 
     if fmt != "text":
         return _build_report(settings, fmt)
@@ -55,6 +56,8 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
         if problem.severity is Severity.WARNING and not quiet:
             click.echo(format_problem(problem), err=True)
     if settings.check and result.write.differs:
+        # A plan first (what changes, per environment, target and locale), then the diff.
+        click.echo("\n".join(plan(result)))
         diff = result.write.diff
         click.echo(diff if diff.endswith("\n") else diff + "\n", nl=False)
     if not quiet or (settings.check and result.write.differs):
@@ -92,6 +95,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
 @locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@strict_option
 @format_option("json: summary, warnings and files; sarif, github: the findings for CI.")
 def build_cmd(
     environments: tuple[str, ...],
@@ -102,6 +106,7 @@ def build_cmd(
     locales_dir: Path,
     check: bool,
     quiet: bool,
+    strict: bool,
     fmt: str,
 ) -> None:
     """Render scheduler configs for every environment and reference pages for every locale."""
@@ -115,6 +120,7 @@ def build_cmd(
         environments=environments,
         locales=locales,
         check=check,
+        strict=strict,
     )
     sys.exit(build_command(settings, quiet=quiet, fmt=fmt))
 
@@ -150,6 +156,7 @@ def _build_report(settings: Any, fmt: str) -> int:
                 "written": list(write.written),
                 "unchanged": list(write.unchanged),
                 "removed": list(write.removed),
+                "added": list(write.added),
                 "foreign": list(write.foreign),
                 "warnings": [p.to_json() for p in result.warnings],
                 **({"diff": write.diff} if differs else {}),

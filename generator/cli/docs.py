@@ -16,6 +16,7 @@ from ._common import (
     EXIT_USAGE,
     catalog_option,
     cli,
+    failing,
     format_option,
     json_dump,
     l10n_paths,
@@ -23,6 +24,7 @@ from ._common import (
     print_problems,
     report_writes,
     run_or_exit,
+    strict_option,
 )
 
 # --- docs -------------------------------------------------------------------------------
@@ -39,6 +41,7 @@ class DocsCheckSettings:
     locales_dir: Path
     jobs: int | None = None  # None: every core
     english: Path | None = None
+    strict: bool = False  # page findings that are warnings fail too
 
 
 def docs_check_command(settings: DocsCheckSettings) -> int:
@@ -80,13 +83,50 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
         click.echo(f"wfgen: error: {error.message}", err=True)
     if report.errors:
         return EXIT_USAGE
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    findings = [f for page in report.pages for f in page.findings]
+    if not report.ok or (settings.strict and failing(findings, strict=True)):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _fixes(page: Any) -> dict[int, dict[str, object]]:
+    """The replacement `docs fix` would make on each mismatched row, by the row's line
+    (SARIF ``fixes``); none for a page that cannot be read again."""
+    from ..docs.fix import plan_fix
+    from ..errors import WfgenError
+
+    if not any(r.status == "mismatch" for r in page.rows):
+        return {}
+    try:
+        planned = plan_fix(page, page.path.read_bytes())
+    except (OSError, WfgenError):
+        return {}
+    skipped = {s.line for s in planned.skipped}
+    edits = iter(e for e in planned.edits if e.kind == "id")
+    out: dict[int, dict[str, object]] = {}
+    for result in page.rows:
+        if result.status != "mismatch" or not result.canonical_id or result.row.line in skipped:
+            continue
+        edit = next(edits, None)
+        if edit is None:
+            break
+        out[result.row.line] = {
+            "line": edit.line,
+            "col": edit.column,
+            "end_col": edit.column + len(edit.old),
+            "new": edit.new,
+        }
+    return out
 
 
 def _row_problems(report: Any) -> list[Problem]:
-    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub."""
+    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub;
+    a mismatch carries the replacement `docs fix` would make."""
+    from ..report_formats import FIX_KEY
+
     out: list[Problem] = []
     for page in report.pages:
+        fixes = _fixes(page)
         for result in page.rows:
             where = Location(str(page.path), result.row.line, 1)
             row = f"row {result.row.index + 1}"
@@ -95,7 +135,16 @@ def _row_problems(report: Any) -> list[Problem]:
                     f"{row}: replace `{result.documented_id}` with `{result.canonical_id}` "
                     f"(confidence {result.confidence:.2f})"
                 )
-                out.append(Problem(where, text, code="docs-mismatch", subject=result.canonical_id))
+                fix = fixes.get(result.row.line)
+                out.append(
+                    Problem(
+                        where,
+                        text,
+                        code="docs-mismatch",
+                        subject=result.canonical_id,
+                        extra={FIX_KEY: fix} if fix else {},
+                    )
+                )
             elif result.status == "unresolved":
                 text = (
                     f"{row}: `{result.documented_id}` ({result.label!r}) matches no canonical "
@@ -139,6 +188,7 @@ def docs_group() -> None:
     help="Worker processes (default: one per core).",
 )
 @english_option
+@strict_option
 @catalog_option
 @locales_option("PO files whose labels help align translated rows.")
 def docs_check_cmd(
@@ -147,6 +197,7 @@ def docs_check_cmd(
     fmt: str,
     jobs: int | None,
     english: Path | None,
+    strict: bool,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
@@ -154,8 +205,8 @@ def docs_check_cmd(
 
     A PAGE that is a folder is searched recursively for Markdown pages (*.md, *.markdown);
     those without a table of workflows are left out. Exit 0 when every row is ok, 1 when any
-    row is a mismatch or unresolved, 2 when a page cannot be read (the other pages are still
-    checked).
+    row is a mismatch or unresolved (or, with --strict, when a page has a warning), 2 when a
+    page cannot be read (the other pages are still checked).
     """
     settings = DocsCheckSettings(
         pages=pages,
@@ -165,6 +216,7 @@ def docs_check_cmd(
         locales_dir=locales_dir,
         jobs=jobs,
         english=english,
+        strict=strict,
     )
     sys.exit(docs_check_command(settings))
 

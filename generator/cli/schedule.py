@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -16,12 +15,14 @@ from ._common import (
     catalog_option,
     cli,
     environments_option,
+    failing,
     format_option,
     json_dump,
     locales_option,
     print_problems,
     run_as,
     run_or_exit,
+    strict_option,
 )
 
 # --- schedule ---------------------------------------------------------------------------
@@ -177,14 +178,16 @@ def schedule_explain_cmd(
     help="Warn when this many workflows start in the same minute.",
 )
 @format_option()
+@strict_option
 @catalog_option
 def schedule_lint_cmd(
-    environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path
+    environments: tuple[str, ...], same_minute: int, fmt: str, strict: bool, catalog: Path
 ) -> None:
-    """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on errors."""
+    """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on
+    errors (and on warnings with --strict)."""
     from ..explain import LintSettings, lint_environments
 
     settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
     problems = run_as(lambda: lint_environments(settings), fmt, "schedule lint")
     print_problems(problems, fmt)
-    sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if failing(problems, strict=strict) else EXIT_OK)

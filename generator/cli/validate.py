@@ -17,6 +17,7 @@ from ._common import (
     print_problems,
     project_catalog,
     run_or_exit,
+    strict_option,
 )
 
 # --- validate ---------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def validate_command(settings: ValidateSettings) -> int:
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @format_option()
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@strict_option
 @click.option(
     "--english",
     type=click.Path(path_type=Path, file_okay=False),

@@ -69,9 +69,17 @@ def detect_module(page: Page, catalog: Catalog) -> tuple[Module | None, list[str
 
 
 def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
+    return _products(page, module, catalog)[0]
+
+
+def _products(
+    page: Page, module: Module | None, catalog: Catalog
+) -> tuple[str | None, tuple[str, ...]]:
+    """The page's product, and the other products its exact ids fit as well when the page
+    does not say which it documents (the order of those must agree before it is evidence)."""
     pages = {p.product for p in module.pages} if module else set(PRODUCTS)
     if page.product in pages:
-        return page.product
+        return page.product, ()
     exact = [w for r in page.rows if (w := catalog.get(r.documented_id))]
     fitting = [
         product
@@ -82,10 +90,11 @@ def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
         # The page does not say its product and its exact ids fit several: the product whose
         # documented order accounts for the most rows between the exact ones is the page's.
         placed = {product: _placed(page, module, product, catalog) for product in fitting}
-        return max(fitting, key=lambda product: placed[product])
+        chosen = max(fitting, key=lambda product: placed[product])
+        return chosen, tuple(p for p in fitting if p != chosen)
     if fitting:
-        return fitting[0]
-    return sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product
+        return fitting[0], ()
+    return (sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product), ()
 
 
 def _sequence(module: Module | None, product: str | None, catalog: Catalog) -> list[str]:
@@ -167,6 +176,37 @@ def _repeated(page: Page) -> frozenset[int]:
         if echoed and ev.fold(row.documented_id):
             found |= echoed | {row.index}
     return frozenset(found)
+
+
+def _agreed(
+    votes: Mapping[int, Vote],
+    page: Page,
+    settled: Mapping[int, str],
+    *,
+    module: Module | None,
+    catalog: Catalog,
+    others: Sequence[str],
+    repeated: frozenset[int],
+) -> dict[int, Vote]:
+    """The votes that the documented order of every other product the page may document
+    casts too: a vote that depends on which product a page that does not say it is, is a
+    guess, not evidence."""
+    kept = dict(votes)
+    for product in others:
+        theirs, _ = _votes_between(
+            page,
+            settled,
+            sequence=_sequence(module, product, catalog),
+            catalog=catalog,
+            module=module,
+            repeated=repeated,
+        )
+        kept = {
+            i: vote
+            for i, vote in kept.items()
+            if i in theirs and theirs[i].workflow == vote.workflow
+        }
+    return kept
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -308,7 +348,7 @@ def _align_once(
 ) -> PageReport:
     """One alignment of ``page`` with these labels (``align`` without its safeguards)."""
     module, notes = detect_module(page, catalog)
-    product = _product(page, module, catalog)
+    product, others = _products(page, module, catalog)
     labels = dict(known_labels or {})
     if not labels and page.locale.split("_")[0] == "en":
         labels = {w.id: _label(w, product) for w in catalog.workflows}
@@ -393,6 +433,15 @@ def _align_once(
             repeated=frozenset(duplicates) | _repeated(page),
             unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
+        votes = _agreed(
+            votes,
+            page,
+            {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id},
+            module=module,
+            catalog=catalog,
+            others=others,
+            repeated=frozenset(duplicates) | _repeated(page),
+        )
 
         def solve(
             votes: Mapping[int, Vote], between: Mapping[int, frozenset[str]]
@@ -424,6 +473,7 @@ def _align_once(
             module=module,
             solve=solve,
             repeated=frozenset(duplicates) | _repeated(page),
+            others=others,
         ):
             verdicts.update(again)
     for row in pending:
@@ -463,6 +513,7 @@ def _order_again(
     module: Module | None,
     solve: Callable[[Mapping[int, Vote], Mapping[int, frozenset[str]]], Mapping[int, RowResult]],
     repeated: frozenset[int],
+    others: Sequence[str] = (),
 ) -> dict[int, RowResult]:
     """The unresolved rows that the documented order places once every mapped row (exact,
     or mapped by its label, its id's letters...) anchors it too; empty when none.
@@ -482,6 +533,9 @@ def _order_again(
         return {}
     votes, between = _votes_between(
         page, settled, sequence=sequence, catalog=catalog, module=module, repeated=repeated
+    )
+    votes = _agreed(
+        votes, page, settled, module=module, catalog=catalog, others=others, repeated=repeated
     )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
     # The same table as before with only the order's new votes added: a row takes the voted
@@ -746,7 +800,9 @@ def _solve(
         c = columns[k]
         workflow, score = candidates[c], scores[r][c]
         reasons = [why for _, why in found[r][c]]
-        outside = _outside(workflow, product, row)
+        outside = _outside(workflow, product, row) or _repeats(
+            row, workflow, duplicates, labels, page.locale
+        )
         if outside is None and score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
@@ -756,7 +812,7 @@ def _solve(
                 status == "mismatch"
                 and vote is not None
                 and vote.workflow == workflow.id
-                and not any(strength >= 0.3 for strength, _ in own_all[r][c])
+                and not _singled_out(r, c, own_all, candidates, between.get(row.index))
             )
             if order_only:
                 score = min(score, ORDER_ONLY)
@@ -783,6 +839,51 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _repeats(
+    row: Row,
+    workflow: Workflow,
+    duplicates: Mapping[int, str],
+    labels: Mapping[str, Sequence[str]],
+    locale: str,
+) -> str | None:
+    """Why a row that repeats another row's id may not be given ``workflow``, or None.
+
+    The row is most likely the other row written twice; it is another workflow only when its
+    label is that workflow's label in the page's language (a row whose id was copied from the
+    row above), not on a shared word or package.
+    """
+    if row.index not in duplicates:
+        return None
+    fit = _labels_match(row, workflow.id, labels.get(workflow.id, ()), locale)
+    if fit and fit[0][0] >= 0.72:
+        return None
+    return (
+        f"the row repeats an id written on another row: the same workflow twice, or a copied "
+        f"id; only its label being the label of `{workflow.id}` would make it that workflow"
+    )
+
+
+def _singled_out(
+    r: int,
+    c: int,
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    candidates: Sequence[Workflow],
+    between: frozenset[str] | None,
+) -> bool:
+    """True when row ``r``'s own evidence tells candidate ``c`` from the other workflows the
+    order puts between its neighbours (a package they all share tells none of them apart)."""
+    own = own_all[r]
+    mine = ev.combine(own[c])
+    if not any(strength >= 0.3 for strength, _ in own[c]):
+        return False
+    rivals = [
+        ev.combine(items)
+        for k, (w, items) in enumerate(zip(candidates, own, strict=True))
+        if k != c and (between is None or w.id in between)
+    ]
+    return mine > max(rivals, default=0.0) + 0.15
 
 
 def _disputed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import format_problem
+from ..errors import escape_controls, format_problem
 from .results import DocsReport, PageReport
 
 __all__ = ["render_text"]
@@ -23,7 +23,8 @@ def render_text(report: DocsReport) -> str:
         f"{sum(1 for r in rows if r.status == 'unresolved')} unresolved, "
         f"{len(report.errors)} error(s)"
     )
-    return "\n".join(lines)
+    # A page named with a newline stays on its line: one line never reads as two.
+    return "\n".join(escape_controls(line) for line in lines)
 
 
 def _page(page: PageReport) -> list[str]:

@@ -21,6 +21,7 @@ from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from ..l10n.messages import UI_WORDS
+from ..l10n.stats import completeness
 from ..model import Catalog, Module, Workflow
 from .escape import one_line
 from .jinja import render_template, template_input
@@ -204,7 +205,7 @@ def module_rows(
         rows=tuple(rows),
         translated=translated,
         total=total,
-        percent=format_percent(translated / total, locale=locale),
+        percent=format_percent(completeness(translated, total), locale=locale),
         page=module.key,
     )
 
