@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CatalogError, Problem, sort_problems
+from .errors import CatalogError, Problem, Severity, sort_problems
 
 if TYPE_CHECKING:
     from .load.document import Documents
@@ -27,6 +27,7 @@ def validate(
     *,
     documents: Documents | None = None,
     environments: Sequence[str] = (),
+    english: Path | None = None,
 ) -> list[Problem]:
     """Every problem of the files under ``paths``, sorted by file and line.
 
@@ -34,6 +35,8 @@ def validate(
         paths: catalogue files or folders.
         documents: files the command has parsed already (``wfgen build`` shares its own).
         environments: lint only these profiles (by name); empty: every profile.
+        english: a folder of the English pages: each ``schedule_source`` must quote a
+            sentence its named page says, when that page is in the folder.
 
     Raises:
         InputError: when a path is missing or unreadable.
@@ -62,5 +65,9 @@ def validate(
         if environments and environment.name not in environments:
             continue
         problems += lint_environment(environment=environment, catalog=catalog)
+    if english is not None and not any(p.severity is Severity.ERROR for p in problems):
+        from .sync.provenance import provenance_problems
+
+        problems += provenance_problems(list(paths), english=english)
     unique = {(p.location, p.message, p.code, p.severity): p for p in problems}
     return sort_problems(list(unique.values()))
