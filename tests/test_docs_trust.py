@@ -251,7 +251,7 @@ def test_two_translated_rows_that_traded_places_are_order_only_and_left_by_docs_
     rows = _classic_rows(catalog)
     at = 20
     for k in (at, at + 1):
-        label, _, package, _ = rows[k]
+        package = rows[k][2]
         rows[k] = (_words(f"{k}|l", SCRIPTS[0]), _words(f"{k}|i", SCRIPTS[0], 1), package, "—")
     rows[at], rows[at + 1] = rows[at + 1], rows[at]
     path = tmp_path / "el-GR" / "page.md"
