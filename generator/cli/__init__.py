@@ -1,8 +1,8 @@
 """The command line: the only package that imports click, prints, or exits.
 
 Each command parses its options into a frozen settings object and calls one library
-function; errors map to exit codes in one place (``_common.run_or_exit``):
-0 success, 1 problems found (validation, check, diff), 2 usage or I/O error.
+function; errors map to exit codes in one place (``_common.report_error``):
+0 success, 1 problems found (validation, check, diff), 2 usage or I/O error, 130 Ctrl-C.
 """
 
 from __future__ import annotations

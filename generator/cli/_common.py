@@ -128,32 +128,50 @@ def locales_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..
 
 T = TypeVar("T")
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+
+
+def report_error(err: WfgenError, fmt: str = "text", command: str = "") -> int:
+    """The one mapping of library errors to what the user sees and the exit code.
+
+    A catalogue with errors is reported problem by problem in ``fmt`` (valid SARIF for CI),
+    exit 1; any other error is one line on stderr, with the error's own exit code.
+    """
+    if isinstance(err, CatalogError):
+        print_problems(err.problems, fmt, tool_command=command)
+        return EXIT_PROBLEMS
+    click.echo(f"wfgen: error: {escape_controls(str(err))}", err=True)
+    return err.exit_code
+
+
+def run_as(func: Callable[[], T], fmt: str = "text", command: str = "") -> T:
+    """Call the library; turn its errors into messages and exit codes (``report_error``)."""
+    try:
+        return func()
+    except WfgenError as err:
+        sys.exit(report_error(err, fmt, command))
+
 
 def run_or_exit(func: Callable[[], T]) -> T:
-    """Call the library; turn its errors into one-line messages and exit codes."""
-    try:
-        return func()
-    except CatalogError as err:
-        print_problems(err.problems, "text")
-        sys.exit(EXIT_PROBLEMS)
-    except WfgenError as err:
-        click.echo(f"wfgen: error: {escape_controls(str(err))}", err=True)
-        sys.exit(err.exit_code)
-    except KeyboardInterrupt:
-        click.echo("wfgen: interrupted", err=True)
-        sys.exit(130)
+    """``run_as`` for a command that reports in text."""
+    return run_as(func)
 
 
-def run_as(func: Callable[[], T], fmt: str, command: str) -> T:
-    """``run_or_exit``, but a catalogue with errors is reported in ``fmt`` (valid SARIF for CI)."""
-    try:
-        return func()
-    except CatalogError as err:
-        print_problems(err.problems, fmt, tool_command=command)
-        sys.exit(EXIT_PROBLEMS)
-    except WfgenError as err:
-        click.echo(f"wfgen: error: {escape_controls(str(err))}", err=True)
-        sys.exit(err.exit_code)
+class Group(click.Group):
+    """wfgen's command groups: Ctrl-C in any command ends it with one line and exit 130.
+
+    Library errors no command caught are mapped by ``report_error`` too, so no command can
+    end in a traceback for a ``WfgenError``.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("wfgen: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except WfgenError as err:
+            ctx.exit(report_error(err))
 
 
 def print_problems(
@@ -211,13 +229,13 @@ def json_dump(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wfgen", prog_name="wfgen")
 def cli() -> None:
     """wfgen: one canonical catalogue of technical workflows, reconciled with localized
     documentation and rendered as scheduler configs and localized reference pages.
 
-    Exit codes: 0 success, 1 problems found, 2 usage or I/O error.
+    Exit codes: 0 success, 1 problems found, 2 usage or I/O error, 130 interrupted (Ctrl-C).
     """
 
 

@@ -21,6 +21,7 @@ from ._common import (
     locales_option,
     print_problems,
     project,
+    report_error,
     run_or_exit,
     strict_option,
 )
@@ -160,15 +161,13 @@ def _build_report(settings: Any, fmt: str) -> int:
 
     try:
         result = build(settings)
-    except WfgenError as err:
-        if not isinstance(err, CatalogError):
-            click.echo(f"wfgen: error: {err}", err=True)
-            return err.exit_code
-        if fmt == "json":
-            json_dump({"ok": False, "problems": [p.to_json() for p in err.problems]})
-        else:
-            print_problems(err.problems, fmt, tool_command="build")
+    except CatalogError as err:
+        if fmt != "json":
+            return report_error(err, fmt, "build")
+        json_dump({"ok": False, "problems": [p.to_json() for p in err.problems]})
         return EXIT_PROBLEMS
+    except WfgenError as err:
+        return report_error(err, fmt, "build")
     write = result.write
     differs = settings.check and write.differs
     if fmt == "json":
