@@ -369,6 +369,7 @@ def render_all(
 
     files.extend(
         render_site(
+            jinja=jinja,
             catalog=catalog,
             locales=locales,
             gettexts=site_gettexts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -285,3 +286,43 @@ def test_root_index_and_404_list_every_language(
         '<li lang="sv"><a href="sv/index.html" hreflang="sv">svenska</a>' in site["site/index.html"]
     )
     assert 'name="robots" content="noindex"' in site["site/404.html"]
+
+
+def test_a_site_template_is_overridden_from_the_templates_folder(tmp_path: Path) -> None:
+    """--templates holding site/module.html.j2 changes the module pages, and only them."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "module.html.j2").write_text(
+        '{% extends "site/framed.html.j2" %}\n'
+        '{% block content %}<p class="own">{{ rows|length }} {{ title.text }}</p>\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    settings = BuildSettings(
+        catalog=ROOT / "catalog",
+        locales_dir=ROOT / "locales",
+        out=ROOT / "unused-out",
+        templates=tmp_path,
+    )
+    pages = {f.path: f.content.decode() for f in render_all(settings)[0]}
+    own = re.search(r'<p class="own">(\d+) ([^<]*)</p>', _main(pages["site/de/campaign.html"]))
+    assert own is not None and int(own.group(1)) > 0, pages["site/de/campaign.html"]
+    assert "<table" not in _main(pages["site/de/campaign.html"])
+    assert 'class="own"' not in pages["site/de/index.html"]
+    assert 'class="own"' not in pages["site/de/sending.html"]
+
+
+def test_site_texts_are_escaped_by_the_templates(tmp_path: Path) -> None:
+    """A workflow label with markup characters reaches every site page as text, not markup."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    workflows = catalog / "workflows" / "campaign.yaml"
+    text = workflows.read_text(encoding="utf-8")
+    label = re.search(r"^    label: (.+)$", text, re.MULTILINE)
+    assert label is not None
+    workflows.write_text(
+        text.replace(label.group(0), '    label: "<b>&amp; x</b>"', 1), encoding="utf-8"
+    )
+    settings = BuildSettings(catalog=catalog, locales_dir=tmp_path / "none", out=tmp_path / "out")
+    pages = {f.path: f.content.decode() for f in render_all(settings)[0]}
+    page = pages["site/en/campaign.html"]
+    assert "&lt;b&gt;&amp;amp; x&lt;/b&gt;" in page
+    assert "<b>" not in page

@@ -188,8 +188,9 @@ def template_input(env: jinja2.Environment, name: str) -> str:
     if found is None:
         assert env.loader is not None
         _source, filename, _uptodate = env.loader.get_source(env, name)
-        path = Path(filename or name)
-        found = known[name] = f"{path.parent.name}/{path.name}"
+        # The folder the name is looked up in, then the name: templates/site/page.html.j2.
+        folder = Path(filename or name).parents[name.count("/")]
+        found = known[name] = f"{folder.name}/{name}"
     return found
 
 

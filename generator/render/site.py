@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import jinja2
 from babel.numbers import format_percent
-from markupsafe import Markup, escape
 
 from ..l10n.stats import completeness
 from ..model import Catalog
@@ -28,15 +28,12 @@ from .frame import (
     SiteLocale,
     Words,
     asset,
-    cell_html,
-    cell_markup,
-    frame,
-    ident,
-    marker,
-    page,
+    id_pieces,
+    language_name,
     search_index,
     words_for,
 )
+from .jinja import render_template
 from .pages import Cell, ModuleTable, locale_tables, readable
 from .site_root import root_files
 from .targets import RenderedFile
@@ -46,6 +43,7 @@ __all__ = ["render_site", "search_index"]
 
 def render_site(
     *,
+    jinja: jinja2.Environment,
     catalog: Catalog,
     locales: Sequence[str],
     gettexts: dict[str, Gettext | None],
@@ -60,6 +58,8 @@ def render_site(
     """Every page of the site for every locale, under ``site/<locale>/``.
 
     Args:
+        jinja: the template environment (``make_jinja``): the pages come from
+            ``site/*.html.j2``, the user's own when ``--templates`` holds them.
         catalog: the canonical catalogue.
         locales: the locales to render; the first is linked first in the switcher.
         gettexts: locale -> msgctxt -> usable translation (None for English).
@@ -80,6 +80,7 @@ def render_site(
         The files, sorted by path: pages, a search index per locale, the root's index.html,
         404.html and sitemap.xml, the stylesheet and script.
     """
+    jinja.filters.update(id_pieces=id_pieces, language_name=language_name)
     out: list[RenderedFile] = []
     codes = tuple(locales)
     base = base_url.rstrip("/") if base_url else None
@@ -103,65 +104,68 @@ def render_site(
             locale, codes, words_for(gettext), tuple(entries), gettext is not None, base
         )
         said[locale] = site.words
+        pages = _Pages(jinja, site, made_from)
         names = names or ["index", *(e.page for e in entries)]
-        out.append(
-            RenderedFile(
-                f"site/{locale}/index.html",
-                _index(site, page_tables, context, (completeness or {}).get(locale, {})),
-                made_from,
-            )
-        )
-        for table in page_tables:
-            out.append(
-                RenderedFile(
-                    f"site/{locale}/{table.page}.html",
-                    _module_page(catalog, site, table, gettext),
-                    made_from,
-                )
-            )
+        out.append(_index(pages, page_tables, context, (completeness or {}).get(locale, {})))
+        out += [_module_page(pages, catalog, table, gettext) for table in page_tables]
         if context is not None:
-            out.append(
-                RenderedFile(
-                    f"site/{locale}/sending.html",
-                    _sending_page(site, context),
-                    tuple(sorted({*made_from, *sending_inputs})),
-                )
-            )
+            out.append(_sending_page(pages, context, sending_inputs))
         out.append(
             RenderedFile(f"site/{locale}/search-index.js", search_index(page_tables), made_from)
         )
     if codes:
-        out += root_files(codes=codes, words=said, pages=names, base=base)
+        out += root_files(jinja, codes=codes, words=said, pages=names, base=base)
     out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
 
+class _Pages:
+    """The pages of one locale, each rendered from its template under ``site/``."""
+
+    def __init__(self, jinja: jinja2.Environment, site: SiteLocale, inputs: tuple[str, ...]):
+        self.jinja, self.site, self.inputs = jinja, site, inputs
+
+    def render(
+        self,
+        template: str,
+        *,
+        name: str,
+        title: Cell,
+        more_inputs: tuple[str, ...] = (),
+        **context: Any,
+    ) -> RenderedFile:
+        """``site/<locale>/<name>.html`` from ``site/<template>.html.j2``."""
+        text = render_template(
+            self.jinja,
+            f"site/{template}.html.j2",
+            {"site": self.site, "name": name, "title": title, **context},
+        )
+        # The templates are not among a page's inputs, as before they were templates: the
+        # manifest stays as it was (the build's fingerprint covers every template).
+        inputs = tuple(sorted({*self.inputs, *more_inputs})) if more_inputs else self.inputs
+        return RenderedFile(f"site/{self.site.code}/{name}.html", text.encode("utf-8"), inputs)
+
+
 def _index(
-    site: SiteLocale,
+    pages: _Pages,
     tables: Sequence[ModuleTable],
     sending: Mapping[str, Any] | None,
     counted: Mapping[str, tuple[int, int]],
-) -> bytes:
-    words = site.words
-    rows = []
+) -> RenderedFile:
+    """The locale's index: how complete each page and the locale are."""
+    site = pages.site
+    rows: list[dict[str, Any]] = []
     done = total = 0
 
-    def row(page: str, title: Cell, translated: int, count: int) -> Markup:
-        share = completeness(translated, count)
-        return Markup(
-            '<tr><th scope="row"><a href="%s.html">%s</a></th>'
-            '<td data-label="%s"><meter min="0" max="%d" value="%d" aria-hidden="true"></meter> '
-            '%s <span class="count">(%d/%d)</span></td></tr>'
-        ) % (
-            page,
-            cell_html(title, site, mark=True),
-            words["translation_completeness"].text,
-            count,
-            translated,
-            format_percent(share, locale=site.code),
-            translated,
-            count,
-        )
+    def row(page: str, title: Cell, translated: int, count: int) -> dict[str, Any]:
+        share = format_percent(completeness(translated, count), locale=site.code)
+        return {
+            "page": page,
+            "title": title,
+            "translated": translated,
+            "count": count,
+            "percent": share,
+        }
 
     for table in tables:
         rows.append(row(table.page, table.title, table.translated, table.total))
@@ -175,180 +179,58 @@ def _index(
         )
         done, total = done + translated, total + strings
     done, total = counted.get("", (done, total))  # the locale's PO entries, as l10n stats
-    overall = completeness(done, total)
-    summary = Markup(
-        '<p class="summary">%s: <strong>%s</strong> <span class="count">(%d/%d)</span></p>\n'
-    ) % (
-        words.html("translation_completeness"),
-        format_percent(overall, locale=site.code),
-        done,
-        total,
+    return pages.render(
+        "index",
+        name="index",
+        title=site.words["index_title"],
+        rows=rows,
+        done=done,
+        total=total,
+        percent=format_percent(completeness(done, total), locale=site.code),
     )
-    listing = Markup(
-        '<table class="index cards"><thead><tr><th scope="col">%s</th><th scope="col">%s</th></tr></thead>'
-        "<tbody>%s</tbody></table>\n"
-    ) % (words.html("module"), words.html("translation_completeness"), Markup("").join(rows))
-    body = Markup("<h1>%s</h1>\n%s%s") % (
-        words.html("index_title"),
-        summary if site.marked else Markup(""),
-        listing,
-    )
-    return page(site, name="index", title=words["index_title"], body=body)
-
-
-_ROW = (
-    '<tr id="%s"><td data-label="%s">%s</td><td data-label="%s">%s '
-    '<a class="anchor" href="#%s" aria-label="%s">#</a></td>'
-    '<td data-label="%s">%s</td></tr>'
-)
 
 
 def _module_page(
-    catalog: Catalog, site: SiteLocale, table: ModuleTable, gettext: Gettext | None
-) -> bytes:
-    words = site.words
+    pages: _Pages, catalog: Catalog, table: ModuleTable, gettext: Gettext | None
+) -> RenderedFile:
+    """A module's page: its workflows, then its obsolete ones linked to their replacements."""
+    site = pages.site
     untranslated = site.marked and table.translated == 0
-    marks = site.marked and not untranslated and table.translated < table.total
-    head = [words["label"], words["internal_name"], words["description"]]
-    labels = [escape(h.text) for h in head]
-    rows = []
-    for row in table.rows:
-        description = cell_html(row.description, site, mark=marks)
-        if row.sentence is not None:
-            description += Markup(row.joiner) + cell_html(row.sentence, site, mark=marks)
-        workflow_id = escape(row.id)
-        # str % of escaped values, as Markup % writes them, without its per-value wrapper.
-        rows.append(
-            Markup(
-                _ROW
-                % (
-                    workflow_id,
-                    labels[0],
-                    cell_html(row.label, site, mark=marks),
-                    labels[1],
-                    ident(row.id),
-                    workflow_id,
-                    workflow_id,
-                    labels[2],
-                    description,
-                )
-            )
-        )
+    obsolete = []
     for workflow in catalog.workflows_of(table.key):
-        if not workflow.obsolete:
-            continue
-        found = gettext(f"{workflow.id}|label") if gettext else None
-        label = Cell(readable(found or workflow.label), gettext is not None and not found)
-        target = (
-            Markup(' %s <a href="#%s">%s</a>')
-            % (words.html("replaced_by"), workflow.replaced_by, ident(workflow.replaced_by))
-            if workflow.replaced_by
-            else Markup("")
-        )
-        rows.append(
-            Markup(
-                '<tr id="%s" class="obsolete"><td data-label="%s"><del>%s</del></td>'
-                '<td data-label="%s">%s</td><td data-label="%s">%s.%s</td></tr>'
+        if workflow.obsolete:
+            found = gettext(f"{workflow.id}|label") if gettext else None
+            label = Cell(readable(found or workflow.label), gettext is not None and not found)
+            obsolete.append(
+                {"id": workflow.id, "label": label, "replaced_by": workflow.replaced_by}
             )
-            % (
-                workflow.id,
-                head[0].text,
-                cell_markup(label),
-                head[1].text,
-                ident(workflow.id),
-                head[2].text,
-                words.html("obsolete"),
-                target,
-            )
-        )
-    columns = Markup("").join(
-        Markup('<th scope="col">%s</th>') % cell_html(h, site, mark=True) for h in head
-    )
-    content = Markup(
-        '<table class="workflows cards"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>\n'
-    ) % (columns, Markup("").join(rows))
-    return page(
-        site,
+    return pages.render(
+        "module",
         name=table.page,
         title=table.title,
-        body=frame(
-            site,
-            name=table.page,
-            title=table.title,
-            content=content,
-            banner=untranslated,
-            marks=marks,
-        ),
+        banner=untranslated,
+        marks=site.marked and not untranslated and table.translated < table.total,
+        rows=table.rows,
+        obsolete=obsolete,
     )
 
 
-def _sending_page(site: SiteLocale, context: Mapping[str, Any]) -> bytes:
+def _sending_page(
+    pages: _Pages, context: Mapping[str, Any], inputs: tuple[str, ...]
+) -> RenderedFile:
     """ "Confirming the send": the KPI list and the sending-process tables of the locale."""
+    site = pages.site
     texts = context["texts"]
     strings, fallbacks = int(context["strings"]), int(context["fallbacks"])
     untranslated = site.marked and strings > 0 and fallbacks == strings
-    marks = site.marked and not untranslated and fallbacks > 0
-
-    def say(item: Mapping[str, Any]) -> Markup:
-        html = Markup(item["html"])
-        if not item["fallback"]:
-            return html
-        return Markup('<span lang="en">%s</span>%s') % (
-            html,
-            marker(site) if marks else Markup(""),
-        )
-
-    parts = [
-        Markup("<p>%s</p>\n") % say(texts["role"]),
-        Markup('<h2 id="sending-message">%s</h2>\n') % say(texts["sending_heading"]),
-        Markup('<p class="note">%s</p>\n') % say(texts["scheduled_note"]),
-        Markup("<p>%s</p>\n") % say(texts["recurring"]),
-        Markup('<h2 id="message-indicators">%s</h2>\n') % say(texts["indicators_heading"]),
-        Markup("<p>%s</p>\n") % say(texts["kpi_intro"]),
-        Markup("<ul>%s</ul>\n")
-        % Markup("").join(Markup("<li>%s</li>") % say(k["item"]) for k in context["kpis"]),
-        Markup('<p class="note">%s</p>\n') % say(texts["refresh_note"]),
-        Markup("<p>%s</p>\n") % say(texts["compute_stats"]),
-        Markup('<h2 id="changes-introduced-by-efs">%s</h2>\n') % say(texts["changes_heading"]),
-        Markup("<p>%s</p>\n") % say(texts["changes_intro"]),
-    ]
-    for table in context["tables"]:
-        head = Markup("").join(Markup('<th scope="col">%s</th>') % say(c) for c in table["columns"])
-        labels = [c["text"] for c in table["columns"]]
-        body = Markup("").join(
-            Markup(
-                '<tr data-event="%s"><td data-label="%s">%s</td><td data-label="%s"><ul>%s</ul></td>'
-                '<td data-label="%s">%s</td></tr>'
-            )
-            % (
-                row["event"],
-                labels[0],
-                say(row["step"]),
-                labels[1],
-                Markup("").join(Markup("<li>%s</li>") % say(e) for e in row["effects"]),
-                labels[2],
-                say(row["status"]),
-            )
-            for row in table["rows"]
-        )
-        parts.append(
-            Markup(
-                '<table id="table-%s" class="steps cards"><caption>%s</caption><thead><tr>%s</tr></thead>'
-                "<tbody>%s</tbody></table>\n"
-            )
-            % (table["mode"], say(table["caption"]), head, body)
-        )
-    title = Cell(readable(texts["title"]["text"]), bool(texts["title"]["fallback"]))
-    return page(
-        site,
+    return pages.render(
+        "sending",
         name="sending",
-        title=title,
-        body=frame(
-            site,
-            name="sending",
-            title=title,
-            content=Markup("").join(parts),
-            banner=untranslated,
-            marks=marks,
-        ),
+        title=Cell(readable(texts["title"]["text"]), bool(texts["title"]["fallback"])),
+        more_inputs=inputs,
+        banner=untranslated,
+        marks=site.marked and not untranslated and fallbacks > 0,
+        texts=texts,
+        kpis=context["kpis"],
+        tables=context["tables"],
     )

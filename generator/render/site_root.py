@@ -8,102 +8,56 @@ without one, absolutely with one (a 404 page is served at any depth).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from markupsafe import Markup
+import jinja2
 
-from .frame import Words, cell_markup, language_name
+from .frame import Words, language_name
+from .jinja import render_template
 from .targets import RenderedFile
 
 __all__ = ["root_files"]
 
-# Picks the reader's language among the site's: an exact tag first, then the language alone.
-_FOLLOW = """(function () {
-  var have = %s, wanted = navigator.languages || [navigator.language || ''];
-  function norm(t) { return String(t).toLowerCase().replace(/_/g, '-'); }
-  for (var i = 0; i < wanted.length; i++) {
-    var w = norm(wanted[i]);
-    for (var pass = 0; pass < 2; pass++) {
-      for (var j = 0; j < have.length; j++) {
-        var h = norm(have[j]);
-        if (pass === 0 ? h === w : h.split('-')[0] === w.split('-')[0]) {
-          location.replace(have[j] + '/index.html');
-          return;
-        }
-      }
-    }
-  }
-})();"""
-
-
-def _shell(*, lang: str, title: Markup, head: Markup, body: Markup, css: str) -> bytes:
-    html = Markup(
-        '<!DOCTYPE html>\n<html lang="%s">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>%s</title>\n%s"
-        '<link rel="stylesheet" href="%s">\n</head>\n<body>\n'
-        '<div class="wrap root">\n<main>\n%s</main>\n</div>\n</body>\n</html>\n'
-    ) % (lang, title, head, css, body)
-    return str(html).encode("utf-8")
-
-
-def _languages(codes: Sequence[str], words: Mapping[str, Words], prefix: str) -> Markup:
-    items = Markup("").join(
-        Markup('<li lang="%s"><a href="%s%s/index.html" hreflang="%s">%s</a> <span>%s</span></li>')
-        % (code, prefix, code, code, language_name(code), cell_markup(words[code]["index_title"]))
-        for code in codes
-    )
-    return Markup('<ul class="languages">%s</ul>\n') % items
+_TEMPLATE = "site/root.html.j2"
 
 
 def root_files(
-    *, codes: Sequence[str], words: Mapping[str, Words], pages: Sequence[str], base: str | None
+    jinja: jinja2.Environment,
+    *,
+    codes: Sequence[str],
+    words: Mapping[str, Words],
+    pages: Sequence[str],
+    base: str | None,
 ) -> list[RenderedFile]:
-    """index.html, 404.html and (with ``base``) sitemap.xml at the site's root.
+    """index.html, 404.html (from ``site/root.html.j2``) and, with ``base``, sitemap.xml.
 
     Args:
+        jinja: the template environment.
         codes: the site's locales, in the switcher's order.
         words: each locale's fixed words.
         pages: the page names every locale has (``index``, the modules, ``sending``).
         base: the site's published address without a trailing slash, or None.
     """
     default = "en" if "en" in codes else codes[0]
-    said = words[default]
     prefix = f"{base}/" if base is not None else ""
-    alternates = Markup("").join(
-        Markup('<link rel="alternate" hreflang="%s" href="%s%s/index.html">\n') % (c, prefix, d)
-        for c, d in [*((c, c) for c in codes), ("x-default", default)]
-    )
-    canonical = (
-        Markup('<link rel="canonical" href="%s/">\n') % base if base is not None else Markup("")
-    )
-    follow = Markup("<script>%s</script>\n") % Markup(_FOLLOW % json.dumps(list(codes)))
-    index = _shell(
-        lang=default,
-        title=Markup(said["index_title"].text),
-        head=canonical + alternates + follow,
-        body=Markup("<h1>%s</h1>\n<h2>%s</h2>\n%s")
-        % (
-            said.html("index_title"),
-            said.html("choose_language"),
-            _languages(codes, words, ""),
-        ),
-        css="site.css",
-    )
-    missing = _shell(
-        lang=default,
-        title=Markup(said["not_found"].text),
-        head=Markup('<meta name="robots" content="noindex">\n'),
-        body=Markup("<h1>%s</h1>\n<p>%s</p>\n%s")
-        % (said.html("not_found"), said.html("not_found_text"), _languages(codes, words, prefix)),
-        css=f"{prefix}site.css" if base is not None else "site.css",
+    common = {
+        "lang": default,
+        "words": words[default],
+        "prefix": prefix,
+        "languages": [(c, language_name(c), words[c]["index_title"]) for c in codes],
+        "codes": list(codes),
+        "base": base,
+        "default": default,
+    }
+    index = render_template(jinja, _TEMPLATE, {**common, "missing": False, "css": "site.css"})
+    missing = render_template(
+        jinja, _TEMPLATE, {**common, "missing": True, "css": f"{prefix}site.css"}
     )
     files = [
-        RenderedFile("site/index.html", index, ()),
-        RenderedFile("site/404.html", missing, ()),
+        RenderedFile("site/index.html", index.encode("utf-8"), ()),
+        RenderedFile("site/404.html", missing.encode("utf-8"), ()),
     ]
     if base is not None:
         files.append(RenderedFile("site/sitemap.xml", _sitemap(codes, pages, base, default), ()))
