@@ -159,7 +159,7 @@ def _time(rng: random.Random) -> str:
     return f"{rng.randrange(24):02d}:{rng.choice((0, 0, 0, 15, 30, 45)):02d}"
 
 
-def schedule(rng: random.Random, kind: str) -> dict[str, Any] | None:
+def schedule(rng: random.Random, kind: str) -> dict[str, Any] | None:  # noqa: PLR0911, PLR0912 - one return per schedule kind generated
     """A catalogue schedule mapping of ``kind`` (see KIND_MIX)."""
     if kind == "null":
         return None

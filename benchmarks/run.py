@@ -423,6 +423,7 @@ def sentence_set(n: int) -> SentenceSet:
     return SentenceSet(schedules, crons)
 
 
+# long: both engines timed and their sentences sampled side by side, one measurement
 def bench_sentences(data: Path, n: int, rounds: int) -> tuple[Pair, list[tuple[str, str, str]]]:
     from cron_descriptor import Options, get_description
 
@@ -641,6 +642,7 @@ def sending_rows(streams: Sequence[Stream]) -> list[str]:
     return [*lines, ""]
 
 
+# long: the README tables printed in the order the README shows them
 def report(
     pairs: dict[str, Pair],
     samples: list[tuple[str, str, str]],

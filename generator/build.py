@@ -212,7 +212,7 @@ def fingerprint(settings: BuildSettings) -> str:
     return digest.hexdigest()
 
 
-def render_all(
+def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, translations, each environment, each locale, site, manifest); each step is one call, their shared state is the build's
     settings: BuildSettings, *, progress: Progress | None = None, digest: str = ""
 ) -> tuple[list[RenderedFile], list[Problem]]:
     """Validate the catalogue and render every output in memory (the manifest included).

@@ -179,7 +179,7 @@ def _relative(path: Path, cwd: Path) -> Path:
         return path
 
 
-def load_project(cwd: Path | None = None) -> Project:
+def load_project(cwd: Path | None = None) -> Project:  # noqa: PLR0912 - each project setting is read and checked in turn, with its own located message
     """The project of ``cwd`` (default: the current folder), with its settings checked."""
     cwd = (cwd or Path.cwd()).absolute()
     config = find_config(cwd)

@@ -178,7 +178,10 @@ def _find(
     )
 
 
-def explain(settings: ExplainSettings) -> Explanation:
+# long: the answer's parts (scheduled or why not, each scheduler's runs, their differences) in reading order
+def explain(
+    settings: ExplainSettings,
+) -> Explanation:
     """Explain one workflow's schedule: forms, sentence in the locale, next runs.
 
     Raises:
@@ -290,7 +293,7 @@ def explain(settings: ExplainSettings) -> Explanation:
     )
 
 
-def not_scheduled(
+def not_scheduled(  # noqa: PLR0911 - one return per reason a workflow is not scheduled on an instance
     catalog: Catalog,
     environment: Environment | None,
     workflow: Any,

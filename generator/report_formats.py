@@ -337,6 +337,7 @@ def _fixes(problem: Problem) -> list[dict[str, object]]:
     ]
 
 
+# long: the SARIF log's objects built in the order of the 2.1.0 schema
 def sarif_log(
     problems: Sequence[Problem],
     *,

@@ -39,7 +39,7 @@ def _shown(side: str, path: Path) -> str:
     return str(path) if path.is_absolute() else f"{side}/{path.as_posix()}"
 
 
-def catalog_sync_command(settings: CatalogSyncSettings) -> int:
+def catalog_sync_command(settings: CatalogSyncSettings) -> int:  # noqa: PLR0912 - the four report formats and the write/dry-run paths of one command side by side
     """Compare, then summarise, diff or write; return the exit code."""
     from ..load.catalog import validate_paths
     from ..sync import SyncSettings, sync_catalog, write_result

@@ -30,6 +30,7 @@ class DocsFixSettings:
     accept_order: bool = False
 
 
+# long: the plan, the per-page report and the write, in the order the user reads them
 def docs_fix_command(settings: DocsFixSettings) -> int:
     """Plan every page's fix, then list, diff or write it; return the exit code."""
     from ..docs import labels_from_po

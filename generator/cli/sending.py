@@ -47,6 +47,7 @@ def _sending_time(text: str | None, option: str) -> float | None:
         raise click.BadParameter(f"{text!r} is not an ISO 8601 time", param_hint=option) from err
 
 
+# long: the stream's read, the run and its three output formats, in the order the user reads them
 def simulate_command(settings: SimulateSettings) -> int:
     """Run the sending simulator and print statuses and KPIs; return the exit code."""
     from ..errors import InputError

@@ -272,6 +272,7 @@ def align(
     return _with_learned(own, helped, page=page, catalog=catalog, learned=learned)
 
 
+# long: one decision per row kind over the learnt labels; the cases read best side by side
 def _with_learned(
     own: PageReport,
     helped: PageReport,
@@ -361,7 +362,7 @@ def _with_learned(
     )
 
 
-def _align_once(
+def _align_once(  # noqa: PLR0912 - one table's assignment: exact rows, votes, pairing and margins share the table's state
     page: Page,
     catalog: Catalog,
     *,
@@ -708,7 +709,7 @@ def _package(workflow: Workflow, product: str | None) -> str:
     return variant.package if variant and variant.package else workflow.package
 
 
-def _solve(
+def _solve(  # noqa: PLR0912, PLR0915 - the assignment's search over one gap, its bounds and tie rules kept together
     pending: Sequence[Row],
     candidates: Sequence[Workflow],
     *,

@@ -41,7 +41,7 @@ def assign(scores: Sequence[Sequence[float]], *, floor: float) -> dict[int, int]
     return {r: c for r, c in found if scores[r][c] > floor}
 
 
-def _hungarian(cost: list[list[float]]) -> list[int]:
+def _hungarian(cost: list[list[float]]) -> list[int]:  # noqa: PLR0912 - the textbook Hungarian algorithm, kept whole so it can be checked against its reference
     """Minimum-cost matching of every row on an n x m matrix (n <= m), in O(n^2 m); returns
     the column of each row."""
     n, m = len(cost), len(cost[0])

@@ -237,6 +237,7 @@ def _read_english(source: EnglishSource, catalog: Catalog) -> PageReport | str:
         return replace(align(english, catalog), path=Path(source.shown))
 
 
+# long: pairs a page with its English source row by row; the cases are the page layouts
 def _pair(page: PageReport, source: EnglishSource, catalog: Catalog) -> PageReport:
     english = _read_english(source, catalog)
     if isinstance(english, str):

@@ -89,6 +89,7 @@ class PageFix:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
+# long: one page's edits: id replacements, text repairs and the rows left, each with its reason
 def plan_fix(
     report: PageReport, data: bytes, *, repair_text: bool = False, accept_order: bool = False
 ) -> PageFix:
@@ -163,7 +164,7 @@ _WORD = re.compile(r"\S+")
 _REPAIRED = ("encoding-damage", "html-entity")
 
 
-def _text_repairs(
+def _text_repairs(  # noqa: PLR0912 - one branch per kind of damage the check reports
     report: PageReport, text: str, starts: list[int], *, taken: list[tuple[int, int]]
 ) -> list[Edit]:
     """Edits undoing the damage the check reported, inside the reported row or line only."""
@@ -218,7 +219,7 @@ def _unresolved_reason(result: RowResult) -> str:
     return f"unresolved, not touched ({last})"
 
 
-def _locate(text: str, offset: int, layout: str, result: RowResult) -> tuple[int, int] | str:
+def _locate(text: str, offset: int, layout: str, result: RowResult) -> tuple[int, int] | str:  # noqa: PLR0911 - one answer per page layout and per reason an id cannot be located
     """The span of the documented id in the row's id cell, or why it cannot be told."""
     if layout == "html-table":
         match = _TR.search(text, offset)

@@ -194,7 +194,7 @@ def _sending_offers(path: Path, settings: ImportSettings) -> tuple[str, list[_Of
     ]
 
 
-def _offers(
+def _offers(  # noqa: PLR0912, PLR0915 - every reason a translation is offered or skipped, said in the one place they are decided
     page: Page, report: PageReport, catalog: Catalog, events: list[ImportEvent]
 ) -> tuple[str, list[_Offer]]:
     from .markup import clean
@@ -322,6 +322,7 @@ def _same(a: str, b: str) -> bool:
     return _words(a).rstrip(".").casefold() == _words(b).rstrip(".").casefold()
 
 
+# long: merging offers into one PO catalogue: new, same, changed and fuzzy entries
 def _apply(
     entry: PoMessage,
     offer: _Offer,
@@ -417,7 +418,10 @@ def _site_title(po: PoCatalog, offers: list[_Offer]) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def import_pages(settings: ImportSettings) -> ImportResult:
+# long: the use case in order: read, align, offer, apply, summarise
+def import_pages(
+    settings: ImportSettings,
+) -> ImportResult:
     """Import every page's labels and descriptions into its locale's PO file.
 
     Raises:

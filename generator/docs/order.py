@@ -56,6 +56,7 @@ def in_order(anchors: Mapping[int, int]) -> dict[int, int]:
     return kept if len(kept) * 3 >= len(items) * 2 else {}
 
 
+# long: the votes of the documented order across one gap, the cases of which the tests name
 def gap_votes(
     pending: Sequence[Row],
     *,

@@ -80,7 +80,7 @@ def is_sending_page(text: str) -> bool:
     return all(f"{{#{marker}}}" in text for marker in _MARKERS) and "[!UICONTROL Delivered]" in text
 
 
-def read_sending_page(path: Path, *, locale: str | None = None) -> SendingPage:
+def read_sending_page(path: Path, *, locale: str | None = None) -> SendingPage:  # noqa: PLR0912, PLR0915 - a reader over the page's blocks in document order; one branch per block kind
     """Read the sending page's title, headings, paragraphs, KPI list and both tables.
 
     Args:
@@ -212,7 +212,7 @@ def _effect_template(item: str, kpi_names: dict[str, str], percent: str | None) 
     return kpi, item.strip()
 
 
-def _pairs(page: SendingPage, model: Any) -> list[tuple[str, str, int]]:
+def _pairs(page: SendingPage, model: Any) -> list[tuple[str, str, int]]:  # noqa: PLR0912 - pairs the page's blocks with the model's strings, section by section
     """(msgctxt, translated text, line) in page order; a context may occur more than once."""
     from ..sending.reference import context_of
 

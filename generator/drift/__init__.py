@@ -155,7 +155,7 @@ def _calendar_forms(values: Iterable[str]) -> dict[str, str]:
     return {v: forms[p] for v, p in plain.items()}
 
 
-def drift(settings: DriftSettings) -> DriftReport:
+def drift(settings: DriftSettings) -> DriftReport:  # noqa: PLR0912, PLR0915 - compares every deployed job kind with the catalogue's in one pass; each finding kind is a branch
     """Compare the deployed state with what the catalogue renders for the environment.
 
     Raises:

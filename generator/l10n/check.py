@@ -203,6 +203,7 @@ def _schedule_of(catalog: Catalog, message: Message) -> Schedule | None:
     )
 
 
+# long: every check of one PO entry, each a line; the list is the documentation of the codes
 def check_entry(
     entry: PoMessage,
     message: Message | None,

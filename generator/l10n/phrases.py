@@ -229,7 +229,7 @@ def _interval(speaker: _Speaker, schedule: Schedule) -> str:
     return _every(speaker, unit, n, "_between", **start, **end)
 
 
-def _cron(speaker: _Speaker, expression: str) -> str:
+def _cron(speaker: _Speaker, expression: str) -> str:  # noqa: PLR0911 - one return per cron shape the phrases can say exactly
     """Raw cron in words where the phrases can say it exactly; else the expression itself."""
     from ..schedules.cron import CronSyntaxError, parse_cron
 
@@ -287,7 +287,7 @@ def _cron(speaker: _Speaker, expression: str) -> str:
     )
 
 
-def _say(speaker: _Speaker, schedule: Schedule | None, nightly: str | None) -> str:
+def _say(speaker: _Speaker, schedule: Schedule | None, nightly: str | None) -> str:  # noqa: PLR0911, PLR0912 - one branch per schedule kind, each saying it with the locale's phrases
     from ..schedules import WEEKDAYS
 
     if schedule is None:

@@ -254,7 +254,7 @@ def _insert_previous(data: str, catalog: PoCatalog, heads: list[str] | None = No
 LONG_LINE = 2000
 
 
-def dump_po(catalog: PoCatalog) -> bytes:
+def dump_po(catalog: PoCatalog) -> bytes:  # noqa: PLR0912 - the PO writer's fields in the order gettext writes them
     """Serialise a catalogue exactly as every wfgen command writes it (in linear time)."""
     from .review import normalise_review
 

@@ -111,7 +111,7 @@ def _after_string(text: str, end: int, line: int) -> None:
         raise PoSyntaxError(line, col, "text after the closing quote")
 
 
-def check_po_syntax(text: str) -> None:
+def check_po_syntax(text: str) -> None:  # noqa: PLR0912, PLR0915 - a line-by-line state machine over gettext's grammar; its states read best together
     """Check ``text`` (a whole PO file, decoded) against the grammar msgfmt accepts.
 
     Also refused, though msgfmt takes them: a byte-order mark, control characters (tab, newline and

@@ -181,7 +181,7 @@ def _collect(
     return collected, problems
 
 
-def _semantic(collected: _Collected) -> list[Problem]:
+def _semantic(collected: _Collected) -> list[Problem]:  # noqa: PLR0912 - the catalogue's cross-file rules, each a short block with its located problem
     problems: list[Problem] = []
     locators: dict[Path, Locator] = {}
 

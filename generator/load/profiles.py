@@ -206,7 +206,7 @@ _LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
-def check_profile(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
+def check_profile(loaded: LoadedYaml, locator: Locator) -> list[Problem]:  # noqa: PLR0912 - the profile's rules, each a short block with its located problem
     """What the schema cannot say: real time zones, command placeholders, schedule windows,
     and every field that must stay on one line in a crontab or a unit."""
     env = loaded.data["environment"]

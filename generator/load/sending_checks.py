@@ -77,7 +77,7 @@ def _counts(effect: Any, before: bool) -> bool:
     return {"increase": True, "decrease": False}.get(effect, before)
 
 
-def check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
+def check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:  # noqa: PLR0912 - the sending model's rules, each a short block with its located problem
     """Semantic checks of a schema-valid sending file; every problem, with file:line:col.
 
     Args:
@@ -186,6 +186,7 @@ def check(loaded: LoadedYaml, locator: Locator) -> list[Problem]:
     return problems
 
 
+# long: the status tables' row rules, each a short block with its located problem
 def _check_rows(
     report: Any,
     t_index: int,

@@ -172,7 +172,7 @@ def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
     return total
 
 
-def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYaml:
+def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYaml:  # noqa: PLR0911 - one return per way a YAML file is refused (fast path, then the careful path's exact problem)
     """Load one YAML file safely, collecting every problem instead of raising.
 
     Args:

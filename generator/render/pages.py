@@ -253,6 +253,7 @@ def ui_words(gettext: Gettext | None) -> dict[str, str]:
     }
 
 
+# long: a locale's reference pages: context, then one page pair per module and the index
 def render_docs(
     *,
     catalog: Catalog,

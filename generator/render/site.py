@@ -41,6 +41,7 @@ from .targets import RenderedFile
 __all__ = ["render_site", "search_index"]
 
 
+# long: a locale's pages in the order the site lists them; its arguments documented in full
 def render_site(
     *,
     jinja: jinja2.Environment,

@@ -90,6 +90,7 @@ def _argv(
     return argv
 
 
+# long: one job per scheduled workflow and instance, with each target's names
 def make_jobs(
     *,
     environment: Environment,
@@ -399,6 +400,7 @@ TARGET_FILES = {
 }
 
 
+# long: one file per target of the environment, in the targets' order
 def render_environment(
     *,
     environment: Environment,

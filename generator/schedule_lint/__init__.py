@@ -149,7 +149,7 @@ class _Crowd:
         return sorted(self.core.union(*(set(ids) for _, ids in self.extras)))
 
 
-def _crowds(
+def _crowds(  # noqa: PLR0912 - one branch per way a crowded minute's workflows are grouped
     environment: Environment, items: list[ScheduledWorkflow], *, start: date, threshold: int
 ) -> list[_Crowd]:
     """Minutes in which at least ``threshold`` workflows start, grouped by their recurring core.
@@ -217,7 +217,7 @@ def _when(times: tuple[str, ...]) -> str:
     return ", ".join(times[:4]) + (f" and {len(times) - 4} more" if len(times) > 4 else "")
 
 
-def lint_environment(
+def lint_environment(  # noqa: PLR0912 - each lint rule over the environment's schedule is a short block
     *, environment: Environment, catalog: Catalog, same_minute: int = 3, start: date | None = None
 ) -> list[Problem]:
     """Every schedule finding for one environment, sorted by location and message."""

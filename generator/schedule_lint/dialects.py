@@ -172,6 +172,7 @@ def dialect_problems(
 _RAW_CRON = re.compile(r"""kind["']?\s*:\s*["']?cron\b""")
 
 
+# long: every file's raw cron against each profile's dialects, located
 def validate_dialects(paths: list[Path], *, documents: Documents | None = None) -> list[Problem]:
     """Raw cron of every scheduled workflow against the targets of the profiles in ``paths``.
 

@@ -147,7 +147,7 @@ def _time_of(text: str) -> str | None:
     return _clock(*match.groups()) if match else None
 
 
-def read_sentence(sentence: str) -> Reading | None:
+def read_sentence(sentence: str) -> Reading | None:  # noqa: PLR0911 - one return per sentence shape the pages use
     """Read one English sentence.
 
     Returns:
@@ -227,7 +227,7 @@ def _checked(sentence: str, times: Sequence[str | None], schedule: Schedule) -> 
     return Reading((sentence,), schedule)
 
 
-def _from_frequency(
+def _from_frequency(  # noqa: PLR0911, PLR0912 - one return per frequency the pages say
     sentence: str,
     text: str,
     frequencies: list[tuple[str, int | str | None]],
@@ -306,7 +306,7 @@ def _refines(general: Schedule, specific: Schedule) -> bool:
     return bool(filled) and replace(general, **filled) == specific
 
 
-def combine(readings: Iterable[Reading]) -> Reading | None:
+def combine(readings: Iterable[Reading]) -> Reading | None:  # noqa: PLR0911 - one return per way two readings agree or disagree
     """One workflow's readings put together; None when there are none.
 
     Equal schedules agree; a schedule without a time of day agrees with the same one with
@@ -404,7 +404,7 @@ def _say_time(value: str) -> str:
     return f"{shown}{half}" if minute == 0 else f"{shown}.{minute:02d}{half}"
 
 
-def render(schedule: Schedule) -> str:
+def render(schedule: Schedule) -> str:  # noqa: PLR0911 - one return per schedule kind
     """The English sentence the pages would write for ``schedule``."""
     kind = schedule.kind
     if kind == "hourly":

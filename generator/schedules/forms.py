@@ -158,7 +158,7 @@ def _systemd_spec(spec: _Spec) -> str:
     return f"{prefix}*-*-{day} {hours}:{minutes}:00"
 
 
-def _systemd_cron(schedule: Schedule) -> list[str]:
+def _systemd_cron(schedule: Schedule) -> list[str]:  # noqa: PLR0912 - one branch per cron field shape systemd's OnCalendar= writes differently
     """Raw cron as OnCalendar lines; Vixie's day-of-month OR day-of-week becomes two lines."""
     fields = cron_fields(schedule)
     expression = schedule.expression

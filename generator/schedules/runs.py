@@ -112,7 +112,7 @@ def _change_instant(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime
     return high.replace(microsecond=0)
 
 
-def scheduler_runs(
+def scheduler_runs(  # noqa: PLR0912 - one branch per scheduler's reading of the day the clocks change
     schedule: Schedule,
     *,
     scheduler: str,

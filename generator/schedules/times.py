@@ -146,7 +146,7 @@ def window_times(schedule: Schedule) -> list[tuple[int, int]]:
     return [divmod(minute, 60) for minute in range(first, last + 1, step)]
 
 
-def wall_times(
+def wall_times(  # noqa: PLR0911 - one return per schedule kind
     schedule: Schedule, day: date, *, nightly: str | None = None
 ) -> list[tuple[int, int]]:
     """The local (hour, minute) times at which ``schedule`` fires on ``day``, sorted.

@@ -189,6 +189,7 @@ class SendingModel:
         return next(e for e in self.events if e.starts)
 
 
+# long: the model's tables built from the file's sections in order
 def build_model(
     data: dict[str, Any], *, path: str = "", locator: Positions | None = None
 ) -> SendingModel:

@@ -123,6 +123,7 @@ def _string(text: str, *, fallback: bool) -> dict[str, Any]:
     }
 
 
+# long: the page's whole context, one entry per string of the page
 def reference_context(
     model: SendingModel, *, locale: str, gettext: Callable[[str], str | None]
 ) -> dict[str, Any]:

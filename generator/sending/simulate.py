@@ -376,7 +376,7 @@ def _json_line(number: int, text: str) -> Iterator[RawEvent | tuple[int, str]]:
     yield (number, data["message_id"], data["event"], data["time"])
 
 
-def simulate(
+def simulate(  # noqa: PLR0915 - the streaming loop over events; its state machine reads best in one place
     model: SendingModel,
     events: Iterable[RawEvent | tuple[int, str]],
     *,
