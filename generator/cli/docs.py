@@ -44,7 +44,8 @@ class DocsCheckSettings:
 def docs_check_command(settings: DocsCheckSettings) -> int:
     """Align every page with the catalogue and print the report; return the exit code."""
     from ..docs import check_pages, labels_from_po
-    from ..docs.batch import available_cores, find_pages
+    from ..docs.batch import available_cores
+    from ..docs.pages import find_pages
     from ..load.catalog import load_catalog
 
     catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
@@ -52,7 +53,7 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     def labels_for(locale: str) -> dict[str, str]:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
 
-    pages, found = find_pages(settings.pages)
+    pages, found = run_or_exit(lambda: find_pages(settings.pages))
     report = run_or_exit(
         lambda: check_pages(
             pages,

@@ -30,6 +30,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
     """Plan every page's fix, then list, diff or write it; return the exit code."""
     from ..docs import labels_from_po
     from ..docs.fix import fix_pages, write_atomically
+    from ..docs.pages import unique_pages
     from ..load.catalog import load_catalog
 
     catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
@@ -44,7 +45,7 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
         refine = english_refiner(settings.english, catalog)
     result = run_or_exit(
         lambda: fix_pages(
-            list(settings.pages),
+            unique_pages(settings.pages),
             catalog=catalog,
             locale=settings.locale,
             labels_for=labels_for,

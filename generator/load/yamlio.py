@@ -28,9 +28,20 @@ try:  # optional accelerator; the PyYAML path below is complete on its own
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     yaml_rs = None
 
-__all__ = ["LoadedYaml", "Locator", "MarkLocator", "Positions", "load_yaml", "read_text"]
+__all__ = [
+    "MAX_YAML_DEPTH",
+    "LoadedYaml",
+    "Locator",
+    "MarkLocator",
+    "Positions",
+    "load_yaml",
+    "read_text",
+]
 
 MAX_EXPANDED_VALUES = 1_000_000
+MAX_YAML_DEPTH = 64
+"""Mappings and lists nested deeper are refused before any recursive reader (JSON Schema,
+the position finder) sees them; a catalogue nests about six."""
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+", re.MULTILINE)
 
 _TAG = re.compile(r"(?:^|[\s\[{,:-])!", re.MULTILINE)
@@ -211,6 +222,8 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
         except Exception:
             pass
         else:
+            if _too_deep(data):
+                return _refuse_depth(path, text, problems)
             return _checked_top(path, text, data, problems)
     duplicates: list[tuple[str, int, int]] = []
     try:
@@ -227,6 +240,11 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
     except yaml.YAMLError as err:
         problems.append(Problem(Location.of(path, 1, 1), f"YAML: {err}", code="yaml-syntax"))
         return LoadedYaml(path, text, None, tuple(problems))
+    except RecursionError:
+        # PyYAML's composer recurses once per level: far past MAX_YAML_DEPTH.
+        return _refuse_depth(path, text, problems)
+    if _too_deep(data):
+        return _refuse_depth(path, text, problems)
     for key, line, col in duplicates:
         problems.append(
             Problem(
@@ -253,6 +271,61 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
         )
         return LoadedYaml(path, text, None, tuple(problems))
     return _checked_top(path, text, data, problems)
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether mappings and lists nest deeper than MAX_YAML_DEPTH (an alias counts where used)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            return True
+        if isinstance(node, dict):
+            children: Iterable[Any] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        # An aliased node is walked once per depth it is reached at, not once per use.
+        if (id(node), depth) in seen:
+            continue
+        seen.add((id(node), depth))
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _refuse_depth(path: Path, text: str, problems: list[Problem]) -> LoadedYaml:
+    """The file refused at the first collection nested deeper than MAX_YAML_DEPTH."""
+    line, col = _deep_mark(text)
+    problems.append(
+        Problem(
+            Location.of(path, line, col),
+            f"YAML: mappings and lists nested more than {MAX_YAML_DEPTH} deep",
+            code="yaml-depth",
+            hint="a catalogue nests a few levels; is the file damaged?",
+        )
+    )
+    return LoadedYaml(path, text, None, tuple(problems))
+
+
+def _deep_mark(text: str) -> tuple[int, int]:
+    """1-based line and column where nesting first passes MAX_YAML_DEPTH, from the parser's
+    event stream (a state machine: no recursion); ``(1, 1)`` when it cannot be told."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    mark = event.start_mark
+                    return mark.line + 1, mark.column + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
 
 
 def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:
