@@ -21,7 +21,7 @@ def _identity(path: Path) -> tuple[int, int] | str:
     try:
         info = path.stat()
     except OSError:
-        return os.path.normpath(os.path.abspath(path))
+        return os.path.normpath(path.absolute())
     return info.st_dev, info.st_ino
 
 
