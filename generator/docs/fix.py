@@ -12,10 +12,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import html
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,7 @@ from ftfy.badness import is_bad
 
 from ..errors import InputError, Location
 from ..model import Catalog
+from ..output import replace_keeping
 from ..safebytes import decode_utf8
 from .check import check_pages
 from .results import DocsReport, PageError, PageReport, RowResult
@@ -255,30 +253,20 @@ def _find_id(text: str, span: tuple[int, int], result: RowResult) -> tuple[int, 
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace the file at ``path`` (a symlink's target) by ``data`` in one step.
+    """Replace the page at ``path`` (a symlink's target) by ``data`` in one step.
 
-    A temporary file in the same folder is written, flushed and renamed over the page, so
-    a reader sees the old page or the new one, never a part; the page keeps its permissions.
+    A reader sees the old page or the new one, never a part; the page keeps its mode,
+    owner and group, and a page with several names (hard links) is refused rather than
+    parted from them (``output.replace_keeping``).
 
     Raises:
-        InputError: when the page cannot be written.
+        InputError: when the page cannot be written as it was; it is then unchanged.
     """
-    target = path.resolve()
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        replace_keeping(path, data)
     except OSError as err:
-        raise InputError(f"cannot write page: {err.strerror}", location=Location.of(path)) from err
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temp).chmod(mode)
-        Path(temp).replace(target)
-    except OSError as err:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError(f"cannot write page: {err.strerror}", location=Location.of(path)) from err
+        message = f"cannot write page: {err.strerror or err}; the page is unchanged"
+        raise InputError(message, location=Location.of(path)) from err
 
 
 @dataclass(frozen=True)

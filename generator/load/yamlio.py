@@ -318,8 +318,8 @@ def _deep_mark(text: str) -> tuple[int, int]:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    mark = event.start_mark
+                mark = event.start_mark
+                if depth > MAX_YAML_DEPTH and mark is not None:
                     return mark.line + 1, mark.column + 1
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
