@@ -10,7 +10,6 @@ reported, like every unresolved row: a fix is made only where it is certain.
 from __future__ import annotations
 
 import bisect
-import difflib
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,7 @@ from ftfy.badness import is_bad
 
 from ..errors import InputError, Location
 from ..model import Catalog
-from ..output import replace_keeping
+from ..output import replace_keeping, unified_diff
 from ..safebytes import decode_utf8
 from .check import check_pages
 from .results import DocsReport, PageError, PageReport, RowResult
@@ -74,17 +73,14 @@ class PageFix:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        """A unified diff of the page (``a/<path>`` -> ``b/<path>``), empty when unchanged."""
+        """A unified diff of the page (``a/<path>`` -> ``b/<path>``), empty when unchanged;
+        ``git apply`` and ``patch -p1`` accept it (``output.unified_diff``)."""
         if not self.changed:
             return ""
-        old = self.original.decode("utf-8").splitlines(keepends=True)
-        new = self.fixed.decode("utf-8").splitlines(keepends=True)
         name = self.path.as_posix()
         # Relative paths get git's a/ and b/ prefixes (`git apply`, `patch -p1`).
         before, after = (name, name) if self.path.is_absolute() else (f"a/{name}", f"b/{name}")
-        lines = difflib.unified_diff(old, new, before, after)
-        # A last line without a newline still ends the diff line, as `diff` marks it.
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        return unified_diff(self.original, self.fixed, before=before, after=after)
 
 
 def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> PageFix:
