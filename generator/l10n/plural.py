@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 __all__ = ["plural_forms_problem"]
 
-_HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]*);\s*$")
 _TOKEN = re.compile(r"\s*(?:(\d+)|(n)|(\|\||&&|==|!=|<=|>=|[<>+\-*/%!?:()]))")
 _MAX_TOKENS = 200
 _MAX_NESTING = 16
@@ -26,25 +25,35 @@ class _Refused(ValueError):
     pass
 
 
-def plural_forms_problem(value: str) -> str | None:
-    """What msgfmt has against a ``Plural-Forms`` value (after the colon); None when fine."""
-    match = _HEADER.match(value)
-    if match is None:
-        return "Plural-Forms is not 'nplurals=INTEGER; plural=EXPRESSION;'"
-    count = int(match[1])
-    if not 1 <= count <= 100:
-        return f"nplurals={match[1]} is not a number of plural forms (1 to 100)"
+def plural_forms_problem(header: str) -> str | None:
+    """What msgfmt --check has against a header's plural forms; None when fine.
+
+    As msgfmt does, ``nplurals=`` and ``plural=`` are looked for anywhere in the header (a
+    header with neither has nothing to check), the count is read as C's ``strtoul`` reads
+    it and the expression runs to the next ``;``.
+
+    Args:
+        header: the header entry's msgstr, unescaped.
+    """
+    plural_at = header.find("plural=")
+    count_at = header.find("nplurals=")
+    if plural_at < 0 or count_at < 0:
+        return None
+    digits = re.match(r"\s*(\d*)", header[count_at + 9 :])
+    if digits is None or not digits[1]:
+        return "invalid nplurals value"
+    count = int(digits[1])
+    expression = header[plural_at + 7 :].split(";", 1)[0]
     try:
-        evaluate = _Parser(match[2]).parse()
+        evaluate = _Parser(expression).parse()
         largest = 0
         for n in range(1001):
             largest = max(largest, evaluate(n))
     except _Refused as err:
-        return f"plural expression: {err}"
+        return f"invalid plural expression: {err}"
     if largest >= count:
         return (
-            f"the plural expression gives form {largest}, "
-            f"but nplurals={count} has forms 0 to {count - 1}"
+            f"nplurals = {count} but the plural expression can produce values as large as {largest}"
         )
     return None
 

@@ -260,21 +260,16 @@ def check_po_syntax(text: str) -> None:
 
 
 def _check_header(header: str, text: str) -> None:
-    """Refuse a ``Plural-Forms`` header msgfmt would refuse (see ``plural``), at its line."""
-    fields = {
-        name.strip(): value.strip()
-        for name, _, value in (line.partition(":") for line in header.split("\n") if ":" in line)
-    }
-    value = fields.get("Plural-Forms")
-    if value is None:
-        return
-    problem = plural_forms_problem(value)
+    """Refuse plural forms msgfmt --check would refuse (see ``plural``), at their line."""
+    problem = plural_forms_problem(header)
     if problem is None:
         return
     at = text.find("Plural-Forms:")
+    if at < 0:
+        at = text.find("plural=")
     line = text.count("\n", 0, at) + 1 if at >= 0 else 1
     col = at - text.rfind("\n", 0, at) if at >= 0 else 1
-    raise PoSyntaxError(line, col, f"{problem} (msgfmt --check refuses it)")
+    raise PoSyntaxError(line, col, f"Plural-Forms: {problem} (msgfmt --check refuses it)")
 
 
 _NEXT = {
