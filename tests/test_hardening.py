@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.docs import read_page
 from generator.docs.markup import clean, strip_markup
+from generator.docs.tables import MAX_TABLE_ROWS
 from generator.errors import InputError
 from generator.l10n.posyntax import PoSyntaxError, check_po_syntax
 from generator.output import replace_keeping, unified_diff
@@ -114,17 +115,33 @@ def test_many_html_tables_are_read_once_each(tmp_path: Path) -> None:
     assert read.rows[0].line == text.count("\n", 0, text.index("Label 0")) + 1
 
 
-def test_ten_thousand_row_table_reads_in_linear_time(tmp_path: Path) -> None:
-    """A 10,000-row pipe table (about 1 MB) is read, every row with its own line."""
+def test_ten_thousand_row_table_is_refused_at_the_first_row_past_the_limit(
+    tmp_path: Path,
+) -> None:
+    """A 10,000-row pipe table (about 700 KB) is a located error, found in linear time."""
     text = HEAD + table(10_000)
     page = tmp_path / "big.md"
     page.write_text(text, encoding="utf-8")
     unit = _linear_pass(text)
     began = time.perf_counter()
-    read = read_page(page, locale="en")
+    with pytest.raises(InputError, match="at most 1,000 rows") as caught:
+        read_page(page, locale="en")
     assert time.perf_counter() - began < 400 * unit + 3.0
-    assert len(read.rows) == 10_000
-    assert read.rows[-1].line == HEAD.count("\n") + 2 + 10_000
+    # The header row counts: row 1,001 of the table is data row 1,000.
+    assert str(caught.value).startswith(f"{page}:{HEAD.count(chr(10)) + 2 + 1000}:")
+
+
+def test_a_table_at_the_row_limit_is_read_whole(tmp_path: Path) -> None:
+    """999 data rows and the header: every row read, with its line and links."""
+    text = HEAD + table(MAX_TABLE_ROWS - 1)
+    page = tmp_path / "long.md"
+    page.write_text(text, encoding="utf-8")
+    unit = _linear_pass(text)
+    began = time.perf_counter()
+    read = read_page(page, locale="en")
+    assert time.perf_counter() - began < 400 * unit + 2.0
+    assert len(read.rows) == MAX_TABLE_ROWS - 1
+    assert read.rows[-1].line == HEAD.count("\n") + 2 + MAX_TABLE_ROWS - 1
     assert read.rows[5].links == ("the page", "more")
 
 

@@ -24,7 +24,7 @@ from .listcell import Entry, has_bold, list_entries
 from .locale import headers_locale, infer_locale
 from .markup import clean, remove_invisible, repair, strip_markup
 from .model import Page, Row
-from .tables import Cells, TableLimitError, html_tables, markdown_tables
+from .tables import MAX_TABLE_ROWS, Cells, TableLimitError, html_tables, markdown_tables
 
 __all__ = ["read_page", "workflow_layout"]
 
@@ -69,7 +69,7 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
     try:
         layout, headers, rows = _rows(text)
     except TableLimitError as err:
-        hint = "a real page nests tables two deep at most: is the file damaged?"
+        hint = "a real page documents about 50 workflows in a table nested two deep at most"
         raise InputError(str(err), location=Location.of(path, err.line), hint=hint) from err
     page_locale = infer_locale(
         path=path,
@@ -219,14 +219,25 @@ def _product(frontmatter: dict[str, Any], text: str, path: Path) -> str | None:
 def _rows(text: str) -> tuple[str, tuple[str, ...], tuple[Row, ...]]:
     if "<table" in text or "<TABLE" in text:
         for table in html_tables(text):
-            found = _workflow_rows(table, "html-table")
+            found = _workflow_rows(_short(table), "html-table")
             if found is not None:
                 return found
     for table in markdown_tables(text):
-        found = _workflow_rows(table, "pipe")
+        found = _workflow_rows(_short(table), "pipe")
         if found is not None:
             return found
     return "none", (), ()
+
+
+def _short(table: list[Cells]) -> list[Cells]:
+    """``table``, refused when it has more rows than a page documents workflows."""
+    if len(table) > MAX_TABLE_ROWS:
+        raise TableLimitError(
+            f"a table of {len(table):,} rows; wfgen reads tables of at most "
+            f"{MAX_TABLE_ROWS:,} rows",
+            table[MAX_TABLE_ROWS].line,
+        )
+    return table
 
 
 def _identifier_like(cell: str) -> bool:

@@ -16,7 +16,14 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-__all__ = ["MAX_TABLE_DEPTH", "Cells", "TableLimitError", "html_tables", "markdown_tables"]
+__all__ = [
+    "MAX_TABLE_DEPTH",
+    "MAX_TABLE_ROWS",
+    "Cells",
+    "TableLimitError",
+    "html_tables",
+    "markdown_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,13 @@ MAX_TABLE_DEPTH = 8
 copy of its open cell, so a flood of ``<table><tr><td>`` would cost memory per level."""
 
 
+MAX_TABLE_ROWS = 1000
+"""Tables with more rows are refused: a real page documents at most about 50 workflows, and
+aligning rows with the catalogue costs rows x workflows."""
+
+
 class TableLimitError(ValueError):
-    """A table the reader refuses to read (too deep); ``line`` is 1-based in the text."""
+    """A table the reader refuses to read (too deep or too long); ``line`` is 1-based."""
 
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
