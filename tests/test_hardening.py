@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -494,3 +495,58 @@ def test_a_users_folder_in_out_keeps_mode_and_owner(
     info = (root / "out" / "notes").stat()
     assert (info.st_mode & 0o7777, info.st_uid, info.st_gid) == (0o700, *owner)
     assert (root / "out" / "notes" / "todo.txt").read_text(encoding="utf-8") == "x"
+
+
+# --- docs check end to end: time and memory --------------------------------------------
+
+_PEAK_BYTES = 300 * 1024 * 1024
+
+
+def _docs_check_usage(page: Path) -> tuple[int, float, int]:
+    """Exit code, seconds and peak resident bytes of `wfgen docs check PAGE` in a process
+    of its own (the peak is the child's own, from wait4)."""
+    command = [sys.executable, "-m", "generator", "docs", "check", str(page), "--locale", "fr"]
+    command += ["--jobs", "1", "--catalog", str(CATALOG), "--locales", str(LOCALES)]
+    errors = page.with_suffix(".stderr")
+    with errors.open("wb") as stderr:
+        began = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - began
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert b"Traceback" not in errors.read_bytes()
+    return child.returncode, elapsed, usage.ru_maxrss * 1024
+
+
+def _startup() -> float:
+    """Seconds `wfgen --version` takes: what every command pays before reading a page."""
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generator", "--version"], check=True, capture_output=True
+    )
+    return time.perf_counter() - began
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["10000-rows", "1000-rows", "nested-tables", *(f"flood-{name}" for name in sorted(FLOODS))],
+)
+def test_docs_check_stays_within_time_and_memory(tmp_path: Path, case: str) -> None:
+    """The issue's limits, measured: a 10,000-row table and each adversarial page end with a
+    documented exit, in well under 300 MB and in a bounded multiple of a linear pass."""
+    if case == "10000-rows":
+        text = HEAD + table(10_000)
+    elif case == "1000-rows":
+        text = HEAD + table(MAX_TABLE_ROWS - 1)
+    elif case == "nested-tables":
+        text = HEAD + "<table><tr><td>" * 20_000
+    else:
+        text = _page_variants(FLOODS[case.removeprefix("flood-")])["pipe-cell"]
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    code, elapsed, peak = _docs_check_usage(page)
+    assert code in (0, 1, 2)
+    assert peak < _PEAK_BYTES, (case, peak)
+    # Start-up (imports) plus a bounded multiple of a linear pass; the quadratic readers
+    # took 10 to over 60 seconds here.
+    assert elapsed < _startup() + 400 * _linear_pass(text) + 3.0, (case, elapsed)
