@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from generator.cli import cli
 from generator.docs import read_page
 from generator.docs.batch import Pool
-from generator.docs.pages import find_pages
 from generator.docs.listcell import Entry, list_entries
 from generator.docs.markup import clean
+from generator.docs.pages import find_pages
 from tests.conftest import CATALOG, PAGES, examples
 
 READING = PAGES / "reading"

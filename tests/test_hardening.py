@@ -49,6 +49,8 @@ FLOODS = {
     "anchor-starts": "{#" * 50_000,
     "unclosed-comments": "<!--" * 25_000,
     "unclosed-links": "<a href='x'>" * 8_000,
+    "unclosed-list-items": "<li>" * 25_000,
+    "dotted-digits": "1" * 100_000 + ".1",
     "strong-then-spaces": "<strong>a</strong>" + " " * 100_000 + "x",
     "spaced-heading": "# a" + " " * 100_000 + "x",
 }
@@ -550,3 +552,28 @@ def test_docs_check_stays_within_time_and_memory(tmp_path: Path, case: str) -> N
     # Start-up (imports) plus a bounded multiple of a linear pass; the quadratic readers
     # took 10 to over 60 seconds here.
     assert elapsed < _startup() + 400 * _linear_pass(text) + 3.0, (case, elapsed)
+
+
+@pytest.mark.parametrize("flood", sorted(FLOODS))
+def test_sending_page_reader_is_linear_on_floods(tmp_path: Path, flood: str) -> None:
+    """The 'Confirming the send' reader, a flood in a paragraph, a list cell and a heading:
+    read (or refused, located) within the same bound as the other readers."""
+    from generator.docs.sending_page import read_sending_page
+
+    seed = SEEDS / "002_c061a735b498b799.txt"  # the Swedish 'Confirming the send' page
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    cell = next(i for i, line in enumerate(lines) if line.startswith("|") and "<li>" in line)
+    lines[cell] = lines[cell].replace("<li>", "<li>" + FLOODS[flood], 1)
+    lines.insert(30, FLOODS[flood])
+    lines.insert(30, "## " + FLOODS[flood] + " {#x}")
+    text = "\n".join(lines)
+    page = tmp_path / "sv" / "page.md"
+    page.parent.mkdir()
+    page.write_text(text, encoding="utf-8")
+    unit = _linear_pass(text)
+    began = time.perf_counter()
+    try:
+        read_sending_page(page)
+    except InputError as err:
+        assert err.location is not None and err.location.file == str(page)
+    assert time.perf_counter() - began < 400 * unit + 1.0, flood

@@ -14,7 +14,14 @@ from functools import lru_cache
 import ftfy
 from ftfy.badness import is_bad
 
-__all__ = ["clean", "drop_comments", "remove_invisible", "repair", "strip_markup"]
+__all__ = [
+    "clean",
+    "drop_comments",
+    "remove_invisible",
+    "repair",
+    "split_heading",
+    "strip_markup",
+]
 
 # Only real HTML tag names are stripped: ``mcSynch_<external_account_name>`` is an id, not a tag.
 _TAGS = (
@@ -58,6 +65,28 @@ def drop_comments(text: str) -> str:
         position = end + 3
     parts.append(text[position:])
     return "".join(parts)
+
+
+def split_heading(line: str) -> tuple[int, str, str] | None:
+    """``(level, title, anchor)`` of a Markdown heading ``## Title {#anchor}``, else None.
+
+    String operations where a pattern (``\\s*`` on both sides of a lazy title) backtracked
+    cubically on a long run of spaces. The anchor is the first ``{#`` that runs to the
+    closing ``}`` at the end of the line, as the pattern read it.
+    """
+    line = line.strip()
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or len(line) == level or not line[level].isspace():
+        return None
+    title = line[level:].strip()
+    anchor = ""
+    if title.endswith("}"):
+        body = title[:-1]
+        opened = body.find("{#", body.rfind("}") + 1)
+        if opened >= 0:
+            anchor = body[opened + 2 :]
+            title = body[:opened].rstrip()
+    return level, title, anchor
 
 
 def remove_invisible(text: str) -> str:

@@ -22,7 +22,7 @@ from ..errors import InputError, Location
 from ..safebytes import decode_utf8, first_bidi, first_control, read_input
 from .listcell import Entry, has_bold, list_entries
 from .locale import headers_locale, infer_locale
-from .markup import clean, remove_invisible, repair, strip_markup
+from .markup import clean, remove_invisible, repair, split_heading, strip_markup
 from .model import Page, Row
 from .tables import MAX_TABLE_ROWS, Cells, TableLimitError, html_tables, markdown_tables
 
@@ -166,19 +166,11 @@ def _title_and_lead(
 
 
 def _h1(line: str) -> tuple[str, str] | None:
-    """``(title, anchor)`` of a ``# Title {#anchor}`` line, None for any other line.
-
-    Plain string operations: the pattern this replaces (``\\s*`` around a lazy title)
-    backtracked quadratically on a long line of spaces.
-    """
-    if not line.startswith("#") or len(line) < 2 or not line[1].isspace():
+    """``(title, anchor)`` of a ``# Title {#anchor}`` line, None for any other line."""
+    heading = split_heading(line)
+    if heading is None or heading[0] != 1:
         return None
-    title = line[1:].strip()
-    if title.endswith("}") and (opened := title.rfind("{#")) >= 0:
-        anchor = title[opened + 2 : -1]
-        if "}" not in anchor:
-            return title[:opened].rstrip(), anchor
-    return title, ""
+    return heading[1], heading[2]
 
 
 def _prose(lines: list[str], start: int) -> tuple[tuple[int, str], ...]:

@@ -169,7 +169,8 @@ _DIGITS = re.compile(r"(?<![\w.])(\d+)(?:st|nd|rd|th|e|:e|\.)?(?![\d])")
 _WORD = re.compile(r"[^\W\d_]+")
 _ANY_DIGIT = re.compile(r"\d")
 # Digits that are part of identifiers, versions or markup are not quantities.
-_NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^>]*>|\d+(?:\.\d+){2,}")
+# Linear: a tag cannot hold ``<``, and a dotted number starts where its digits start.
+_NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^<>]*>|(?<![\d.])\d+(?:\.\d+){2,}")
 
 
 # Hour-only clock phrases ("um 1 Uhr", "klockan tre", "alle 2"): the hour is a time, not a count.
