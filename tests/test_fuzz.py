@@ -188,6 +188,8 @@ FLOODS = [
     b" ",
     b"\t",
     b"\r\n",
+    b"9",
+    b"1.",
 ]
 # What a flood is measured against: a Python loop over every byte of the input. The
 # quadratic readers took 10,000 and more of these on a 100 KB flood.

@@ -382,6 +382,8 @@ PLURAL_FORMS = [
     "nplurals=2; plural=(n != 1)",
     "nplurals= 3; plural=n%3;",
     "nplurals=2;",
+    "nplurals=" + "9" * 5000 + "; plural=n;",
+    "nplurals=2; plural=n > " + "9" * 5000 + ";",
     "nplurals=0; plural=0;",
     "nplurals=2; plural=n > 1 ? 1;",
     "nplurals=2; plural=" + "(" * 40 + "n" + ")" * 40 + ";",

@@ -42,7 +42,7 @@ def plural_forms_problem(header: str) -> str | None:
     digits = re.match(r"\s*(\d*)", header[count_at + 9 :])
     if digits is None or not digits[1]:
         return "invalid nplurals value"
-    count = int(digits[1])
+    count = _unsigned(digits[1])
     expression = header[plural_at + 7 :].split(";", 1)[0]
     try:
         evaluate = _Parser(expression).parse()
@@ -139,9 +139,15 @@ class _Parser:
             self._take(")")
             return inner
         if token is not None and token.isdigit():
-            value = int(token) & _MASK
+            value = _unsigned(token)
             return lambda n: value
         raise _Refused("unexpected end" if token is None else f"unexpected {token!r}")
+
+
+def _unsigned(digits: str) -> int:
+    """Decimal ``digits`` as C's ``strtoul`` reads them: past the largest value, the largest
+    (and no int() of thousands of digits, which Python refuses)."""
+    return int(digits) if len(digits) <= 19 else _MASK
 
 
 def _apply(op: str, left: _Eval, right: _Eval) -> _Eval:
