@@ -579,3 +579,16 @@ def test_sending_page_reader_is_linear_on_floods(tmp_path: Path, flood: str) -> 
     except InputError as err:
         assert err.location is not None and err.location.file == str(page)
     assert time.perf_counter() - began < 400 * unit + 1.0, flood
+
+
+def test_a_number_of_thousands_of_digits_is_a_located_yaml_error(tmp_path: Path) -> None:
+    """validate: yaml-number where the value is (JSON Schema's messages could not print it)."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(CATALOG, catalog)
+    path = catalog / "workflows" / "campaign.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[7] = "      - " + "9" * 10_000
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(catalog)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:8:9: error yaml-number:" in result.output

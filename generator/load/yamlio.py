@@ -349,6 +349,9 @@ def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | Non
             stack.extend(((*parts, index), value) for index, value in enumerate(node))
         elif escapes and isinstance(node, str) and (found := _HIDDEN.search(node)):
             return parts, _hidden_message(found.group())
+        elif isinstance(node, int) and node.bit_length() > 64:
+            # Python cannot even print an integer of over 4,300 digits; no field wants one.
+            return parts, "a number larger than 64 bits; quote it if it is text"
     return None
 
 
@@ -381,8 +384,14 @@ def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> L
             Problem(
                 Location.of(path, line, col),
                 message,
-                code="yaml-control" if "U+" in message else "yaml-key",
-                hint="" if "U+" in message else "keys of a catalogue file are names",
+                code="yaml-control"
+                if "U+" in message
+                else "yaml-number"
+                if "64 bits" in message
+                else "yaml-key",
+                hint=""
+                if "U+" in message or "64 bits" in message
+                else "keys of a catalogue file are names",
             )
         )
         return LoadedYaml(path, text, None, tuple(problems))
