@@ -4,6 +4,7 @@ checked as msgfmt checks them, and a page named twice is one page."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -604,3 +605,14 @@ def test_a_number_of_thousands_of_digits_is_a_located_yaml_error(tmp_path: Path)
     result = CliRunner().invoke(cli, ["validate", str(catalog)])
     assert result.exit_code == 1, result.output
     assert f"{path}:8:9: error yaml-number:" in result.output
+
+
+def test_docs_check_reports_a_page_named_three_ways_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """A page, `./` before it and a symlink to it: one page in the report."""
+    _seed_with_translated_id(tmp_path)
+    (tmp_path / "alias.md").symlink_to("page.md")
+    monkeypatch.chdir(tmp_path)
+    args = ["docs", "check", "page.md", "./page.md", "alias.md", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--catalog", str(CATALOG)])
+    assert result.exit_code == 1, result.output
+    assert [p["path"] for p in json.loads(result.stdout)["pages"]] == ["page.md"]

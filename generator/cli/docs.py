@@ -205,9 +205,10 @@ def docs_import_cmd(
     Exit 0 when done, 2 when a page cannot be read (the others are still imported).
     """
     from ..docs.importer import ImportSettings, import_pages
+    from ..docs.pages import unique_pages
 
     settings = ImportSettings(
-        pages=pages,
+        pages=tuple(unique_pages(pages)),
         locale=locale,
         overwrite=overwrite,
         catalog_dir=catalog,
