@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -616,3 +617,29 @@ def test_docs_check_reports_a_page_named_three_ways_once(tmp_path: Path, monkeyp
     result = CliRunner().invoke(cli, [*args, "--catalog", str(CATALOG)])
     assert result.exit_code == 1, result.output
     assert [p["path"] for p in json.loads(result.stdout)["pages"]] == ["page.md"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to another user needs root")
+def test_a_page_of_another_user_is_refused_not_taken() -> None:
+    """As `nobody` (effective ids), on a page root owns and anyone may write: refused with
+    the reason, the page unchanged and still root's, no temporary file left."""
+    nobody = 65534
+    folder = Path(tempfile.mkdtemp(prefix="wfgen-owner-", dir="/tmp"))
+    try:
+        folder.chmod(0o777)
+        page = folder / "page.md"
+        page.write_bytes(b"old\n")
+        page.chmod(0o666)
+        os.setegid(nobody)
+        os.seteuid(nobody)
+        try:
+            with pytest.raises(OSError) as caught:
+                replace_keeping(page, b"new\n")
+        finally:
+            os.seteuid(0)
+            os.setegid(0)
+        assert "the file belongs to uid 0, gid 0" in str(caught.value.strerror)
+        assert page.read_bytes() == b"old\n" and page.stat().st_uid == 0
+        assert sorted(p.name for p in folder.iterdir()) == ["page.md"]
+    finally:
+        shutil.rmtree(folder)
