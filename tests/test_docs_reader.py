@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from generator.cli import cli
 from generator.docs import read_page
 from generator.docs.batch import Pool
+from generator.docs.folders import find_pages
 from generator.docs.listcell import Entry, list_entries
 from generator.docs.markup import clean
-from generator.docs.pages import find_pages
 from tests.conftest import CATALOG, PAGES, examples
 
 READING = PAGES / "reading"
@@ -364,7 +364,8 @@ def test_folders_are_searched_and_pages_without_workflows_left_out(
             "named.md": no_table,
         }
     )
-    pages, found = find_pages([root / "docs", root / "named.md"])
+    searched = find_pages([root / "docs", root / "named.md"])
+    pages, found = searched.pages, searched.found
     names = [p.relative_to(root).as_posix() for p in pages]
     assert names == [
         "docs/README.md",

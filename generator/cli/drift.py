@@ -17,10 +17,20 @@ from ._common import (
     print_problems,
     run_as,
 )
+from .completers import (
+    complete_environments,
+)
 
 
 @cli.command("drift")
-@click.option("--env", "environment", required=True, metavar="NAME", help="Environment profile.")
+@click.option(
+    "--env",
+    "environment",
+    required=True,
+    metavar="NAME",
+    shell_complete=complete_environments,
+    help="Environment profile.",
+)
 @click.option(
     "--crontab",
     "crontab",

@@ -11,19 +11,22 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
 from . import evidence as ev
 from .assign import pair
 from .model import Page, Row
-from .order import Vote, gap_votes, in_order
+from .order import Vote, gap_votes, in_order, one_fewer
 from .results import PageReport, RowResult
 
-__all__ = ["CONFIDENT", "LOGIT_MARGIN", "align", "detect_module"]
+__all__ = ["CONFIDENT", "LOGIT_MARGIN", "ORDER_ONLY", "align", "detect_module"]
 
 CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
 LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairing (log-odds)
+ORDER_ONLY = 0.6  # the most a row mapped by the documented order alone is trusted
+_ONE_PLACE = 0.6  # a row of a one-fewer gap whose own evidence fits one of its two places
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 
@@ -67,9 +70,17 @@ def detect_module(page: Page, catalog: Catalog) -> tuple[Module | None, list[str
 
 
 def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
+    return _products(page, module, catalog)[0]
+
+
+def _products(
+    page: Page, module: Module | None, catalog: Catalog
+) -> tuple[str | None, tuple[str, ...]]:
+    """The page's product, and the other products its exact ids fit as well when the page
+    does not say which it documents (the order of those must agree before it is evidence)."""
     pages = {p.product for p in module.pages} if module else set(PRODUCTS)
     if page.product in pages:
-        return page.product
+        return page.product, ()
     exact = [w for r in page.rows if (w := catalog.get(r.documented_id))]
     fitting = [
         product
@@ -80,10 +91,11 @@ def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
         # The page does not say its product and its exact ids fit several: the product whose
         # documented order accounts for the most rows between the exact ones is the page's.
         placed = {product: _placed(page, module, product, catalog) for product in fitting}
-        return max(fitting, key=lambda product: placed[product])
+        chosen = max(fitting, key=lambda product: placed[product])
+        return chosen, tuple(p for p in fitting if p != chosen)
     if fitting:
-        return fitting[0]
-    return sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product
+        return fitting[0], ()
+    return (sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product), ()
 
 
 def _sequence(module: Module | None, product: str | None, catalog: Catalog) -> list[str]:
@@ -165,6 +177,58 @@ def _repeated(page: Page) -> frozenset[int]:
         if echoed and ev.fold(row.documented_id):
             found |= echoed | {row.index}
     return frozenset(found)
+
+
+def _places(
+    page: Page,
+    settled: Mapping[int, str],
+    *,
+    sequence: Sequence[str],
+    catalog: Catalog,
+    repeated: frozenset[int],
+) -> dict[int, tuple[str, str]]:
+    """``one_fewer`` for the rows not in ``settled``, anchored like ``_votes_between``."""
+    anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    return one_fewer(
+        [r for r in page.rows if r.index not in settled],
+        rows=len(page.rows),
+        sequence=sequence,
+        anchors=anchors,
+        taken=set(settled.values()),
+        obsolete={w.id for w in catalog.workflows if w.obsolete},
+        repeated=repeated,
+    )
+
+
+def _agreed(
+    votes: Mapping[int, Vote],
+    page: Page,
+    settled: Mapping[int, str],
+    *,
+    module: Module | None,
+    catalog: Catalog,
+    others: Sequence[str],
+    repeated: frozenset[int],
+) -> dict[int, Vote]:
+    """The votes that the documented order of every other product the page may document
+    casts too: a vote that depends on which product a page that does not say it is, is a
+    guess, not evidence."""
+    kept = dict(votes)
+    for product in others:
+        theirs, _ = _votes_between(
+            page,
+            settled,
+            sequence=_sequence(module, product, catalog),
+            catalog=catalog,
+            module=module,
+            repeated=repeated,
+        )
+        kept = {
+            i: vote
+            for i, vote in kept.items()
+            if i in theirs and theirs[i].workflow == vote.workflow
+        }
+    return kept
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -272,19 +336,14 @@ def _with_learned(
             changed = True
             continue
         taken.add(wid)
-        rows[k] = RowResult(
-            other.row,
-            wid,
-            other.status,
-            other.confidence,
-            (
+        rows[k] = replace(
+            other,
+            evidence=(
                 *(e for e in other.evidence if not e.startswith("replace `")),
                 f"settled by a label other pages of the run give `{wid}` only, where the "
                 "page's documented order has room for it",
                 *(e for e in other.evidence if e.startswith("replace `")),
             ),
-            obsolete=other.obsolete,
-            replaced_by=other.replaced_by,
         )
         changed = True
     if not changed:
@@ -311,7 +370,7 @@ def _align_once(
 ) -> PageReport:
     """One alignment of ``page`` with these labels (``align`` without its safeguards)."""
     module, notes = detect_module(page, catalog)
-    product = _product(page, module, catalog)
+    product, others = _products(page, module, catalog)
     labels = dict(known_labels or {})
     if not labels and page.locale.split("_")[0] == "en":
         labels = {w.id: _label(w, product) for w in catalog.workflows}
@@ -396,9 +455,20 @@ def _align_once(
             repeated=frozenset(duplicates) | _repeated(page),
             unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
+        votes = _agreed(
+            votes,
+            page,
+            {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id},
+            module=module,
+            catalog=catalog,
+            others=others,
+            repeated=frozenset(duplicates) | _repeated(page),
+        )
 
         def solve(
-            votes: Mapping[int, Vote], between: Mapping[int, frozenset[str]]
+            votes: Mapping[int, Vote],
+            between: Mapping[int, frozenset[str]],
+            places: Mapping[int, tuple[str, str]],
         ) -> Mapping[int, RowResult]:
             return _solve(
                 pending,
@@ -407,6 +477,7 @@ def _align_once(
                 order=order,
                 votes=votes,
                 between=between,
+                places={} if others else places,
                 labels=label_sets,
                 given=labels,
                 duplicates=duplicates,
@@ -414,7 +485,20 @@ def _align_once(
                 product=product,
             )
 
-        verdicts.update(solve(votes, between))
+        exact = {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id}
+        verdicts.update(
+            solve(
+                votes,
+                between,
+                _places(
+                    page,
+                    exact,
+                    sequence=sequence,
+                    catalog=catalog,
+                    repeated=frozenset(duplicates) | _repeated(page),
+                ),
+            )
+        )
         # Rows settled by their own evidence (a label, the id's letters) anchor the order as
         # exact rows do: a row left alone between two of them is placed by the order, whatever
         # script its translated id is written in.
@@ -427,6 +511,7 @@ def _align_once(
             module=module,
             solve=solve,
             repeated=frozenset(duplicates) | _repeated(page),
+            others=others,
         ):
             verdicts.update(again)
     for row in pending:
@@ -464,8 +549,12 @@ def _order_again(
     sequence: Sequence[str],
     catalog: Catalog,
     module: Module | None,
-    solve: Callable[[Mapping[int, Vote], Mapping[int, frozenset[str]]], Mapping[int, RowResult]],
+    solve: Callable[
+        [Mapping[int, Vote], Mapping[int, frozenset[str]], Mapping[int, tuple[str, str]]],
+        Mapping[int, RowResult],
+    ],
     repeated: frozenset[int],
+    others: Sequence[str] = (),
 ) -> dict[int, RowResult]:
     """The unresolved rows that the documented order places once every mapped row (exact,
     or mapped by its label, its id's letters...) anchors it too; empty when none.
@@ -486,12 +575,16 @@ def _order_again(
     votes, between = _votes_between(
         page, settled, sequence=sequence, catalog=catalog, module=module, repeated=repeated
     )
+    votes = _agreed(
+        votes, page, settled, module=module, catalog=catalog, others=others, repeated=repeated
+    )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
     # The same table as before with only the order's new votes added: a row takes the voted
     # workflow when the vote survived its own evidence (no veto) and made the pairing sure. A
     # row without a vote is settled when its own evidence, now that its neighbours are known
     # and fewer workflows fall between them, makes it sure of one of those.
-    found = solve(open_votes, between)
+    places = _places(page, settled, sequence=sequence, catalog=catalog, repeated=repeated)
+    found = solve(open_votes, between, places)
     return {
         i: result
         for i, result in found.items()
@@ -582,14 +675,8 @@ def _with_obsolete(result: RowResult, workflow: Workflow) -> RowResult:
             f"; last listed by the {PRODUCT_NAMES.get(listed.product, listed.product)} page "
             f"{listed.page} at version {listed.version}{when}"
         )
-    return RowResult(
-        result.row,
-        result.canonical_id,
-        result.status,
-        result.confidence,
-        (*result.evidence, note),
-        obsolete=True,
-        replaced_by=workflow.replaced_by,
+    return replace(
+        result, evidence=(*result.evidence, note), obsolete=True, replaced_by=workflow.replaced_by
     )
 
 
@@ -629,6 +716,7 @@ def _solve(
     order: Sequence[str],
     votes: Mapping[int, Vote],
     between: Mapping[int, frozenset[str]],
+    places: Mapping[int, tuple[str, str]],
     labels: Mapping[str, Sequence[str]],
     given: Mapping[str, str],
     duplicates: Mapping[int, str],
@@ -638,6 +726,7 @@ def _solve(
     names = {w.id: ev.names_of(f"{w.label} {w.description} {w.id}") for w in candidates}
     rarity = Counter(n for found in names.values() for n in found)
     suffixes = Counter(ev.split_words(w.id)[-1] for w in candidates if ev.split_words(w.id))
+    prefixes = Counter(ev.split_words(w.id)[0] for w in candidates if ev.split_words(w.id))
     module_left = [w.id for w in candidates if w.id in order]
     # On list pages the alphabetical order of labels is a weaker hint than a module's order.
     near = 0.3 if order else 0.2
@@ -650,7 +739,10 @@ def _solve(
             words = ev.split_words(workflow.id)
             items: list[ev.Evidence] = []
             items += ev.id_shape(
-                row.documented_id, workflow.id, suffix_share=suffixes[words[-1]] if words else 1
+                row.documented_id,
+                workflow.id,
+                suffix_share=suffixes[words[-1]] if words else 1,
+                prefix_share=prefixes[words[0]] if words else 1,
             )
             items += _labels_match(row, workflow.id, labels.get(workflow.id, ()), page.locale)
             items += ev.schedule_match(
@@ -689,6 +781,8 @@ def _solve(
             vocabulary=vocabulary,
         )
     }
+    disputed = _disputed(pending, candidates, own_all, votes)
+    placed = _placed_by_own(pending, candidates, own_all, places)
     found: list[list[list[ev.Evidence]]] = []
     for row, own in zip(pending, own_all, strict=True):
         vote = votes.get(row.index)
@@ -703,6 +797,8 @@ def _solve(
             telling = any(strength >= 0.3 for strength, _ in items)
             if vote is not None and vote.workflow == workflow.id:
                 items.append((vote.strength, vote.reason))
+            elif vote is None and placed.get(row.index) == workflow.id:
+                items.append((_ONE_PLACE, _one_place_reason(places[row.index], workflow.id)))
             elif workflow.id in between.get(row.index, frozenset()):
                 why = f"`{workflow.id}` falls between this row's neighbours in the documented order"
                 items.append((near if telling else min(near, 0.15), why))
@@ -731,6 +827,9 @@ def _solve(
     results: dict[int, RowResult] = {}
     for r, row in enumerate(pending):
         extra = _extra(row, duplicates)
+        if row.index in disputed:
+            results[row.index] = disputed[row.index]
+            continue
         k = pairs.get(r)
         if k is None:
             best = max(range(len(candidates)), key=lambda c: scores[r][c])
@@ -747,12 +846,34 @@ def _solve(
         c = columns[k]
         workflow, score = candidates[c], scores[r][c]
         reasons = [why for _, why in found[r][c]]
-        outside = _outside(workflow, product, row)
+        outside = _outside(workflow, product, row) or _repeats(
+            row, workflow, duplicates, labels, page.locale
+        )
         if outside is None and score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
+            # Only the order names it: two rows that traded places would look the same.
+            vote = votes.get(row.index)
+            order_only = (
+                status == "mismatch"
+                and vote is not None
+                and vote.workflow == workflow.id
+                and not _singled_out(r, c, own_all, candidates, between.get(row.index))
+            )
+            if order_only:
+                score = min(score, ORDER_ONLY)
+                tail.insert(
+                    0,
+                    f"order only: nothing on the row itself names `{workflow.id}`; `docs fix` "
+                    "leaves it unless --accept-order is given",
+                )
             result = RowResult(
-                row, workflow.id, status, round(score, 2), tuple(extra + reasons + tail)
+                row,
+                workflow.id,
+                status,
+                round(score, 2),
+                tuple(extra + reasons + tail),
+                order_only=order_only,
             )
             results[row.index] = _with_obsolete(result, workflow)
             continue
@@ -764,6 +885,127 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _placed_by_own(
+    pending: Sequence[Row],
+    candidates: Sequence[Workflow],
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    places: Mapping[int, tuple[str, str]],
+) -> dict[int, str]:
+    """Rows of a one-fewer gap whose own evidence fits one of their two places and not the
+    other: that place is theirs."""
+    index = {w.id: k for k, w in enumerate(candidates)}
+    found: dict[int, str] = {}
+    for row, own in zip(pending, own_all, strict=True):
+        if row.index not in places:
+            continue
+        first, second = places[row.index]
+        if first not in index or second not in index:
+            continue
+        a, b = own[index[first]], own[index[second]]
+        telling_a = any(strength >= 0.3 for strength, _ in a)
+        telling_b = any(strength >= 0.3 for strength, _ in b)
+        score_a, score_b = ev.combine(a), ev.combine(b)
+        if telling_a and score_a > score_b + 0.15:
+            found[row.index] = first
+        elif telling_b and score_b > score_a + 0.15:
+            found[row.index] = second
+    return found
+
+
+def _one_place_reason(places: tuple[str, str], wid: str) -> str:
+    first, second = places
+    return (
+        f"between its neighbours the documented order has one workflow more than the page has "
+        f"rows, so this row is `{first}` or `{second}`; its own evidence fits only `{wid}`"
+    )
+
+
+def _repeats(
+    row: Row,
+    workflow: Workflow,
+    duplicates: Mapping[int, str],
+    labels: Mapping[str, Sequence[str]],
+    locale: str,
+) -> str | None:
+    """Why a row that repeats another row's id may not be given ``workflow``, or None.
+
+    The row is most likely the other row written twice; it is another workflow only when its
+    label is that workflow's label in the page's language (a row whose id was copied from the
+    row above), not on a shared word or package.
+    """
+    if row.index not in duplicates:
+        return None
+    fit = _labels_match(row, workflow.id, labels.get(workflow.id, ()), locale)
+    if fit and fit[0][0] >= 0.72:
+        return None
+    return (
+        f"the row repeats an id written on another row: the same workflow twice, or a copied "
+        f"id; only its label being the label of `{workflow.id}` would make it that workflow"
+    )
+
+
+def _singled_out(
+    r: int,
+    c: int,
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    candidates: Sequence[Workflow],
+    between: frozenset[str] | None,
+) -> bool:
+    """True when row ``r``'s own evidence tells candidate ``c`` from the other workflows the
+    order puts between its neighbours (a package they all share tells none of them apart)."""
+    own = own_all[r]
+    mine = ev.combine(own[c])
+    if not any(strength >= 0.3 for strength, _ in own[c]):
+        return False
+    rivals = [
+        ev.combine(items)
+        for k, (w, items) in enumerate(zip(candidates, own, strict=True))
+        if k != c and (between is None or w.id in between)
+    ]
+    return mine > max(rivals, default=0.0) + 0.15
+
+
+def _disputed(
+    pending: Sequence[Row],
+    candidates: Sequence[Workflow],
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    votes: Mapping[int, Vote],
+) -> dict[int, RowResult]:
+    """Rows whose own evidence (label, id letters, times and numbers) is sure of one workflow
+    while the documented order names another: neither is trusted over the other, the row is
+    unresolved with both. A row that writes the workflow's id in another case or spacing is
+    not disputed: that is direct evidence."""
+    found: dict[int, RowResult] = {}
+    for row, own in zip(pending, own_all, strict=True):
+        vote = votes.get(row.index)
+        if vote is None or not own:
+            continue
+        scores = [ev.combine(items) for items in own]
+        best = max(range(len(candidates)), key=lambda c: scores[c])
+        workflow = candidates[best]
+        voted = next(
+            (s for w, s in zip(candidates, scores, strict=True) if w.id == vote.workflow), 0.0
+        )
+        # Evidence that fits the voted workflow as well (the same time of day) disputes nothing.
+        if workflow.id == vote.workflow or scores[best] < CONFIDENT or scores[best] <= voted + 0.15:
+            continue
+        if ev.fold(row.documented_id) in {ev.fold(s) for s in workflow.spellings}:
+            continue
+        found[row.index] = RowResult(
+            row,
+            None,
+            "unresolved",
+            round(scores[best], 2),
+            (
+                *(why for _, why in own[best]),
+                vote.reason,
+                f"the row's own evidence points to `{workflow.id}`, the documented order to "
+                f"`{vote.workflow}`: neither is taken over the other",
+            ),
+        )
+    return found
 
 
 def _labels_reliable(
