@@ -28,9 +28,19 @@ try:  # optional accelerator; the PyYAML path below is complete on its own
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     yaml_rs = None
 
-__all__ = ["LoadedYaml", "Locator", "MarkLocator", "Positions", "load_yaml", "read_text"]
+__all__ = [
+    "LoadedYaml",
+    "Locator",
+    "MarkLocator",
+    "Positions",
+    "load_documents",
+    "load_yaml",
+    "read_text",
+]
 
 MAX_EXPANDED_VALUES = 1_000_000
+# Far deeper than any real document; the composer and constructor recurse once per level.
+MAX_NESTING = 200
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+", re.MULTILINE)
 
 _TAG = re.compile(r"(?:^|[\s\[{,:-])!", re.MULTILINE)
@@ -253,6 +263,85 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
         )
         return LoadedYaml(path, text, None, tuple(problems))
     return _checked_top(path, text, data, problems)
+
+
+def load_documents(
+    text: str,
+    *,
+    path: Path | str,
+    max_values: int = MAX_EXPANDED_VALUES,
+    max_depth: int = MAX_NESTING,
+) -> tuple[list[tuple[Any, Any]], list[Problem]]:
+    """Every document of a YAML stream (JSON too), each with its node for positions.
+
+    Read as :func:`load_yaml` reads a catalogue file (PyYAML's safe loader, YAML 1.2
+    scalars), with the same refusals: an explicit tag, nesting deeper than ``max_depth``
+    and aliases expanding past ``max_values`` are refused, located, before any value is used;
+    nesting is counted on the event stream, which is read without recursion.
+
+    Returns:
+        ``(data, node)`` per document, or no documents and the problems (errors) found.
+    """
+    problems: list[Problem] = []
+
+    def refuse(mark: Any, message: str, code: str, hint: str = "") -> None:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problems.append(Problem(Location.of(path, line, col), message, code=code, hint=hint))
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > max_depth:
+                    refuse(
+                        event.start_mark, f"YAML nests deeper than {max_depth} levels", "yaml-depth"
+                    )
+                    return [], problems
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            if getattr(event, "tag", None) is not None:
+                refuse(
+                    event.start_mark,
+                    f"YAML tag {event.tag} is not allowed",
+                    "yaml-syntax",
+                    "remove the tag",
+                )
+                return [], problems
+        duplicates: list[tuple[str, int, int]] = []
+        loader = _loader_class(duplicates)(text)
+        out: list[tuple[Any, Any]] = []
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                out.append((loader.construct_document(node), node))
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        refuse(err.problem_mark or err.context_mark, f"YAML: {err.problem or err}", "yaml-syntax")
+        return [], problems
+    except yaml.YAMLError as err:  # pragma: no cover - every libyaml error carries a mark
+        refuse(None, f"YAML: {err}", "yaml-syntax")
+        return [], problems
+    for key, line, col in duplicates:
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"duplicate key {key!r}",
+                code="yaml-duplicate-key",
+                hint="the later value would silently replace the earlier one; keep one",
+            )
+        )
+    memo: dict[int, int] = {}
+    for data, node in out:
+        if _expanded_size(data, memo, max_values) > max_values:
+            refuse(
+                node.start_mark,
+                f"YAML aliases expand to more than {max_values:,} values",
+                "yaml-alias-bomb",
+                "write the values out, or use fewer nested aliases",
+            )
+    return ([], problems) if problems else (out, problems)
 
 
 def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:

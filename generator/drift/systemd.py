@@ -1,0 +1,228 @@
+"""systemd timers and their services as systemd loads them from one unit folder.
+
+Each unit is its file merged with its drop-ins, as ``systemctl edit`` writes them: every
+``*.conf`` of ``UNIT.d/``, of the dash-prefix folders (``wfgen-.timer.d/``) and of the type's
+folder (``timer.d/``), applied in the order of their file names after the unit itself. A
+list setting (``OnCalendar=``, ``ExecStart=``, ``Environment=``, ...) gathers every
+assignment and an empty assignment clears it; any other setting takes its last value.
+Lines end at ``\\n``, ``\\r\\n`` or ``\\r``; a trailing backslash continues a line; ``#`` and
+``;`` start comments. ``ExecStart=`` keeps its prefixes (``+``, ``!``, ``-``, ``@``, ``:``,
+``|``): ``+`` runs the command with full privileges whatever ``User=`` says.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, Location
+from ..safebytes import decode_utf8, read_input
+from .deployed import Deployed, id_in
+
+__all__ = ["read_systemd", "read_unit_texts"]
+
+# Settings that systemd reads as lists (an empty assignment resets them).
+_LISTS = {
+    "OnCalendar",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnStartupSec",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "OnClockChange",
+    "OnTimezoneChange",
+    "ExecStart",
+    "ExecStartPre",
+    "ExecStartPost",
+    "ExecStop",
+    "ExecStopPost",
+    "ExecCondition",
+    "Environment",
+    "EnvironmentFile",
+    "SupplementaryGroups",
+    "AmbientCapabilities",
+    "CapabilityBoundingSet",
+    "ReadWritePaths",
+    "BindPaths",
+}
+_PREFIXES = "-@:+!|"
+_UNIT_NAME = re.compile(r"[A-Za-z0-9:_.@\\-]+\.service")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: str
+    location: Location
+
+
+Merged = dict[tuple[str, str], list[_Value]]
+
+
+def _parse(text: str, name: str, merged: Merged) -> None:
+    """Apply one unit file's (or drop-in's) assignments to ``merged``."""
+    section = ""
+    pending = ""
+    start = 0
+    for number, raw in enumerate(_LINE_END.split(text), start=1):
+        stripped = raw.strip()
+        if not pending and (not stripped or stripped[0] in "#;"):
+            continue
+        if pending and stripped[:1] in ("#", ";"):
+            continue  # a comment inside a continued line is skipped
+        if stripped.endswith("\\"):
+            if not pending:
+                start = number
+            pending += stripped[:-1] + " "
+            continue
+        line = pending + stripped
+        first = start if pending else number
+        pending = ""
+        if line.startswith("["):
+            section = line[1:].split("]", 1)[0]
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue  # systemd ignores such a line with a warning
+        key, value = key.strip(), value.strip()
+        slot = merged.setdefault((section, key), [])
+        if key in _LISTS:
+            if value == "":
+                slot.clear()
+            else:
+                slot.append(_Value(value, Location(name, first, 1)))
+        else:
+            slot[:] = [] if value == "" else [_Value(value, Location(name, first, 1))]
+
+
+def _read(path: Path) -> str:
+    try:
+        data = read_input(path)
+    except OSError as err:
+        raise InputError(
+            f"cannot read this unit: {err.strerror or err}",
+            location=Location(str(path)),
+            hint="a unit is a regular file of at most 64 MiB",
+        ) from err
+    return decode_utf8(data, path=path, what="unit file")
+
+
+def _drop_in_folders(unit: str) -> list[str]:
+    stem, _, kind = unit.rpartition(".")
+    folders = [f"{kind}.d"]
+    parts = stem.split("-")
+    folders += [f"{'-'.join(parts[:n])}-.{kind}.d" for n in range(1, len(parts))]
+    folders.append(f"{unit}.d")
+    return folders
+
+
+def read_unit_texts(files: dict[str, str], unit: str, folder: str) -> Merged:
+    """``unit`` merged with its drop-ins, from texts keyed by their path below the folder."""
+    merged: Merged = {}
+    if unit in files:
+        _parse(files[unit], f"{folder}/{unit}" if folder else unit, merged)
+    drop_ins: dict[str, str] = {}
+    for sub in _drop_in_folders(unit):
+        for path in files:
+            if path.startswith(sub + "/") and path.endswith(".conf") and path.count("/") == 1:
+                drop_ins[path.rsplit("/", 1)[1]] = path  # a later folder's same name wins
+    for base in sorted(drop_ins):
+        path = drop_ins[base]
+        _parse(files[path], f"{folder}/{path}" if folder else path, merged)
+    return merged
+
+
+def _folder_texts(folder: Path) -> dict[str, str]:
+    """The unit files and drop-ins of ``folder`` (one level of ``*.d`` folders), by path."""
+    files: dict[str, str] = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as err:
+        raise InputError(f"{folder}: cannot list this folder ({err.strerror or err})") from err
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.endswith((".timer", ".service")):
+            files[entry.name] = _read(path)
+        elif entry.name.endswith(".d") and entry.is_dir(follow_symlinks=False):
+            for sub in sorted(os.scandir(path), key=lambda e: e.name):
+                if sub.name.endswith(".conf"):
+                    files[f"{entry.name}/{sub.name}"] = _read(path / sub.name)
+    return files
+
+
+def _argv(value: str) -> tuple[str, tuple[str, ...]]:
+    """An ``ExecStart=`` value's prefixes and words, as systemd splits and unescapes them."""
+    prefix = ""
+    while value[:1] and value[0] in _PREFIXES:
+        prefix += value[0]
+        value = value[1:]
+    try:
+        words = shlex.split(value, posix=True)
+    except ValueError:
+        return prefix, (value,)
+    return prefix, tuple(w.replace("%%", "%").replace("$$", "$") for w in words)
+
+
+def _zone(calendar: str) -> str | None:
+    last = calendar.split()[-1] if calendar.split() else ""
+    return last if "/" in last or last in ("UTC", "GMT") else None
+
+
+def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
+    """Timers of a unit folder, each merged with its drop-ins, with its service's settings."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such directory", hint="give the folder of the .timer units")
+    return read_units(_folder_texts(folder), str(folder), template)
+
+
+def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) -> list[Deployed]:
+    """Timers of unit texts keyed by their path below ``folder``."""
+    out = []
+    for unit in sorted(f for f in files if f.endswith(".timer") and "/" not in f):
+        timer = read_unit_texts(files, unit, folder)
+        where = Location(f"{folder}/{unit}" if folder else unit, 1, 1)
+        calendars = timer.get(("Timer", "OnCalendar"), [])
+        target = timer.get(("Timer", "Unit"), [])
+        service = target[-1].value if target else unit.removesuffix(".timer") + ".service"
+        settings: list[tuple[str, str]] = [
+            (f"[Timer] {key}", " | ".join(v.value for v in values))
+            for (section, key), values in sorted(timer.items())
+            if section == "Timer" and key not in ("OnCalendar", "Unit") and values
+        ]
+        invalid = ""
+        argv: tuple[str, ...] = ()
+        if not _UNIT_NAME.fullmatch(service):
+            invalid = f"Unit={service} names no service unit of this folder"
+        elif service in files:
+            merged = read_unit_texts(files, service, folder)
+            starts = merged.get(("Service", "ExecStart"), [])
+            if starts:
+                prefix, argv = _argv(starts[0].value)
+                settings.append(("ExecStart prefix", prefix))
+            settings.append(("ExecStart lines", str(len(starts))))
+            settings.extend(
+                (f"[Service] {key}", " | ".join(v.value for v in values))
+                for (section, key), values in sorted(merged.items())
+                if section == "Service" and key != "ExecStart" and values
+            )
+        zones = {_zone(c.value) for c in calendars}
+        found = id_in(argv, template)
+        if found is None and not argv and unit.startswith("wfgen-"):
+            found = unit.removeprefix("wfgen-").removesuffix(".timer")  # service gone
+        out.append(
+            Deployed(
+                "systemd",
+                calendars[0].location if calendars else where,
+                found,
+                tuple(c.value for c in calendars),
+                argv,
+                None if None in zones or not zones else ", ".join(sorted(z for z in zones if z)),
+                what=unit,
+                settings=tuple(settings),
+                invalid=invalid,
+            )
+        )
+    return out
