@@ -8,9 +8,13 @@ suspended, an id mistyped, a line that is not wfgen's.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -52,9 +56,17 @@ def test_own_outputs_are_in_sync(built: Path) -> None:
             str(built / "systemd"),
         )
         assert code == 0, out
+        *targets, total = out.splitlines()
+        assert len(targets) == 3
+        for line in targets:
+            assert re.fullmatch(
+                rf"{ENV} (crontab|cron\.d|kubernetes|systemd) \(.*\): "
+                r"(\d+) in sync, 0 changed, 0 missing, 0 extra",
+                line,
+            ), line
         assert re.fullmatch(
-            rf"{ENV}: \d+ workflow\(s\) in sync, 0 drift finding\(s\), 0 job\(s\) not written by wfgen\n",
-            out,
+            rf"{ENV}: \d+ workflow\(s\) in sync, 0 drift finding\(s\), 0 job\(s\) not written by wfgen",
+            total,
         )
 
 
@@ -134,7 +146,7 @@ def test_drift_text_names_file_line_and_what(drifted: dict[str, Path]) -> None:
     assert code == 1
     lines = out.splitlines()
     assert any(
-        x.startswith(f"{drifted['crontab']}:")
+        x.startswith(f"  ~ {drifted['crontab']}:")
         and "drift-schedule: reportingAggregates: deployed "
         "schedule '30 2 * * *' fires at other times than the catalogue's '0 2 * * *'"
         in x
@@ -142,6 +154,10 @@ def test_drift_text_names_file_line_and_what(drifted: dict[str, Path]) -> None:
     )
     assert any("drift-suspended: agg_messageCenter_full: CronJob " in x for x in lines)
     assert lines[-1].endswith("6 drift finding(s), 1 job(s) not written by wfgen")
+    assert f"{ENV} crontab ({drifted['crontab']}): " in out
+    counts = next(x for x in lines if x.startswith(f"{ENV} crontab ("))
+    assert counts.endswith("in sync, 1 changed, 1 missing, 2 extra, 1 not written by wfgen")
+    assert "      deployed:  30 2 * * * " in out and "      catalogue: 0 2 * * * " in out
 
 
 def test_schedule_compared_by_fire_times_not_text(built: Path, tmp_path: Path) -> None:
@@ -210,9 +226,10 @@ def test_timer_without_its_service(built: Path, tmp_path: Path) -> None:
     (units / "wfgen-cleanup.service").unlink()
     code, out = drift("--systemd", str(units), "--format", "json")
     assert code == 1
-    (finding,) = json.loads(out)["drift"]
-    assert (finding["code"], finding["id"]) == ("drift-command", "cleanup")
-    assert finding["file"].endswith("wfgen-cleanup.timer")
+    findings = json.loads(out)["drift"]
+    assert {(f["code"], f["id"]) for f in findings} >= {("drift-command", "cleanup")}
+    assert {f["id"] for f in findings} == {"cleanup"}
+    assert all(f["file"].endswith("wfgen-cleanup.timer") for f in findings)
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
@@ -226,3 +243,126 @@ def test_systemd_calendar_compared_by_normalized_form(built: Path, tmp_path: Pat
     timer.write_text(text.replace("*-*-* 04:00:00", "*-*-*   4:00"), "utf-8")
     code, out = drift("--systemd", str(units))
     assert code == 0, out
+
+
+# --- one case per phenomenon: tests/fixtures/drift/<case>/case.yaml ---------------------------
+
+CASES = sorted(p.parent for p in (FIXTURES / "drift").glob("*/case.yaml"))
+TARGET_PATHS = {
+    "crontab": "crontab",
+    "cron.d": "cron.d/wfgen",
+    "kubernetes": "kubernetes/cronjobs.yaml",
+    "systemd": "systemd",
+}
+OPTIONS = {"crontab": "--crontab", "cron.d": "--crontab", "kubernetes": "--kubernetes"}
+
+
+def _apply(edit: dict[str, Any], root: Path) -> None:
+    path = root / edit["file"]
+    if edit.get("mkdir"):
+        path.mkdir(parents=True)
+    elif "symlink" in edit:
+        path.symlink_to(edit["symlink"])
+    elif "write" in edit:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(edit["write"], "utf-8")
+    else:
+        text = path.read_bytes().decode("utf-8")
+        count = edit.get("count", 0)
+        if "regex" in edit:
+            changed = re.sub(edit["regex"], edit["with"], text, count=count)
+        else:
+            changed = text.replace(edit["replace"], edit["with"], count or -1)
+        assert changed != text, f"edit {edit} changes nothing"
+        path.write_bytes(changed.encode("utf-8"))
+
+
+def deployed_copy(case: Path, built: Path, tmp_path: Path) -> tuple[dict[str, Any], Path]:
+    """The case's deployed file or folder: the build's output, edited as the case says."""
+    spec = yaml.safe_load((case / "case.yaml").read_text("utf-8"))
+    if "input" in spec:
+        return spec, case / spec["input"]
+    root = tmp_path / "deployed"
+    shutil.copytree(built, root)
+    for edit in spec.get("edits", []):
+        _apply(edit, root)
+    return spec, root / TARGET_PATHS[spec["target"]]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_each_phenomenon_is_drift_or_a_located_error(
+    case: Path, built: Path, tmp_path: Path
+) -> None:
+    """Each crafted deployment reads as its scheduler reads it: its findings, or exit 2."""
+    spec, target = deployed_copy(case, built, tmp_path)
+    option = OPTIONS.get(spec["target"], "--systemd")
+    args = ["drift", "--env", ENV, "--catalog", str(CATALOG), option, str(target)]
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, [*args, *spec.get("args", []), "--format", "json"])
+    assert time.monotonic() - started < 30
+    assert result.exit_code == spec["exit"], result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if spec["exit"] == 2:
+        (line,) = result.stderr.splitlines()
+        assert re.match(r"wfgen: error: [^:]+:\d+:\d+: ", line) or line.startswith(
+            f"wfgen: error: {target}"
+        ), line
+        assert spec["error"] in line
+        return
+    data = json.loads(result.stdout)
+    found = {(p["code"], p.get("id", "")) for p in data["drift"]}
+    if "findings" in spec:
+        assert found == {tuple(f.split(" ", 1)) for f in spec["findings"]}
+    if "codes" in spec:
+        assert {code for code, _ in found} == set(spec["codes"])
+    if "at" in spec:
+        where = {f"{p['file']}:{p['line']}" for p in data["drift"]}
+        assert any(w.endswith(spec["at"]) for w in where), where
+    assert data["drifted"] is (spec["exit"] == 1)
+
+
+@pytest.mark.skipif(shutil.which("crontab") is None, reason="Debian cron not installed")
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.name.startswith("crontab-")], ids=lambda c: c.name
+)
+def test_debian_crontab_reads_the_crontab_cases(case: Path, built: Path, tmp_path: Path) -> None:
+    """`crontab -n` takes each crafted crontab (cron would install and run it as read here),
+    or refuses it where the case says cron refuses it."""
+    spec, target = deployed_copy(case, built, tmp_path)
+    result = subprocess.run(["crontab", "-n", str(target)], capture_output=True, check=False)
+    assert (result.returncode != 0) is spec.get("cron_refuses", False), result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_special_files_are_refused_at_once(kind: str, tmp_path: Path) -> None:
+    """A FIFO or /dev/zero named as a deployed file: exit 2 at once, never a hang or OOM."""
+    path = Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "fifo"
+        os.mkfifo(path)
+    for option in ("--crontab", "--kubernetes"):
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["drift", "--env", ENV, option, str(path)])
+        assert result.exit_code == 2, result.output
+        assert "not a regular file" in result.stderr
+        assert time.monotonic() - started < 10
+
+
+def test_json_counts_per_target(drifted: dict[str, Path]) -> None:
+    """JSON carries, per target, the counts `terraform plan` would print."""
+    code, out = drift(*_args(drifted), "--format", "json")
+    assert code == 1
+    targets = {t["target"]: t for t in json.loads(out)["targets"]}
+    assert set(targets) == {"crontab", "kubernetes", "systemd"}
+    assert targets["crontab"]["missing"] == 1 and targets["crontab"]["extra"] == 2
+    assert targets["kubernetes"]["changed"] == 1 and targets["systemd"]["changed"] == 1
+    assert targets["crontab"]["foreign"] == 1
+
+
+def test_github_format_annotates_each_finding(drifted: dict[str, Path]) -> None:
+    """--format github: one workflow command per finding, at the deployed file's line."""
+    code, out = drift(*_args(drifted), "--format", "github")
+    assert code == 1
+    lines = out.splitlines()
+    assert sum(x.startswith("::error ") for x in lines) == 6
+    assert any(x.startswith("::notice ") and "drift-foreign" in x for x in lines)

@@ -570,7 +570,7 @@ class _Comparer:
         )
         for entry in found:
             zone = entry.timezone
-            if zone == want or (zone is None and host == want):
+            if not entry.schedules or zone == want or (zone is None and host == want):
                 continue
             if zone is None:
                 message = (
