@@ -20,10 +20,12 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import cli
 from tests.bundled_build import bundled_build
-from tests.conftest import CATALOG, FIXTURES
+from tests.conftest import CATALOG, FIXTURES, examples
 
 ENV = "prod-marketing"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
@@ -366,3 +368,132 @@ def test_github_format_annotates_each_finding(drifted: dict[str, Path]) -> None:
     lines = out.splitlines()
     assert sum(x.startswith("::error ") for x in lines) == 6
     assert any(x.startswith("::notice ") and "drift-foreign" in x for x in lines)
+
+
+# --- property: any single change a scheduler reads differently is reported ------------------
+
+_CRON_LINE = re.compile(r"(?m)^(?P<min>\S+) (?P<hour>\S+) (?P<rest>\S+ \S+ \S+ (?:neolane )?/.*)$")
+
+
+def _one_change(text: str, kind: str, which: int, how: int) -> str | None:
+    """``text`` with one change to its ``which``-th job (a cron line, a CronJob, a unit)
+    of kind ``how``; None when that change does not apply to it."""
+    if kind in ("crontab", "cron.d"):
+        lines = list(_CRON_LINE.finditer(text))
+        line = lines[which % len(lines)]
+        start, end = line.span()
+        body = line.group(0)
+        changes = [
+            "",  # removed
+            f"{body}\n{body}",  # listed twice
+            f"# {body}",  # commented out
+            body.replace("-instance:prod_mkt", "-instance:prod_mkt2"),
+            body + " --dry-run",
+            body.replace(" neolane ", " root ") if " neolane " in body else None,
+            (
+                f"{(int(line['min']) + 7) % 60} {line['hour']} {line['rest']}"
+                if line["min"].isdigit()
+                else None
+            ),
+            f"CRON_TZ=UTC\n{body}",
+        ]
+        change = changes[how % len(changes)]
+        return None if change is None else text[:start] + change + text[end:]
+    docs = text.split("---\n")
+    index = 1 + which % (len(docs) - 1)
+    doc = docs[index]
+    changes_k8s = [
+        "",
+        doc.replace("  timeZone: Europe/Stockholm\n", ""),
+        doc.replace("  schedule: ", "  suspend: true\n  schedule: ", 1),
+        doc.replace("concurrencyPolicy: Forbid", "concurrencyPolicy: Replace"),
+        doc.replace("nlserver:7.4.1", "nlserver:7.4.2"),
+        doc.replace("namespace: campaign-prod", "namespace: campaign-test"),
+        re.sub(r"(?m)^  schedule: (\S+) ", lambda m: f"  schedule: {m[1]}/2 ", doc, count=1)
+        if re.search(r"(?m)^  schedule: \d+ ", doc)
+        else None,
+        doc.replace("- -instance:prod_mkt", "- -instance:other"),
+    ]
+    change = changes_k8s[how % len(changes_k8s)]
+    if change is None or change == doc:
+        return None
+    docs[index] = change
+    return "---\n".join(docs)
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(
+    kind=st.sampled_from(["crontab", "cron.d", "kubernetes"]),
+    which=st.integers(0, 1000),
+    how=st.integers(0, 100),
+)
+def test_any_single_change_is_reported(built: Path, kind: str, which: int, how: int) -> None:
+    """One change to a rendered crontab, cron.d file or CronJob list: never exit 0."""
+    text = (built / TARGET_PATHS[kind]).read_text("utf-8")
+    changed = _one_change(text, kind, which, how)
+    assume(changed is not None and changed != text)
+    assert changed is not None
+    option = "--kubernetes" if kind == "kubernetes" else "--crontab"
+    code, out = drift(option, "-", stdin=changed)
+    assert code == 1, out
+
+
+_UNIT_CHANGES = [
+    ("timer", lambda t: re.sub(r"(?m)^OnCalendar=.*$", r"\g<0>\nOnCalendar=*-*-* 23:59:00", t)),
+    ("timer", lambda t: re.sub(r"(?m)^OnCalendar=(.*) Europe/Stockholm$", r"OnCalendar=\1", t)),
+    ("timer", lambda t: t.replace("Persistent=true", "Persistent=true\nOnBootSec=5min")),
+    ("service", lambda t: t.replace("ExecStart=", "ExecStart=!")),
+    ("service", lambda t: t.replace("ExecStart=", "ExecStart=-")),
+    ("service", lambda t: t.replace("User=neolane\n", "")),
+    ("service", lambda t: t.replace("Type=oneshot", "Type=oneshot\nGroup=wheel")),
+    ("service", lambda t: t.replace(" -arg:", " -arg:x")),
+    ("gone", lambda t: t),
+]
+
+
+@settings(max_examples=examples(25), deadline=None)
+@given(which=st.integers(0, 1000), how=st.integers(0, len(_UNIT_CHANGES) - 1))
+def test_any_single_unit_change_is_reported(built: Path, which: int, how: int) -> None:
+    """One change to one unit of the rendered folder: never exit 0."""
+    import tempfile
+
+    timers = sorted((built / "systemd").glob("*.timer"))
+    timer = timers[which % len(timers)]
+    kind, change = _UNIT_CHANGES[how]
+    with tempfile.TemporaryDirectory() as tmp:
+        units = Path(tmp) / "systemd"
+        shutil.copytree(built / "systemd", units)
+        target = units / (timer.name if kind != "service" else timer.stem + ".service")
+        if kind == "gone":
+            target.unlink()
+        else:
+            text = target.read_text("utf-8")
+            assert change(text) != text
+            target.write_text(change(text), "utf-8")
+        code, out = drift("--systemd", str(units))
+    assert code == 1, out
+
+
+@pytest.mark.parametrize("env", ["prod-marketing", "staging"])
+def test_every_environment_and_target_is_in_sync(
+    env: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """What `wfgen build` writes for each bundled environment reads back in sync, per target."""
+    out = bundled_build(tmp_path_factory, env=env, locale="en") / env
+    for target, path in TARGET_PATHS.items():
+        option = OPTIONS.get(target, "--systemd")
+        code, text = run("drift", "--env", env, "--catalog", str(CATALOG), option, str(out / path))
+        assert code == 0, text
+        assert re.match(rf"{env} {re.escape(target)} \(.*\): \d+ in sync, 0 changed", text), text
+
+
+def test_kubectl_json_output_is_in_sync(built: Path) -> None:
+    """`kubectl get cronjobs -o json` prints a List in JSON: read as the same objects."""
+    docs = list(yaml.safe_load_all((built / "kubernetes" / "cronjobs.yaml").read_text()))
+    listed = json.dumps({"apiVersion": "v1", "kind": "List", "items": [d for d in docs if d]})
+    code, out = drift("--kubernetes", "-", stdin=listed)
+    assert code == 0, out
+    one = json.dumps(docs[1], indent=4)  # `kubectl get cronjob NAME -o json`: one object
+    code, out = drift("--kubernetes", "-", "--format", "json", stdin=one)
+    assert code == 1
+    assert {p["code"] for p in json.loads(out)["drift"]} == {"drift-missing"}

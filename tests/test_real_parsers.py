@@ -274,3 +274,66 @@ def test_systemd_analyze_reads_every_calendar(outputs: list[Path]) -> None:
         ["systemd-analyze", "calendar", *values], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# `wfgen drift` reads a deployed CronJob's schedule as the controller does: one robfig/cron
+# refuses is never in sync, and one it accepts is in sync exactly when it fires when the
+# catalogue's does (robfig's Next() times against the catalogue's `0 4 * * *`).
+DRIFT_SCHEDULES = [
+    "0 4 * * *",
+    "0 04 * * 0-6",
+    "0 4 1-31 * *",
+    "0 4 * 1-12 *",
+    "0 4 * * MON-SUN",
+    "0 4 * * 7",
+    "60 4 * * *",
+    "0 4 * *",
+    "0 4 * * * *",
+    "0 5 * * *",
+    "0 4 * * 1-5",
+    "@daily",
+    "*/60 4 * * *",
+]
+
+
+def test_drift_reads_cronjob_schedules_as_robfig(
+    robfig: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A deployed schedule robfig refuses drifts; one it accepts is in sync iff it fires
+    at the catalogue's times."""
+    from tests.bundled_build import bundled_build
+
+    built = bundled_build(tmp_path_factory, env="prod-marketing", locale="en") / "prod-marketing"
+    text = (built / "kubernetes" / "cronjobs.yaml").read_text("utf-8")
+    docs = text.split("---\n")
+    (index,) = [i for i, d in enumerate(docs) if "wfgen.dev/workflow-id: cleanup\n" in d]
+    assert "  schedule: 0 4 * * *\n" in docs[index]
+    checked = subprocess.run(
+        [str(robfig)],
+        input="\n".join(DRIFT_SCHEDULES) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    after = "2026-03-20T00:00:00Z"  # over the clock change of 2026-03-29
+
+    def fires(schedule: str) -> str:
+        return subprocess.run(
+            [str(robfig), "next", schedule, "Europe/Stockholm", after, "40"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    wanted = fires("0 4 * * *")
+    for schedule, verdict in zip(DRIFT_SCHEDULES, checked, strict=True):
+        edited = list(docs)
+        edited[index] = docs[index].replace("schedule: 0 4 * * *", f"schedule: '{schedule}'")
+        result = CliRunner().invoke(
+            cli,
+            ["drift", "--env", "prod-marketing", "--catalog", str(CATALOG), "--kubernetes", "-"],
+            input="---\n".join(edited),
+        )
+        accepted = verdict.endswith("\tok")
+        in_sync = accepted and fires(schedule) == wanted
+        assert result.exit_code == (0 if in_sync else 1), (schedule, verdict, result.output)

@@ -51,8 +51,7 @@ _MARKS = {"drift-missing": "-", "drift-unexpected": "+", "drift-unknown-id": "+"
     "host_timezone",
     default=None,
     metavar="ZONE",
-    help="The zone the host (or the CronJob controller) runs in, for jobs deployed "
-    "without a zone.",
+    help="The zone the host (or the CronJob controller) runs in, for jobs deployed without a zone.",
 )
 @format_option()
 @catalog_option

@@ -182,7 +182,7 @@ def _cron_days(lines: Iterable[str], start: date) -> list[Counter[tuple[int, int
 
 
 def _compare_cron(expected: list[str], deployed: list[str], start: date) -> str:
-    """"" when the lines fire at the same times as often; else "schedule" or "duplicate"."""
+    """ "" when the lines fire at the same times as often; else "schedule" or "duplicate"."""
     if sorted(" ".join(e.split()) for e in expected) == sorted(
         " ".join(d.split()) for d in deployed
     ):
@@ -578,12 +578,19 @@ class _Comparer:
                     + ("host's" if target != "kubernetes" else "controller's")
                     + f" zone ({host or 'not given'}), not the environment's {want}"
                 )
-                hint = f"deploy wfgen's output, or give --host-timezone {want} if the host runs there"
+                hint = (
+                    f"deploy wfgen's output, or give --host-timezone {want} if the host runs there"
+                )
             else:
                 message = f"{wid}: deployed time zone {zone} differs from the environment's {want}"
                 hint = ""
             self.finding(
-                target, entry.location, "drift-timezone", wid, message, hint=hint,
+                target,
+                entry.location,
+                "drift-timezone",
+                wid,
+                message,
+                hint=hint,
                 deployed=entry.what,
             )
 
@@ -609,4 +616,3 @@ class _Comparer:
                 deployed=entry.what,
                 catalogue=model.what,
             )
-

@@ -17,6 +17,7 @@ from .deployed import Deployed, id_in
 
 __all__ = ["read_kubernetes"]
 
+
 class _Item:
     """One object of the stream, with its node for the line of each field."""
 
@@ -95,8 +96,10 @@ def _items(text: str, name: str) -> list[_Item]:
                 location=doc.at(),
                 hint="give the output of `kubectl get cronjobs -o yaml` as it is",
             )
-        if "items" in data or data.get("kind") == "List" or str(data.get("kind", "")).endswith(
-            "List"
+        if (
+            "items" in data
+            or data.get("kind") == "List"
+            or str(data.get("kind", "")).endswith("List")
         ):
             listed = doc.get("items", kind=list, default=[])
             item_nodes = _value_node(node, "items")

@@ -167,7 +167,7 @@ def _argv(value: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _zone(calendar: str) -> str | None:
-    last = calendar.split()[-1] if calendar.split() else ""
+    last = calendar.rsplit(maxsplit=1)[-1] if calendar.split() else ""
     return last if "/" in last or last in ("UTC", "GMT") else None
 
 

@@ -300,10 +300,11 @@ def load_documents(
                     return [], problems
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-            if getattr(event, "tag", None) is not None:
+            tag = getattr(event, "tag", None)
+            if tag is not None:
                 refuse(
                     event.start_mark,
-                    f"YAML tag {event.tag} is not allowed",
+                    f"YAML tag {tag} is not allowed",
                     "yaml-syntax",
                     "remove the tag",
                 )
