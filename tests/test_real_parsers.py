@@ -337,3 +337,54 @@ def test_drift_reads_cronjob_schedules_as_robfig(
         accepted = verdict.endswith("\tok")
         in_sync = accepted and fires(schedule) == wanted
         assert result.exit_code == (0 if in_sync else 1), (schedule, verdict, result.output)
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze not installed (make test installs it)",
+)
+def test_drift_merges_the_drop_ins_systemd_loads(tmp_path: Path) -> None:
+    """The unit files `wfgen drift` merges, and their order, are the ones `systemd-analyze
+    verify` loads: each drop-in names itself by an unknown key systemd warns about."""
+    from generator.drift.systemd import unit_files
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    (folder / "wfgen-a-b.timer").write_text(
+        "[Timer]\nOnCalendar=*-*-* 04:00:00\nUnit=wfgen-a-b.service\n", "utf-8"
+    )
+    (folder / "wfgen-a-b.service").write_text(
+        "[Service]\nType=oneshot\nExecStart=/bin/true\n", "utf-8"
+    )
+    drop_ins = [
+        "timer.d/50-type.conf",
+        "wfgen-.timer.d/10-prefix.conf",
+        "wfgen-a-.timer.d/20-longer.conf",
+        "wfgen-a-b.timer.d/override.conf",
+        "wfgen-a-b.timer.d/05-first.conf",
+        "wfgen-a-b.timer.d/not-a-drop-in.txt",
+        "timer.d/override.conf",  # the same name in a less specific folder: not loaded
+        "wfgen-a-b.service.d/user.conf",
+        "service.d/10-all.conf",
+    ]
+    for index, name in enumerate(drop_ins):
+        path = folder / name
+        path.parent.mkdir(exist_ok=True)
+        section = "Service" if ".service" in name or "service.d" in name else "Timer"
+        path.write_text(f"[{section}]\nX{index}=1\n", "utf-8")
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(folder / "wfgen-a-b.timer")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SYSTEMD_UNIT_PATH": str(folder)},
+    )
+    loaded: list[str] = []
+    for line in result.stderr.splitlines():
+        if "Unknown key" in line and line.startswith(str(folder)):
+            name = line.split(":", 1)[0].removeprefix(f"{folder}/")
+            if name not in loaded:
+                loaded.append(name)
+    files = {str(p.relative_to(folder)): "" for p in folder.rglob("*") if p.is_file()}
+    ours = [*unit_files(files, "wfgen-a-b.timer")[1:], *unit_files(files, "wfgen-a-b.service")[1:]]
+    assert len(ours) == 7 and loaded == ours, (loaded, ours)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ..errors import InputError, Location
 from ..safebytes import decode_utf8, read_input
 from .deployed import Deployed, id_in
 
-__all__ = ["read_systemd", "read_unit_texts"]
+__all__ = ["read_systemd", "read_unit_texts", "read_units", "unit_files"]
 
 # Settings that systemd reads as lists (an empty assignment resets them).
 _LISTS = {
@@ -119,18 +120,22 @@ def _drop_in_folders(unit: str) -> list[str]:
     return folders
 
 
+def unit_files(files: Iterable[str], unit: str) -> list[str]:
+    """The paths systemd merges into ``unit``, in its order: the unit, then its drop-ins by
+    file name (of two with the same name, the one of the most specific folder)."""
+    names = set(files)
+    drop_ins: dict[str, str] = {}
+    for sub in _drop_in_folders(unit):
+        for path in sorted(names):
+            if path.startswith(sub + "/") and path.endswith(".conf") and path.count("/") == 1:
+                drop_ins[path.rsplit("/", 1)[1]] = path  # a more specific folder wins
+    return ([unit] if unit in names else []) + [drop_ins[base] for base in sorted(drop_ins)]
+
+
 def read_unit_texts(files: dict[str, str], unit: str, folder: str) -> Merged:
     """``unit`` merged with its drop-ins, from texts keyed by their path below the folder."""
     merged: Merged = {}
-    if unit in files:
-        _parse(files[unit], f"{folder}/{unit}" if folder else unit, merged)
-    drop_ins: dict[str, str] = {}
-    for sub in _drop_in_folders(unit):
-        for path in files:
-            if path.startswith(sub + "/") and path.endswith(".conf") and path.count("/") == 1:
-                drop_ins[path.rsplit("/", 1)[1]] = path  # a later folder's same name wins
-    for base in sorted(drop_ins):
-        path = drop_ins[base]
+    for path in unit_files(files, unit):
         _parse(files[path], f"{folder}/{path}" if folder else path, merged)
     return merged
 
