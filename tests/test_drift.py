@@ -344,7 +344,9 @@ def test_special_files_are_refused_at_once(kind: str, tmp_path: Path) -> None:
         os.mkfifo(path)
     for option in ("--crontab", "--kubernetes"):
         started = time.monotonic()
-        result = CliRunner().invoke(cli, ["drift", "--env", ENV, option, str(path)])
+        result = CliRunner().invoke(
+            cli, ["drift", "--env", ENV, "--catalog", str(CATALOG), option, str(path)]
+        )
         assert result.exit_code == 2, result.output
         assert "not a regular file" in result.stderr
         assert time.monotonic() - started < 10
@@ -497,3 +499,90 @@ def test_kubectl_json_output_is_in_sync(built: Path) -> None:
     code, out = drift("--kubernetes", "-", "--format", "json", stdin=one)
     assert code == 1
     assert {p["code"] for p in json.loads(out)["drift"]} == {"drift-missing"}
+
+
+_CRON_WORDS = st.sampled_from(
+    ["0", "4", "*", "*/5", "1-5", "60", "@daily", "@reboot", "CRON_TZ", "=", "TZ=UTC", "%", "\\%",
+     "neolane", "root", "#", "'", '"', "\r", "\t", " ", "\u2028", "\x1c", "\x00", "-arg:cleanup",
+     "/usr/local/neolane/nl6/bin/nlserver", "$(id)", ";", "Europe/Stockholm", "MON", "L", "?"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(lines=st.lists(st.lists(_CRON_WORDS, max_size=9).map("".join), max_size=6))
+def test_any_crontab_text_is_an_answer_never_a_traceback(lines: list[str]) -> None:
+    """Whatever a crontab holds, drift answers 0, 1 or 2, never with a traceback."""
+    result = CliRunner().invoke(
+        cli,
+        ["drift", "--env", ENV, "--catalog", str(CATALOG), "--crontab", "-"],
+        input="\n".join(lines),
+    )
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+_YAML_PIECES = st.sampled_from(
+    ["kind: CronJob\n", "kind: List\n", "items:\n", "- ", "  ", "metadata:\n", "spec:\n",
+     "schedule: 0 4 * * *\n", "containers:\n", "command: [a, 1]\n", "args: {a: 1}\n", "name: x\n",
+     "jobTemplate:\n", "template:\n", "suspend: yes\n", "timeZone: 5\n", "[1]\n", "null\n",
+     "---\n", "&a [1]\n", "*a\n", "'x'\n", "{}\n", "image: [x]\n", "securityContext:\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(80), deadline=None)
+@given(pieces=st.lists(_YAML_PIECES, max_size=14))
+def test_any_kubectl_text_is_an_answer_never_a_traceback(pieces: list[str]) -> None:
+    """Whatever `kubectl` output holds, drift answers 0, 1 or 2, never with a traceback."""
+    result = CliRunner().invoke(
+        cli,
+        ["drift", "--env", ENV, "--catalog", str(CATALOG), "--kubernetes", "-"],
+        input="".join(pieces),
+    )
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+_UNIT_LINES = st.sampled_from(
+    ["[Timer]", "[Service]", "OnCalendar=", "OnCalendar=*-*-* 04:00:00", "OnCalendar=bogus",
+     "Unit=", "Unit=x.service", "Unit=../x", "ExecStart=", "ExecStart=+/bin/true", "ExecStart=-",
+     "ExecStart=\"unclosed", "User=", "  ", "#c", ";c", "Key", "A=b\\", "\r", "=x"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(timer=st.lists(_UNIT_LINES, max_size=8), service=st.lists(_UNIT_LINES, max_size=8))
+def test_any_unit_text_is_an_answer_never_a_traceback(timer: list[str], service: list[str]) -> None:
+    """Whatever a timer and its service hold, drift answers 0, 1 or 2, never a traceback."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "x.timer").write_text("\n".join(timer), "utf-8")
+        (Path(tmp) / "x.service").write_text("\n".join(service), "utf-8")
+        result = CliRunner().invoke(
+            cli, ["drift", "--env", ENV, "--catalog", str(CATALOG), "--systemd", tmp]
+        )
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def test_stdin_over_the_input_limit_is_refused() -> None:
+    """`-` reads standard input with the same 64 MiB cap as a file: exit 2, located."""
+    from generator.safebytes import MAX_INPUT_BYTES
+
+    result = CliRunner().invoke(
+        cli,
+        ["drift", "--env", ENV, "--catalog", str(CATALOG), "--crontab", "-"],
+        input=b"#" * (MAX_INPUT_BYTES + 1),
+    )
+    assert result.exit_code == 2
+    assert "<stdin>: over the 67,108,864-byte limit" in result.stderr
+
+
+def test_special_file_named_like_a_unit_is_refused(tmp_path: Path) -> None:
+    """A FIFO named *.timer in the unit folder: exit 2 at once, naming it."""
+    os.mkfifo(tmp_path / "wfgen-x.timer")
+    result = CliRunner().invoke(
+        cli, ["drift", "--env", ENV, "--catalog", str(CATALOG), "--systemd", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'wfgen-x.timer'}: cannot read this unit: a FIFO" in result.stderr
