@@ -142,6 +142,7 @@ def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deploy
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    unterminated = bool(text) and not text.endswith("\n")
     cron_d = _is_cron_d(lines, template[0] if template else "")
     out: list[Deployed] = []
     timezone: str | None = None
@@ -149,6 +150,21 @@ def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deploy
         where = Location(name, number, 1)
         body = line.lstrip(" \t")
         if not body or body.startswith("#"):
+            continue
+        if unterminated and number == len(lines):
+            out.append(
+                Deployed(
+                    "crontab",
+                    where,
+                    _id_of_words(line, template),
+                    (),
+                    (),
+                    timezone,
+                    what=line,
+                    invalid="no newline ends the file: Debian's crontab refuses to install it "
+                    "and cron may skip this last line",
+                )
+            )
             continue
         if "\r" in line:
             out.append(
