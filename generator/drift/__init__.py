@@ -82,6 +82,17 @@ _SETTING_CODES = {
 }
 
 
+# What systemd does with each ExecStart= prefix (systemd.service(5)).
+_PREFIX_MEANINGS = {
+    "+": "'+' runs it with full privileges, whatever User= and the sandboxing say",
+    "!": "'!' runs it with elevated privileges, whatever User= says",
+    "-": "'-' ignores its failure",
+    "@": "'@' gives it another argv[0]",
+    ":": "':' stops variable expansion",
+    "|": "'|' runs it through the user's shell",
+}
+
+
 @dataclass(frozen=True)
 class DriftSettings:
     """Options of ``wfgen drift``; ``-`` reads a file from ``stdin``.
@@ -550,15 +561,16 @@ class _Comparer:
         self._zone(target, wid, found)
         for entry in found:
             if entry.command != model.command:
+                at, line = entry.place("command")
                 self.finding(
                     target,
-                    entry.location,
+                    at,
                     "drift-command",
                     wid,
                     f"{wid}: deployed command {' '.join(entry.command)!r} differs from "
                     f"{' '.join(model.command)!r}",
-                    deployed=entry.what,
-                    catalogue=model.what,
+                    deployed=line,
+                    catalogue=model.place("command")[1],
                 )
             self._settings(target, wid, entry, model)
 
@@ -573,10 +585,12 @@ class _Comparer:
             if not entry.schedules or zone == want or (zone is None and host == want):
                 continue
             if zone is None:
+                where = "the host's" if target != "kubernetes" else "the controller's"
                 message = (
-                    f"{wid}: deployed with no {what}, so it runs in the "
-                    + ("host's" if target != "kubernetes" else "controller's")
-                    + f" zone ({host or 'not given'}), not the environment's {want}"
+                    f"{wid}: deployed with no {what}, so it runs in {where} zone"
+                    + (f" ({host})" if host else "")
+                    + f", not the environment's {want}"
+                    + (f"; {entry.zone_note}" if entry.zone_note else "")
                 )
                 hint = (
                     f"deploy wfgen's output, or give --host-timezone {want} if the host runs there"
@@ -602,17 +616,27 @@ class _Comparer:
             code = _SETTING_CODES.get(key, "drift-setting")
             if key == "suspend" and theirs.get(key) == "true":
                 message = f"{wid}: {entry.what} is suspended (spec.suspend: true); it does not run"
+            elif key == "ExecStart prefix":
+                meant = "; ".join(
+                    _PREFIX_MEANINGS[c] for c in theirs.get(key, "") if c in _PREFIX_MEANINGS
+                )
+                message = (
+                    f"{wid}: ExecStart= has the prefix {theirs.get(key, '')!r}"
+                    f" where the catalogue's has {repr(ours[key]) if ours.get(key) else 'none'}"
+                    + (f" ({meant})" if meant else "")
+                )
             else:
                 message = (
                     f"{wid}: deployed {key} {theirs.get(key, '')!r} differs from the "
                     f"catalogue's {ours.get(key, '')!r}"
                 )
+            at, line = entry.place(key)
             self.finding(
                 target,
-                entry.location,
+                at,
                 code,
                 wid,
                 message,
-                deployed=entry.what,
-                catalogue=model.what,
+                deployed=line if key in theirs else "",
+                catalogue=model.place(key)[1] if key in ours else "",
             )

@@ -10,6 +10,7 @@ it to ``/bin/sh -c`` (``\\%`` is ``%``, a bare ``%`` starts the job's standard i
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from collections.abc import Iterable
@@ -40,6 +41,18 @@ class Deployed:
     what: str = ""  # the line or name, for messages
     settings: tuple[tuple[str, str], ...] = ()
     invalid: str = ""
+    zone_note: str = ""  # why the zone is what it is, for messages
+    # (setting, where its value stands, its line) where that is not the job's own line.
+    places: tuple[tuple[str, Location, str], ...] = ()
+
+    def place(self, key: str) -> tuple[Location, str]:
+        """Where the setting ``key`` (or ``command``) stands and its line, for a finding."""
+        found = {k: (at, text) for k, at, text in self.places}
+        if key in found:
+            return found[key]
+        if (key.startswith("[Service]") or key.startswith("ExecStart")) and "[Service]" in found:
+            return found["[Service]"][0], ""
+        return self.location, self.what
 
 
 def id_in(argv: Iterable[str], template: tuple[str, ...]) -> str | None:
@@ -146,6 +159,7 @@ def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deploy
     cron_d = _is_cron_d(lines, template[0] if template else "")
     out: list[Deployed] = []
     timezone: str | None = None
+    tz_line = 0
     for number, line in enumerate(lines, start=1):
         where = Location(name, number, 1)
         body = line.lstrip(" \t")
@@ -185,8 +199,14 @@ def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deploy
         if env is not None:
             if env[0] == "CRON_TZ":
                 timezone = env[1]
+            elif env[0] == "TZ":
+                tz_line = number
             continue
-        out.append(_crontab_entry(line, where, timezone, cron_d, template))
+        entry = _crontab_entry(line, where, timezone, cron_d, template)
+        if timezone is None and tz_line:
+            note = f"TZ= on line {tz_line} sets the job's environment only; cron takes "
+            entry = dataclasses.replace(entry, zone_note=note + "the zone from CRON_TZ")
+        out.append(entry)
     return out
 
 

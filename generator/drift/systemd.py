@@ -197,16 +197,23 @@ def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) ->
             for (section, key), values in sorted(timer.items())
             if section == "Timer" and key not in ("OnCalendar", "Unit") and values
         ]
+        places = _places(timer)
         invalid = ""
         argv: tuple[str, ...] = ()
         if not _UNIT_NAME.fullmatch(service):
             invalid = f"Unit={service} names no service unit of this folder"
         elif service in files:
             merged = read_unit_texts(files, service, folder)
+            places.update(_places(merged))
+            places["[Service]"] = (Location(f"{folder}/{service}" if folder else service), "")
             starts = merged.get(("Service", "ExecStart"), [])
             if starts:
                 prefix, argv = _argv(starts[0].value)
                 settings.append(("ExecStart prefix", prefix))
+                first = (starts[0].location, f"ExecStart={starts[0].value}")
+                places["command"] = places["ExecStart prefix"] = first
+                later = starts[-1]
+                places["ExecStart lines"] = (later.location, f"ExecStart={later.value}")
             settings.append(("ExecStart lines", str(len(starts))))
             settings.extend(
                 (f"[Service] {key}", " | ".join(v.value for v in values))
@@ -228,6 +235,16 @@ def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) ->
                 what=unit,
                 settings=tuple(settings),
                 invalid=invalid,
+                places=tuple((key, at, text) for key, (at, text) in sorted(places.items())),
             )
         )
     return out
+
+
+def _places(merged: Merged) -> dict[str, tuple[Location, str]]:
+    """Where each setting's (last) value stands, and its line as written."""
+    return {
+        f"[{section}] {key}": (values[-1].location, f"{key}={values[-1].value}")
+        for (section, key), values in merged.items()
+        if values
+    }
