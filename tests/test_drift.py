@@ -586,3 +586,16 @@ def test_special_file_named_like_a_unit_is_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert f"{tmp_path / 'wfgen-x.timer'}: cannot read this unit: a FIFO" in result.stderr
+
+
+def test_unreadable_drop_in_folder_is_a_located_error(built: Path, tmp_path: Path) -> None:
+    """A drop-in folder that cannot be listed (a symbolic link loop): exit 2 naming it."""
+    folder = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", folder)
+    loop = folder / "wfgen-cleanup.timer.d"
+    loop.symlink_to(loop)
+    result = CliRunner().invoke(
+        cli, ["drift", "--env", ENV, "--catalog", str(CATALOG), "--systemd", str(folder)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"wfgen: error: {loop}: cannot list this drop-in folder")

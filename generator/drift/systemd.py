@@ -151,8 +151,17 @@ def _folder_texts(folder: Path) -> dict[str, str]:
         path = folder / entry.name
         if entry.name.endswith((".timer", ".service")):
             files[entry.name] = _read(path)
-        elif entry.name.endswith(".d") and entry.is_dir(follow_symlinks=False):
-            for sub in sorted(os.scandir(path), key=lambda e: e.name):
+        elif entry.name.endswith(".d"):
+            try:
+                if not entry.is_dir():
+                    continue
+                subs = sorted(os.scandir(path), key=lambda e: e.name)
+            except OSError as err:
+                raise InputError(
+                    f"cannot list this drop-in folder ({err.strerror or err})",
+                    location=Location(str(path)),
+                ) from err
+            for sub in subs:
                 if sub.name.endswith(".conf"):
                     files[f"{entry.name}/{sub.name}"] = _read(path / sub.name)
     return files
