@@ -109,7 +109,14 @@ def _placed(page: Page, module: Module | None, product: str, catalog: Catalog) -
         workflow = catalog.by_spelling(row.documented_id)
         if workflow is not None and workflow.id not in exact.values():
             exact[row.index] = workflow.id
-    votes, _ = _votes_between(page, exact, sequence=sequence, catalog=catalog, module=module)
+    votes, _ = _votes_between(
+        page,
+        exact,
+        sequence=sequence,
+        catalog=catalog,
+        module=module,
+        repeated=_repeated(page),
+    )
     return len(votes)
 
 
@@ -120,10 +127,12 @@ def _votes_between(
     sequence: Sequence[str],
     catalog: Catalog,
     module: Module | None,
+    repeated: frozenset[int] = frozenset(),
 ) -> tuple[dict[int, Vote], dict[int, frozenset[str]]]:
     """``gap_votes`` for the rows not in ``settled`` (row index -> workflow id), with the
     settled rows that keep the documented order as anchors (no package evidence)."""
     anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    listed = set(sequence)
     return gap_votes(
         [r for r in page.rows if r.index not in settled],
         rows=len(page.rows),
@@ -132,7 +141,30 @@ def _votes_between(
         taken=set(settled.values()),
         obsolete={w.id for w in catalog.workflows if w.obsolete},
         module_page=module is not None,
+        repeated=repeated,
+        unlisted=sum(1 for wid in settled.values() if wid not in listed),
     )
+
+
+def _repeated(page: Page) -> frozenset[int]:
+    """Rows that name what another row names: the same id as an earlier row, or as their id
+    the text another row gives as its label (a translated id is its own row's label). Either
+    the page documents one workflow twice or its ids and labels slipped a row: the order
+    cannot count such a gap row by row."""
+    first: set[str] = set()
+    found: set[int] = set()
+    for row in page.rows:
+        if row.documented_id in first:
+            found.add(row.index)
+        first.add(row.documented_id)
+    labels: dict[str, set[int]] = {}
+    for row in page.rows:
+        labels.setdefault(ev.fold(row.label), set()).add(row.index)
+    for row in page.rows:
+        echoed = labels.get(ev.fold(row.documented_id), set()) - {row.index}
+        if echoed and ev.fold(row.documented_id):
+            found |= echoed | {row.index}
+    return frozenset(found)
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -153,17 +185,131 @@ def align(
 ) -> PageReport:
     """Map every row of ``page`` to a canonical workflow, or say it cannot.
 
+    The page is aligned on its own evidence first (its rows, the catalogue, the locale's PO
+    labels). What other pages of the run taught (``learned``) may then settle a row the page
+    leaves unresolved, never change a row the page settles: so a page gets the same answer
+    alone and in any batch, or ``unresolved`` alone where a batch resolves it.
+
     Args:
         page: a page from ``read_page``.
         catalog: the canonical catalogue.
         known_labels: canonical id -> the page locale's label; English pages use the
             catalogue's own labels when this is None.
         learned: canonical id -> labels other pages of the same language give it
-            (``learn.learn_labels``); they count like the locale's known labels.
+            (``learn.learn_labels``).
 
     Returns:
         The page's verdicts, row by row, and the module's workflows the page lacks.
     """
+    own = _align_once(page, catalog, known_labels=known_labels)
+    if not learned or not any(r.status == "unresolved" for r in own.rows):
+        return own
+    helped = _align_once(page, catalog, known_labels=known_labels, learned=learned)
+    return _with_learned(own, helped, page=page, catalog=catalog, learned=learned)
+
+
+def _with_learned(
+    own: PageReport,
+    helped: PageReport,
+    *,
+    page: Page,
+    catalog: Catalog,
+    learned: Mapping[str, Sequence[str]],
+) -> PageReport:
+    """``own`` with the unresolved rows that ``helped`` (aligned with the run's labels) settles
+    where that is safe: the row's label is a label the run gives that one workflow only, the
+    workflow falls where the page's own settled rows leave room for it in the documented
+    order, and no row of ``own`` has it already."""
+    settled = {
+        r.row.index: r.canonical_id for r in own.rows if r.canonical_id and r.status != "unresolved"
+    }
+    module = catalog.module(own.module) if own.module else None
+    sequence = _sequence(module, own.product, catalog)
+    votes, between = _votes_between(
+        page,
+        settled,
+        sequence=sequence,
+        catalog=catalog,
+        module=module,
+        repeated=_repeated(page),
+    )
+    taken = set(settled.values())
+    rows = list(own.rows)
+    changed = False
+    for k, result in enumerate(own.rows):
+        other = helped.rows[k]
+        wid = other.canonical_id
+        if result.status != "unresolved" or other.status == "unresolved" or wid is None:
+            continue
+        # Only the very text: "close" labels share a product name as often as a meaning.
+        said = {ev.fold(result.row.label), ev.fold(result.row.documented_id)} - {""}
+        owners = {
+            candidate
+            for candidate, texts in learned.items()
+            if said & {ev.fold(text) for text in texts}
+        }
+        vote = votes.get(result.row.index)
+        in_order = (vote is not None and vote.workflow == wid) or wid in between.get(
+            result.row.index, frozenset()
+        )
+        if owners != {wid} or not in_order or wid in taken:
+            why = (
+                "the run's labels fit other workflows too"
+                if owners - {wid}
+                else "no label the run learnt fits the row"
+                if not owners
+                else "the page's documented order has no room for it here"
+                if not in_order
+                else "another row of the page is it"
+            )
+            rows[k] = RowResult(
+                result.row,
+                None,
+                "unresolved",
+                result.confidence,
+                (*result.evidence, f"other pages of the run suggest `{wid}`, but {why}"),
+            )
+            changed = True
+            continue
+        taken.add(wid)
+        rows[k] = RowResult(
+            other.row,
+            wid,
+            other.status,
+            other.confidence,
+            (
+                *(e for e in other.evidence if not e.startswith("replace `")),
+                f"settled by a label other pages of the run give `{wid}` only, where the "
+                "page's documented order has room for it",
+                *(e for e in other.evidence if e.startswith("replace `")),
+            ),
+            obsolete=other.obsolete,
+            replaced_by=other.replaced_by,
+        )
+        changed = True
+    if not changed:
+        return own
+    matched = {r.canonical_id for r in rows if r.canonical_id}
+    return PageReport(
+        path=own.path,
+        locale=own.locale,
+        module=own.module,
+        product=own.product,
+        layout=own.layout,
+        rows=tuple(rows),
+        missing=tuple(wid for wid in own.missing if wid not in matched),
+        notes=own.notes,
+    )
+
+
+def _align_once(
+    page: Page,
+    catalog: Catalog,
+    *,
+    known_labels: Mapping[str, str] | None = None,
+    learned: Mapping[str, Sequence[str]] | None = None,
+) -> PageReport:
+    """One alignment of ``page`` with these labels (``align`` without its safeguards)."""
     module, notes = detect_module(page, catalog)
     product = _product(page, module, catalog)
     labels = dict(known_labels or {})
@@ -247,6 +393,8 @@ def align(
                 if r.package and ev.fold(r.package) in packages
             },
             package_of=lambda wid: _package(catalog.get(wid), product),  # type: ignore[arg-type]
+            repeated=frozenset(duplicates) | _repeated(page),
+            unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
 
         def solve(
@@ -278,6 +426,7 @@ def align(
             catalog=catalog,
             module=module,
             solve=solve,
+            repeated=frozenset(duplicates) | _repeated(page),
         ):
             verdicts.update(again)
     for row in pending:
@@ -316,6 +465,7 @@ def _order_again(
     catalog: Catalog,
     module: Module | None,
     solve: Callable[[Mapping[int, Vote], Mapping[int, frozenset[str]]], Mapping[int, RowResult]],
+    repeated: frozenset[int],
 ) -> dict[int, RowResult]:
     """The unresolved rows that the documented order places once every mapped row (exact,
     or mapped by its label, its id's letters...) anchors it too; empty when none.
@@ -334,22 +484,47 @@ def _order_again(
     if not waiting:
         return {}
     votes, between = _votes_between(
-        page, settled, sequence=sequence, catalog=catalog, module=module
+        page, settled, sequence=sequence, catalog=catalog, module=module, repeated=repeated
     )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
-    if not open_votes:
-        return {}
     # The same table as before with only the order's new votes added: a row takes the voted
-    # workflow when the vote survived its own evidence (no veto) and made the pairing sure.
+    # workflow when the vote survived its own evidence (no veto) and made the pairing sure. A
+    # row without a vote is settled when its own evidence, now that its neighbours are known
+    # and fewer workflows fall between them, makes it sure of one of those.
     found = solve(open_votes, between)
     return {
         i: result
         for i, result in found.items()
-        if i in open_votes
+        if verdicts[i].status == "unresolved"
         and result.status != "unresolved"
-        and result.canonical_id == open_votes[i].workflow
-        and open_votes[i].reason in result.evidence
+        and (
+            result.canonical_id == open_votes[i].workflow
+            and open_votes[i].reason in result.evidence
+            if i in open_votes
+            else result.canonical_id in between.get(i, frozenset())
+        )
     }
+
+
+def _outside(workflow: Workflow, product: str | None, row: Row) -> str | None:
+    """Why ``row`` may not be given ``workflow`` without writing its id, or None when it may.
+
+    A workflow the page's product does not ship, or an obsolete one, still takes part in the
+    table (a row that is most likely it is no other workflow's), but only direct evidence,
+    its id written on the row in another case or spacing, makes a row confidently it: never a
+    learnt or PO label, a shared word or the order.
+    """
+    if ev.fold(row.documented_id) in {ev.fold(spelling) for spelling in workflow.spellings}:
+        return None
+    if workflow.obsolete:
+        return f"`{workflow.id}` is obsolete: only its id written on the row can name it"
+    if product is not None and product not in workflow.products:
+        shipped = ", ".join(PRODUCT_NAMES[p] for p in workflow.products)
+        return (
+            f"`{workflow.id}` is documented for {shipped} only, not for the page's product "
+            f"{PRODUCT_NAMES.get(product, product)}: only its id written on the row can name it"
+        )
+    return None
 
 
 def _other_package(row: Row, keeper: Row) -> bool:
@@ -479,7 +654,10 @@ def _solve(
             )
             items += _labels_match(row, workflow.id, labels.get(workflow.id, ()), page.locale)
             items += ev.schedule_match(
-                row.description, workflow.schedule, locale=page.locale, canonical=workflow.id
+                row.description,
+                workflow.schedule_for([product] if product else []),
+                locale=page.locale,
+                canonical=workflow.id,
             )
             items += ev.shared_names(row_names, names[workflow.id], rarity, canonical=workflow.id)
             if package and _package(workflow, product) == package:
@@ -569,7 +747,8 @@ def _solve(
         c = columns[k]
         workflow, score = candidates[c], scores[r][c]
         reasons = [why for _, why in found[r][c]]
-        if score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
+        outside = _outside(workflow, product, row)
+        if outside is None and score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
             result = RowResult(
@@ -577,7 +756,7 @@ def _solve(
             )
             results[row.index] = _with_obsolete(result, workflow)
             continue
-        guess = (
+        guess = outside or (
             f"best guess `{workflow.id}` ({score:.2f}) lacks confidence or a clear margin "
             "over the next best table"
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from .model import Row
@@ -67,6 +67,8 @@ def gap_votes(
     module_page: bool,
     row_packages: Mapping[int, str] | None = None,
     package_of: Callable[[str], str] | None = None,
+    repeated: Set[int] = frozenset(),
+    unlisted: int = 0,
 ) -> tuple[dict[int, Vote], dict[int, frozenset[str]]]:
     """Votes of the documented order, gap by gap between the in-order exact rows.
 
@@ -77,9 +79,16 @@ def gap_votes(
     closed gap has a Package cell the page's exact rows have taught (``row_packages``), the
     counts may match package by package: each row stands for the next workflow of its package.
     Otherwise each row only learns which workflows fall between its neighbours.
+
+    A row that repeats an id another row writes (``repeated``) is that row written twice, not
+    its neighbour: its gap has one row too many for the order to say anything, so no row of
+    that gap gets a vote. ``unlisted`` rows of the page are settled on workflows the order
+    does not list.
     """
     bounds = [(-1, -1), *sorted(anchors.items()), (rows, len(sequence))]
-    complete = rows in {
+    # Rows that name a workflow the order does not list (an obsolete one still documented)
+    # take no place in it: the table is complete when the rest are as many as the order.
+    complete = rows - unlisted in {
         len(sequence),
         len([w for w in sequence if w not in obsolete]),
     }
@@ -93,6 +102,8 @@ def gap_votes(
         current = [w for w in every if w not in obsolete]
         for row in gap:
             between[row.index] = frozenset(every)
+        if any(row.index in repeated for row in gap):
+            continue
         pick = every if len(every) == len(gap) else current if len(current) == len(gap) else []
         closed = ra >= 0 and rb < rows
         by_package = (
