@@ -369,6 +369,7 @@ class _Comparer:
         self.targets: list[TargetSummary] = []
         self.scheduled = {d.id for d in expected["crontab"] if d.id}
         self.drifted: set[str] = set()
+        self.forms: dict[str, str] = {}
         self.known: dict[str, Any] = {}
         for workflow in catalog.workflows:
             for expanded in environment.expand(workflow):
@@ -415,6 +416,12 @@ class _Comparer:
         if target == "crontab" and any(dict(d.settings).get("user") for d in deployed):
             kind = "cron.d"
         target = kind
+        if target == "systemd":
+            # Normalized by one call for all, unless every value is written as wfgen writes it.
+            ours = {s for d in self.expected["systemd"] for s in d.schedules}
+            theirs = {s for d in deployed for s in d.schedules}
+            same = theirs <= ours
+            self.forms = {v: v for v in ours | theirs} if same else _calendar_forms(ours | theirs)
         want: dict[str, list[Deployed]] = {}
         for entry in self.expected[kind]:
             assert entry.id is not None
@@ -522,7 +529,7 @@ class _Comparer:
         theirs = [s for d in found for s in d.schedules]
         ours = [s for d in want for s in d.schedules]
         if target == "systemd":
-            forms = _calendar_forms([*theirs, *ours])
+            forms = self.forms
             same = Counter(_without_zone(forms[c]) for c in theirs) == Counter(
                 _without_zone(forms[c]) for c in ours
             )
