@@ -277,8 +277,9 @@ def _read_file(value: str, settings: DriftSettings) -> tuple[str, str]:
     return decode_utf8(data, path=value, what="deployed file"), value
 
 
-def _expected(environment: Any, catalog: Any) -> dict[str, list[Deployed]]:
-    """What ``wfgen build`` renders for every target, read back by the same readers."""
+def _expected(environment: Any, catalog: Any, targets: set[str]) -> dict[str, list[Deployed]]:
+    """What ``wfgen build`` renders for crontab, cron.d and ``targets``, read back by the same
+    readers."""
     from ..render.targets import make_jinja, make_jobs, render_environment
     from ..schedules import to_cron_lines, to_kubernetes, to_systemd
 
@@ -293,20 +294,29 @@ def _expected(environment: Any, catalog: Any) -> dict[str, list[Deployed]]:
         to_kubernetes=to_kubernetes,
         inputs=lambda item: (),
     )
+    rendered = dataclasses.replace(
+        environment,
+        targets=tuple(t for t in everywhere.targets if t in {*targets, "crontab", "cron.d"}),
+    )
     files = {
         f.path.split("/", 1)[1]: f.content.decode("utf-8")
         for f in render_environment(
-            environment=everywhere, jobs=jobs, jinja=make_jinja(None), profile_inputs=()
+            environment=rendered, jobs=jobs, jinja=make_jinja(None), profile_inputs=()
         )
     }
     template = _template(environment)
-    units = {k.split("/", 1)[1]: v for k, v in files.items() if k.startswith("systemd/")}
-    return {
+    out = {
         "crontab": read_crontab(files["crontab"], "crontab", template),
         "cron.d": read_crontab(files["cron.d/wfgen"], "cron.d", template),
-        "kubernetes": read_kubernetes(files["kubernetes/cronjobs.yaml"], "kubernetes", template),
-        "systemd": read_units(units, "", template),
     }
+    if "kubernetes" in targets:
+        out["kubernetes"] = read_kubernetes(
+            files["kubernetes/cronjobs.yaml"], "kubernetes", template
+        )
+    if "systemd" in targets:
+        units = {k.split("/", 1)[1]: v for k, v in files.items() if k.startswith("systemd/")}
+        out["systemd"] = read_units(units, "", template)
+    return out
 
 
 def _template(environment: Any) -> tuple[str, ...]:
@@ -346,7 +356,7 @@ def drift(settings: DriftSettings) -> DriftReport:
         sources.append(("kubernetes", name, read_kubernetes(text, name, template)))
     if settings.systemd:
         sources.append(("systemd", str(settings.systemd), read_systemd(settings.systemd, template)))
-    expected = _expected(environment, catalog)
+    expected = _expected(environment, catalog, {target for target, _, _ in sources})
     comparer = _Comparer(settings, environment, catalog, expected)
     for target, name, deployed in sources:
         comparer.compare(target, name, deployed)

@@ -75,9 +75,13 @@ def id_in(argv: Iterable[str], template: tuple[str, ...]) -> str | None:
 # Vixie cron's load_env: a name (quoted, or up to a blank or '='), blanks, '=', blanks, the
 # value to the end of the line, trailing blanks dropped, one pair of matching quotes removed.
 _ENV = re.compile(r"""[ \t]*(?P<name>"[^"]*"|'[^']*'|[^ \t=]+)[ \t]*=[ \t]*(?P<value>.*)""")
-_FIELDS = re.compile(r"[ \t]*(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(.*)")
-_NICKNAME = re.compile(r"[ \t]*(@\S+)[ \t]+(.*)")
-_SHELL_SPECIAL = re.compile(r"[$`;&|<>(){}*?\[\]~]")
+_FIELDS = re.compile(r"[ \t]*" + r"([^ \t]+)[ \t]+" * 5 + r"(.*)")
+_NICKNAME = re.compile(r"[ \t]*(@[^ \t]+)[ \t]+(.*)")
+# Expansions, operators, globs, a comment (# at a word's start), an assignment before the
+# command (NAME=value as the first word): the shell does more than split there.
+_SHELL_SPECIAL = re.compile(r"[$`;&|<>(){}*?\[\]~]|(?:^|[ \t])#|^[ \t]*[A-Za-z_][A-Za-z0-9_]*=")
+_SHELL_QUOTING = re.compile(r"['\"\\\n]")
+_BLANKS = re.compile(r"[ \t]+")  # what the shell splits words at (IFS)
 
 
 def _env_line(line: str) -> tuple[str, str] | None:
@@ -97,6 +101,8 @@ def _env_line(line: str) -> tuple[str, str] | None:
 
 def cron_shell_text(command: str) -> tuple[str, str | None]:
     """The shell text cron runs and the job's standard input (None when there is none)."""
+    if "%" not in command:
+        return command, None  # a backslash is kept with what follows it: nothing changes
     out: list[str] = []
     index = 0
     while index < len(command):
@@ -116,6 +122,10 @@ def cron_shell_text(command: str) -> tuple[str, str | None]:
 def shell_argv(text: str) -> tuple[str, ...]:
     """The words ``/bin/sh -c`` runs for ``text``; the text itself, as one word, when the
     shell would do more than split and unquote it (expansions, operators, globs)."""
+    if not _SHELL_QUOTING.search(text):
+        if _SHELL_SPECIAL.search(text):
+            return (text,)
+        return tuple(w for w in _BLANKS.split(text) if w)
     try:
         words = shlex.split(text)
     except ValueError:

@@ -123,19 +123,34 @@ def _drop_in_folders(unit: str) -> list[str]:
 def unit_files(files: Iterable[str], unit: str) -> list[str]:
     """The paths systemd merges into ``unit``, in its order: the unit, then its drop-ins by
     file name (of two with the same name, the one of the most specific folder)."""
-    names = set(files)
+    return _unit_files(_by_folder(files), unit)
+
+
+def _by_folder(files: Iterable[str]) -> dict[str, list[str]]:
+    """Paths by their first part: a unit's name, or a drop-in folder's."""
+    index: dict[str, list[str]] = {}
+    for path in sorted(files):
+        index.setdefault(path.split("/", 1)[0], []).append(path)
+    return index
+
+
+def _unit_files(index: dict[str, list[str]], unit: str) -> list[str]:
     drop_ins: dict[str, str] = {}
     for sub in _drop_in_folders(unit):
-        for path in sorted(names):
-            if path.startswith(sub + "/") and path.endswith(".conf") and path.count("/") == 1:
+        for path in index.get(sub, ()):
+            if path.endswith(".conf") and path.count("/") == 1:
                 drop_ins[path.rsplit("/", 1)[1]] = path  # a more specific folder wins
-    return ([unit] if unit in names else []) + [drop_ins[base] for base in sorted(drop_ins)]
+    return ([unit] if unit in index.get(unit, ()) else []) + [
+        drop_ins[base] for base in sorted(drop_ins)
+    ]
 
 
-def read_unit_texts(files: dict[str, str], unit: str, folder: str) -> Merged:
+def read_unit_texts(
+    files: dict[str, str], unit: str, folder: str, index: dict[str, list[str]] | None = None
+) -> Merged:
     """``unit`` merged with its drop-ins, from texts keyed by their path below the folder."""
     merged: Merged = {}
-    for path in unit_files(files, unit):
+    for path in _unit_files(index if index is not None else _by_folder(files), unit):
         _parse(files[path], f"{folder}/{path}" if folder else path, merged)
     return merged
 
@@ -195,8 +210,9 @@ def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
 def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) -> list[Deployed]:
     """Timers of unit texts keyed by their path below ``folder``."""
     out = []
+    index = _by_folder(files)
     for unit in sorted(f for f in files if f.endswith(".timer") and "/" not in f):
-        timer = read_unit_texts(files, unit, folder)
+        timer = read_unit_texts(files, unit, folder, index)
         where = Location(f"{folder}/{unit}" if folder else unit, 1, 1)
         calendars = timer.get(("Timer", "OnCalendar"), [])
         target = timer.get(("Timer", "Unit"), [])
@@ -212,7 +228,7 @@ def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) ->
         if not _UNIT_NAME.fullmatch(service):
             invalid = f"Unit={service} names no service unit of this folder"
         elif service in files:
-            merged = read_unit_texts(files, service, folder)
+            merged = read_unit_texts(files, service, folder, index)
             places.update(_places(merged))
             places["[Service]"] = (Location(f"{folder}/{service}" if folder else service), "")
             starts = merged.get(("Service", "ExecStart"), [])

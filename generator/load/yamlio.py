@@ -265,6 +265,12 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
     return _checked_top(path, text, data, problems)
 
 
+# The tags a safe loader gives nodes of its own accord; any other was written in the text.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
 def load_documents(
     text: str,
     *,
@@ -275,9 +281,10 @@ def load_documents(
     """Every document of a YAML stream (JSON too), each with its node for positions.
 
     Read as :func:`load_yaml` reads a catalogue file (PyYAML's safe loader, YAML 1.2
-    scalars), with the same refusals: an explicit tag, nesting deeper than ``max_depth``
-    and aliases expanding past ``max_values`` are refused, located, before any value is used;
-    nesting is counted on the event stream, which is read without recursion.
+    scalars), with the same refusals: a tag other than the plain ones, nesting deeper than
+    ``max_depth`` and aliases expanding past ``max_values`` are refused, located, before any
+    value is built. libyaml composes the nodes (and stops past 1,000 levels itself); they
+    are then walked without recursion, each shared node once.
 
     Returns:
         ``(data, node)`` per document, or no documents and the problems (errors) found.
@@ -288,42 +295,31 @@ def load_documents(
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         problems.append(Problem(Location.of(path, line, col), message, code=code, hint=hint))
 
-    depth = 0
+    duplicates: list[tuple[str, int, int]] = []
+    loader = _loader_class(duplicates)(text)
+    out: list[tuple[Any, Any]] = []
     try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > max_depth:
-                    refuse(
-                        event.start_mark, f"YAML nests deeper than {max_depth} levels", "yaml-depth"
-                    )
-                    return [], problems
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                refuse(
-                    event.start_mark,
-                    f"YAML tag {tag} is not allowed",
-                    "yaml-syntax",
-                    "remove the tag",
-                )
+        nodes: list[yaml.Node] = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        for node in nodes:
+            odd = _odd_node(node, max_depth)
+            if odd is not None:
+                bad, message, code = odd
+                refuse(bad.start_mark, message, code)
                 return [], problems
-        duplicates: list[tuple[str, int, int]] = []
-        loader = _loader_class(duplicates)(text)
-        out: list[tuple[Any, Any]] = []
-        try:
-            while loader.check_node():
-                node = loader.get_node()
-                out.append((loader.construct_document(node), node))
-        finally:
-            loader.dispose()
+        for node in nodes:
+            out.append((loader.construct_document(node), node))
     except yaml.MarkedYAMLError as err:
         refuse(err.problem_mark or err.context_mark, f"YAML: {err.problem or err}", "yaml-syntax")
         return [], problems
     except yaml.YAMLError as err:  # pragma: no cover - every libyaml error carries a mark
         refuse(None, f"YAML: {err}", "yaml-syntax")
         return [], problems
+    finally:
+        loader.dispose()
     for key, line, col in duplicates:
         problems.append(
             Problem(
@@ -343,6 +339,29 @@ def load_documents(
                 "write the values out, or use fewer nested aliases",
             )
     return ([], problems) if problems else (out, problems)
+
+
+def _odd_node(root: yaml.Node, max_depth: int) -> tuple[yaml.Node, str, str] | None:
+    """The first node with a tag written in the text or deeper than ``max_depth``, what is
+    wrong with it and its code; None when there is none."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if node.tag not in _PLAIN_TAGS:
+            return node, f"YAML tag {node.tag} is not allowed", "yaml-syntax"
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > max_depth:
+            return node, f"YAML nests deeper than {max_depth} levels", "yaml-depth"
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        else:
+            stack.extend((child, depth + 1) for child in node.value)
+    return None
 
 
 def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:
