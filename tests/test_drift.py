@@ -599,3 +599,20 @@ def test_unreadable_drop_in_folder_is_a_located_error(built: Path, tmp_path: Pat
     )
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"wfgen: error: {loop}: cannot list this drop-in folder")
+
+
+def test_service_no_timer_starts_is_listed(built: Path, tmp_path: Path) -> None:
+    """A service of the folder that no timer starts is listed as not wfgen's, never silent;
+    its workflow's timer gone, the workflow is missing."""
+    units = tmp_path / "systemd"
+    shutil.copytree(built / "systemd", units)
+    (units / "wfgen-cleanup.timer").unlink()
+    (units / "backup.service").write_text("[Service]\nExecStart=/usr/bin/backup\n", "utf-8")
+    code, out = drift("--systemd", str(units), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert {(p["code"], p["id"]) for p in data["drift"]} == {("drift-missing", "cleanup")}
+    assert sorted(p["message"] for p in data["not_written_by_wfgen"]) == [
+        "not written by wfgen (systemd): backup.service (no timer starts it)",
+        "not written by wfgen (systemd): wfgen-cleanup.service (no timer starts it)",
+    ]

@@ -211,6 +211,7 @@ def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) ->
     """Timers of unit texts keyed by their path below ``folder``."""
     out = []
     index = _by_folder(files)
+    started: set[str] = set()
     for unit in sorted(f for f in files if f.endswith(".timer") and "/" not in f):
         timer = read_unit_texts(files, unit, folder, index)
         where = Location(f"{folder}/{unit}" if folder else unit, 1, 1)
@@ -228,6 +229,7 @@ def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) ->
         if not _UNIT_NAME.fullmatch(service):
             invalid = f"Unit={service} names no service unit of this folder"
         elif service in files:
+            started.add(service)
             merged = read_unit_texts(files, service, folder, index)
             places.update(_places(merged))
             places["[Service]"] = (Location(f"{folder}/{service}" if folder else service), "")
@@ -263,6 +265,12 @@ def read_units(files: dict[str, str], folder: str, template: tuple[str, ...]) ->
                 places=tuple((key, at, text) for key, (at, text) in sorted(places.items())),
             )
         )
+    for service in sorted(f for f in files if f.endswith(".service") and "/" not in f):
+        if service not in started:  # no timer of the folder starts it: listed, never silent
+            at = Location(f"{folder}/{service}" if folder else service, 1, 1)
+            out.append(
+                Deployed("systemd", at, None, (), (), what=f"{service} (no timer starts it)")
+            )
     return out
 
 
