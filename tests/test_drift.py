@@ -25,9 +25,11 @@ from hypothesis import strategies as st
 
 from generator.cli import cli
 from tests.bundled_build import bundled_build
-from tests.conftest import CATALOG, FIXTURES, examples
+from tests.conftest import CASES as CASE_FOLDERS
+from tests.conftest import CATALOG, FIXTURES, LOCALES, examples
 
 ENV = "prod-marketing"
+DIALECTS = CASE_FOLDERS / "dialects" / "accepted"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))
 
 
@@ -616,3 +618,33 @@ def test_service_no_timer_starts_is_listed(built: Path, tmp_path: Path) -> None:
         "not written by wfgen (systemd): backup.service (no timer starts it)",
         "not written by wfgen (systemd): wfgen-cleanup.service (no timer starts it)",
     ]
+
+
+@pytest.fixture(scope="module")
+def dialects(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`wfgen build` of the accepted-dialects case: L, 5L, 1#2, windows over several cron
+    lines and CronJobs, one environment per target kind."""
+    out = tmp_path_factory.mktemp("dialects") / "out"
+    code, text = run(
+        *("build", "--catalog", str(DIALECTS), "--locales", str(LOCALES), "--locale", "en"),
+        *("--out", str(out), "--quiet"),
+    )
+    assert code == 0, text
+    return out
+
+
+def test_outputs_of_every_dialect_are_in_sync(dialects: Path) -> None:
+    """Each environment's outputs of the accepted-dialects case read back in sync."""
+    checked = 0
+    for env in sorted(p.stem for p in (DIALECTS / "environments").glob("*.yaml")):
+        for target, path in TARGET_PATHS.items():
+            if not (dialects / env / path).exists():
+                continue
+            option = OPTIONS.get(target, "--systemd")
+            code, text = run(
+                *("drift", "--env", env, "--catalog", str(DIALECTS)),
+                *(option, str(dialects / env / path)),
+            )
+            assert code == 0, text
+            checked += 1
+    assert checked == 4
