@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
@@ -32,9 +33,8 @@ from .safebytes import files_below, read_input
 
 if TYPE_CHECKING:
     from .load.document import Documents
-    from .model import Catalog
 
-__all__ = ["BuildResult", "BuildSettings", "build", "render_all", "summary"]
+__all__ = ["BuildResult", "BuildSettings", "build", "plan", "render_all", "summary"]
 
 Progress = Callable[[int, int], None]
 
@@ -50,6 +50,8 @@ class BuildSettings:
     environments: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     check: bool = False
+    strict: bool = False  # warnings fail the build as errors do: nothing is written
+    base_url: str | None = None  # the site's published address: absolute links and sitemap.xml
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,7 @@ def _locales(settings: BuildSettings) -> list[str]:
     return sorted(set(wanted))
 
 
-def _environments(
-    settings: BuildSettings, catalog: Catalog, documents: Documents
-) -> tuple[list[Any], list[Problem]]:
+def _environments(settings: BuildSettings, documents: Documents) -> list[Any]:
     folder = settings.catalog / "environments"
     names = list(settings.environments) or None
     if not folder.is_dir():
@@ -102,9 +102,8 @@ def _environments(
             raise UsageError(
                 f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml"
             )
-        return [], []
+        return []
     from .load.profiles import load_environments
-    from .schedule_lint import lint_environment
 
     environments = list(load_environments(folder, names, documents=documents))
     if names:
@@ -114,10 +113,7 @@ def _environments(
                 f"unknown environment(s): {', '.join(missing)}",
                 hint=f"choose from the profiles in {folder}",
             )
-    problems: list[Problem] = []
-    for environment in environments:
-        problems.extend(lint_environment(environment=environment, catalog=catalog))
-    return sorted(environments, key=lambda e: e.name), problems
+    return sorted(environments, key=lambda e: e.name)
 
 
 def _sending_files(
@@ -229,36 +225,58 @@ def render_all(
         The files, sorted by path, and the warnings found on the way.
 
     Raises:
-        CatalogError: when the catalogue, a profile or a schedule has errors (nothing is rendered).
+        CatalogError: when the catalogue, a profile, a schedule or a published translation
+            has errors, or (``strict``) warnings; nothing is rendered.
         UsageError: for unknown environments or locales.
         InputError: for unreadable inputs or broken templates.
     """
     # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
     from . import schedules
     from .l10n import phrases
+    from .l10n.check import check_published, publish_config
     from .l10n.messages import messages
-    from .l10n.po import load_translations, po_path
+    from .l10n.po import load_translations, po_path, read_po_file
+    from .l10n.stats import locale_stats
     from .load.catalog import load_catalog
     from .load.document import Documents as _Documents
     from .render.pages import locale_tables, render_docs
     from .render.targets import make_jinja, make_jobs, render_environment
+    from .validate import validate
 
-    # Each YAML file is parsed once: the stages below take it from here.
+    # Each YAML file is parsed once: the stages below take it from here. The catalogue and
+    # its profiles are judged by `wfgen validate` itself, so both report the same findings.
     documents = _Documents()
-    catalog, warnings = load_catalog([settings.catalog], documents=documents)
-    environments, lint = _environments(settings, catalog, documents)
-    problems = [*warnings, *lint]
-    if any(p.severity is Severity.ERROR for p in problems):
+    problems = validate([settings.catalog], documents=documents, environments=settings.environments)
+    if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
+    catalog, _ = load_catalog([settings.catalog], documents=documents)
+    environments = _environments(settings, documents)
     locales = _locales(settings)
     jinja = make_jinja(settings.templates)
     name = _namer(settings.catalog.resolve().parent)
     # Reconcile: a translation counts only for the English it was made from.
-    english = (
-        {m.context: m.english for m in messages(catalog, documents=documents)}
-        if locales != ["en"]
-        else {}
-    )
+    current = messages(catalog, documents=documents) if locales != ["en"] else []
+    english = {m.context: m.english for m in current}
+    # What is published is checked first: a translation msgfmt refuses, or (strict) one
+    # that states a wrong fact, stops the build before anything is rendered.
+    config = publish_config(settings.catalog) if current else None
+    po_files: dict[str, Any] = {}  # each PO file read once for the checks and the counts
+    for locale in locales:
+        path = po_path(settings.locales_dir, locale)
+        if locale != "en" and path.is_file():
+            po_files[locale] = read_po_file(path, locale)
+            problems.extend(
+                check_published(
+                    path,
+                    locale,
+                    catalog=catalog,
+                    messages=current,
+                    config=config,
+                    po=po_files[locale],
+                )
+            )
+    if _fails(problems, strict=settings.strict):
+        raise CatalogError(problems)
 
     sentence = _remembered(phrases.sentence)
     sending_models: dict[Path, Any] = {}
@@ -268,6 +286,7 @@ def render_all(
     site_gettexts: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     site_inputs: dict[str, tuple[str, ...]] = {}
+    completeness: dict[str, dict[str, tuple[int, int]]] = {}
     catalog_names = sorted(
         {name(w.location.file) for w in catalog.workflows}
         | {name(m.location.file) for m in catalog.modules}
@@ -310,6 +329,16 @@ def render_all(
         tables[locale] = locale_tables(
             catalog=catalog, locale=locale, gettext=gettext, sentence=sentence
         )
+        if locale != "en":
+            counted = locale_stats(locale, po_files.get(locale), current)
+            tables[locale] = _counted(tables[locale], counted, locale)
+            completeness[locale] = {
+                "": (counted.counts.translated, counted.counts.total),
+                **{
+                    key: (counts.translated, counts.total)
+                    for key, counts in counted.modules.items()
+                },
+            }
         files.extend(
             render_docs(
                 catalog=catalog,
@@ -346,13 +375,80 @@ def render_all(
             sentence=sentence,
             inputs=site_inputs,
             tables=tables,
+            completeness=completeness,
+            base_url=settings.base_url,
             **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
         )
     )
+    if _fails(problems, strict=settings.strict):  # stale translations, found on the way
+        raise CatalogError(problems)
+    files = [_one_block_per_line(f) if f.path.endswith(".html") else f for f in files]
     files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
+
+
+def _counted(tables: list[Any], counted: Any, locale: str) -> list[Any]:
+    """The module tables with the completeness ``wfgen l10n stats`` gives each module: its
+    entries translated for the current English and not fuzzy, of all its entries."""
+    from dataclasses import replace
+
+    from babel.numbers import format_percent
+
+    from .l10n.stats import completeness
+
+    out = []
+    for table in tables:
+        counts = counted.modules.get(table.key)
+        out.append(
+            replace(
+                table,
+                translated=counts.translated,
+                total=counts.total,
+                percent=format_percent(
+                    completeness(counts.translated, counts.total), locale=locale
+                ),
+            )
+            if counts is not None and counts.total
+            else table
+        )
+    return out
+
+
+# Block elements that start a line of generated HTML, and the containers whose end does, so
+# that a diff of two builds (`build --check`, a review) shows the row, item or paragraph
+# that changed, not one long line. Only where whitespace cannot change the rendering:
+# between table parts, list items, blocks and head elements. A page with preformatted text,
+# a text area or inline script or style (a user's template may have them) is left as it is.
+_BLOCKS = re.compile(
+    rb"<(?:html|head|body|title|meta|link|script|header|footer|main|nav|section|div|form"
+    rb"|h[1-6]|p|ul|ol|li|table|caption|thead|tbody|tr)[\s>/]"
+    rb"|</(?:head|body|html|header|footer|main|nav|section|div|form|ul|ol|table|thead|tbody)>"
+)
+_VERBATIM = re.compile(rb"<(?:pre|textarea|style)[\s>]|<script[^>]*>\s*[^<\s]", re.IGNORECASE)
+
+
+def _one_block_per_line(file: RenderedFile) -> RenderedFile:
+    """``file`` (HTML) with each block element at the start of a line of its own."""
+    data = file.content
+    if _VERBATIM.search(data):
+        return file
+    pieces: list[bytes] = []
+    last = 0
+    for found in _BLOCKS.finditer(data):
+        at = found.start()
+        line_start = data.rfind(b"\n", 0, at) + 1
+        if data[line_start:at].strip():  # something before it on its line: break there
+            pieces += [data[last:at], b"\n"]
+            last = at
+    pieces.append(data[last:])
+    return RenderedFile(file.path, b"".join(pieces), file.inputs)
+
+
+def _fails(problems: list[Problem], *, strict: bool) -> bool:
+    worst = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(p.severity in worst for p in problems)
 
 
 def _remembered(say: Callable[..., Any]) -> Callable[..., Any]:
@@ -434,6 +530,8 @@ def _build(
     current = up_to_date(settings.out, digest)
     if current is not None:
         paths, reported = current
+        if _fails(list(reported), strict=settings.strict):
+            raise CatalogError(list(reported))
         return BuildResult((), WriteResult(unchanged=paths), (*leftovers, *reported))
     files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:
@@ -441,6 +539,39 @@ def _build(
     else:
         result = write_output(files, out_dir=settings.out)
     return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
+
+
+def _group(path: str) -> tuple[int, str]:
+    """Where a file of out/ belongs in the plan: (order, name)."""
+    parts = path.split("/")
+    if parts[0] in ("docs", "site") and len(parts) > 2:
+        return 1, f"locale {parts[1]}, {parts[0]}"
+    if parts[0] == "site":
+        return 2, "site, shared files"
+    if len(parts) > 1:
+        return 0, f"environment {parts[0]}, {parts[1]}"
+    return 3, path
+
+
+def plan(result: BuildResult) -> list[str]:
+    """What ``build --check`` would change, per environment and target, then per locale:
+    one line each, ``<group>: N added, N changed, N removed``, after a total line."""
+    w = result.write
+    added = set(w.added)
+    counts: dict[tuple[int, str], list[int]] = {}
+    for path in w.written:
+        counts.setdefault(_group(path), [0, 0, 0])[0 if path in added else 1] += 1
+    for path in w.removed:
+        counts.setdefault(_group(path), [0, 0, 0])[2] += 1
+
+    def said(numbers: Sequence[int]) -> str:
+        words = ("added", "changed", "removed")
+        return ", ".join(f"{n} {word}" for n, word in zip(numbers, words, strict=True) if n)
+
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    lines = [f"plan: {said(total) or 'nothing to change'}"]
+    lines += [f"  {name}: {said(counts[key])}" for key in sorted(counts) for name in [key[1]]]
+    return lines
 
 
 def summary(result: BuildResult, *, check: bool) -> str:

@@ -6,7 +6,9 @@ ruff and pytest search theirs); the nearest wins, and in one folder ``wfgen.toml
 ``pyproject.toml``. Without one, the project is the current folder with the default layout.
 
 Keys are the long command-line options they default (paths relative to the project folder):
-``catalog``, ``locales``, ``templates``, ``out`` (folders) and ``env``, ``locale`` (lists).
+``catalog``, ``locales``, ``templates``, ``out`` (folders), ``env``, ``locale`` (lists) and
+``strict`` (a boolean: warnings fail ``build``, ``validate``, ``schedule lint``, ``l10n check``
+and ``docs check``, as ``--strict`` does).
 An option given on the command line always wins over the file. An ``l10n`` table holds
 the settings of ``wfgen l10n check`` (``l10n.generic.load_config`` checks it).
 """
@@ -38,6 +40,10 @@ CONFIG_NAME = "wfgen.toml"
 PYPROJECT_TABLE = "tool.wfgen"
 _PATH_KEYS = ("catalog", "locales", "templates", "out")
 _LIST_KEYS = ("env", "locale")
+_BOOL_KEYS = ("strict",)
+_URL_KEYS = ("base_url",)
+# The site's address: http(s), a host, an optional path; no query or fragment.
+BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 _DEFAULTS = {"catalog": "catalog", "locales": "locales", "out": "out"}
 
 
@@ -58,6 +64,8 @@ class Project:
     templates: Path | None
     environments: tuple[str, ...]
     build_locales: tuple[str, ...]
+    strict: bool = False
+    base_url: str | None = None  # the site's address when published (absolute links, sitemap)
 
     def describe(self) -> str:
         """Where the settings came from, for error messages."""
@@ -188,7 +196,9 @@ def load_project(cwd: Path | None = None) -> Project:
         )
     settings, text = read_settings(config)
     root = config.parent
-    known = (*_PATH_KEYS, *_LIST_KEYS)
+    known = (*_PATH_KEYS, *_LIST_KEYS, *_BOOL_KEYS, *_URL_KEYS)
+    strict = False
+    base_url: str | None = None
     paths: dict[str, Path | None] = dict.fromkeys(_PATH_KEYS)
     lists: dict[str, tuple[str, ...]] = dict.fromkeys(_LIST_KEYS, ())
     for key, value in settings.items():
@@ -197,10 +207,20 @@ def load_project(cwd: Path | None = None) -> Project:
             continue  # `l10n check` settings: read and checked by l10n.generic.load_config
         if key not in known:
             raise UsageError(f"{where}: unknown key {key!r}; hint: known keys: {', '.join(known)}")
-        if key in _PATH_KEYS:
+        if key in _URL_KEYS:
+            if not isinstance(value, str) or not BASE_URL.fullmatch(value):
+                raise UsageError(
+                    f'{where}: {key} must be an http(s) address, e.g. {key} = "https://docs.example.com/workflows"'
+                )
+            base_url = value
+        elif key in _PATH_KEYS:
             if not isinstance(value, str) or not value.strip():
                 raise UsageError(f"{where}: {key} must be a folder path (a non-empty string)")
             paths[key] = _relative(root / value, cwd)
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise UsageError(f"{where}: {key} must be true or false")
+            strict = value
         else:
             if not isinstance(value, list) or not all(
                 isinstance(item, str) and item.strip() for item in value
@@ -221,6 +241,8 @@ def load_project(cwd: Path | None = None) -> Project:
         templates=paths["templates"],
         environments=lists["env"],
         build_locales=lists["locale"],
+        strict=strict,
+        base_url=base_url,
     )
 
 
@@ -235,6 +257,8 @@ out = "out"            # --out: what `wfgen build` writes
 # templates = "templates"   # --templates: your own .j2 files (others come from wfgen)
 # env = ["prod"]            # --env: profiles `wfgen build` renders (default: all)
 # locale = ["en"]           # --locale: locales of the reference pages (default: every PO file plus en)
+# strict = true             # --strict: warnings fail build, validate, schedule lint, l10n and docs check
+# base_url = "https://docs.example.com/workflows"  # --base-url: the site's address (absolute links, sitemap.xml)
 """
 
 _MODULES_TEXT = """\

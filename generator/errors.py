@@ -7,6 +7,7 @@ Every message reads ``file:line:col: what is wrong`` and, where it helps, ends w
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ __all__ = [
     "Severity",
     "UsageError",
     "WfgenError",
+    "escape_controls",
     "format_problem",
     "sort_problems",
 ]
@@ -85,8 +87,27 @@ class Problem:
         return data
 
 
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: in a file
+# name or a message they would start a new line, or rewrite the terminal, in a report.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x0a``): one line."""
+    return _CONTROLS.sub(_escaped, text)
+
+
 def format_problem(problem: Problem) -> str:
-    """Render a problem as one line: ``file:line:col: severity: message [at path] (hint)``."""
+    """Render a problem as one line: ``file:line:col: severity: message [at path] (hint)``.
+
+    A control character anywhere (a file named with a newline, say) is escaped, so one
+    finding is always one line.
+    """
     text = f"{problem.location}: {problem.severity}"
     if problem.code:
         text += f" {problem.code}"
@@ -95,7 +116,7 @@ def format_problem(problem: Problem) -> str:
         text += f" [at {problem.json_path}]"
     if problem.hint:
         text += f"; hint: {problem.hint}"
-    return text
+    return escape_controls(text)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -62,12 +62,13 @@ MANIFEST_FORMAT = 1
 class WriteResult:
     """What a build did to out/, or (with --check) what it would do."""
 
-    written: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()  # added or changed
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     foreign: tuple[str, ...] = ()
     diff: str = ""
     problems: tuple[Problem, ...] = field(default=())
+    added: tuple[str, ...] = ()  # --check: those of ``written`` that out/ lacks
 
     @property
     def differs(self) -> bool:
@@ -200,6 +201,23 @@ def _lines(data: bytes | None) -> list[str]:
     return data.decode("utf-8", errors="replace").splitlines(keepends=True)
 
 
+# The manifest's lines that only repeat what the other files' diffs show (their sha256) or
+# that --check does not compare (the fingerprint): left out of its diff.
+_HASH_LINES = re.compile(rb'^ *"(?:sha256|fingerprint)": "[0-9a-f]*",?\n', re.MULTILINE)
+
+
+def _manifest_diff(name: str, old: bytes | None, new: bytes | None) -> str:
+    """The manifest's diff without its hash lines: which files and inputs changed."""
+    text = _diff(
+        name,
+        _HASH_LINES.sub(b"", old) if old is not None else None,
+        _HASH_LINES.sub(b"", new) if new is not None else None,
+    )
+    if text.startswith("Binary or unreadable"):  # only hashes differ
+        return f"{name}: only the sha256 of files differ (their diffs are above or below)\n"
+    return text
+
+
 def _diff(name: str, old: bytes | None, new: bytes | None) -> str:
     before = f"a/{name}" if old is not None else "/dev/null"
     after = f"b/{name}" if new is not None else "/dev/null"
@@ -233,7 +251,7 @@ def check_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
     """
     wanted, existing, _owned = _plan(files, out_dir)
     parts: list[str] = []
-    written, unchanged = [], []
+    written, unchanged, added = [], [], []
     for key in sorted(wanted):
         new = wanted[key].content
         old = _read(existing[key]) if key in existing else None
@@ -241,7 +259,10 @@ def check_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
             unchanged.append(key)
             continue
         written.append(key)
-        parts.append(_diff(f"{out_dir.name}/{key}", old, new))
+        if key not in existing:
+            added.append(key)
+        show = _manifest_diff if key == MANIFEST else _diff
+        parts.append(show(f"{out_dir.name}/{key}", old, new))
     extra = sorted(set(existing) - set(wanted))
     parts.extend(_diff(f"{out_dir.name}/{key}", _read(existing[key]) or b"", None) for key in extra)
     return WriteResult(
@@ -249,6 +270,7 @@ def check_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
         unchanged=tuple(unchanged),
         removed=tuple(extra),
         diff="".join(parts),
+        added=tuple(added),
     )
 
 

@@ -43,13 +43,17 @@ def test_validate_sarif_is_valid_and_located() -> None:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
 
 
-def test_clean_validate_sarif_has_no_results() -> None:
-    """A clean catalogue: exit 0 and a valid log with an empty result list."""
+def test_clean_validate_sarif_has_only_the_lint_warnings() -> None:
+    """The bundled catalogue: exit 0 and a valid log whose results are the schedule lint's
+    warnings (the same six `wfgen build` gives), no error."""
     code, out = run("validate", str(CATALOG), "--format", "sarif")
     assert code == 0
     log = json.loads(out)
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
-    assert log["runs"][0]["results"] == []
+    results = log["runs"][0]["results"]
+    assert len(results) == 6
+    assert {r["level"] for r in results} == {"warning"}
+    assert all(r["ruleId"].startswith("schedule-") for r in results)
 
 
 def test_lint_sarif_and_github() -> None:

@@ -103,7 +103,8 @@ def test_list_table_rows() -> None:
 
 
 def test_unresolved_rows_are_listed_and_never_touched(tmp_path: Path) -> None:
-    """A row the check cannot resolve is reported with its line and left byte for byte."""
+    """A row the check cannot resolve (here `unknown`: an id no catalogue has) is reported
+    with its line and left byte for byte."""
     text = (REFERENCE / "it" / "v8_technical-workflows.md").read_text(encoding="utf-8")
     page = tmp_path / "technical-workflows.md"
     # A label, an id and a package that say nothing: the page's order alone cannot decide.
@@ -111,8 +112,8 @@ def test_unresolved_rows_are_listed_and_never_touched(tmp_path: Path) -> None:
     assert row in text
     page.write_text(text.replace(row, "**Zzz** (qqq) | Zzz |"))
     report = check_pages([page], catalog=_catalog(), labels_for=_labels).pages[0]
-    unresolved = [r for r in report.rows if r.status == "unresolved"]
-    assert [r.documented_id for r in unresolved] == ["qqq"]
+    unresolved = [r for r in report.rows if r.status in ("unresolved", "unknown")]
+    assert [(r.documented_id, r.status) for r in unresolved] == [("qqq", "unknown")]
     fix = plan_fix(report, page.read_bytes())
     assert [(s.line, s.documented_id) for s in fix.skipped] == [(unresolved[0].row.line, "qqq")]
     assert fix.edits and all(e.line != unresolved[0].row.line for e in fix.edits)

@@ -1,7 +1,7 @@
 """The pre-commit hooks of .pre-commit-hooks.yaml, run by pre-commit itself (try-repo).
 
-A temporary git repository holds a catalogue, the English template of the PO files and the
-out/ that `wfgen build` wrote; pre-commit installs wfgen from this checkout into its own
+A temporary git repository holds the bundled catalogue, its PO files and the out/ that
+`wfgen build` wrote; pre-commit installs wfgen from this checkout into its own
 environment (from the locked wheels in .venv/wheelhouse) and runs every hook. Then a mistyped time
 makes validate and build --check fail, with the location.
 """
@@ -74,8 +74,7 @@ def test_hooks_pass_then_fail_on_a_mistyped_time(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     shutil.copytree(CATALOG, repo / "catalog")
-    (repo / "locales").mkdir()
-    shutil.copy(LOCALES / "workflows.pot", repo / "locales" / "workflows.pot")
+    shutil.copytree(LOCALES, repo / "locales")  # the bundled PO files pass their hook too
     wfgen = Path(sys.executable).parent / "wfgen"
     subprocess.run([str(wfgen), "build", "--quiet"], cwd=repo, check=True, capture_output=True)
     _git(repo, "init", "-q")

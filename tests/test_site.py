@@ -59,16 +59,25 @@ def test_every_locale_has_index_module_and_sending_pages(site: dict[str, str]) -
 
 
 def test_index_shows_completeness_per_page_and_locale(site: dict[str, str]) -> None:
-    """The index has one completeness figure per page (sending included) and one for the locale."""
+    """The index has one completeness figure per page (sending included) and one for the
+    locale, each what `wfgen l10n stats` counts (translated entries of all entries)."""
+    from generator.l10n.stats import stats
+    from generator.l10n.update import L10nSettings
+
+    (counted,) = stats(
+        L10nSettings(catalog_dir=ROOT / "catalog", locales_dir=ROOT / "locales"), ["sv"]
+    )
     index = _main(site["site/sv/index.html"])
     rows = re.findall(r'<tr><th scope="row"><a href="([^"]+)\.html">.*?\((\d+)/(\d+)\)', index)
-    pages = {page for page, _done, _total in rows}
-    assert {"deliveries", "sending"} <= pages
-    done = sum(int(d) for _p, d, _t in rows)
-    total = sum(int(t) for _p, _d, t in rows)
+    shown = {page: (int(d), int(t)) for page, d, t in rows}
+    assert {"deliveries", "sending"} <= set(shown)
+    for page, (done, total) in shown.items():
+        group = counted.modules["(sending)" if page == "sending" else page]
+        assert (done, total) == (group.translated, group.total), page
     summary = re.search(r'<p class="summary">.*?\((\d+)/(\d+)\)', index)
-    assert summary is not None and (int(summary[1]), int(summary[2])) == (done, total)
-    assert done < total  # the bundled Swedish catalogue is not complete
+    assert summary is not None
+    assert (int(summary[1]), int(summary[2])) == (counted.counts.translated, counted.counts.total)
+    assert counted.counts.translated < counted.counts.total  # Swedish is not complete
 
 
 def test_untranslated_ui_words_are_marked(site: dict[str, str]) -> None:
@@ -193,3 +202,86 @@ def test_docs_pages_mark_an_untranslated_page_once(japanese: dict[str, str]) -> 
     assert campaign.startswith("# Campaign *(untranslated)*\n\n| ラベル | 内部名 | 説明 |")
     index = files["docs/ja/index.md"]
     assert "| Module *(untranslated)* | Translation completeness *(untranslated)* |" in index
+
+
+BASE = "https://docs.example.com/workflows"
+
+
+@pytest.fixture(scope="module")
+def published() -> dict[str, str]:
+    """The site built with a base URL (`--base-url` / base_url)."""
+    settings = BuildSettings(
+        catalog=ROOT / "catalog",
+        locales_dir=ROOT / "locales",
+        out=ROOT / "unused-out",
+        base_url=BASE + "/",
+    )
+    files, _warnings = render_all(settings)
+    return {f.path: f.content.decode() for f in files if f.path.startswith("site/")}
+
+
+def test_canonical_and_alternates_are_absolute_with_a_base_url(
+    site: dict[str, str], published: dict[str, str]
+) -> None:
+    """With a base URL every page names its absolute canonical address and its language
+    versions absolutely; without one they are relative."""
+    for path, text in published.items():
+        if not re.fullmatch(r"site/[^/]+/[^/]+\.html", path):
+            continue
+        locale, name = path.split("/")[1:]
+        links = [(t, a) for t, a in _parse(text) if t == "link" and a.get("rel") != "stylesheet"]
+        canonical = [a["href"] for t, a in links if a.get("rel") == "canonical"]
+        assert canonical == [f"{BASE}/{locale}/{name}"], path
+        alternates = {a["hreflang"]: a["href"] for t, a in links if a.get("rel") == "alternate"}
+        assert alternates["x-default"] == f"{BASE}/en/{name}"
+        assert all(h == f"{BASE}/{c}/{name}" for c, h in alternates.items() if c != "x-default")
+    relative = dict(
+        re.findall(r'<link rel="(canonical)" href="([^"]+)">', site["site/sv/deliveries.html"])
+    )
+    assert relative == {"canonical": "deliveries.html"}
+
+
+def test_sitemap_lists_every_page_with_its_alternates(
+    site: dict[str, str], published: dict[str, str]
+) -> None:
+    """sitemap.xml (with a base URL only: the protocol wants absolute addresses) lists every
+    page of every locale once, each with an xhtml:link per language and x-default."""
+    import xml.etree.ElementTree as ET
+
+    assert "site/sitemap.xml" not in site
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring(published["site/sitemap.xml"])
+    pages = sorted(
+        f"{BASE}/{p.removeprefix('site/')}"
+        for p in published
+        if re.fullmatch(r"site/[^/]+/[^/]+\.html", p)
+    )
+    urls = root.findall("s:url", ns)
+    assert sorted(u.findtext("s:loc", namespaces=ns) or "" for u in urls) == pages
+    codes = sorted({p.split("/")[1] for p in published if p.count("/") == 2})
+    for url in urls:
+        loc = url.findtext("s:loc", namespaces=ns) or ""
+        name = loc.rsplit("/", 1)[1]
+        links = {x.get("hreflang"): x.get("href") for x in url.findall("x:link", ns)}
+        assert links == {
+            **{c: f"{BASE}/{c}/{name}" for c in codes},
+            "x-default": f"{BASE}/en/{name}",
+        }
+        assert loc in links.values()
+
+
+def test_root_index_and_404_list_every_language(
+    site: dict[str, str], published: dict[str, str]
+) -> None:
+    """The root index.html and 404.html link to each language's index, named in its own
+    language; 404 links absolutely when the base URL is known (it is served at any depth)."""
+    codes = sorted({p.split("/")[1] for p in site if p.count("/") == 2})
+    for name in ("index.html", "404.html"):
+        hrefs = [a["href"] for t, a in _parse(site[f"site/{name}"]) if t == "a"]
+        assert hrefs == [f"{c}/index.html" for c in codes]
+    hrefs = [a["href"] for t, a in _parse(published["site/404.html"]) if t == "a"]
+    assert hrefs == [f"{BASE}/{c}/index.html" for c in codes]
+    assert (
+        '<li lang="sv"><a href="sv/index.html" hreflang="sv">svenska</a>' in site["site/index.html"]
+    )
+    assert 'name="robots" content="noindex"' in site["site/404.html"]

@@ -6,6 +6,11 @@ Screenshots of en, sv and ja (a CJK locale with a few translations, see site_loc
 375 px and 1280 px are saved in test-output/screenshots/ (git-ignored; a fixed folder so they
 outlive pytest's rotation of temporary folders).
 
+Each page of the layout and accessibility checks is seen at both widths in light and dark
+mode, and axe-core must report no violation at all there, on the module, sending and index
+pages of each locale and on the root's index.html and 404.html. Screenshots of the index, a
+module page, a search with results and one without are written at both widths.
+
 Only the English site is crawled in the browser; every locale's links are checked statically
 in test_site.py, which keeps this file fast. So does the way pages are driven: Playwright's
 async API, on an event loop in a thread of its own, loads pages in several tabs at once, and
@@ -21,7 +26,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pytest
 
@@ -65,11 +70,14 @@ ARGS = [
 # tabs crawled the English site in half the time of one, for no more CPU (four: no better).
 TABS = 3
 
-LOCALES = ("en", "sv", "ja")
+LOCALES = ("en", "sv", "de", "it", "ja")  # every locale the site fixture builds
+SHOT_LOCALES = ("en", "sv", "ja")
 PAGES = ("index", "deliveries", "sending", "message-center-execution")
 SHOT_PAGES = ("index", "deliveries", "sending")
 AXE_PAGES = ("index", "deliveries", "sending")
+ROOT_PAGES = ("index", "404")  # the site's root: out/site/index.html, 404.html
 WIDTHS = (375, 1280)
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.is_file() or not AXE.is_file(),
@@ -228,46 +236,75 @@ class Views:
 
     # (locale, page, width) -> (sideways scroll in px, words broken inside)
     layout: dict[tuple[str, str, int], tuple[int, list[str]]]
-    # (locale, page) -> serious or critical axe violations (id, help), at 1280 x 900 px
-    axe: dict[tuple[str, str], list[tuple[str, str]]]
+    # (locale, page, width, scheme) -> axe violations of any impact (id, help)
+    axe: dict[tuple[str, str, int, str], list[tuple[str, str]]]
     shots: list[Path]
+    # (locale, page, width) -> search box above the content, menu open, menu's toggle shown
+    order: dict[tuple[str, str, int], tuple[bool, bool, bool]]
+
+
+_ORDER = """async () => {
+  // A viewport change reaches media-query listeners by the next frame.
+  await new Promise(done => requestAnimationFrame(() => done()));
+  const q = document.getElementById('q'), h = document.querySelector('main h1');
+  const menu = document.querySelector('details.menu');
+  const toggle = menu && menu.querySelector('summary');
+  return [
+    !!q && q.getBoundingClientRect().top < h.getBoundingClientRect().top,
+    !!menu && menu.open,
+    !!toggle && toggle.getBoundingClientRect().height > 0,
+  ];
+}"""
+
+
+async def _axe(tab: Page) -> list[tuple[str, str]]:
+    result: dict[str, Any] = await tab.evaluate(_AXE_RUN)
+    return [(v["id"], v["help"]) for v in result["violations"]]
 
 
 @pytest.fixture(scope="module")
 def views(chromium: Chromium, site: Path) -> Views:
     """Load each page once at 375 px, check and photograph it, widen it to 1280 px, check and
-    photograph it again, then run axe on it at 1280 x 900 px (the pages are laid out by CSS
-    alone, so a widened page is the page loaded wide)."""
+    photograph it again; run axe at each width in light and dark mode (the pages are laid
+    out by CSS alone, so a widened page is the page loaded wide)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     layout: dict[tuple[str, str, int], tuple[int, list[str]]] = {}
-    axe: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    axe: dict[tuple[str, str, int, str], list[tuple[str, str]]] = {}
+    order: dict[tuple[str, str, int], tuple[bool, bool, bool]] = {}
     shots: list[Path] = []
 
     async def check(tab: Page, page: tuple[str, str]) -> None:
         locale, name = page
+        path = site / f"{name}.html" if locale == "" else site / locale / f"{name}.html"
         for width in WIDTHS:
             await tab.set_viewport_size({"width": width, "height": 800})
             if width == WIDTHS[0]:
-                await tab.goto((site / locale / f"{name}.html").as_uri())
-            overflow, broken = await tab.evaluate(_LAYOUT)
-            layout[locale, name, width] = (overflow, broken)
-            if name in SHOT_PAGES:
-                shot = SHOTS / f"{locale}-{name}-{width}.png"
-                # Nothing has focus, so the text caret Playwright would hide by injecting a
-                # style is not drawn anyway: the same image, made in two thirds of the time.
-                await tab.screenshot(path=shot, caret="initial")
-                shots.append(shot)
-        if name in AXE_PAGES:
-            await tab.set_viewport_size({"width": 1280, "height": 900})
-            result: dict[str, Any] = await tab.evaluate(_AXE_RUN)
-            axe[locale, name] = [
-                (v["id"], v["help"])
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+                await tab.emulate_media(color_scheme="light")
+                await tab.goto(path.as_uri())
+            if locale:
+                overflow, broken = await tab.evaluate(_LAYOUT)
+                layout[locale, name, width] = (overflow, broken)
+                order[locale, name, width] = tuple(await tab.evaluate(_ORDER))
+            for scheme in SCHEMES:
+                await tab.emulate_media(color_scheme=scheme)
+                if (
+                    name in SHOT_PAGES
+                    and locale in SHOT_LOCALES
+                    and (scheme == "light" or locale == "sv")
+                ):
+                    suffix = "" if scheme == "light" else "-dark"
+                    shot = SHOTS / f"{locale}-{name}-{width}{suffix}.png"
+                    # Nothing has focus, so the text caret Playwright would hide by injecting a
+                    # style is not drawn anyway: the same image, made in two thirds of the time.
+                    await tab.screenshot(path=shot, caret="initial")
+                    shots.append(shot)
+                if name in AXE_PAGES or not locale:
+                    axe[locale or "root", name, width, scheme] = await _axe(tab)
+            await tab.emulate_media(color_scheme="light")
 
-    chromium.each([(lo, n) for lo in LOCALES for n in PAGES], check, init_script=AXE)
-    return Views(layout=layout, axe=axe, shots=shots)
+    pages = [(lo, n) for lo in LOCALES for n in PAGES] + [("", n) for n in ROOT_PAGES]
+    chromium.each(pages, check, init_script=AXE)
+    return Views(layout=layout, axe=axe, shots=shots, order=order)
 
 
 def test_phone_width_no_horizontal_scroll_no_broken_words_and_screenshots(views: Views) -> None:
@@ -276,15 +313,29 @@ def test_phone_width_no_horizontal_scroll_no_broken_words_and_screenshots(views:
     for (locale, name, width), (overflow, broken) in sorted(views.layout.items()):
         assert overflow <= 0, f"{locale}/{name} at {width}px scrolls by {overflow}px"
         assert broken == [], f"{locale}/{name} at {width}px"
-    assert len(views.shots) == len(LOCALES) * len(SHOT_PAGES) * len(WIDTHS)
+    assert len(views.shots) == (len(SHOT_LOCALES) + 1) * len(SHOT_PAGES) * len(WIDTHS)
     assert all(shot.is_file() for shot in views.shots)
     print(f"screenshots in {SHOTS}")
 
 
-def test_axe_no_serious_or_critical(views: Views) -> None:
-    assert len(views.axe) == len(LOCALES) * len(AXE_PAGES)
-    for (locale, name), bad in sorted(views.axe.items()):
-        assert bad == [], f"{locale}/{name}: {bad}"
+def test_axe_no_violation_at_either_width_in_light_and_dark(views: Views) -> None:
+    """axe-core finds nothing, of any impact, on every page type of every locale and on the
+    root pages, at 375 and 1280 px, in light and dark mode."""
+    pages = len(LOCALES) * len(AXE_PAGES) + len(ROOT_PAGES)
+    assert len(views.axe) == pages * len(WIDTHS) * len(SCHEMES)
+    for (locale, name, width, scheme), bad in sorted(views.axe.items()):
+        assert bad == [], f"{locale}/{name} at {width}px, {scheme}: {bad}"
+
+
+def test_phone_shows_search_and_a_closed_menu_first(views: Views) -> None:
+    """At 375 px the search box comes before the content and the page list is a closed menu
+    with its toggle; at 1280 px the list is open and needs no toggle."""
+    for (locale, name, width), (search_first, menu_open, toggle) in sorted(views.order.items()):
+        where = f"{locale}/{name} at {width}px"
+        if width == 375:
+            assert search_first and not menu_open and toggle, where
+        else:
+            assert menu_open and not toggle, where
 
 
 # Every link, stylesheet and script of the page as the browser resolves it: [file, anchor].
@@ -349,3 +400,146 @@ def test_search_finds_by_id_and_translated_label(
         assert "#" in tab.url and tab.url.split("#")[0].endswith(".html")
 
     chromium.each([(site / "sv" / "index.html").as_uri()], search)
+
+
+# Each result: its link, the id in it, the page named under it, the marked text, the snippet.
+_HITS = """() => [...document.querySelectorAll('#hits li')].map(li => [
+  li.querySelector('a').getAttribute('href'),
+  li.querySelector('code').textContent,
+  (li.querySelector('.hit-page') || {}).textContent || '',
+  [...li.querySelectorAll('mark')].map(m => m.textContent),
+  (li.querySelector('.hit-text') || {}).textContent || '',
+])"""
+
+
+def _tables(site: Path, locale: str) -> dict[str, tuple[str, list[str]]]:
+    """page -> (its h1, the workflow ids of its table), read from the built files."""
+    import html
+    import re
+
+    found = {}
+    for path in sorted((site / locale).glob("*.html")):
+        text = path.read_text("utf-8")
+        heading = re.search(r"<h1>(.*?)</h1>", text, re.S)
+        ids = [html.unescape(i) for i in re.findall(r'<tr id="([^"]+)"><td', text)]
+        if heading and ids:
+            title = html.unescape(re.sub(r"<[^>]+>|\*", "", heading.group(1)))
+            found[path.stem] = (title, ids)
+    return found
+
+
+def test_search_results_name_page_mark_the_match_and_never_repeat(
+    chromium: Chromium, site: Path
+) -> None:
+    """A result names the page (module) it links to, marks what matched (accents ignored),
+    shows the matching text when the match is in the description, and each workflow comes
+    once even when several pages list it; the status line counts them."""
+    tables = _tables(site, "sv")
+    listed: dict[str, list[str]] = {}
+    for page, (_title, ids) in tables.items():
+        for workflow in ids:
+            listed.setdefault(workflow, []).append(page)
+    twice = next(w for w, pages in sorted(listed.items()) if len(pages) > 1)
+
+    async def search(tab: Page, index: str) -> dict[str, Any]:
+        await tab.goto(index)
+        out: dict[str, Any] = {}
+        for query in (twice, "sparning", "aggregat", "rapport"):
+            await tab.fill("#q", query)
+            out[query] = (await tab.evaluate(_HITS), await tab.inner_text("#hits-status"))
+        return out
+
+    [found] = chromium.each([(site / "sv" / "index.html").as_uri()], search)
+    for query, (hits, status) in found.items():
+        ids = [code for _href, code, _page, _marks, _text in hits]
+        assert ids and len(ids) == len(set(ids)), (query, ids)
+        assert status.startswith(str(len(hits))) or len(hits) == 20, status
+        for href, code, page_title, marks, _text in hits:
+            page = href.split(".html#")[0]
+            assert code in tables[page][1] and page_title == tables[page][0], (query, href)
+            assert marks, (query, code)
+    assert [code for _h, code, *_ in found[twice][0]].count(twice) == 1
+    # Accents folded: "sparning" finds Spårning, and the mark shows the word as written.
+    assert any("Spårning" in marks for *_rest, marks, _t in found["sparning"][0])
+    # A match inside the description shows that text, cut around the marked word.
+    snippets = [text for *_rest, marks, text in found["rapport"][0] if text]
+    assert snippets and all("rapport" in t.lower() for t in snippets)
+
+
+def test_search_without_match_says_so_and_keys_move_through_results(
+    chromium: Chromium, site: Path
+) -> None:
+    """No match: the results panel says nothing matches (announced as a status) and lists
+    nothing. With matches: Down from the box reaches the first result, Down/Up move, Up from
+    the first goes back to the box, Escape clears; screenshots of both searches."""
+
+    async def search(tab: Page, item: tuple[str, int]) -> dict[str, Any]:
+        index, width = item
+        await tab.set_viewport_size({"width": width, "height": 800})
+        await tab.goto(index)
+        out: dict[str, Any] = {}
+        await tab.fill("#q", "zzqqxx")
+        out["none"] = (
+            await tab.inner_text("#hits-status"),
+            await tab.locator("#hits li").count(),
+            await tab.is_visible("#results"),
+        )
+        await tab.screenshot(path=SHOTS / f"sv-search-none-{width}.png", caret="initial")
+        await tab.fill("#q", "rapport")
+        await tab.screenshot(path=SHOTS / f"sv-search-hits-{width}.png", caret="initial")
+        focus = "() => document.activeElement.id || document.activeElement.getAttribute('href')"
+        moves = []
+        for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowUp", "ArrowDown"):
+            await tab.keyboard.press(key)
+            moves.append(await tab.evaluate(focus))
+        out["hrefs"] = await tab.locator("#hits a").evaluate_all(
+            "as => as.map(a => a.getAttribute('href'))"
+        )
+        out["moves"] = moves
+        await tab.keyboard.press("Escape")
+        out["cleared"] = (await tab.input_value("#q"), await tab.is_visible("#results"))
+        out["results"] = await tab.evaluate(
+            "() => { const s = getComputedStyle(document.getElementById('results'));"
+            " return [s.borderTopStyle, s.backgroundColor]; }"
+        )
+        return out
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    index = (site / "sv" / "index.html").as_uri()
+    for result in chromium.each([(index, w) for w in WIDTHS], search):
+        status, count, visible = result["none"]
+        assert (status, count, visible) == ("No workflow matches your search.", 0, True)
+        hrefs = result["hrefs"]
+        assert len(hrefs) >= 2
+        assert result["moves"] == [hrefs[0], hrefs[1], hrefs[0], "q", hrefs[0]]
+        assert result["cleared"] == ("", False)
+        border, background = result["results"]
+        assert border == "solid" and background not in ("rgba(0, 0, 0, 0)", "transparent")
+    for width in WIDTHS:
+        assert (SHOTS / f"sv-search-none-{width}.png").is_file()
+        assert (SHOTS / f"sv-search-hits-{width}.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("languages", "lands"), [("sv-SE", "sv/index.html"), ("fr-FR", "index.html")]
+)
+def test_root_index_follows_the_browsers_language(
+    chromium: Chromium, site: Path, languages: str, lands: str
+) -> None:
+    """The root index goes to the reader's language when the site has it, and otherwise
+    stays on the list of languages."""
+    from playwright.async_api import async_playwright
+
+    async def visit() -> str:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            try:
+                context = await browser.new_context(locale=languages)
+                tab = await context.new_page()
+                await tab.goto((site / "index.html").as_uri())
+                await tab.wait_for_load_state()
+                return tab.url
+            finally:
+                await browser.close()
+
+    assert asyncio.run(visit()) == (site / lands).as_uri()

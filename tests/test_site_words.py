@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,37 @@ def test_x_default_is_english_or_else_the_first_locale(site: dict[str, str]) -> 
         "sv": "../sv/deliveries.html",
         "x-default": "../de/deliveries.html",
     }
+
+
+def test_module_named_as_the_site_is_a_finding_and_shows_its_english_name(
+    tmp_path: Path,
+) -> None:
+    """A module translated with the site's own title is a `module-is-site-title` warning at
+    its PO line, and the site names it in English so the breadcrumbs do not repeat the title;
+    the bundled Campaign Standard module keeps its product's name."""
+    from generator.l10n.check import check_locales
+    from generator.l10n.update import L10nSettings
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    po = locales / "sv" / "LC_MESSAGES" / "workflows.po"
+    text = po.read_text("utf-8")
+    entry = 'msgctxt "module|deliveries"\nmsgid "Deliveries"\nmsgstr "Leveranser"'
+    assert entry in text
+    po.write_text(text.replace(entry, entry.replace("Leveranser", "Tekniska arbetsflöden")))
+    # Babel's line of an entry (as every PO finding's) is its msgid's, after the msgctxt.
+    line = po.read_text("utf-8").splitlines().index('msgctxt "module|deliveries"') + 2
+    found = check_locales(L10nSettings(catalog_dir=CATALOG, locales_dir=locales), ["sv"])
+    named = [p for p in found if p.code == "module-is-site-title"]
+    assert [(p.location.line, p.severity.value) for p in named] == [(line, "warning")]
+    bundled = check_locales(L10nSettings(catalog_dir=CATALOG, locales_dir=LOCALES))
+    assert not [p for p in bundled if p.code == "module-is-site-title"]
+    settings = BuildSettings(
+        catalog=CATALOG, locales_dir=locales, out=tmp_path / "unused", locales=("sv",)
+    )
+    files, _ = render_all(settings)
+    site = {f.path: f.content.decode() for f in files}
+    crumbs = re.search(r'<nav class="crumbs".*?</nav>', site["site/sv/deliveries.html"], re.S)
+    assert crumbs and '<li aria-current="page"><span lang="en">Deliveries</span>' in crumbs[0]
+    standard = re.search(r"<h1>(.*?)</h1>", site["site/sv/standard.html"])
+    assert standard and standard[1] == "Campaign Standard"

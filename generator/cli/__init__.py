@@ -10,6 +10,7 @@ from __future__ import annotations
 # Each module registers its commands on the group; the library behind them loads on use.
 from . import (  # noqa: F401
     build,
+    catalog,
     completion,
     docs,
     docs_fix,

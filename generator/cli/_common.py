@@ -11,7 +11,15 @@ from typing import Any, TypeVar
 import click
 
 from ..config import CONFIG_NAME, Project, load_project
-from ..errors import CatalogError, Problem, Severity, WfgenError, format_problem
+from ..errors import (
+    CatalogError,
+    Problem,
+    Severity,
+    WfgenError,
+    escape_controls,
+    format_problem,
+)
+from .completers import complete_environments
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -93,7 +101,16 @@ environments_option = click.option(
     multiple=True,
     metavar="NAME",
     callback=from_project(lambda: project().environments),
+    shell_complete=complete_environments,
     help=f"Environment profile (repeatable; default: {CONFIG_NAME}'s env, else all).",
+)
+
+
+strict_option = click.option(
+    "--strict/--no-strict",
+    default=None,
+    callback=from_project(lambda: project().strict),
+    help=f"Warnings fail too (exit 1) [default: {CONFIG_NAME}'s strict, else off].",
 )
 
 
@@ -120,7 +137,7 @@ def run_or_exit(func: Callable[[], T]) -> T:
         print_problems(err.problems, "text")
         sys.exit(EXIT_PROBLEMS)
     except WfgenError as err:
-        click.echo(f"wfgen: error: {err}", err=True)
+        click.echo(f"wfgen: error: {escape_controls(str(err))}", err=True)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         click.echo("wfgen: interrupted", err=True)
@@ -135,7 +152,7 @@ def run_as(func: Callable[[], T], fmt: str, command: str) -> T:
         print_problems(err.problems, fmt, tool_command=command)
         sys.exit(EXIT_PROBLEMS)
     except WfgenError as err:
-        click.echo(f"wfgen: error: {err}", err=True)
+        click.echo(f"wfgen: error: {escape_controls(str(err))}", err=True)
         sys.exit(err.exit_code)
 
 
@@ -158,7 +175,12 @@ def print_problems(
         except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
             installed = "0"
         command = tool_command or (click.get_current_context().command_path.partition(" ")[2])
-        click.echo(dumps(sarif_log(problems, command=command, version=installed)))
+        from ..l10n.check import CHECK_CODES, describe_codes
+
+        described = describe_codes() if any(p.code in CHECK_CODES for p in problems) else {}
+        click.echo(
+            dumps(sarif_log(problems, command=command, version=installed, described=described))
+        )
         return
     if fmt == "json":
         click.echo(
@@ -177,6 +199,12 @@ def print_problems(
         click.echo(format_problem(problem))
     if summary:
         click.echo(f"{errors} error(s), {warnings} warning(s)")
+
+
+def failing(problems: list[Problem], *, strict: bool) -> bool:
+    """Whether ``problems`` fail the command: any error, or any warning under ``--strict``."""
+    worst = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(p.severity in worst for p in problems)
 
 
 def json_dump(data: Any) -> None:

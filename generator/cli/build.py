@@ -22,6 +22,10 @@ from ._common import (
     print_problems,
     project,
     run_or_exit,
+    strict_option,
+)
+from .completers import (
+    complete_locales,
 )
 
 # --- build ------------------------------------------------------------------------------
@@ -29,7 +33,7 @@ from ._common import (
 
 def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
-    from ..build import build, summary
+    from ..build import build, plan, summary
 
     if fmt != "text":
         return _build_report(settings, fmt)
@@ -55,6 +59,8 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
         if problem.severity is Severity.WARNING and not quiet:
             click.echo(format_problem(problem), err=True)
     if settings.check and result.write.differs:
+        # A plan first (what changes, per environment, target and locale), then the diff.
+        click.echo("\n".join(plan(result)))
         diff = result.write.diff
         click.echo(diff if diff.endswith("\n") else diff + "\n", nl=False)
     if not quiet or (settings.check and result.write.differs):
@@ -62,6 +68,16 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
             summary(result, check=settings.check), err=settings.check and result.write.differs
         )
     return EXIT_PROBLEMS if settings.check and result.write.differs else EXIT_OK
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..config import BASE_URL
+
+    if value is None:
+        return project().base_url
+    if not BASE_URL.fullmatch(value):
+        raise click.BadParameter("an http(s) address, e.g. https://docs.example.com/workflows")
+    return value
 
 
 @cli.command("build")
@@ -72,6 +88,7 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     multiple=True,
     metavar="L",
     callback=from_project(lambda: project().build_locales),
+    shell_complete=complete_locales,
     help="Locale (repeatable; default: wfgen.toml's locale, else every PO file plus en).",
 )
 @click.option(
@@ -88,20 +105,31 @@ def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     callback=from_project(lambda: project().templates),
     help="A folder of your own templates; any name it lacks comes from the bundled set.",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    callback=_base_url,
+    help="The site's published address: absolute canonical and hreflang links, sitemap.xml "
+    "[default: the project's base_url, else relative links and no sitemap].",
+)
 @catalog_option
 @locales_option("PO files.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when out/ differs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@strict_option
 @format_option("json: summary, warnings and files; sarif, github: the findings for CI.")
 def build_cmd(
     environments: tuple[str, ...],
     locales: tuple[str, ...],
     out: Path,
     templates: Path | None,
+    base_url: str | None,
     catalog: Path,
     locales_dir: Path,
     check: bool,
     quiet: bool,
+    strict: bool,
     fmt: str,
 ) -> None:
     """Render scheduler configs for every environment and reference pages for every locale."""
@@ -115,6 +143,8 @@ def build_cmd(
         environments=environments,
         locales=locales,
         check=check,
+        strict=strict,
+        base_url=base_url,
     )
     sys.exit(build_command(settings, quiet=quiet, fmt=fmt))
 
@@ -150,6 +180,7 @@ def _build_report(settings: Any, fmt: str) -> int:
                 "written": list(write.written),
                 "unchanged": list(write.unchanged),
                 "removed": list(write.removed),
+                "added": list(write.added),
                 "foreign": list(write.foreign),
                 "warnings": [p.to_json() for p in result.warnings],
                 **({"diff": write.diff} if differs else {}),

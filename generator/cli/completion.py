@@ -10,7 +10,8 @@ from ._common import cli
 @cli.command("completion")
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion_cmd(shell: str) -> None:
-    """Print the completion script of SHELL (commands, options, choices).
+    """Print the completion script of SHELL (commands, options, choices, and the project's
+    environments, locales and workflow ids).
 
     \b
     bash:  eval "$(wfgen completion bash)"        (in ~/.bashrc)

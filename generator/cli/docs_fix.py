@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, catalog_option, locales_option, run_or_exit
-from .docs import docs_group, english_option
+from .completers import complete_locales
+from .docs import docs_group, english_option, glob_option, quiet_option
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,16 @@ class DocsFixSettings:
     catalog: Path
     locales_dir: Path
     repair_text: bool = False
+    patterns: tuple[str, ...] = ()  # file-name patterns of pages in folders (default: Markdown)
+    quiet: bool = False
+    accept_order: bool = False
 
 
 def docs_fix_command(settings: DocsFixSettings) -> int:
     """Plan every page's fix, then list, diff or write it; return the exit code."""
     from ..docs import labels_from_po
     from ..docs.fix import fix_pages, write_atomically
+    from ..docs.folders import DEFAULT_PATTERNS, find_pages
     from ..load.catalog import load_catalog
 
     catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
@@ -42,14 +47,17 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
         from ..docs.english import english_refiner
 
         refine = english_refiner(settings.english, catalog)
+    found = find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
     result = run_or_exit(
         lambda: fix_pages(
-            list(settings.pages),
+            list(found.pages),
+            optional=found.found,
             catalog=catalog,
             locale=settings.locale,
             labels_for=labels_for,
             refine=refine,
             repair_text=settings.repair_text,
+            accept_order=settings.accept_order,
         )
     )
     # In --diff mode stdout is the patch alone, so it can be piped to `git apply`.
@@ -66,7 +74,8 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
                 )
         if settings.mode == "write" and page.changed:
             run_or_exit(functools.partial(write_atomically, page.path, page.fixed))
-            click.echo(f"{page.path}: {len(page.edits)} change(s) written", err=notes)
+            if not settings.quiet:
+                click.echo(f"{page.path}: {len(page.edits)} change(s) written", err=notes)
         for skip in page.skipped:
             click.echo(
                 f"{page.path}:{skip.line}: left as is: `{skip.documented_id}`: {skip.reason}",
@@ -78,19 +87,20 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
     left = sum(len(p.skipped) for p in result.pages)
     verb = "replaced" if settings.mode == "write" else "to replace"
     repairs = f", {len(edits) - ids} text repair(s)" if settings.repair_text else ""
-    click.echo(
-        f"{len(result.pages)} page(s): {ids} id(s) {verb}{repairs}, {left} row(s) left as is",
-        err=notes,
-    )
-    for error in result.errors:
+    if not settings.quiet:
+        click.echo(
+            f"{len(result.pages)} page(s): {ids} id(s) {verb}{repairs}, {left} row(s) left as is",
+            err=notes,
+        )
+    for error in (*found.empty, *result.errors):
         click.echo(f"wfgen: error: {error.message}", err=True)
-    if result.errors:
+    if result.errors or found.empty:
         return EXIT_USAGE
     return EXIT_PROBLEMS if pending else EXIT_OK
 
 
 @docs_group.command("fix")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--write",
     "mode",
@@ -104,12 +114,24 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
     help="Print a unified diff of the corrections on stdout; write nothing.",
 )
 @click.option(
-    "--locale", default=None, metavar="L", help="Locale of the pages (default: inferred per page)."
+    "--locale",
+    default=None,
+    metavar="L",
+    shell_complete=complete_locales,
+    help="Locale of the pages (default: inferred per page).",
 )
 @click.option(
     "--repair-text",
     is_flag=True,
     help="Also repair the encoding damage and leftover numeric entities the check reports.",
+)
+@glob_option
+@quiet_option
+@click.option(
+    "--accept-order",
+    is_flag=True,
+    help="Also replace ids that only the documented order decides (nothing on the row names "
+    "the workflow); left as is by default.",
 )
 @english_option
 @catalog_option
@@ -119,16 +141,23 @@ def docs_fix_cmd(
     mode: str | None,
     locale: str | None,
     repair_text: bool,
+    patterns: tuple[str, ...],
+    quiet: bool,
+    accept_order: bool,
     english: Path | None,
     catalog: Path,
     locales_dir: Path,
 ) -> None:
     """Replace, on each row `docs check` reports as a mismatch, the documented id by the
-    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched.
+    canonical one; no other byte of the page changes. Unresolved rows are listed, never touched,
+    and so are rows that only the documented order maps (unless --accept-order).
 
-    Without --write or --diff the replacements are listed and nothing is written.
+    A PAGE that is a folder is searched as `docs check` searches it (--glob).
+    Without --write or --diff the replacements are listed and nothing is written;
+    --quiet leaves out the summary and the pages written.
     Exit 0 when no page needs a change (after --write: when no row is left unresolved),
-    1 when a page would change or rows are left, 2 when a page cannot be read or written.
+    1 when a page would change or rows are left, 2 when a page cannot be read or written or a
+    folder holds no page.
     """
     settings = DocsFixSettings(
         pages=pages,
@@ -138,5 +167,8 @@ def docs_fix_cmd(
         catalog=catalog,
         locales_dir=locales_dir,
         repair_text=repair_text,
+        patterns=patterns,
+        quiet=quiet,
+        accept_order=accept_order,
     )
     sys.exit(docs_fix_command(settings))

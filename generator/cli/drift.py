@@ -17,13 +17,23 @@ from ._common import (
     print_problems,
     run_as,
 )
+from .completers import (
+    complete_environments,
+)
 
 # How a finding is marked in the text report, as `terraform plan` marks its changes.
 _MARKS = {"drift-missing": "-", "drift-unexpected": "+", "drift-unknown-id": "+"}
 
 
 @cli.command("drift")
-@click.option("--env", "environment", required=True, metavar="NAME", help="Environment profile.")
+@click.option(
+    "--env",
+    "environment",
+    required=True,
+    metavar="NAME",
+    shell_complete=complete_environments,
+    help="Environment profile.",
+)
 @click.option(
     "--crontab",
     "crontab",

@@ -8,18 +8,23 @@ from typing import Any
 
 import click
 
-from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     cli,
+    failing,
     format_option,
     json_dump,
     l10n_paths,
     print_problems,
     report_writes,
     run_or_exit,
+    strict_option,
+)
+from .completers import (
+    complete_locales,
+    complete_new_locale,
 )
 
 # --- l10n -------------------------------------------------------------------------------
@@ -46,7 +51,7 @@ def l10n_extract_cmd(catalog: Path, locales_dir: Path) -> None:
 
 
 @l10n_group.command("init")
-@click.argument("locale")
+@click.argument("locale", shell_complete=complete_new_locale)
 @l10n_paths
 def l10n_init_cmd(locale: str, catalog: Path, locales_dir: Path) -> None:
     """Create the PO file of LOCALE (any CLDR locale, e.g. sv, de, pt_BR)."""
@@ -69,6 +74,7 @@ _LOCALE_OPTION = click.option(
     "locales",
     multiple=True,
     metavar="L",
+    shell_complete=complete_locales,
     help="Only this locale (repeatable); default: every locale with a PO file.",
 )
 
@@ -103,7 +109,8 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
     for result in results:
         c = result.counts
         click.echo(
-            f"{result.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
+            f"{result.locale}: {c.to_json()['percent']} % complete: "
+            f"{c.translated} translated, {c.fuzzy} fuzzy, "
             f"{c.untranslated} untranslated, {c.obsolete} obsolete ({c.total} entries; "
             f"{c.review} of the fuzzy ones await review)"
         )
@@ -117,16 +124,20 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
 
 @l10n_group.command("check")
 @format_option()
+@strict_option
 @_LOCALE_OPTION
 @l10n_paths
-def l10n_check_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_dir: Path) -> None:
-    """Check every PO file: stale entries, identifiers, numbers, encoding, markup. Exit 1 on errors."""
+def l10n_check_cmd(
+    fmt: str, strict: bool, locales: tuple[str, ...], catalog: Path, locales_dir: Path
+) -> None:
+    """Check every PO file: stale entries, identifiers, numbers, encoding, markup. Exit 1 on
+    errors (and on warnings with --strict)."""
     from ..l10n.check import check_locales
 
     chosen = _chosen_locales(locales, locales_dir)
     problems = run_or_exit(lambda: check_locales(_l10n_settings(catalog, locales_dir), chosen))
     print_problems(problems, fmt)
-    sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if failing(problems, strict=strict) else EXIT_OK)
 
 
 @l10n_group.command("glossary")

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from ..errors import Severity
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -16,12 +15,19 @@ from ._common import (
     catalog_option,
     cli,
     environments_option,
+    failing,
     format_option,
     json_dump,
     locales_option,
     print_problems,
     run_as,
     run_or_exit,
+    strict_option,
+)
+from .completers import (
+    complete_environments,
+    complete_locales,
+    complete_workflows,
 )
 
 # --- schedule ---------------------------------------------------------------------------
@@ -87,16 +93,22 @@ def _print_runs(found: Any) -> None:
 
 
 @schedule_group.command("explain")
-@click.argument("workflow_id", metavar="ID")
+@click.argument("workflow_id", metavar="ID", shell_complete=complete_workflows)
 @click.option(
     "--env",
     "environment",
     default=None,
     metavar="NAME",
+    shell_complete=complete_environments,
     help="Environment profile (zone, nightly, overrides).",
 )
 @click.option(
-    "--locale", default="en", show_default=True, metavar="L", help="Locale of the sentence."
+    "--locale",
+    default="en",
+    show_default=True,
+    metavar="L",
+    shell_complete=complete_locales,
+    help="Locale of the sentence.",
 )
 @click.option(
     "--next",
@@ -177,14 +189,16 @@ def schedule_explain_cmd(
     help="Warn when this many workflows start in the same minute.",
 )
 @format_option()
+@strict_option
 @catalog_option
 def schedule_lint_cmd(
-    environments: tuple[str, ...], same_minute: int, fmt: str, catalog: Path
+    environments: tuple[str, ...], same_minute: int, fmt: str, strict: bool, catalog: Path
 ) -> None:
-    """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on errors."""
+    """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on
+    errors (and on warnings with --strict)."""
     from ..explain import LintSettings, lint_environments
 
     settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
     problems = run_as(lambda: lint_environments(settings), fmt, "schedule lint")
     print_problems(problems, fmt)
-    sys.exit(EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if failing(problems, strict=strict) else EXIT_OK)

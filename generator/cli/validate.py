@@ -17,6 +17,7 @@ from ._common import (
     print_problems,
     project_catalog,
     run_or_exit,
+    strict_option,
 )
 
 # --- validate ---------------------------------------------------------------------------
@@ -29,13 +30,14 @@ class ValidateSettings:
     paths: tuple[Path, ...]
     fmt: str
     strict: bool
+    english: Path | None = None
 
 
 def validate_command(settings: ValidateSettings) -> int:
     """Run validation and print the report; return the exit code."""
     from ..validate import validate
 
-    problems = run_or_exit(lambda: validate(settings.paths))
+    problems = run_or_exit(lambda: validate(settings.paths, english=settings.english))
     print_problems(problems, settings.fmt)
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     if any(p.severity in failing for p in problems):
@@ -51,8 +53,16 @@ def validate_command(settings: ValidateSettings) -> int:
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @format_option()
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+@strict_option
+@click.option(
+    "--english",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the English pages: each schedule_source must quote its page.",
+)
+def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool, english: Path | None) -> None:
     """Check catalogue files (default: the project's catalogue) and report every problem with file:line:col."""
-    settings = ValidateSettings(paths=paths or (project_catalog(),), fmt=fmt, strict=strict)
+    settings = ValidateSettings(
+        paths=paths or (project_catalog(),), fmt=fmt, strict=strict, english=english
+    )
     sys.exit(validate_command(settings))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
@@ -20,10 +21,11 @@ from .model import Page, Row
 from .order import Vote, gap_votes, in_order
 from .results import PageReport, RowResult
 
-__all__ = ["CONFIDENT", "LOGIT_MARGIN", "align", "detect_module"]
+__all__ = ["CONFIDENT", "LOGIT_MARGIN", "ORDER_ONLY", "align", "detect_module"]
 
 CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
 LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairing (log-odds)
+ORDER_ONLY = 0.6  # the most a row mapped by the documented order alone is trusted
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 
@@ -67,9 +69,17 @@ def detect_module(page: Page, catalog: Catalog) -> tuple[Module | None, list[str
 
 
 def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
+    return _products(page, module, catalog)[0]
+
+
+def _products(
+    page: Page, module: Module | None, catalog: Catalog
+) -> tuple[str | None, tuple[str, ...]]:
+    """The page's product, and the other products its exact ids fit as well when the page
+    does not say which it documents (the order of those must agree before it is evidence)."""
     pages = {p.product for p in module.pages} if module else set(PRODUCTS)
     if page.product in pages:
-        return page.product
+        return page.product, ()
     exact = [w for r in page.rows if (w := catalog.get(r.documented_id))]
     fitting = [
         product
@@ -80,10 +90,11 @@ def _product(page: Page, module: Module | None, catalog: Catalog) -> str | None:
         # The page does not say its product and its exact ids fit several: the product whose
         # documented order accounts for the most rows between the exact ones is the page's.
         placed = {product: _placed(page, module, product, catalog) for product in fitting}
-        return max(fitting, key=lambda product: placed[product])
+        chosen = max(fitting, key=lambda product: placed[product])
+        return chosen, tuple(p for p in fitting if p != chosen)
     if fitting:
-        return fitting[0]
-    return sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product
+        return fitting[0], ()
+    return (sorted(pages, key=PRODUCTS.index)[0] if module and pages else page.product), ()
 
 
 def _sequence(module: Module | None, product: str | None, catalog: Catalog) -> list[str]:
@@ -165,6 +176,37 @@ def _repeated(page: Page) -> frozenset[int]:
         if echoed and ev.fold(row.documented_id):
             found |= echoed | {row.index}
     return frozenset(found)
+
+
+def _agreed(
+    votes: Mapping[int, Vote],
+    page: Page,
+    settled: Mapping[int, str],
+    *,
+    module: Module | None,
+    catalog: Catalog,
+    others: Sequence[str],
+    repeated: frozenset[int],
+) -> dict[int, Vote]:
+    """The votes that the documented order of every other product the page may document
+    casts too: a vote that depends on which product a page that does not say it is, is a
+    guess, not evidence."""
+    kept = dict(votes)
+    for product in others:
+        theirs, _ = _votes_between(
+            page,
+            settled,
+            sequence=_sequence(module, product, catalog),
+            catalog=catalog,
+            module=module,
+            repeated=repeated,
+        )
+        kept = {
+            i: vote
+            for i, vote in kept.items()
+            if i in theirs and theirs[i].workflow == vote.workflow
+        }
+    return kept
 
 
 def _template_match(documented: str, catalog: Catalog) -> Workflow | None:
@@ -272,19 +314,14 @@ def _with_learned(
             changed = True
             continue
         taken.add(wid)
-        rows[k] = RowResult(
-            other.row,
-            wid,
-            other.status,
-            other.confidence,
-            (
+        rows[k] = replace(
+            other,
+            evidence=(
                 *(e for e in other.evidence if not e.startswith("replace `")),
                 f"settled by a label other pages of the run give `{wid}` only, where the "
                 "page's documented order has room for it",
                 *(e for e in other.evidence if e.startswith("replace `")),
             ),
-            obsolete=other.obsolete,
-            replaced_by=other.replaced_by,
         )
         changed = True
     if not changed:
@@ -311,7 +348,7 @@ def _align_once(
 ) -> PageReport:
     """One alignment of ``page`` with these labels (``align`` without its safeguards)."""
     module, notes = detect_module(page, catalog)
-    product = _product(page, module, catalog)
+    product, others = _products(page, module, catalog)
     labels = dict(known_labels or {})
     if not labels and page.locale.split("_")[0] == "en":
         labels = {w.id: _label(w, product) for w in catalog.workflows}
@@ -396,6 +433,15 @@ def _align_once(
             repeated=frozenset(duplicates) | _repeated(page),
             unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
+        votes = _agreed(
+            votes,
+            page,
+            {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id},
+            module=module,
+            catalog=catalog,
+            others=others,
+            repeated=frozenset(duplicates) | _repeated(page),
+        )
 
         def solve(
             votes: Mapping[int, Vote], between: Mapping[int, frozenset[str]]
@@ -427,6 +473,7 @@ def _align_once(
             module=module,
             solve=solve,
             repeated=frozenset(duplicates) | _repeated(page),
+            others=others,
         ):
             verdicts.update(again)
     for row in pending:
@@ -466,6 +513,7 @@ def _order_again(
     module: Module | None,
     solve: Callable[[Mapping[int, Vote], Mapping[int, frozenset[str]]], Mapping[int, RowResult]],
     repeated: frozenset[int],
+    others: Sequence[str] = (),
 ) -> dict[int, RowResult]:
     """The unresolved rows that the documented order places once every mapped row (exact,
     or mapped by its label, its id's letters...) anchors it too; empty when none.
@@ -485,6 +533,9 @@ def _order_again(
         return {}
     votes, between = _votes_between(
         page, settled, sequence=sequence, catalog=catalog, module=module, repeated=repeated
+    )
+    votes = _agreed(
+        votes, page, settled, module=module, catalog=catalog, others=others, repeated=repeated
     )
     open_votes = {r.index: votes[r.index] for r in waiting if r.index in votes}
     # The same table as before with only the order's new votes added: a row takes the voted
@@ -582,14 +633,8 @@ def _with_obsolete(result: RowResult, workflow: Workflow) -> RowResult:
             f"; last listed by the {PRODUCT_NAMES.get(listed.product, listed.product)} page "
             f"{listed.page} at version {listed.version}{when}"
         )
-    return RowResult(
-        result.row,
-        result.canonical_id,
-        result.status,
-        result.confidence,
-        (*result.evidence, note),
-        obsolete=True,
-        replaced_by=workflow.replaced_by,
+    return replace(
+        result, evidence=(*result.evidence, note), obsolete=True, replaced_by=workflow.replaced_by
     )
 
 
@@ -638,6 +683,7 @@ def _solve(
     names = {w.id: ev.names_of(f"{w.label} {w.description} {w.id}") for w in candidates}
     rarity = Counter(n for found in names.values() for n in found)
     suffixes = Counter(ev.split_words(w.id)[-1] for w in candidates if ev.split_words(w.id))
+    prefixes = Counter(ev.split_words(w.id)[0] for w in candidates if ev.split_words(w.id))
     module_left = [w.id for w in candidates if w.id in order]
     # On list pages the alphabetical order of labels is a weaker hint than a module's order.
     near = 0.3 if order else 0.2
@@ -650,7 +696,10 @@ def _solve(
             words = ev.split_words(workflow.id)
             items: list[ev.Evidence] = []
             items += ev.id_shape(
-                row.documented_id, workflow.id, suffix_share=suffixes[words[-1]] if words else 1
+                row.documented_id,
+                workflow.id,
+                suffix_share=suffixes[words[-1]] if words else 1,
+                prefix_share=prefixes[words[0]] if words else 1,
             )
             items += _labels_match(row, workflow.id, labels.get(workflow.id, ()), page.locale)
             items += ev.schedule_match(
@@ -689,6 +738,7 @@ def _solve(
             vocabulary=vocabulary,
         )
     }
+    disputed = _disputed(pending, candidates, own_all, votes)
     found: list[list[list[ev.Evidence]]] = []
     for row, own in zip(pending, own_all, strict=True):
         vote = votes.get(row.index)
@@ -731,6 +781,9 @@ def _solve(
     results: dict[int, RowResult] = {}
     for r, row in enumerate(pending):
         extra = _extra(row, duplicates)
+        if row.index in disputed:
+            results[row.index] = disputed[row.index]
+            continue
         k = pairs.get(r)
         if k is None:
             best = max(range(len(candidates)), key=lambda c: scores[r][c])
@@ -747,12 +800,34 @@ def _solve(
         c = columns[k]
         workflow, score = candidates[c], scores[r][c]
         reasons = [why for _, why in found[r][c]]
-        outside = _outside(workflow, product, row)
+        outside = _outside(workflow, product, row) or _repeats(
+            row, workflow, duplicates, labels, page.locale
+        )
         if outside is None and score >= CONFIDENT and margin_of(r, k) >= LOGIT_MARGIN:
             status = "ok" if workflow.id == row.documented_id else "mismatch"
             tail = [] if status == "ok" else [f"replace `{row.documented_id}` with `{workflow.id}`"]
+            # Only the order names it: two rows that traded places would look the same.
+            vote = votes.get(row.index)
+            order_only = (
+                status == "mismatch"
+                and vote is not None
+                and vote.workflow == workflow.id
+                and not _singled_out(r, c, own_all, candidates, between.get(row.index))
+            )
+            if order_only:
+                score = min(score, ORDER_ONLY)
+                tail.insert(
+                    0,
+                    f"order only: nothing on the row itself names `{workflow.id}`; `docs fix` "
+                    "leaves it unless --accept-order is given",
+                )
             result = RowResult(
-                row, workflow.id, status, round(score, 2), tuple(extra + reasons + tail)
+                row,
+                workflow.id,
+                status,
+                round(score, 2),
+                tuple(extra + reasons + tail),
+                order_only=order_only,
             )
             results[row.index] = _with_obsolete(result, workflow)
             continue
@@ -764,6 +839,92 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _repeats(
+    row: Row,
+    workflow: Workflow,
+    duplicates: Mapping[int, str],
+    labels: Mapping[str, Sequence[str]],
+    locale: str,
+) -> str | None:
+    """Why a row that repeats another row's id may not be given ``workflow``, or None.
+
+    The row is most likely the other row written twice; it is another workflow only when its
+    label is that workflow's label in the page's language (a row whose id was copied from the
+    row above), not on a shared word or package.
+    """
+    if row.index not in duplicates:
+        return None
+    fit = _labels_match(row, workflow.id, labels.get(workflow.id, ()), locale)
+    if fit and fit[0][0] >= 0.72:
+        return None
+    return (
+        f"the row repeats an id written on another row: the same workflow twice, or a copied "
+        f"id; only its label being the label of `{workflow.id}` would make it that workflow"
+    )
+
+
+def _singled_out(
+    r: int,
+    c: int,
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    candidates: Sequence[Workflow],
+    between: frozenset[str] | None,
+) -> bool:
+    """True when row ``r``'s own evidence tells candidate ``c`` from the other workflows the
+    order puts between its neighbours (a package they all share tells none of them apart)."""
+    own = own_all[r]
+    mine = ev.combine(own[c])
+    if not any(strength >= 0.3 for strength, _ in own[c]):
+        return False
+    rivals = [
+        ev.combine(items)
+        for k, (w, items) in enumerate(zip(candidates, own, strict=True))
+        if k != c and (between is None or w.id in between)
+    ]
+    return mine > max(rivals, default=0.0) + 0.15
+
+
+def _disputed(
+    pending: Sequence[Row],
+    candidates: Sequence[Workflow],
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    votes: Mapping[int, Vote],
+) -> dict[int, RowResult]:
+    """Rows whose own evidence (label, id letters, times and numbers) is sure of one workflow
+    while the documented order names another: neither is trusted over the other, the row is
+    unresolved with both. A row that writes the workflow's id in another case or spacing is
+    not disputed: that is direct evidence."""
+    found: dict[int, RowResult] = {}
+    for row, own in zip(pending, own_all, strict=True):
+        vote = votes.get(row.index)
+        if vote is None or not own:
+            continue
+        scores = [ev.combine(items) for items in own]
+        best = max(range(len(candidates)), key=lambda c: scores[c])
+        workflow = candidates[best]
+        voted = next(
+            (s for w, s in zip(candidates, scores, strict=True) if w.id == vote.workflow), 0.0
+        )
+        # Evidence that fits the voted workflow as well (the same time of day) disputes nothing.
+        if workflow.id == vote.workflow or scores[best] < CONFIDENT or scores[best] <= voted + 0.15:
+            continue
+        if ev.fold(row.documented_id) in {ev.fold(s) for s in workflow.spellings}:
+            continue
+        found[row.index] = RowResult(
+            row,
+            None,
+            "unresolved",
+            round(scores[best], 2),
+            (
+                *(why for _, why in own[best]),
+                vote.reason,
+                f"the row's own evidence points to `{workflow.id}`, the documented order to "
+                f"`{vote.workflow}`: neither is taken over the other",
+            ),
+        )
+    return found
 
 
 def _labels_reliable(

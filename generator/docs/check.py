@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -141,7 +143,72 @@ def align_pages(
     again = [i for i, report in enumerate(reports) if _worth_again(report, learned, more)]
     for index, report in zip(again, check_all([(pages[i], more) for i in again]), strict=True):
         reports[index] = report
-    return reports
+    return [_with_unknown(report, catalog) for report in reports]
+
+
+# An id written as an untranslated identifier: ASCII letters and digits, `_`, `-`, `.`.
+_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+# Below this, the best guess rests on where the row stands (the page's module, the order
+# between exact rows) and on nothing the row itself says: no translation evidence.
+_TELLING = 0.3
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: ``Cálculo`` -> ``calculo``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_ID_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _translates_label(documented: str, label: str) -> bool:
+    """Whether the id is made of the row's label's words (``calculoNocturno`` for "Cálculo
+    nocturno", ``fakturering`` for "Fakturering"): translated with the label, so it may
+    stand for a workflow the catalogue has."""
+    if not label:
+        return False
+    folded = _fold(label)
+    letters = "".join(c for c in folded if c.isalnum())
+    if "".join(c for c in _fold(documented) if c.isalnum()) == letters:
+        return True
+    words = set(re.findall(r"\w+", folded))
+    return any(
+        (len(w) >= 3 and w in words) or (len(w) >= 5 and w in letters)
+        for w in (_fold(m) for m in _ID_WORD.findall(documented))
+    )
+
+
+def _with_unknown(report: PageReport, catalog: Catalog) -> PageReport:
+    """Unresolved rows whose id no catalogue has, and nothing says is translated: ``unknown``.
+
+    Such a row names a workflow the catalogue lacks (a small project catalogue, a newer
+    page): saying "unresolved" would send the reader looking for a translation that is not
+    there. A non-ASCII id, an id made of the row's label's words, a catalogue id (any
+    status) or a telling best guess keep the row ``unresolved``.
+    """
+    rows = list(report.rows)
+    changed = False
+    for index, result in enumerate(rows):
+        documented = result.documented_id
+        if (
+            result.status == "unresolved"
+            and _PLAIN_ID.fullmatch(documented)
+            and catalog.by_spelling(documented) is None
+            and result.confidence < _TELLING
+            and not _translates_label(documented, result.label)
+        ):
+            rows[index] = replace(
+                result,
+                status="unknown",
+                evidence=(
+                    *result.evidence,
+                    f"`{documented}` is in no catalogue, and nothing on the row says it "
+                    "translates an id that is",
+                ),
+            )
+            changed = True
+    return replace(report, rows=tuple(rows)) if changed else report
 
 
 def _check(

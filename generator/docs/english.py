@@ -283,7 +283,7 @@ def _pair(page: PageReport, source: EnglishSource, catalog: Catalog) -> PageRepo
         evidence = [said]
         if local.canonical_id and local.canonical_id != canonical:
             evidence.append(f"the page's own evidence pointed to `{local.canonical_id}`")
-        elif local.status == "unresolved":
+        elif local.status in ("unresolved", "unknown"):
             evidence.append("the page's own evidence was not conclusive")
         if status == "mismatch":
             evidence.append(f"replace `{documented}` with `{canonical}`")

@@ -67,13 +67,17 @@ def similar(a: str, b: str, *, at_least: float) -> float:
     return matcher.ratio()
 
 
-def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[Evidence]:
+def id_shape(
+    documented: str, canonical: str, *, suffix_share: int = 1, prefix_share: int | None = None
+) -> list[Evidence]:
     """Compare the identifier as written with a canonical id.
 
     Args:
         documented: the id the page writes.
         canonical: a candidate canonical id.
-        suffix_share: how many candidates share the matched word; shared by many, it says less.
+        suffix_share: how many candidates share the id's last word; shared by many, it says
+            less.
+        prefix_share: the same for the id's first word (``suffix_share`` when None).
     """
     found: list[Evidence] = []
     if fold(documented) == fold(canonical):
@@ -85,13 +89,14 @@ def id_shape(documented: str, canonical: str, *, suffix_share: int = 1) -> list[
     words, target = split_words(documented), split_words(canonical)
     if len(words) > 1 and len(target) > 1:
         weight = 0.35 / max(1, suffix_share) ** 0.5
+        first = 0.35 / max(1, suffix_share if prefix_share is None else prefix_share) ** 0.5
         if words[-1] == target[-1] and words[:-1] != target[:-1]:
             found.append(
                 (weight, f"`{documented}` shares the suffix `{target[-1]}` with `{canonical}`")
             )
         elif words[0] == target[0] and words[1:] != target[1:]:
             found.append(
-                (weight, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`")
+                (first, f"`{documented}` shares the prefix `{target[0]}` with `{canonical}`")
             )
     return found
 

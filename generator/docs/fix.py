@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +89,9 @@ class PageFix:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> PageFix:
+def plan_fix(
+    report: PageReport, data: bytes, *, repair_text: bool = False, accept_order: bool = False
+) -> PageFix:
     """The page ``data`` with every confidently mismatched id replaced by its canonical id.
 
     Args:
@@ -97,6 +99,8 @@ def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> P
         data: the page's bytes, as read when it was checked.
         repair_text: also repair, on the rows and lines the check reported, encoding damage
             (word by word, with ftfy) and numeric entities left in Markdown (``&#39;``).
+        accept_order: also replace the ids of rows mapped by the documented order alone
+            (nothing on the row names the workflow; two rows that traded places look the same).
 
     Returns:
         The fixed bytes (equal to ``data`` outside the replaced ids) with the edits made and
@@ -116,7 +120,18 @@ def plan_fix(report: PageReport, data: bytes, *, repair_text: bool = False) -> P
         if result.status == "unresolved":
             skipped.append(Skipped(row.line, row.documented_id, _unresolved_reason(result)))
             continue
+        if result.status == "unknown":
+            why = "unknown, not touched (the id is not in the catalogue)"
+            skipped.append(Skipped(row.line, row.documented_id, why))
+            continue
         if result.status != "mismatch" or not result.canonical_id:
+            continue
+        if result.order_only and not accept_order:
+            why = (
+                f"only the documented order says `{result.canonical_id}`: nothing on the row "
+                "names it (--accept-order replaces it)"
+            )
+            skipped.append(Skipped(row.line, row.documented_id, why))
             continue
         if row.line < 1 or row.line > len(starts):
             skipped.append(Skipped(row.line, row.documented_id, "row line is outside the page"))
@@ -297,6 +312,8 @@ def fix_pages(
     labels_for: Callable[[str], Mapping[str, str]] | None = None,
     refine: Callable[[DocsReport], DocsReport] | None = None,
     repair_text: bool = False,
+    optional: Collection[Path] = (),
+    accept_order: bool = False,
 ) -> FixResult:
     """Check every page, then plan its fix from the check's row results (nothing is written).
 
@@ -307,11 +324,15 @@ def fix_pages(
         labels_for: locale -> known labels (canonical id -> label), as for ``check_pages``.
         refine: applied to the check's report before planning (e.g. the English evidence).
         repair_text: also repair the text damage the check reported (see ``plan_fix``).
+        optional: pages found in folders, as for ``check_pages``.
+        accept_order: also replace ids the documented order alone decided (see ``plan_fix``).
 
     Returns:
         One PageFix per readable page, in the order given, and the pages that could not be read.
     """
-    report = check_pages(paths, catalog=catalog, locale=locale, labels_for=labels_for)
+    report = check_pages(
+        paths, catalog=catalog, locale=locale, labels_for=labels_for, optional=optional
+    )
     if refine is not None:
         report = refine(report)
     fixes: list[PageFix] = []
@@ -319,7 +340,7 @@ def fix_pages(
     for page in report.pages:
         try:
             data = page.path.read_bytes()
-            fixes.append(plan_fix(page, data, repair_text=repair_text))
+            fixes.append(plan_fix(page, data, repair_text=repair_text, accept_order=accept_order))
         except OSError as err:
             errors.append(PageError(page.path, f"{page.path}: cannot read page: {err.strerror}"))
         except InputError as err:

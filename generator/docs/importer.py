@@ -236,6 +236,17 @@ def _offers(
                 offers.append(_Offer(f"ui|{word}", header.strip(), name, page.rows[0].line, False))
     for result in report.rows:
         row = result.row
+        if result.status == "unknown":
+            events.append(
+                ImportEvent(
+                    name,
+                    row.line,
+                    "unknown",
+                    "",
+                    f"row {row.documented_id!r}: the id is not in the catalogue; skipped",
+                )
+            )
+            continue
         if result.status == "unresolved" or result.canonical_id is None:
             events.append(
                 ImportEvent(
@@ -324,6 +335,9 @@ def _apply(
     comments = list(entry.user_comments)
     note = f"{IMPORT_PREFIX}{offer.page}"
     if _same(current, offer.text):
+        events.append(
+            ImportEvent(offer.page, offer.line, "unchanged", offer.context, "already so translated")
+        )
         return
     alternative = f"{ALTERNATIVE_PREFIX}{offer.page}: {offer.text}"
     # Babel wraps long comments over several lines; compare the words, not the lines.
@@ -392,6 +406,17 @@ def _apply(
     )
 
 
+def _site_title(po: PoCatalog, offers: list[_Offer]) -> str | None:
+    """The locale's title of the whole reference: offered by a page of this run, else the
+    PO file's translation of ``ui|index-title``."""
+    offered = next((o.text for o in offers if o.context == "ui|index-title"), None)
+    if offered:
+        return offered
+    entry = po.get(UI_WORDS["index-title"], context="ui|index-title")
+    found = entry.string if entry is not None and not entry.fuzzy else None
+    return found if isinstance(found, str) and found else None
+
+
 def import_pages(settings: ImportSettings) -> ImportResult:
     """Import every page's labels and descriptions into its locale's PO file.
 
@@ -437,9 +462,23 @@ def import_pages(settings: ImportSettings) -> ImportResult:
         existing: PoCatalog | None = read_po_file(path, locale) if path.is_file() else None
         po = merge(existing, msgs, locale=locale)
         fresh: set[str] = set()
+        title = _site_title(po, per_locale[locale])
         for offer in per_locale[locale]:
             entry = po.get(by_context[offer.context].english, context=offer.context)
             if entry is None:
+                continue
+            if offer.context.startswith("module|") and title and _same(offer.text, title):
+                # A product's page titled as the whole reference ("Tekniska arbetsflöden" on
+                # the Campaign Standard page): that title is not the module's name.
+                events.append(
+                    ImportEvent(
+                        offer.page,
+                        offer.line,
+                        "skipped",
+                        offer.context,
+                        f"the page's title {offer.text!r} is the site's title, not the module's",
+                    )
+                )
                 continue
             _apply(
                 entry,

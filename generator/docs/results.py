@@ -9,9 +9,17 @@ from typing import Any
 from ..errors import Problem
 from .model import Row
 
-__all__ = ["STATUSES", "DocsReport", "PageError", "PageReport", "RowResult"]
+__all__ = [
+    "STATUSES",
+    "UNKNOWN_HINT",
+    "DocsReport",
+    "PageError",
+    "PageReport",
+    "RowResult",
+]
 
-STATUSES = ("ok", "mismatch", "unresolved")
+STATUSES = ("ok", "mismatch", "unresolved", "unknown")
+UNKNOWN_HINT = "add the workflow to the catalogue, or run `wfgen catalog sync`"
 
 
 @dataclass(frozen=True)
@@ -20,11 +28,12 @@ class RowResult:
 
     row: Row
     canonical_id: str | None
-    status: str  # "ok" | "mismatch" | "unresolved"
+    status: str  # "ok" | "mismatch" | "unresolved" | "unknown" (an id no catalogue has)
     confidence: float
     evidence: tuple[str, ...]
     obsolete: bool = False
     replaced_by: str | None = None
+    order_only: bool = False  # mapped by the documented order alone: nothing on the row names it
 
     @property
     def label(self) -> str:
@@ -51,6 +60,8 @@ class RowResult:
         if self.obsolete:
             data["obsolete"] = True
             data["replaced_by"] = self.replaced_by
+        if self.order_only:
+            data["order_only"] = True
         return data
 
 

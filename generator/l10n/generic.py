@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, Location, Problem, Severity
 
@@ -185,7 +186,7 @@ class GenericChecker:
         checker = StandardChecker(CheckerConfig(targetlanguage=self.locale))
         on = [code for code in GENERIC_CHECKS if self.config.is_on(code)]
         self._tests: list[tuple[str, Callable[[str, str], object]]] = [
-            (code, getattr(checker, code)) for code in on
+            (code, self._test(checker, code)) for code in on
         ]
         triggers = {code: _TRIGGERS[code] for code in on}
         self._always = frozenset(code for code, t in triggers.items() if t is None)
@@ -194,6 +195,21 @@ class GenericChecker:
         self._by_pattern = [
             (t.pattern, t.source_only, code) for code, t in triggers.items() if t and t.pattern
         ]
+
+    def _test(self, checker: Any, code: str) -> Callable[[str, str], object]:
+        """The toolkit's test ``code``; a few see the texts as the language writes them."""
+        from .abbreviations import mask_abbreviations
+
+        test: Callable[[str, str], object] = getattr(checker, code)
+        if code == "sentencecount":
+            # Blind to each language's abbreviations: "kl. {times}" is one sentence.
+            def counted(source: str, translation: str) -> object:
+                return test(
+                    mask_abbreviations(source, "en"), mask_abbreviations(translation, self.locale)
+                )
+
+            return counted
+        return test
 
     def _fired(self, source: str, translation: str) -> set[str]:
         """The tests that can fail on this pair (see ``_TRIGGERS``)."""

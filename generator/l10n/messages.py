@@ -35,6 +35,15 @@ SITE_WORDS: dict[str, str] = {
     "languages": "Languages",
     "pages": "Pages",
     "untranslated-page": "This page is not translated yet; it is shown in English.",
+    "menu": "Menu",
+    "breadcrumbs": "Breadcrumbs",
+    "pager": "Previous and next page",
+    "search-results": "Search results",
+    "search-found": "{n} matching workflow(s)",
+    "search-none": "No workflow matches your search.",
+    "choose-language": "Choose a language",
+    "not-found": "Page not found",
+    "not-found-text": "There is no page at this address. The reference is here:",
 }
 
 # Groups used in statistics for messages that belong to no module.

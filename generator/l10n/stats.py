@@ -13,9 +13,15 @@ from .po import available_locales, po_path, read_po_file
 from .review import needs_review
 from .update import L10nSettings, load_messages
 
-__all__ = ["Counts", "LocaleStats", "locale_stats", "stats", "stats_json"]
+__all__ = ["Counts", "LocaleStats", "completeness", "locale_stats", "stats", "stats_json"]
 
 _MODULE = re.compile(r"\(module ([^)]+)\)")
+
+
+def completeness(translated: int, total: int) -> float:
+    """The share of entries translated, rounded down to a whole percent (as ``pocount``
+    does): a locale reads 100 % only when every entry is translated. 1.0 when there are none."""
+    return (translated * 100 // total) / 100 if total else 1.0
 
 
 @dataclass
@@ -47,6 +53,7 @@ class Counts:
             "obsolete": self.obsolete,
             "total": self.total,
             "review": self.review,
+            "percent": int(completeness(self.translated, self.total) * 100),
         }
 
 

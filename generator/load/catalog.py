@@ -85,6 +85,9 @@ class _Collected:
     modules: dict[str, tuple[dict[str, Any], LoadedYaml]] = field(default_factory=dict)
     workflows: list[tuple[dict[str, Any], str, LoadedYaml, int]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # A catalogue file that did not parse or failed its schema: what it defines is unknown,
+    # so "unknown workflow/module" would be a guess and is not reported.
+    incomplete: bool = False
 
 
 @functools.lru_cache(maxsize=4)
@@ -142,6 +145,7 @@ def _collect(
         collected.files.append(str(path))
         problems.extend(loaded.problems)
         if loaded.data is None:
+            collected.incomplete = True
             continue
         locator = Locator(loaded.text)
         kind = KINDS[kind_of(loaded.data, path)]
@@ -152,6 +156,7 @@ def _collect(
                 problems.extend(kind.check(loaded, locator))
             continue
         if found:
+            collected.incomplete = True
             continue
         data = loaded.data
         for key, module in (data.get("modules") or {}).items():
@@ -218,7 +223,7 @@ def _semantic(collected: _Collected) -> list[Problem]:
             )
         seen.setdefault(wid, (loaded, index))
         folded.setdefault(wid.casefold(), wid)
-        if collected.modules and module not in collected.modules:
+        if collected.modules and module not in collected.modules and not collected.incomplete:
             problems.append(
                 at(
                     loaded,
@@ -229,7 +234,7 @@ def _semantic(collected: _Collected) -> list[Problem]:
                 )
             )
         replaced = entry.get("replaced_by")
-        if replaced is not None and replaced not in ids:
+        if replaced is not None and replaced not in ids and not collected.incomplete:
             problems.append(
                 at(
                     loaded,
@@ -278,7 +283,7 @@ def _semantic(collected: _Collected) -> list[Problem]:
     for key, (definition, loaded) in collected.modules.items():
         for product, page in (definition.get("pages") or {}).items():
             for index, wid in enumerate(page["order"]):
-                if wid not in ids:
+                if wid not in ids and not collected.incomplete:
                     problems.append(
                         at(
                             loaded,
@@ -356,13 +361,18 @@ def validate_paths(paths: Sequence[Path], *, documents: Documents | None = None)
         InputError: when a path is missing or unreadable.
     """
     collected, problems = _collect(discover(paths), documents)
-    if not any(p.severity is Severity.ERROR for p in problems):
-        problems.extend(_semantic(collected))
+    # The files that passed their schema are checked further even when others did not:
+    # every problem of every file in one run.
+    problems.extend(_semantic(collected))
     return sorted(problems, key=lambda p: (p.location, p.message))
 
 
 def load_catalog(
-    paths: Sequence[Path], *, allow_warnings: bool = True, documents: Documents | None = None
+    paths: Sequence[Path],
+    *,
+    allow_warnings: bool = True,
+    documents: Documents | None = None,
+    partial: bool = False,
 ) -> tuple[Catalog, list[Problem]]:
     """Load and validate the catalogue; return it with its warnings.
 
@@ -370,6 +380,8 @@ def load_catalog(
         paths: catalogue files or folders (environment profiles and other kinds are skipped).
         allow_warnings: when False, warnings fail like errors.
         documents: files this command has read already (each is parsed once).
+        partial: return the catalogue of the entries that passed their checks, with every
+            problem, instead of raising (``wfgen validate`` checks the rest against it).
 
     Returns:
         The catalogue and the non-fatal problems found.
@@ -379,8 +391,13 @@ def load_catalog(
         InputError: when a path is missing or unreadable.
     """
     collected, problems = _collect(discover(paths), documents)
-    if not any(p.severity is Severity.ERROR for p in problems):
-        problems.extend(_semantic(collected))
+    problems.extend(_semantic(collected))
+    if partial:
+        # Entries with an error of their own (a cron that does not parse) are left out: the
+        # checks that read the catalogue next must not trip over them.
+        broken = {p.subject for p in problems if p.severity is Severity.ERROR and p.subject}
+        collected.workflows = [w for w in collected.workflows if w[0]["id"] not in broken]
+        return _build(collected), sorted(problems, key=lambda p: (p.location, p.message))
     fatal = [
         p
         for p in problems

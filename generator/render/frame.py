@@ -93,12 +93,24 @@ def asset(name: str) -> bytes:
 
 
 def search_index(tables: Sequence[ModuleTable]) -> bytes:
-    """The locale's search index as a script assigning ``window.WFGEN_INDEX``."""
-    entries = [
-        {"id": r.id, "label": r.label.text, "text": r.description.text, "page": t.page}
-        for t in tables
-        for r in t.rows
-    ]
+    """The locale's search index as a script assigning ``window.WFGEN_INDEX``: each workflow
+    once (the first page that lists it), with its page's title."""
+    entries: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for t in tables:
+        for r in t.rows:
+            if r.id in seen:
+                continue
+            seen.add(r.id)
+            entries.append(
+                {
+                    "id": r.id,
+                    "label": r.label.text,
+                    "text": r.description.text,
+                    "page": t.page,
+                    "module": t.title.text,
+                }
+            )
     # </ never appears in the data: a label cannot close the script element.
     data = json.dumps(entries, ensure_ascii=False).replace("</", "<\\/")
     return f"window.WFGEN_INDEX={data};\n".encode()
@@ -131,6 +143,13 @@ class SiteLocale:
     words: Words
     entries: tuple[Entry, ...]
     marked: bool  # False when the locale is the source language (nothing to mark)
+    base: str | None = None  # the site's published address, without a trailing slash
+
+    def url(self, locale: str, name: str) -> str:
+        """The address of a page of ``locale``: absolute under ``base``, else relative."""
+        if self.base is not None:
+            return f"{self.base}/{locale}/{name}.html"
+        return f"../{locale}/{name}.html"
 
 
 def marker(site: SiteLocale) -> Markup:
@@ -156,8 +175,10 @@ def page(site: SiteLocale, *, name: str, title: Cell, body: Markup) -> bytes:
     # x-default: the page for a reader whose language has none, the English original
     # (the catalogue's own language) when it is built, else the first locale.
     default = "en" if "en" in site.codes else site.codes[0]
-    alternates = Markup("").join(
-        Markup('<link rel="alternate" hreflang="%s" href="../%s/%s.html">\n') % (o, d, name)
+    alternates = Markup('<link rel="canonical" href="%s">\n') % (
+        site.url(site.code, name) if site.base is not None else f"{name}.html"
+    ) + Markup("").join(
+        Markup('<link rel="alternate" hreflang="%s" href="%s">\n') % (o, site.url(d, name))
         for o, d in [*((o, o) for o in site.codes), ("x-default", default)]
     )
     switch = Markup("").join(
@@ -180,10 +201,18 @@ def page(site: SiteLocale, *, name: str, title: Cell, body: Markup) -> bytes:
         for e in site.entries
     )
     finder = Markup(
-        '<form role="search" onsubmit="return false"><label for="q">%s%s</label> '
-        '<input id="q" type="search" autocomplete="off">'
-        '<ul id="hits" aria-live="polite"></ul></form>'
-    ) % (SEARCH_ICON, words.hidden("search"))
+        '<form role="search" onsubmit="return false"%s%s><label for="q">%s%s</label> '
+        '<input id="q" type="search" autocomplete="off" aria-controls="results">'
+        '<section id="results" class="results" aria-labelledby="results-title" hidden>'
+        '<h3 id="results-title">%s</h3><p id="hits-status" role="status"></p>'
+        '<ol id="hits"></ol></section></form>'
+    ) % (
+        _said(words, "search-found", "found"),
+        _said(words, "search-none", "none"),
+        SEARCH_ICON,
+        words.hidden("search"),
+        cell_markup(words["search_results"]),
+    )
     html = Markup(
         '<!DOCTYPE html>\n<html lang="%s">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -192,7 +221,8 @@ def page(site: SiteLocale, *, name: str, title: Cell, body: Markup) -> bytes:
         '<header><nav class="switch" aria-labelledby="languages">%s<ul>%s</ul></nav></header>\n'
         '<div class="wrap">\n<main>\n%s%s</main>\n'
         '<nav class="side" aria-labelledby="contents"><h2 id="contents">'
-        '<a href="index.html">%s</a></h2>%s<ul>%s</ul></nav>\n'
+        '<a href="index.html">%s</a></h2>%s<details class="menu" open><summary>%s</summary>'
+        "<ul>%s</ul></details></nav>\n"
         "</div>\n"
         '<script src="search-index.js"></script>\n<script src="../search.js"></script>\n'
         "</body>\n</html>\n"
@@ -207,6 +237,7 @@ def page(site: SiteLocale, *, name: str, title: Cell, body: Markup) -> bytes:
         legend(site) if str(MARK) in str(body) + str(side) else Markup(""),
         words.html("index_title"),
         finder,
+        words.html("menu"),
         side,
     )
     return str(html).encode("utf-8")
@@ -220,7 +251,11 @@ def frame(
     crumbs = Markup(
         '<nav class="crumbs" aria-labelledby="crumbs"><span id="crumbs" class="vh">%s</span>'
         '<ol><li><a href="index.html">%s</a></li><li aria-current="page">%s</li></ol></nav>\n'
-    ) % (cell_markup(words["pages"]), words.html("index_title"), cell_html(title, site, mark=marks))
+    ) % (
+        cell_markup(words["breadcrumbs"]),
+        words.html("index_title"),
+        cell_html(title, site, mark=marks),
+    )
     note = (
         Markup('<p class="banner" role="note">%s</p>\n') % cell_markup(words["untranslated_page"])
         if banner
@@ -245,7 +280,7 @@ def frame(
         Markup(
             '<nav class="pager" aria-labelledby="pager"><span id="pager" class="vh">%s</span>%s</nav>\n'
         )
-        % (cell_markup(words["pages"]), Markup("").join(links))
+        % (cell_markup(words["pager"]), Markup("").join(links))
         if links
         else Markup("")
     )
@@ -256,6 +291,13 @@ def frame(
         content,
         pager,
     )
+
+
+def _said(words: Words, key: str, name: str) -> Markup:
+    """A word the search script shows, as data attributes (with ``lang="en"`` if English)."""
+    cell = words[key.replace("-", "_")]
+    lang = Markup(' data-%s-lang="en"') % name if cell.untranslated else Markup("")
+    return Markup(' data-%s="%s"') % (name, cell.text) + lang
 
 
 def legend(site: SiteLocale) -> Markup:

@@ -21,6 +21,7 @@ from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from ..l10n.messages import UI_WORDS
+from ..l10n.stats import completeness
 from ..model import Catalog, Module, Workflow
 from .escape import one_line
 from .jinja import render_template, template_input
@@ -196,6 +197,12 @@ def module_rows(
         joiner = join_sentences(description.text, said.text) if said else " "
         rows.append(DocRow(workflow.id, label, description, said, joiner))
     title = _lookup(gettext, f"module|{module.key}", module.name)
+    site_title = _lookup(gettext, "ui|index-title", UI_WORDS["index-title"])
+    if not title.untranslated and title.text == site_title.text != module.name:
+        # A module named as the whole reference ("Tekniska arbetsflöden" for Campaign
+        # Standard, imported from a page title) would read "X › X" in the breadcrumbs:
+        # its English name stands in; `l10n check` reports the entry (module-is-site-title).
+        title = Cell(readable(module.name), untranslated=gettext is not None)
     total += 1
     translated += not title.untranslated
     return ModuleTable(
@@ -204,7 +211,7 @@ def module_rows(
         rows=tuple(rows),
         translated=translated,
         total=total,
-        percent=format_percent(translated / total, locale=locale),
+        percent=format_percent(completeness(translated, total), locale=locale),
         page=module.key,
     )
 

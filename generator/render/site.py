@@ -18,6 +18,7 @@ from typing import Any
 from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
+from ..l10n.stats import completeness
 from ..model import Catalog
 from .frame import (
     ASSETS,
@@ -25,6 +26,7 @@ from .frame import (
     Gettext,
     SendingContext,
     SiteLocale,
+    Words,
     asset,
     cell_html,
     cell_markup,
@@ -36,6 +38,7 @@ from .frame import (
     words_for,
 )
 from .pages import Cell, ModuleTable, locale_tables, readable
+from .site_root import root_files
 from .targets import RenderedFile
 
 __all__ = ["render_site", "search_index"]
@@ -51,6 +54,8 @@ def render_site(
     sending: SendingContext | None = None,
     sending_inputs: tuple[str, ...] = (),
     tables: Mapping[str, Sequence[ModuleTable]] | None = None,
+    completeness: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
+    base_url: str | None = None,
 ) -> list[RenderedFile]:
     """Every page of the site for every locale, under ``site/<locale>/``.
 
@@ -65,12 +70,21 @@ def render_site(
         sending_inputs: the manifest names the sending page is made from.
         tables: per locale, its tables made before (``pages.locale_tables``) for the same
             catalogue, gettext and sentence function; made here when missing.
+        completeness: per locale, (translated, total) entries as ``wfgen l10n stats`` counts
+            them: ``""`` for the locale, ``"(sending)"`` for the sending page; without it, the
+            index counts the cells it shows.
+        base_url: the site's published address: canonical and alternate links are absolute
+            and a sitemap is written; None: relative links, no sitemap.
 
     Returns:
-        The files, sorted by path: pages, a search index per locale, the stylesheet and script.
+        The files, sorted by path: pages, a search index per locale, the root's index.html,
+        404.html and sitemap.xml, the stylesheet and script.
     """
     out: list[RenderedFile] = []
     codes = tuple(locales)
+    base = base_url.rstrip("/") if base_url else None
+    said: dict[str, Words] = {}
+    names: list[str] = []
     for locale in codes:
         gettext = gettexts.get(locale)
         made_from = (inputs or {}).get(locale, ())
@@ -85,9 +99,17 @@ def render_site(
         if context is not None:
             title = context["texts"]["title"]
             entries.append(Entry("sending", Cell(readable(title["text"]), title["fallback"])))
-        site = SiteLocale(locale, codes, words_for(gettext), tuple(entries), gettext is not None)
+        site = SiteLocale(
+            locale, codes, words_for(gettext), tuple(entries), gettext is not None, base
+        )
+        said[locale] = site.words
+        names = names or ["index", *(e.page for e in entries)]
         out.append(
-            RenderedFile(f"site/{locale}/index.html", _index(site, page_tables, context), made_from)
+            RenderedFile(
+                f"site/{locale}/index.html",
+                _index(site, page_tables, context, (completeness or {}).get(locale, {})),
+                made_from,
+            )
         )
         for table in page_tables:
             out.append(
@@ -108,19 +130,24 @@ def render_site(
         out.append(
             RenderedFile(f"site/{locale}/search-index.js", search_index(page_tables), made_from)
         )
+    if codes:
+        out += root_files(codes=codes, words=said, pages=names, base=base)
     out += [RenderedFile(f"site/{name}", asset(name), ()) for name in ASSETS]
     return sorted(out, key=lambda f: f.path)
 
 
 def _index(
-    site: SiteLocale, tables: Sequence[ModuleTable], sending: Mapping[str, Any] | None
+    site: SiteLocale,
+    tables: Sequence[ModuleTable],
+    sending: Mapping[str, Any] | None,
+    counted: Mapping[str, tuple[int, int]],
 ) -> bytes:
     words = site.words
     rows = []
     done = total = 0
 
     def row(page: str, title: Cell, translated: int, count: int) -> Markup:
-        share = translated / count if count else 1.0
+        share = completeness(translated, count)
         return Markup(
             '<tr><th scope="row"><a href="%s.html">%s</a></th>'
             '<td data-label="%s"><meter min="0" max="%d" value="%d" aria-hidden="true"></meter> '
@@ -141,17 +168,14 @@ def _index(
         done, total = done + table.translated, total + table.total
     if sending is not None:
         strings, fallbacks = int(sending["strings"]), int(sending["fallbacks"])
+        translated, strings = counted.get("(sending)", (strings - fallbacks, strings))
         title = sending["texts"]["title"]
         rows.append(
-            row(
-                "sending",
-                Cell(readable(title["text"]), title["fallback"]),
-                strings - fallbacks,
-                strings,
-            )
+            row("sending", Cell(readable(title["text"]), title["fallback"]), translated, strings)
         )
-        done, total = done + strings - fallbacks, total + strings
-    overall = done / total if total else 1.0
+        done, total = done + translated, total + strings
+    done, total = counted.get("", (done, total))  # the locale's PO entries, as l10n stats
+    overall = completeness(done, total)
     summary = Markup(
         '<p class="summary">%s: <strong>%s</strong> <span class="count">(%d/%d)</span></p>\n'
     ) % (

@@ -192,20 +192,23 @@ def validate_dialects(paths: list[Path], *, documents: Documents | None = None) 
         # Only raw cron has a dialect: without any, skip loading the catalogue a second time.
         if not any(_RAW_CRON.search(_text(path, documents)) for path in files):
             return []
-        catalog, _ = load_catalog(paths, documents=documents)
+        # The entries that load: the others' problems are reported by validation itself.
+        catalog, _ = load_catalog(paths, documents=documents, partial=True)
     except (WfgenError, OSError):
         return []
     profiles = [path for path in files if _is_profile(path, documents)]
     problems: list[Problem] = []
-    try:
-        environments = [load_environment(path, documents=documents) for path in profiles]
-    except (WfgenError, yaml.YAMLError):
-        return []
+    environments = []
+    for path in profiles:
+        try:
+            environments.append(load_environment(path, documents=documents))
+        except (WfgenError, yaml.YAMLError):
+            continue  # a profile with errors: reported by validation at its own lines
     for environment in environments:
         for item in environment.scheduled(catalog):
             if item.schedule.kind == "cron":
                 problems.extend(_located_dialect_problems(environment, item))
-    if not environments:
+    if not profiles:
         anywhere = Environment(
             name="(any)",
             instance="",
