@@ -82,6 +82,8 @@ _NICKNAME = re.compile(r"[ \t]*(@[^ \t]+)[ \t]+(.*)")
 _SHELL_SPECIAL = re.compile(r"[$`;&|<>(){}*?\[\]~]|(?:^|[ \t])#|^[ \t]*[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_QUOTING = re.compile(r"['\"\\\n]")
 _BLANKS = re.compile(r"[ \t]+")  # what the shell splits words at (IFS)
+# Variables that only say where cron mails a job's output: they change nothing that runs.
+_MAIL_ONLY = frozenset({"MAILTO", "MAILFROM", "CONTENT_TYPE", "CONTENT_TRANSFER_ENCODING"})
 
 
 def _env_line(line: str) -> tuple[str, str] | None:
@@ -170,6 +172,7 @@ def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deploy
     out: list[Deployed] = []
     timezone: str | None = None
     tz_line = 0
+    environment: dict[str, tuple[Location, str, str]] = {}
     for number, line in enumerate(lines, start=1):
         where = Location(name, number, 1)
         body = line.lstrip(" \t")
@@ -209,10 +212,26 @@ def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deploy
         if env is not None:
             if env[0] == "CRON_TZ":
                 timezone = env[1]
-            elif env[0] == "TZ":
-                tz_line = number
+            elif env[0] not in _MAIL_ONLY:
+                environment[env[0]] = (where, line, env[1])
+                if env[0] == "TZ":
+                    tz_line = number
             continue
         entry = _crontab_entry(line, where, timezone, cron_d, template)
+        if environment:
+            # Every job after an assignment runs with it: SHELL, PATH, LD_PRELOAD... change
+            # what runs; each is compared as a setting of the job, found at its line.
+            entry = dataclasses.replace(
+                entry,
+                settings=(
+                    *entry.settings,
+                    *((f"environment {k}", v) for k, (_, _, v) in sorted(environment.items())),
+                ),
+                places=tuple(
+                    (f"environment {k}", at, text)
+                    for k, (at, text, _) in sorted(environment.items())
+                ),
+            )
         if timezone is None and tz_line:
             note = f"TZ= on line {tz_line} sets the job's environment only; cron takes "
             entry = dataclasses.replace(entry, zone_note=note + "the zone from CRON_TZ")

@@ -7,6 +7,7 @@ error (exit 2), never a guess.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import yaml
@@ -166,6 +167,12 @@ def read_kubernetes(text: str, name: str, template: tuple[str, ...]) -> list[Dep
         run_as = item.get(*pod, "securityContext", "runAsUser", kind=int, default=None)
         if run_as is not None:
             settings.append(("runAsUser", str(run_as)))
+        account = item.get(*pod, "serviceAccountName", kind=str, default="")
+        if account:
+            settings.append(("serviceAccountName", account))
+        for host in ("hostPID", "hostNetwork", "hostIPC"):
+            if item.get(*pod, host, kind=bool, default=False):
+                settings.append((host, "true"))
         argv: tuple[str, ...] = ()
         for index in range(len(containers)):
             at = (*pod, "containers", index)
@@ -186,6 +193,13 @@ def read_kubernetes(text: str, name: str, template: tuple[str, ...]) -> list[Dep
                 user = item.get(*at, "securityContext", "runAsUser", kind=int, default=None)
                 if user is not None:
                     settings.append(("container runAsUser", str(user)))
+                for key in ("env", "envFrom"):
+                    values = item.get(*at, key, kind=list, default=[])
+                    if values:  # what the container runs with: compared as written
+                        settings.append((key, json.dumps(values, sort_keys=True, default=str)))
+                working = item.get(*at, "workingDir", kind=str, default="")
+                if working:
+                    settings.append(("workingDir", working))
         found = id_in(argv, template)
         if found is None and annotated and argv[:1] == template[:1]:
             found = annotated
