@@ -207,8 +207,13 @@ def _compare_cron(expected: list[str], deployed: list[str], start: date) -> str:
         return "schedule"
     if ours == theirs:
         return ""
-    if [set(d) for d in ours] == [set(d) for d in theirs]:
-        return "duplicate"
+    more = any(
+        theirs_day[t] > ours_day[t]
+        for ours_day, theirs_day in zip(ours, theirs)
+        for t in theirs_day
+    )
+    if more and [set(d) for d in ours] == [set(d) for d in theirs]:
+        return "duplicate"  # the same times, some of them more than once
     return "schedule"
 
 
@@ -544,12 +549,11 @@ class _Comparer:
         ours = [s for d in want for s in d.schedules]
         if target == "systemd":
             forms = self.forms
-            same = Counter(_without_zone(forms[c]) for c in theirs) == Counter(
-                _without_zone(forms[c]) for c in ours
-            )
-            verdict = "" if same else "schedule"
-            if same and len(found) > len(want):
-                verdict = "duplicate"
+            deployed = Counter(_without_zone(forms[c]) for c in theirs)
+            catalogue = Counter(_without_zone(forms[c]) for c in ours)
+            verdict = "" if deployed == catalogue else "schedule"
+            if verdict and set(deployed) == set(catalogue) and deployed - catalogue:
+                verdict = "duplicate"  # the same calendars, some of them more than once
         else:
             verdict = _compare_cron(ours, theirs, self.start)
         if verdict == "duplicate":
