@@ -209,7 +209,7 @@ def _compare_cron(expected: list[str], deployed: list[str], start: date) -> str:
         return ""
     more = any(
         theirs_day[t] > ours_day[t]
-        for ours_day, theirs_day in zip(ours, theirs)
+        for ours_day, theirs_day in zip(ours, theirs, strict=True)
         for t in theirs_day
     )
     if more and [set(d) for d in ours] == [set(d) for d in theirs]:
