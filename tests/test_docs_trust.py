@@ -265,3 +265,50 @@ def test_two_translated_rows_that_traded_places_are_order_only_and_left_by_docs_
     left = plan_fix(report, data)
     assert left.fixed == data and len(left.skipped) == 2
     assert len(plan_fix(report, data, accept_order=True).edits) == 2
+
+
+def _module_page(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    """A Campaign Classic Deliveries page with a Label | ID | Description pipe table."""
+    lines = [
+        *_CLASSIC,
+        "# Consegne {#deliveries}",
+        "",
+        "| Etichetta | ID | Descrizione |",
+        "|---|---|---|",
+        *(f"| {label} | {wid} | {text} |" for label, wid, text in rows),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["{id})", "({id}", "{id}.", "«{id}»"])
+def test_a_stray_character_beside_an_id_is_punctuation_and_anchors_the_order(
+    tmp_path: Path, written: str
+) -> None:
+    """`tracking)` names `tracking` exactly: the row anchors the order like an exact row, so
+    the translated row between it and the next exact row is placed, and docs fix removes the
+    stray character."""
+    from generator.docs.fix import plan_fix
+
+    catalog = _bundled()
+    module = catalog.module("deliveries")
+    assert module is not None
+    order = list(module.order("classic-v7"))
+    rows = [(catalog.get(w).label, w, catalog.get(w).description) for w in order]  # type: ignore[union-attr]
+    at = 3
+    label, wid, text = rows[at]
+    rows[at] = (label, written.format(id=wid), text)
+    placed = rows[at + 1][1]
+    rows[at + 1] = ("Tradotto", "flussoTradotto", "Descrizione tradotta.")
+    path = tmp_path / "it-IT" / "page.md"
+    _module_page(path, rows)
+    report = _check(path)
+    assert report.module == "deliveries"
+    stray = report.rows[at]
+    assert (stray.status, stray.canonical_id) == ("mismatch", wid), stray
+    assert "punctuation" in stray.evidence[0]
+    middle = report.rows[at + 1]
+    assert (middle.status, middle.canonical_id) == ("mismatch", placed), middle
+    fixed = plan_fix(report, path.read_bytes()).fixed.decode()
+    assert f"| {wid} |" in fixed and written.format(id=wid) not in fixed

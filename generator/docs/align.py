@@ -9,6 +9,7 @@ lacks confidence or a clear margin is ``unresolved``: never a confident wrong an
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -386,8 +387,10 @@ def _align_once(  # noqa: PLR0912 - one table's assignment: exact rows, votes, p
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
     by_id: dict[str, list[Row]] = {}
     for row in page.rows:
-        workflow = catalog.by_spelling(row.documented_id) or _template_match(
-            row.documented_id, catalog
+        workflow = (
+            catalog.by_spelling(row.documented_id)
+            or _template_match(row.documented_id, catalog)
+            or catalog.by_spelling(_unpunctuated(row.documented_id))
         )
         if workflow is not None:
             by_id.setdefault(workflow.id, []).append(row)
@@ -642,7 +645,31 @@ def _label_fit(row: Row, known: str) -> float:
     return ev.combine(ev.label_match(row.label, known, canonical="", locale=""))
 
 
+def _unpunctuated(documented: str) -> str:
+    """The id without punctuation left at its ends (``tracking)``, ``(cleanup``, ``ids.``)."""
+    start, end = 0, len(documented)
+    while start < end and unicodedata.category(documented[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(documented[end - 1]).startswith("P"):
+        end -= 1
+    return documented[start:end]
+
+
 def _exact(row: Row, workflow: Workflow) -> RowResult:
+    stripped = _unpunctuated(row.documented_id)
+    if stripped != row.documented_id and stripped in workflow.spellings:
+        # A stray character beside the id is punctuation: the row names its workflow exactly.
+        result = RowResult(
+            row,
+            workflow.id,
+            "mismatch",
+            0.95,
+            (
+                f"`{row.documented_id}` is `{stripped}` with punctuation left beside it",
+                f"replace `{row.documented_id}` with `{workflow.id}`",
+            ),
+        )
+        return _with_obsolete(result, workflow)
     found = [f"`{row.documented_id}` is a canonical id"]
     if row.documented_id in workflow.spellings[1:]:
         products = ", ".join(
