@@ -9,8 +9,8 @@ import jsonschema
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.cli.report_formats import github_annotations
 from generator.errors import Location, Problem, Severity
-from generator.report_formats import github_annotations
 from tests.conftest import CASES, CATALOG, FIXTURES, LOCALES
 
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text("utf-8"))

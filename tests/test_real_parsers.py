@@ -346,7 +346,7 @@ def test_drift_reads_cronjob_schedules_as_robfig(
 def test_drift_merges_the_drop_ins_systemd_loads(tmp_path: Path) -> None:
     """The unit files `wfgen drift` merges, and their order, are the ones `systemd-analyze
     verify` loads: each drop-in names itself by an unknown key systemd warns about."""
-    from generator.drift.systemd import unit_files
+    from generator.load.deployed.systemd import unit_files
 
     folder = tmp_path / "units"
     folder.mkdir()

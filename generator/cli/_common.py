@@ -180,7 +180,7 @@ def print_problems(
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     if fmt in ("sarif", "github"):
-        from ..report_formats import dumps, github_annotations, sarif_log
+        from .report_formats import dumps, github_annotations, sarif_log
 
         if fmt == "github":
             for line in github_annotations(problems):

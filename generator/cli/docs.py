@@ -133,7 +133,7 @@ def _fixes(page: Any) -> dict[int, dict[str, object]]:
 def _row_problems(report: Any) -> list[Problem]:
     """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub;
     a mismatch carries the replacement `docs fix` would make."""
-    from ..report_formats import FIX_KEY
+    from .report_formats import FIX_KEY
 
     out: list[Problem] = []
     for page in report.pages:

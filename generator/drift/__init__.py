@@ -3,7 +3,7 @@
 Deployed state comes as operators export it: ``crontab -l`` output or a ``cron.d`` file,
 ``kubectl get cronjobs -o yaml|json`` output (a ``List``, one object or several documents),
 a folder of systemd units with their drop-ins. Each is read as its scheduler reads it
-(:mod:`.deployed`, :mod:`.kubernetes`, :mod:`.systemd`), and what ``wfgen build`` renders
+(``load.deployed``: crontab, ``.kubernetes``, ``.systemd``), and what ``wfgen build`` renders
 for the environment is read back by the same readers, so both sides are compared field by
 field in the same form: schedule and zone, command, user, privileges, the number of jobs,
 suspension, image, namespace, concurrency policy and the other unit settings.
@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location, Problem, Severity, UsageError
+from ..load.deployed import Deployed, read_crontab
+from ..load.deployed.kubernetes import read_kubernetes
+from ..load.deployed.systemd import read_systemd, read_units
 from ..safebytes import MAX_INPUT_BYTES, decode_utf8, read_input
-from .deployed import Deployed, read_crontab
-from .kubernetes import read_kubernetes
-from .systemd import read_systemd, read_units
 
 __all__ = [
     "DRIFT_CODES",

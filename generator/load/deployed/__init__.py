@@ -16,7 +16,7 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import Location
+from ...errors import Location
 
 __all__ = ["Deployed", "id_in", "read_crontab"]
 

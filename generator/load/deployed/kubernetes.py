@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError, Location
-from ..load.yamlio import load_documents
-from .deployed import Deployed, id_in
+from ...errors import InputError, Location
+from ..yamlio import load_documents
+from . import Deployed, id_in
 
 __all__ = ["read_kubernetes"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import Problem, Severity
+from ..errors import Problem, Severity
 
 __all__ = [
     "FIX_KEY",

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Location
-from ..safebytes import decode_utf8, read_input
-from .deployed import Deployed, id_in
+from ...errors import InputError, Location
+from ...safebytes import decode_utf8, read_input
+from . import Deployed, id_in
 
 __all__ = ["read_systemd", "read_unit_texts", "read_units", "unit_files"]
 
