@@ -17,8 +17,8 @@ import yaml
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from generator.build import BuildSettings, build, render_all
 from generator.cli import cli
+from generator.commands.build import BuildSettings, build, render_all
 from generator.errors import CatalogError
 from tests.conftest import build_file_tree
 

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import schedules
-from generator.build import _cron_lines
+from generator.commands.build import _cron_lines
 from generator.errors import UsageError
 from generator.load.catalog import Catalog, load_catalog
 from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow

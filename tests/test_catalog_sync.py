@@ -421,8 +421,8 @@ def test_a_failed_write_replaces_no_file(tmp_path: Path, monkeypatch: pytest.Mon
     """When one edited file cannot be written, none is replaced and no temporary file is left."""
     import os
 
+    from generator.commands.catalog_sync import SyncSettings, sync_catalog, write_result
     from generator.errors import InputError
-    from generator.sync import SyncSettings, sync_catalog, write_result
 
     root = tmp_path / "project"
     init_project(root)

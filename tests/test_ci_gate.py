@@ -270,7 +270,7 @@ def test_site_docs_index_and_stats_agree_on_completeness(tmp_path: Path) -> None
     """For each bundled locale the site's summary, the docs index's module rows and
     `l10n stats --format json` give the same counts, and pocount's translated count where
     translate-toolkit is installed."""
-    from generator.build import BuildSettings, render_all
+    from generator.commands.build import BuildSettings, render_all
 
     result = CliRunner().invoke(
         cli,
@@ -475,7 +475,7 @@ def test_docs_check_text_escapes_a_newline_in_a_page_name(
 def test_html_blocks_start_lines_but_preformatted_pages_are_left_alone() -> None:
     """Rows and list items each start a line (nothing else changes but the line breaks); a
     page with <pre> keeps its bytes, since whitespace there is content."""
-    from generator.build import _one_block_per_line
+    from generator.commands.build import _one_block_per_line
     from generator.output import RenderedFile
 
     page = b"<body><ul><li>a</li><li>b</li></ul><table><tr><td>1</td></tr></table>\n  <p>x</p>"

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildSettings, render_all
 from generator.cli import cli
+from generator.commands.build import BuildSettings, render_all
+from generator.commands.validate import validate
 from generator.errors import Severity
 from generator.load import document
-from generator.validate import validate
 from tests.conftest import CASES, CATALOG, LOCALES
 
 ONE_LINE = CASES / "profiles" / "one-line"

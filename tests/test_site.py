@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildSettings, render_all
+from generator.commands.build import BuildSettings, render_all
 from tests.site_locales import JAPANESE, with_japanese
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pytest
 
-from generator.build import BuildSettings, build
+from generator.commands.build import BuildSettings, build
 from tests.site_locales import with_japanese
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildSettings, render_all
+from generator.commands.build import BuildSettings, render_all
 from generator.l10n.messages import SITE_WORDS, messages
 from generator.load.catalog import load_catalog
 from tests.conftest import CATALOG, LOCALES

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from generator import output
-from generator.build import BuildSettings, build
+from generator.commands.build import BuildSettings, build
 from generator.errors import UsageError
 from generator.output import RenderedFile, lock_path, recover, write_output
 from tests.conftest import CATALOG, LOCALES, ROOT, build_file_tree
@@ -139,7 +139,7 @@ def test_foreign_files_and_folders_keep_inode_mode_and_links(tmp_path: Path) -> 
 _SERVER = r"""
 import json, os, sys, traceback
 
-import generator.build
+import generator.commands.build
 import generator.l10n.update
 from generator.cli import cli
 
@@ -164,7 +164,7 @@ def announced(module, name):
     setattr(module, name, call)
 
 
-announced(generator.build, "write_output")
+announced(generator.commands.build, "write_output")
 announced(generator.l10n.update, "write_if_changed")
 
 

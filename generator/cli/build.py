@@ -34,7 +34,7 @@ from .completers import (
 
 def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
-    from ..build import build, plan, summary
+    from ..commands.build import build, plan, summary
 
     if fmt != "text":
         return _build_report(settings, fmt)
@@ -134,7 +134,7 @@ def build_cmd(
     fmt: str,
 ) -> None:
     """Render scheduler configs for every environment and reference pages for every locale."""
-    from ..build import BuildSettings
+    from ..commands.build import BuildSettings
 
     settings = BuildSettings(
         catalog=catalog,
@@ -156,7 +156,7 @@ def _build_report(settings: Any, fmt: str) -> int:
     With ``--check``, each file that differs is a ``build-check-differs`` error in SARIF and
     GitHub output, so CI shows which generated file is stale.
     """
-    from ..build import build, summary
+    from ..commands.build import build, summary
     from ..errors import CatalogError, Location, Problem, WfgenError
 
     try:

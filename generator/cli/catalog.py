@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import Severity
 from ..model import PRODUCTS
 from ._common import (
     EXIT_OK,
@@ -39,24 +38,18 @@ def _shown(side: str, path: Path) -> str:
     return str(path) if path.is_absolute() else f"{side}/{path.as_posix()}"
 
 
-def catalog_sync_command(settings: CatalogSyncSettings) -> int:  # noqa: PLR0912 - the four report formats and the write/dry-run paths of one command side by side
+def catalog_sync_command(settings: CatalogSyncSettings) -> int:
     """Compare, then summarise, diff or write; return the exit code."""
-    from ..load.catalog import validate_paths
-    from ..sync import SyncSettings, sync_catalog, write_result
+    from ..commands.catalog_sync import SyncSettings, catalog_sync
 
-    # A catalogue with errors is not edited; one without workflows (a new project) is.
-    problems = run_or_exit(lambda: validate_paths([settings.catalog]))
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        print_problems(errors, "text")
-        return EXIT_PROBLEMS
     result = run_or_exit(
-        lambda: sync_catalog(
+        lambda: catalog_sync(
             SyncSettings(
                 sources=settings.sources,
                 catalog=settings.catalog,
                 product=settings.product,
                 rev=settings.rev,
+                write=settings.mode == "write",
             )
         )
     )
@@ -98,8 +91,7 @@ def catalog_sync_command(settings: CatalogSyncSettings) -> int:  # noqa: PLR0912
             for finding in mine:
                 click.echo(f"  {finding}")
     if settings.mode == "write":
-        written = run_or_exit(lambda: write_result(result))
-        for path in written:
+        for path in result.written:
             click.echo(f"{path}: written")
         return EXIT_OK
     if result.behind:

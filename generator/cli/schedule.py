@@ -142,7 +142,7 @@ def schedule_explain_cmd(
     """Print a workflow's schedule as cron, systemd and Kubernetes, in words, and its next runs."""
     from datetime import UTC, datetime
 
-    from ..explain import ExplainSettings, explain
+    from ..commands.schedule import ExplainSettings, explain
 
     when = None
     if after is not None:
@@ -196,7 +196,7 @@ def schedule_lint_cmd(
 ) -> None:
     """Warn about clock changes, cron day surprises, short months and pile-ups; exit 1 on
     errors (and on warnings with --strict)."""
-    from ..explain import LintSettings, lint_environments
+    from ..commands.schedule import LintSettings, lint_environments
 
     settings = LintSettings(catalog=catalog, environments=environments, same_minute=same_minute)
     problems = run_as(lambda: lint_environments(settings), fmt, "schedule lint")

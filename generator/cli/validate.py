@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from ..errors import Severity
+from ..commands.validate import ValidateSettings, validate_files
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -23,30 +22,14 @@ from ._common import (
 # --- validate ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ValidateSettings:
-    """Options of ``wfgen validate``."""
-
-    paths: tuple[Path, ...]
-    fmt: str
-    strict: bool
-    english: Path | None = None
-
-
-def validate_command(settings: ValidateSettings) -> int:
+def validate_command(settings: ValidateSettings, fmt: str) -> int:
     """Run validation and print the report; return the exit code."""
-    from ..validate import validate
-
-    problems = run_or_exit(lambda: validate(settings.paths, english=settings.english))
-    print_problems(problems, settings.fmt)
-    failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
-    if any(p.severity in failing for p in problems):
+    result = run_or_exit(lambda: validate_files(settings))
+    print_problems(result.problems, fmt)
+    if result.failed:
         return EXIT_PROBLEMS
-    if settings.fmt == "text":
-        from ..load.catalog import discover
-
-        files = len(run_or_exit(lambda: discover(list(settings.paths))))
-        click.echo(f"ok: {files} file(s) valid")
+    if fmt == "text":
+        click.echo(f"ok: {result.files} file(s) valid")
     return EXIT_OK
 
 
@@ -62,7 +45,5 @@ def validate_command(settings: ValidateSettings) -> int:
 )
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool, english: Path | None) -> None:
     """Check catalogue files (default: the project's catalogue) and report every problem with file:line:col."""
-    settings = ValidateSettings(
-        paths=paths or (project_catalog(),), fmt=fmt, strict=strict, english=english
-    )
-    sys.exit(validate_command(settings))
+    settings = ValidateSettings(paths=paths or (project_catalog(),), strict=strict, english=english)
+    sys.exit(validate_command(settings, fmt))

@@ -514,7 +514,7 @@ class _Comparer:
         )
 
     def _extra(self, target: str, wid: str, first: Deployed) -> None:
-        from ..explain import not_scheduled
+        from ..schedule_lint.reasons import not_scheduled
 
         workflow = self.known.get(wid)
         if workflow is None:

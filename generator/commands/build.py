@@ -16,9 +16,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError, InputError, Location, Problem, Severity, UsageError
-from .outguard import check_out_dir
-from .output import (
+from ..errors import CatalogError, InputError, Location, Problem, Severity, UsageError
+from ..outguard import check_out_dir
+from ..output import (
     BUNDLED_TEMPLATES,
     RenderedFile,
     WriteResult,
@@ -29,10 +29,10 @@ from .output import (
     up_to_date,
     write_output,
 )
-from .safebytes import files_below, read_input
+from ..safebytes import files_below, read_input
 
 if TYPE_CHECKING:
-    from .load.document import Documents
+    from ..load.document import Documents
 
 __all__ = ["BuildResult", "BuildSettings", "build", "plan", "render_all", "summary"]
 
@@ -86,7 +86,7 @@ def _namer(base: Path) -> Callable[[str | PurePath], str]:
 
 
 def _locales(settings: BuildSettings) -> list[str]:
-    from .l10n.po import available_locales, parse_locale
+    from ..l10n.po import available_locales, parse_locale
 
     wanted = list(settings.locales) or ["en", *available_locales(settings.locales_dir)]
     for code in wanted:
@@ -103,7 +103,7 @@ def _environments(settings: BuildSettings, documents: Documents) -> list[Any]:
                 f"{folder}: no environment profiles", hint="add catalog/environments/<name>.yaml"
             )
         return []
-    from .load.profiles import load_environments
+    from ..load.profiles import load_environments
 
     environments = list(load_environments(folder, names, documents=documents))
     if names:
@@ -134,8 +134,8 @@ def _sending_files(
     path = settings.catalog / "sending.yaml"
     if not path.is_file():
         return []
-    from .render.pages import page_pair
-    from .sending import load_model, reference_context
+    from ..render.pages import page_pair
+    from ..sending import load_model, reference_context
 
     model = loaded.get(path)
     if model is None:
@@ -161,7 +161,7 @@ def _site_sending(
     path = settings.catalog / "sending.yaml"
     if not path.is_file():
         return {}
-    from .sending import load_model, reference_context
+    from ..sending import load_model, reference_context
 
     model = loaded.get(path)
     if model is None:
@@ -177,11 +177,11 @@ def fingerprint(settings: BuildSettings) -> str:
     """A digest of everything a build reads: wfgen's own code and templates, the catalogue
     folder (profiles and sending model included), the PO files, the user's templates and
     the options. Equal digests render equal files, so an unchanged rebuild can stop early."""
-    from . import __version__
+    from .. import __version__
 
     digest = hashlib.sha256(f"wfgen {__version__}\n".encode())
     digest.update(repr((settings.environments, settings.locales)).encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     roots = [
         ("code", package, ("*.py", "*.json")),
         ("bundled", BUNDLED_TEMPLATES, ("*",)),
@@ -231,16 +231,16 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
         InputError: for unreadable inputs or broken templates.
     """
     # Loaded here, not at import: an unchanged rebuild never needs YAML, Babel or Jinja2.
-    from . import schedules
-    from .l10n import phrases
-    from .l10n.check import check_published, publish_config
-    from .l10n.messages import messages
-    from .l10n.po import load_translations, po_path, read_po_file
-    from .l10n.stats import locale_stats
-    from .load.catalog import load_catalog
-    from .load.document import Documents as _Documents
-    from .render.pages import locale_tables, render_docs
-    from .render.targets import make_jinja, make_jobs, render_environment
+    from .. import schedules
+    from ..l10n import phrases
+    from ..l10n.check import check_published, publish_config
+    from ..l10n.messages import messages
+    from ..l10n.po import load_translations, po_path, read_po_file
+    from ..l10n.stats import locale_stats
+    from ..load.catalog import load_catalog
+    from ..load.document import Documents as _Documents
+    from ..render.pages import locale_tables, render_docs
+    from ..render.targets import make_jinja, make_jobs, render_environment
     from .validate import validate
 
     # Each YAML file is parsed once: the stages below take it from here. The catalogue and
@@ -365,7 +365,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
         done += 1
         if progress:
             progress(done, total)
-    from .render.site import render_site
+    from ..render.site import render_site
 
     files.extend(
         render_site(
@@ -397,7 +397,7 @@ def _counted(tables: list[Any], counted: Any, locale: str) -> list[Any]:
 
     from babel.numbers import format_percent
 
-    from .l10n.stats import completeness
+    from ..l10n.stats import completeness
 
     out = []
     for table in tables:
@@ -487,7 +487,7 @@ def _stale_warning(path: Path, contexts: tuple[str, ...]) -> Problem:
 
 def _cron_lines(schedule: Any, *, nightly: str | None = None) -> str:
     """Every cron line the schedule needs (a window inside an hour needs up to three)."""
-    from .schedules import to_cron_lines
+    from ..schedules import to_cron_lines
 
     return "\n".join(to_cron_lines(schedule, nightly=nightly))
 

@@ -11,15 +11,51 @@ profiles that load are checked further, so one run reports every problem.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CatalogError, Problem, Severity, sort_problems
+from ..errors import CatalogError, Problem, Severity, sort_problems
 
 if TYPE_CHECKING:
-    from .load.document import Documents
+    from ..load.document import Documents
 
-__all__ = ["validate"]
+__all__ = ["ValidateResult", "ValidateSettings", "validate", "validate_files"]
+
+
+@dataclass(frozen=True)
+class ValidateSettings:
+    """Options of ``wfgen validate``."""
+
+    paths: tuple[Path, ...]
+    strict: bool = False  # warnings fail too
+    english: Path | None = None
+
+
+@dataclass(frozen=True)
+class ValidateResult:
+    """Every problem, sorted by file and line, and how many files were checked."""
+
+    problems: list[Problem]
+    files: int
+    failed: bool  # an error, or a warning under ``strict``
+
+
+def validate_files(settings: ValidateSettings) -> ValidateResult:
+    """``wfgen validate``: every problem of the files under the settings' paths.
+
+    Raises:
+        InputError: when a path is missing or unreadable.
+    """
+    from ..load.catalog import discover
+
+    problems = validate(settings.paths, english=settings.english)
+    failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
+    return ValidateResult(
+        problems=problems,
+        files=len(discover(list(settings.paths))),
+        failed=any(p.severity in failing for p in problems),
+    )
 
 
 def validate(
@@ -41,11 +77,11 @@ def validate(
     Raises:
         InputError: when a path is missing or unreadable.
     """
-    from .load.catalog import discover, load_catalog, validate_paths
-    from .load.document import Documents as _Documents
-    from .load.document import kind_of
-    from .load.profiles import load_environment
-    from .schedule_lint import lint_environment, validate_dialects
+    from ..load.catalog import discover, load_catalog, validate_paths
+    from ..load.document import Documents as _Documents
+    from ..load.document import kind_of
+    from ..load.profiles import load_environment
+    from ..schedule_lint import lint_environment, validate_dialects
 
     documents = documents if documents is not None else _Documents()
     problems = validate_paths(list(paths), documents=documents)
@@ -66,7 +102,7 @@ def validate(
             continue
         problems += lint_environment(environment=environment, catalog=catalog)
     if english is not None and not any(p.severity is Severity.ERROR for p in problems):
-        from .sync.provenance import provenance_problems
+        from ..sync.provenance import provenance_problems
 
         problems += provenance_problems(list(paths), english=english)
     unique = {(p.location, p.message, p.code, p.severity): p for p in problems}

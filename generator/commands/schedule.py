@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from .errors import Problem, UsageError, WfgenError
-from .l10n.phrases import Sentence, sentence
-from .load.catalog import Catalog, load_catalog
-from .load.profiles import Environment, fill, load_environments
-from .schedules import (
+from ..errors import Problem, UsageError, WfgenError
+from ..l10n.phrases import Sentence, sentence
+from ..load.catalog import Catalog, load_catalog
+from ..load.profiles import Environment, fill, load_environments
+from ..schedule_lint.reasons import not_scheduled
+from ..schedules import (
     SCHEDULERS,
     Schedule,
     next_runs,
@@ -33,7 +34,6 @@ __all__ = [
     "LintSettings",
     "explain",
     "lint_environments",
-    "not_scheduled",
     "phrase_gettext",
 ]
 
@@ -130,7 +130,7 @@ def phrase_gettext(locales: Path, locale: str) -> Callable[[str], str | None] | 
         return None
     po = locales / locale / "LC_MESSAGES" / "workflows.po"
     if po.is_file():
-        from .l10n.po import load_translations
+        from ..l10n.po import load_translations
 
         return load_translations(locales, locale).get
     seed = json.loads(
@@ -293,40 +293,6 @@ def explain(
     )
 
 
-def not_scheduled(  # noqa: PLR0911 - one return per reason a workflow is not scheduled on an instance
-    catalog: Catalog,
-    environment: Environment | None,
-    workflow: Any,
-    instance_id: str,
-    schedule: Schedule | None,
-) -> str:
-    """Why the workflow gets no timer (in the environment), or "" when it gets one."""
-    if workflow.obsolete:
-        replaced = f"; replaced by {workflow.replaced_by}" if workflow.replaced_by else ""
-        return f"obsolete, no longer installed{replaced}"
-    if environment is not None:
-        where = f"environment {environment.name}"
-        if not environment.installs(workflow):
-            if workflow.module not in environment.modules:
-                return f"module {workflow.module} is not installed on {where}"
-            return f"none of its products ({', '.join(workflow.products)}) is installed on {where}"
-        override = environment.override(instance_id) or environment.override(workflow.id)
-        if environment.disabled(workflow, instance_id) and override is not None:
-            return f"disabled by the profile ({override.location})" + (
-                f": {override.reason}" if override.reason else ""
-            )
-        if workflow.is_template and instance_id == workflow.id:
-            ids = environment.expand(workflow)
-            if not ids:
-                return f"a template, and {where} gives no values for its placeholders"
-            return f"a template: scheduled as {', '.join(ids)}"
-    if schedule is None:
-        return "no documented schedule"
-    if not schedule.is_timed:
-        return f"started by its trigger ({schedule.trigger or 'event'}), not by a timer"
-    return ""
-
-
 def _schedulers(environment: Environment | None) -> tuple[str, ...]:
     """The schedulers an environment renders for (all three without one)."""
     if environment is None:
@@ -354,7 +320,7 @@ def _differences(
     nightly: str | None,
 ) -> tuple[Difference, ...]:
     """Clock-change days, among those the listed runs cover, on which the schedulers differ."""
-    from .schedule_lint import clock_changes
+    from ..schedule_lint import clock_changes
 
     if len(by_scheduler) < 2 or not any(by_scheduler.values()):
         return ()
@@ -431,7 +397,7 @@ def lint_environments(settings: LintSettings) -> list[Problem]:
         UsageError: for an unknown environment.
         CatalogError: when the catalogue or a profile has errors.
     """
-    from .schedule_lint import lint_environment
+    from ..schedule_lint import lint_environment
 
     catalog, _ = load_catalog([settings.catalog])
     problems: list[Problem] = []
