@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from generator.config import init_project
+from generator.commands.init import init_project
 from generator.load.catalog import load_catalog
 from generator.model import Catalog, Workflow
 from generator.schedules import Schedule

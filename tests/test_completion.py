@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import init_project
+from generator.commands.init import init_project
 
 WFGEN = Path(sys.executable).parent / "wfgen"
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from generator.config import init_project
+from generator.commands.init import init_project
 from generator.l10n.abbreviations import abbreviations, mask_abbreviations
 from tests.conftest import CATALOG, LOCALES, REFERENCE, SEEDS
 

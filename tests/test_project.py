@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from generator.config import find_config, init_project, load_project
+from generator.commands.init import init_project
+from generator.config import find_config, load_project
 from generator.errors import UsageError
 from tests.conftest import CATALOG, ROOT, FileTree
 

@@ -38,6 +38,7 @@ def _shown(side: str, path: Path) -> str:
     return str(path) if path.is_absolute() else f"{side}/{path.as_posix()}"
 
 
+# long: the summary, the diff and the write side by side, as the user reads them
 def catalog_sync_command(settings: CatalogSyncSettings) -> int:
     """Compare, then summarise, diff or write; return the exit code."""
     from ..commands.catalog_sync import SyncSettings, catalog_sync

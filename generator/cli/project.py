@@ -18,9 +18,9 @@ def init_cmd(directory: Path) -> None:
     Refuses (exit 2, nothing written) when DIRECTORY already holds wfgen.toml, catalog/ or
     locales/.
     """
-    from ..config import init_project
+    from ..commands.init import InitSettings, init
 
-    for path in run_or_exit(lambda: init_project(directory)):
+    for path in run_or_exit(lambda: init(InitSettings(target=directory))).written:
         click.echo(f"{path}: created")
     here = directory.absolute() == Path.cwd()
     click.echo("next: wfgen build" if here else f"next: cd {directory} && wfgen build")

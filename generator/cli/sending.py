@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -25,8 +23,8 @@ from ._common import (
 
 
 @dataclass(frozen=True)
-class SimulateSettings:
-    """Options of ``wfgen sending simulate``."""
+class _Options:
+    """What ``wfgen sending simulate`` was given, before its times are read."""
 
     events: Path
     efs: bool
@@ -48,48 +46,27 @@ def _sending_time(text: str | None, option: str) -> float | None:
 
 
 # long: the stream's read, the run and its three output formats, in the order the user reads them
-def simulate_command(settings: SimulateSettings) -> int:
+def simulate_command(options: _Options) -> int:
     """Run the sending simulator and print statuses and KPIs; return the exit code."""
-    from ..errors import InputError
-    from ..sending import load_model, read_events, simulate
+    from ..commands.sending import SimulateSettings, simulate_events
     from ..sending.simulate import format_time
 
-    at = _sending_time(settings.at, "--at")
-    end = _sending_time(settings.validity_end, "--validity-end")
-    model = run_or_exit(lambda: load_model(settings.model))
-
-    def run() -> Any:
-        try:
-            # "-" reads standard input; a byte-order mark (spreadsheets write one) is skipped.
-            # A byte that is not UTF-8 reaches read_events as a surrogate escape: that line
-            # is reported and skipped, like any other unreadable event.
-            if str(settings.events) == "-":
-                stdin: Any = sys.stdin.buffer
-                stream_cm: Any = io.TextIOWrapper(
-                    stdin, encoding="utf-8-sig", errors="surrogateescape", newline=""
-                )
-            else:
-                stream_cm = settings.events.open(
-                    encoding="utf-8-sig", errors="surrogateescape", newline=""
-                )
-            with stream_cm as stream:
-                return simulate(
-                    model,
-                    read_events(stream),
-                    efs=settings.efs,
-                    at=at,
-                    validity_end=end,
-                    source=str(settings.events),
-                )
-        except OSError as err:
-            raise InputError(f"{settings.events}: cannot read: {err.strerror or err}") from err
-
-    result = run_or_exit(run)
+    at = _sending_time(options.at, "--at")
+    settings = SimulateSettings(
+        events=options.events,
+        model=options.model,
+        efs=options.efs,
+        at=at,
+        validity_end=_sending_time(options.validity_end, "--validity-end"),
+        stdin=lambda: sys.stdin.buffer,
+    )
+    done = run_or_exit(lambda: simulate_events(settings))
+    result, model = done.simulation, done.model
 
     def percent(value: float) -> str:
         return f"{value:.2f}%"
 
-    if settings.fmt == "json":
+    if options.fmt == "json":
         json_dump(
             {
                 "mode": result.mode,
@@ -116,7 +93,7 @@ def simulate_command(settings: SimulateSettings) -> int:
                 f"... and {result.skipped_total - len(result.skipped)} more skipped event(s)",
                 err=True,
             )
-        label = "with" if settings.efs else "without"
+        label = "with" if options.efs else "without"
         click.echo(f"mode: {result.mode} ({label} the Email Feedback Service)")
         for message, status in result.messages():
             click.echo(f"{message}\t{model.status(status).ui}")
@@ -181,7 +158,7 @@ def sending_simulate_cmd(
     Events: relayed, delivered, hard_bounce, soft_bounce, retry_succeeded, retries_failed.
     Bad events are reported with their line number and skipped (exit 1).
     """
-    settings = SimulateSettings(
+    options = _Options(
         events=events, efs=efs, at=at, validity_end=validity_end, fmt=fmt, model=model
     )
-    sys.exit(simulate_command(settings))
+    sys.exit(simulate_command(options))
