@@ -415,8 +415,8 @@ def _bundled_phrases(locale: str) -> dict[str, str]:
 
 def write_locales(folder: Path, catalog_dir: Path, entries: list[Entry], *, seed: int) -> None:
     """PO files of every locale for the catalogue in ``catalog_dir``, mostly translated."""
+    from generator.commands.l10n import L10nSettings, extract, init_locale
     from generator.l10n.po import dump_po, po_path, read_po_file
-    from generator.l10n.update import L10nSettings, extract, init_locale
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -464,7 +464,7 @@ def generate(
         current = next_release(previous, seed=seed + n, modules=modules)
         write_catalog(folder / "catalog", current, modules)
         # The template of the current release, as `wfgen l10n extract` writes it (pybabel's input).
-        from generator.l10n.update import L10nSettings, extract
+        from generator.commands.l10n import L10nSettings, extract
 
         extract(L10nSettings(catalog_dir=folder / "catalog", locales_dir=folder / "locales"))
         folders.append(folder)

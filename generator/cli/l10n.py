@@ -11,7 +11,6 @@ import click
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    EXIT_USAGE,
     cli,
     failing,
     format_option,
@@ -31,7 +30,7 @@ from .completers import (
 
 
 def _l10n_settings(catalog: Path, locales_dir: Path) -> Any:
-    from ..l10n.update import L10nSettings
+    from ..commands.l10n import L10nSettings
 
     return L10nSettings(catalog_dir=catalog, locales_dir=locales_dir)
 
@@ -45,7 +44,7 @@ def l10n_group() -> None:
 @l10n_paths
 def l10n_extract_cmd(catalog: Path, locales_dir: Path) -> None:
     """Write the template workflows.pot from the catalogue."""
-    from ..l10n.update import extract
+    from ..commands.l10n import extract
 
     report_writes([run_or_exit(lambda: extract(_l10n_settings(catalog, locales_dir)))])
 
@@ -55,7 +54,7 @@ def l10n_extract_cmd(catalog: Path, locales_dir: Path) -> None:
 @l10n_paths
 def l10n_init_cmd(locale: str, catalog: Path, locales_dir: Path) -> None:
     """Create the PO file of LOCALE (any CLDR locale, e.g. sv, de, pt_BR)."""
-    from ..l10n.update import init_locale
+    from ..commands.l10n import init_locale
 
     report_writes([run_or_exit(lambda: init_locale(_l10n_settings(catalog, locales_dir), locale))])
 
@@ -64,7 +63,7 @@ def l10n_init_cmd(locale: str, catalog: Path, locales_dir: Path) -> None:
 @l10n_paths
 def l10n_update_cmd(catalog: Path, locales_dir: Path) -> None:
     """Merge catalogue changes into the template and every PO file."""
-    from ..l10n.update import update_all
+    from ..commands.l10n import update_all
 
     report_writes(run_or_exit(lambda: update_all(_l10n_settings(catalog, locales_dir))))
 
@@ -79,15 +78,6 @@ _LOCALE_OPTION = click.option(
 )
 
 
-def _chosen_locales(locales: tuple[str, ...], locales_dir: Path) -> list[str] | None:
-    """The locales asked for, each a CLDR code with a PO file (else a usage error)."""
-    if not locales:
-        return None
-    from ..l10n.update import chosen_locales
-
-    return list(run_or_exit(lambda: chosen_locales(locales_dir, locales)))
-
-
 @l10n_group.command("stats")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -99,10 +89,11 @@ def l10n_stats_cmd(fmt: str, locales: tuple[str, ...], catalog: Path, locales_di
 
     Entries awaiting review are fuzzy (as Poedit and Weblate show them) and counted apart.
     """
-    from ..l10n.stats import stats, stats_json
+    from ..commands.l10n import LocalesSettings, stats
+    from ..l10n.stats import stats_json
 
-    chosen = _chosen_locales(locales, locales_dir)
-    results = run_or_exit(lambda: stats(_l10n_settings(catalog, locales_dir), chosen))
+    settings = LocalesSettings(_l10n_settings(catalog, locales_dir), locales)
+    results = run_or_exit(lambda: stats(settings))
     if fmt == "json":
         json_dump(stats_json(results))
         return
@@ -132,10 +123,10 @@ def l10n_check_cmd(
 ) -> None:
     """Check every PO file: stale entries, identifiers, numbers, encoding, markup. Exit 1 on
     errors (and on warnings with --strict)."""
-    from ..l10n.check import check_locales
+    from ..commands.l10n import LocalesSettings, check
 
-    chosen = _chosen_locales(locales, locales_dir)
-    problems = run_or_exit(lambda: check_locales(_l10n_settings(catalog, locales_dir), chosen))
+    settings = LocalesSettings(_l10n_settings(catalog, locales_dir), locales)
+    problems = run_or_exit(lambda: check(settings))
     print_problems(problems, fmt)
     sys.exit(EXIT_PROBLEMS if failing(problems, strict=strict) else EXIT_OK)
 
@@ -164,19 +155,11 @@ def l10n_glossary_cmd(
     (DeepL, Google unidirectional glossaries); for several, a header of language codes
     (Google equivalent-term sets).
     """
-    from ..l10n.glossary import glossary_terms, to_csv, to_tbx
-    from ..l10n.po import available_locales
+    from ..commands.l10n import GlossarySettings, glossary
 
-    chosen = _chosen_locales(locales, locales_dir) or available_locales(locales_dir)
-    settings = _l10n_settings(catalog, locales_dir)
-    terms = run_or_exit(lambda: glossary_terms(settings, chosen))
-    data = to_tbx(terms, chosen) if fmt == "tbx" else to_csv(terms, chosen).encode("utf-8")
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+    settings = GlossarySettings(_l10n_settings(catalog, locales_dir), locales, fmt, output)
+    result = run_or_exit(lambda: glossary(settings))
+    if result.output is None:
+        click.echo(result.data.decode("utf-8"), nl=False)
         return
-    try:
-        output.write_bytes(data)
-    except OSError as err:
-        click.echo(f"wfgen: error: {output}: cannot write: {err.strerror or err}", err=True)
-        sys.exit(EXIT_USAGE)
-    click.echo(f"{output}: {len(terms)} terms", err=True)
+    click.echo(f"{result.output}: {len(result.terms)} terms", err=True)

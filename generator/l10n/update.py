@@ -1,4 +1,5 @@
-"""Keep PO files in step with the catalogue: extract the template, create and merge locales."""
+"""Keep PO files in step with the catalogue: the entries of the template and of each locale,
+merged with what a PO file has (the use cases that write them are ``commands.l10n``)."""
 
 from __future__ import annotations
 
@@ -11,32 +12,20 @@ from pathlib import Path
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
-from ..errors import UsageError
 from ..load.catalog import Catalog, load_catalog
 from .messages import Message, messages, source_hash
 from .po import (
     HASH_PREFIX,
-    available_locales,
-    dump_po,
     entry_hash,
     new_catalog,
-    parse_locale,
-    po_path,
-    pot_path,
-    read_po_file,
-    write_if_changed,
 )
 
 __all__ = [
     "L10nSettings",
     "WriteResult",
-    "chosen_locales",
-    "extract",
-    "init_locale",
     "load_messages",
     "load_sources",
     "merge",
-    "update_all",
 ]
 
 
@@ -249,58 +238,3 @@ def merge(existing: PoCatalog | None, msgs: Sequence[Message], *, locale: str | 
             entry.flags -= {"python-format", "python-brace-format"}
             catalog.obsolete[(str(old.id), context)] = entry
     return catalog
-
-
-def extract(settings: L10nSettings, *, msgs: Sequence[Message] | None = None) -> WriteResult:
-    """Write ``workflows.pot`` from the catalogue (or from its already enumerated ``msgs``)."""
-    msgs = load_messages(settings.catalog_dir) if msgs is None else msgs
-    path = pot_path(settings.locales_dir)
-    changed = write_if_changed(path, dump_po(merge(None, msgs, locale=None)))
-    return WriteResult(path, changed, len(msgs))
-
-
-def init_locale(settings: L10nSettings, locale: str) -> WriteResult:
-    """Create the PO file of a CLDR locale (nothing to do when it exists).
-
-    Raises:
-        UsageError: when CLDR does not know the locale.
-    """
-    code = str(parse_locale(locale))
-    if code != locale.replace("-", "_"):
-        raise UsageError(f"locale {locale!r} is not in canonical form", hint=f"use {code!r}")
-    msgs = load_messages(settings.catalog_dir)
-    path = po_path(settings.locales_dir, code)
-    existing = read_po_file(path, code) if path.exists() else None
-    changed = write_if_changed(path, dump_po(merge(existing, msgs, locale=code)))
-    return WriteResult(path, changed, len(msgs))
-
-
-def chosen_locales(locales_dir: Path, locales: Sequence[str]) -> list[str]:
-    """Canonical codes of ``locales``, each one with a PO file under ``locales_dir``.
-
-    Raises:
-        UsageError: for a code CLDR does not know, or a locale without a PO file.
-    """
-    out: list[str] = []
-    for locale in locales:
-        code = str(parse_locale(locale))
-        if not po_path(locales_dir, code).is_file():
-            have = ", ".join(available_locales(locales_dir)) or "none"
-            raise UsageError(
-                f"locale {code!r} has no PO file in {locales_dir}",
-                hint=f"locales with a PO file: {have}; create one with `wfgen l10n init {code}`",
-            )
-        out.append(code)
-    return sorted(set(out))
-
-
-def update_all(settings: L10nSettings) -> list[WriteResult]:
-    """Refresh the template and merge the catalogue into every locale's PO file."""
-    msgs = load_messages(settings.catalog_dir)
-    results = [extract(settings, msgs=msgs)]
-    for locale in available_locales(settings.locales_dir):
-        path = po_path(settings.locales_dir, locale)
-        existing = read_po_file(path, locale)
-        changed = write_if_changed(path, dump_po(merge(existing, msgs, locale=locale)))
-        results.append(WriteResult(path, changed, len(msgs)))
-    return results
