@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from generator.commands.docs_import import ImportSettings, import_pages
 from generator.docs import align, check_pages, labels_from_po, read_page
 from generator.docs.align import _label
 from generator.docs.check import align_pages
-from generator.docs.importer import ImportSettings, import_pages
 from generator.docs.learn import learn_labels
 from generator.docs.results import PageReport, RowResult
 from generator.l10n.po import po_path, read_po_file

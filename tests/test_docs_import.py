@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.docs.importer import ImportSettings, import_pages, split_sentences
+from generator.commands.docs_import import ImportSettings, import_pages
+from generator.docs.importer import split_sentences
 from generator.l10n.po import po_path, read_po_file
 from generator.l10n.review import needs_review
 from tests.conftest import CATALOG, SEEDS

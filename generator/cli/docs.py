@@ -301,11 +301,10 @@ def docs_import_cmd(
     Exit 0 when done, 1 when no row gave a label or description (every row unresolved,
     unknown or skipped; already so translated counts as given), 2 when a page cannot be read (the others are still imported).
     """
-    from ..docs.folders import unique_pages
-    from ..docs.importer import ImportSettings, import_pages
+    from ..commands.docs_import import ImportSettings, import_pages
 
     settings = ImportSettings(
-        pages=tuple(unique_pages(pages)),
+        pages=pages,
         locale=locale,
         overwrite=overwrite,
         catalog_dir=catalog,

@@ -1,4 +1,5 @@
-"""``wfgen docs import``: labels and descriptions of localized pages into the PO files.
+"""What ``wfgen docs import`` takes from localized pages for the PO files (the use case,
+reading the pages and writing the PO files, is ``commands.docs_import``).
 
 Decisions:
 - Entries are written under the canonical id the aligner found, never the documented one;
@@ -27,31 +28,34 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
 
-from ..errors import WfgenError
 from ..l10n.messages import UI_WORDS, Message, source_hash
 from ..l10n.po import (
     HASH_PREFIX,
     IMPORT_PREFIX,
-    dump_po,
     parse_locale,
-    po_path,
-    read_po_file,
-    write_if_changed,
 )
 from ..l10n.review import clear_review, mark_review
-from ..l10n.update import WriteResult, load_sources, merge
 from ..model import Catalog, Workflow
 from .align import CONFIDENT
 from .model import Page
 from .results import PageReport
 
-__all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages", "split_sentences"]
+__all__ = [
+    "ImportEvent",
+    "Offer",
+    "apply_offer",
+    "page_offers",
+    "same_text",
+    "sending_offers",
+    "site_title",
+    "split_sentences",
+]
 
 ALTERNATIVE_PREFIX = "alternative from "
 # A row mapped by evidence (not named exactly) replaces a translation only when this sure.
@@ -64,17 +68,6 @@ _HEADER_WORDS = {
     "list-table": (None, "package", "description"),
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\s]+(?=[^\s\da-zäöüåàèéìòù(])")
-
-
-@dataclass(frozen=True)
-class ImportSettings:
-    """Options of ``wfgen docs import``."""
-
-    pages: tuple[Path, ...]
-    locale: str | None = None
-    overwrite: bool = False
-    catalog_dir: Path = Path("catalog")
-    locales_dir: Path = Path("locales")
 
 
 @dataclass(frozen=True)
@@ -94,19 +87,6 @@ class ImportEvent:
             if self.context
             else f"{where}: {self.kind}: {self.message}"
         )
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """Every event, the files written, and the pages that could not be read."""
-
-    events: tuple[ImportEvent, ...]
-    written: tuple[WriteResult, ...]
-    errors: tuple[str, ...] = field(default=())
-
-    def count(self, kind: str) -> int:
-        """How many events of ``kind``."""
-        return sum(1 for e in self.events if e.kind == kind)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -172,7 +152,7 @@ def _description(
 
 
 @dataclass
-class _Offer:
+class Offer:
     context: str
     text: str
     page: str
@@ -181,22 +161,25 @@ class _Offer:
     sure: bool = True  # the row was named exactly or mapped with strong evidence
 
 
-def _sending_offers(path: Path, settings: ImportSettings) -> tuple[str, list[_Offer]] | None:
+def sending_offers(
+    path: Path, *, locale: str | None, catalog_dir: Path
+) -> tuple[str, list[Offer]] | None:
+    """The offers of "Confirming the send" (``path``), or None when it is another page."""
     from .sending_page import sending_translations
 
     # "Confirming the send" has no workflow table; its strings go to the sending contexts.
-    sending = sending_translations(path, locale=settings.locale, catalog_dir=settings.catalog_dir)
+    sending = sending_translations(path, locale=locale, catalog_dir=catalog_dir)
     if sending is None:
         return None
     found, pairs = sending
     return str(parse_locale(found)), [
-        _Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs
+        Offer(c, t, path.as_posix(), line, False) for c, t, line in pairs
     ]
 
 
-def _offers(  # noqa: PLR0912, PLR0915 - every reason a translation is offered or skipped, said in the one place they are decided
+def page_offers(  # noqa: PLR0912, PLR0915 - every reason a translation is offered or skipped, said in the one place they are decided
     page: Page, report: PageReport, catalog: Catalog, events: list[ImportEvent]
-) -> tuple[str, list[_Offer]]:
+) -> tuple[str, list[Offer]]:
     from .markup import clean
 
     path = page.path
@@ -207,10 +190,10 @@ def _offers(  # noqa: PLR0912, PLR0915 - every reason a translation is offered o
             ImportEvent(name, 0, "skipped", "", "English pages are the source; nothing to import")
         )
         return locale, []
-    offers: list[_Offer] = []
+    offers: list[Offer] = []
     module = catalog.module(report.module) if report.module else None
     if module is not None and page.layout != "list-table" and page.title.strip():
-        if _same(page.title, module.name):
+        if same_text(page.title, module.name):
             events.append(
                 ImportEvent(
                     name,
@@ -221,19 +204,19 @@ def _offers(  # noqa: PLR0912, PLR0915 - every reason a translation is offered o
                 )
             )
         else:
-            offers.append(_Offer(f"module|{module.key}", page.title.strip(), name, 1, False))
+            offers.append(Offer(f"module|{module.key}", page.title.strip(), name, 1, False))
     # A list page's title is the name of the whole reference ("Technical workflows").
     if (
         page.layout == "list-table"
         and page.title.strip()
-        and not _same(page.title, UI_WORDS["index-title"])
+        and not same_text(page.title, UI_WORDS["index-title"])
     ):
-        offers.append(_Offer("ui|index-title", page.title.strip(), name, 1, False))
+        offers.append(Offer("ui|index-title", page.title.strip(), name, 1, False))
     if page.rows:
         for word, header in zip(_HEADER_WORDS.get(page.layout, ()), page.headers, strict=False):
             english = UI_WORDS.get(word or "")
-            if english and header.strip() and not _same(header, english):
-                offers.append(_Offer(f"ui|{word}", header.strip(), name, page.rows[0].line, False))
+            if english and header.strip() and not same_text(header, english):
+                offers.append(Offer(f"ui|{word}", header.strip(), name, page.rows[0].line, False))
     for result in report.rows:
         row = result.row
         if result.status == "unknown":
@@ -309,7 +292,7 @@ def _offers(  # noqa: PLR0912, PLR0915 - every reason a translation is offered o
                 )
                 continue
             repaired = " ".join(raw.split()) != " ".join(clean(raw).split()) if raw else False
-            offers.append(_Offer(context, part, name, row.line, repaired, sure))
+            offers.append(Offer(context, part, name, row.line, repaired, sure))
     return locale, offers
 
 
@@ -317,15 +300,15 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _same(a: str, b: str) -> bool:
+def same_text(a: str, b: str) -> bool:
     # Case, spacing and a final full stop are not a different translation.
     return _words(a).rstrip(".").casefold() == _words(b).rstrip(".").casefold()
 
 
 # long: merging offers into one PO catalogue: new, same, changed and fuzzy entries
-def _apply(
+def apply_offer(
     entry: PoMessage,
-    offer: _Offer,
+    offer: Offer,
     message: Message,
     *,
     fresh: set[str],
@@ -335,7 +318,7 @@ def _apply(
     current = entry.string if isinstance(entry.string, str) else ""
     comments = list(entry.user_comments)
     note = f"{IMPORT_PREFIX}{offer.page}"
-    if _same(current, offer.text):
+    if same_text(current, offer.text):
         events.append(
             ImportEvent(offer.page, offer.line, "unchanged", offer.context, "already so translated")
         )
@@ -407,7 +390,7 @@ def _apply(
     )
 
 
-def _site_title(po: PoCatalog, offers: list[_Offer]) -> str | None:
+def site_title(po: PoCatalog, offers: list[Offer]) -> str | None:
     """The locale's title of the whole reference: offered by a page of this run, else the
     PO file's translation of ``ui|index-title``."""
     offered = next((o.text for o in offers if o.context == "ui|index-title"), None)
@@ -416,82 +399,3 @@ def _site_title(po: PoCatalog, offers: list[_Offer]) -> str | None:
     entry = po.get(UI_WORDS["index-title"], context="ui|index-title")
     found = entry.string if entry is not None and not entry.fuzzy else None
     return found if isinstance(found, str) and found else None
-
-
-# long: the use case in order: read, align, offer, apply, summarise
-def import_pages(
-    settings: ImportSettings,
-) -> ImportResult:
-    """Import every page's labels and descriptions into its locale's PO file.
-
-    Raises:
-        CatalogError: when the catalogue does not validate.
-        UsageError: when a page's locale is not a CLDR locale.
-    """
-    catalog, msgs = load_sources(settings.catalog_dir)
-    by_context = {m.context: m for m in msgs}
-    events: list[ImportEvent] = []
-    errors: list[str] = []
-    per_locale: dict[str, list[_Offer]] = {}
-    from . import read_page
-    from .check import align_pages, labels_from_po
-
-    # Pages with a workflow table are aligned together, exactly as `docs check` aligns them
-    # (labels learnt across the pages, the PO labels as they are before this import).
-    found: dict[Path, tuple[str, list[_Offer]] | Page] = {}
-    for path in dict.fromkeys(settings.pages):  # the order given is the order of trust
-        try:
-            sending = _sending_offers(path, settings)
-            found[path] = (
-                sending if sending is not None else read_page(path, locale=settings.locale)
-            )
-        except WfgenError as err:
-            errors.append(f"{path}: {err}")
-    pages = [p for p in found.values() if isinstance(p, Page)]
-    reports = align_pages(
-        pages,
-        catalog=catalog,
-        labels_for=lambda loc: labels_from_po(po_path(settings.locales_dir, loc)),
-    )
-    by_page = {id(page): report for page, report in zip(pages, reports, strict=True)}
-    for item in found.values():
-        if isinstance(item, Page):
-            locale, offers = _offers(item, by_page[id(item)], catalog, events)
-        else:
-            locale, offers = item
-        per_locale.setdefault(locale, []).extend(offers)
-    written: list[WriteResult] = []
-    for locale in sorted(per_locale):
-        path = po_path(settings.locales_dir, locale)
-        existing: PoCatalog | None = read_po_file(path, locale) if path.is_file() else None
-        po = merge(existing, msgs, locale=locale)
-        fresh: set[str] = set()
-        title = _site_title(po, per_locale[locale])
-        for offer in per_locale[locale]:
-            entry = po.get(by_context[offer.context].english, context=offer.context)
-            if entry is None:
-                continue
-            if offer.context.startswith("module|") and title and _same(offer.text, title):
-                # A product's page titled as the whole reference ("Tekniska arbetsflöden" on
-                # the Campaign Standard page): that title is not the module's name.
-                events.append(
-                    ImportEvent(
-                        offer.page,
-                        offer.line,
-                        "skipped",
-                        offer.context,
-                        f"the page's title {offer.text!r} is the site's title, not the module's",
-                    )
-                )
-                continue
-            _apply(
-                entry,
-                offer,
-                by_context[offer.context],
-                fresh=fresh,
-                overwrite=settings.overwrite,
-                events=events,
-            )
-        changed = write_if_changed(path, dump_po(po))
-        written.append(WriteResult(path, changed, len(msgs)))
-    return ImportResult(tuple(events), tuple(written), tuple(errors))
