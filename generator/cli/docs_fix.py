@@ -2,72 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from ..commands.docs_fix import DocsFixSettings, docs_fix
 from ._common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, catalog_option, locales_option, run_or_exit
 from .completers import complete_locales
 from .docs import docs_group, english_option, glob_option, quiet_option
 
 
-@dataclass(frozen=True)
-class DocsFixSettings:
-    """Options of ``wfgen docs fix``."""
-
-    pages: tuple[Path, ...]
-    mode: str  # "list" | "diff" | "write"
-    locale: str | None
-    english: Path | None
-    catalog: Path
-    locales_dir: Path
-    repair_text: bool = False
-    patterns: tuple[str, ...] = ()  # file-name patterns of pages in folders (default: Markdown)
-    quiet: bool = False
-    accept_order: bool = False
-
-
-# long: the plan, the per-page report and the write, in the order the user reads them
-def docs_fix_command(settings: DocsFixSettings) -> int:
+def docs_fix_command(settings: DocsFixSettings, *, mode: str, quiet: bool) -> int:
     """Plan every page's fix, then list, diff or write it; return the exit code."""
-    from ..docs import labels_from_po
-    from ..docs.fix import fix_pages, write_atomically
-    from ..docs.folders import DEFAULT_PATTERNS, find_pages
-    from ..load.catalog import load_catalog
-
-    catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
-
-    def labels_for(locale: str) -> dict[str, str]:
-        return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
-
-    refine = None
-    if settings.english is not None:
-        from ..docs.english import english_refiner
-
-        refine = english_refiner(settings.english, catalog)
-    found = run_or_exit(
-        lambda: find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
-    )
-    result = run_or_exit(
-        lambda: fix_pages(
-            list(found.pages),
-            optional=found.found,
-            catalog=catalog,
-            locale=settings.locale,
-            labels_for=labels_for,
-            refine=refine,
-            repair_text=settings.repair_text,
-            accept_order=settings.accept_order,
-        )
-    )
+    result = run_or_exit(lambda: docs_fix(settings))
     # In --diff mode stdout is the patch alone, so it can be piped to `git apply`.
-    notes = settings.mode == "diff"
+    notes = mode == "diff"
     pending = False
     for page in result.pages:
-        if settings.mode == "diff":
+        if mode == "diff":
             click.echo(page.diff(), nl=False)
         else:
             for edit in page.edits:
@@ -75,29 +28,27 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
                 click.echo(
                     f"{page.path}:{edit.line}:{edit.column}: {what} `{edit.old}` with `{edit.new}`"
                 )
-        if settings.mode == "write" and page.changed:
-            run_or_exit(functools.partial(write_atomically, page.path, page.fixed))
-            if not settings.quiet:
-                click.echo(f"{page.path}: {len(page.edits)} change(s) written", err=notes)
+        if page.path in result.written and not quiet:
+            click.echo(f"{page.path}: {len(page.edits)} change(s) written", err=notes)
         for skip in page.skipped:
             click.echo(
                 f"{page.path}:{skip.line}: left as is: `{skip.documented_id}`: {skip.reason}",
                 err=notes,
             )
-        pending = pending or (page.changed and settings.mode != "write") or bool(page.skipped)
+        pending = pending or (page.changed and mode != "write") or bool(page.skipped)
     edits = [e for p in result.pages for e in p.edits]
     ids = sum(1 for e in edits if e.kind == "id")
     left = sum(len(p.skipped) for p in result.pages)
-    verb = "replaced" if settings.mode == "write" else "to replace"
+    verb = "replaced" if mode == "write" else "to replace"
     repairs = f", {len(edits) - ids} text repair(s)" if settings.repair_text else ""
-    if not settings.quiet:
+    if not quiet:
         click.echo(
             f"{len(result.pages)} page(s): {ids} id(s) {verb}{repairs}, {left} row(s) left as is",
             err=notes,
         )
-    for error in (*found.empty, *result.errors):
+    for error in result.errors:
         click.echo(f"wfgen: error: {error.message}", err=True)
-    if result.errors or found.empty:
+    if result.errors:
         return EXIT_USAGE
     return EXIT_PROBLEMS if pending else EXIT_OK
 
@@ -164,14 +115,13 @@ def docs_fix_cmd(
     """
     settings = DocsFixSettings(
         pages=pages,
-        mode=mode or "list",
-        locale=locale,
-        english=english,
         catalog=catalog,
         locales_dir=locales_dir,
+        locale=locale,
+        english=english,
+        write=mode == "write",
         repair_text=repair_text,
         patterns=patterns,
-        quiet=quiet,
         accept_order=accept_order,
     )
-    sys.exit(docs_fix_command(settings))
+    sys.exit(docs_fix_command(settings, mode=mode or "list", quiet=quiet))
