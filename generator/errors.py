@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
+    "FIX_KEY",
     "CatalogError",
     "InputError",
     "Location",
@@ -52,6 +53,11 @@ class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+
+# A problem's ``extra["fix"]``: one replacement (line, col, end_col, new) on its file, which
+# SARIF reports as a fix.
+FIX_KEY = "fix"
 
 
 @dataclass(frozen=True)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..errors import Location, Problem
+from ..commands.docs_check import DocsCheckSettings, docs_check, row_problems
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     catalog_option,
     cli,
-    failing,
     format_option,
     json_dump,
     l10n_paths,
@@ -33,145 +30,25 @@ from .completers import (
 # --- docs -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DocsCheckSettings:
-    """Options of ``wfgen docs check``."""
-
-    pages: tuple[Path, ...]
-    locale: str | None
-    fmt: str
-    catalog: Path
-    locales_dir: Path
-    jobs: int | None = None  # None: every core
-    english: Path | None = None
-    strict: bool = False  # page findings that are warnings fail too
-    patterns: tuple[str, ...] = ()  # file-name patterns of pages in folders (default: Markdown)
-    quiet: bool = False
-
-
-def docs_check_command(settings: DocsCheckSettings) -> int:
+def docs_check_command(settings: DocsCheckSettings, *, fmt: str, quiet: bool) -> int:
     """Align every page with the catalogue and print the report; return the exit code."""
-    from ..docs import check_pages, labels_from_po
-    from ..docs.batch import available_cores
-    from ..docs.folders import DEFAULT_PATTERNS, find_pages
-    from ..load.catalog import load_catalog
-
-    catalog, _ = run_or_exit(lambda: load_catalog([settings.catalog]))
-
-    def labels_for(locale: str) -> dict[str, str]:
-        return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
-
-    found = run_or_exit(
-        lambda: find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
-    )
-    report = run_or_exit(
-        lambda: check_pages(
-            found.pages,
-            catalog=catalog,
-            locale=settings.locale,
-            labels_for=labels_for,
-            jobs=settings.jobs or available_cores(),
-            optional=found.found,
-        )
-    )
-    report = replace(report, errors=found.empty + report.errors)
-    if settings.english is not None:
-        from ..docs.english import with_english
-
-        english = settings.english
-        report = run_or_exit(lambda: with_english(report, english_dir=english, catalog=catalog))
-    if settings.fmt == "json":
+    result = run_or_exit(lambda: docs_check(settings))
+    report = result.report
+    if fmt == "json":
         json_dump(report.to_json())
-    elif settings.fmt in ("sarif", "github"):
-        print_problems(_row_problems(report), settings.fmt, tool_command="docs check")
+    elif fmt in ("sarif", "github"):
+        print_problems(row_problems(report), fmt, tool_command="docs check")
     else:
         from ..docs.report import render_text
 
-        text = render_text(report, quiet=settings.quiet)
+        text = render_text(report, quiet=quiet)
         if text:
             click.echo(text)
     for error in report.errors:
         click.echo(f"wfgen: error: {error.message}", err=True)
     if report.errors:
         return EXIT_USAGE
-    findings = [f for page in report.pages for f in page.findings]
-    if not report.ok or (settings.strict and failing(findings, strict=True)):
-        return EXIT_PROBLEMS
-    return EXIT_OK
-
-
-def _fixes(page: Any) -> dict[int, dict[str, object]]:
-    """The replacement `docs fix` would make on each mismatched row, by the row's line
-    (SARIF ``fixes``); none for a page that cannot be read again."""
-    from ..docs.fix import plan_fix
-    from ..errors import WfgenError
-
-    if not any(r.status == "mismatch" for r in page.rows):
-        return {}
-    try:
-        planned = plan_fix(page, page.path.read_bytes())
-    except (OSError, WfgenError):
-        return {}
-    skipped = {s.line for s in planned.skipped}
-    edits = iter(e for e in planned.edits if e.kind == "id")
-    out: dict[int, dict[str, object]] = {}
-    for result in page.rows:
-        if result.status != "mismatch" or not result.canonical_id or result.row.line in skipped:
-            continue
-        edit = next(edits, None)
-        if edit is None:
-            break
-        out[result.row.line] = {
-            "line": edit.line,
-            "col": edit.column,
-            "end_col": edit.column + len(edit.old),
-            "new": edit.new,
-        }
-    return out
-
-
-def _row_problems(report: Any) -> list[Problem]:
-    """Flagged rows, page findings and unreadable pages as findings, for SARIF and GitHub;
-    a mismatch carries the replacement `docs fix` would make."""
-    from .report_formats import FIX_KEY
-
-    out: list[Problem] = []
-    for page in report.pages:
-        fixes = _fixes(page)
-        for result in page.rows:
-            where = Location(str(page.path), result.row.line, 1)
-            row = f"row {result.row.index + 1}"
-            if result.status == "mismatch":
-                text = (
-                    f"{row}: replace `{result.documented_id}` with `{result.canonical_id}` "
-                    f"(confidence {result.confidence:.2f})"
-                )
-                fix = fixes.get(result.row.line)
-                out.append(
-                    Problem(
-                        where,
-                        text,
-                        code="docs-mismatch",
-                        subject=result.canonical_id,
-                        extra={FIX_KEY: fix} if fix else {},
-                    )
-                )
-            elif result.status == "unresolved":
-                text = (
-                    f"{row}: `{result.documented_id}` ({result.label!r}) matches no canonical "
-                    "workflow with confidence"
-                )
-                out.append(Problem(where, text, code="docs-unresolved"))
-            elif result.status == "unknown":
-                from ..docs.results import UNKNOWN_HINT
-
-                text = f"{row}: `{result.documented_id}` ({result.label!r}) is not in the catalogue"
-                out.append(Problem(where, text, code="docs-unknown", hint=UNKNOWN_HINT))
-        out.extend(page.findings)
-    out.extend(
-        Problem(Location(str(e.path)), e.message, code="docs-unreadable") for e in report.errors
-    )
-    return out
+    return EXIT_PROBLEMS if result.failed else EXIT_OK
 
 
 english_option = click.option(
@@ -249,17 +126,15 @@ def docs_check_cmd(
     """
     settings = DocsCheckSettings(
         pages=pages,
-        locale=locale,
-        fmt=fmt,
         catalog=catalog,
         locales_dir=locales_dir,
+        locale=locale,
         jobs=jobs,
         english=english,
         strict=strict,
         patterns=patterns,
-        quiet=quiet,
     )
-    sys.exit(docs_check_command(settings))
+    sys.exit(docs_check_command(settings, fmt=fmt, quiet=quiet))
 
 
 # --- docs import (l10n) -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import Problem, Severity
+from ..errors import FIX_KEY, Problem, Severity
 
 __all__ = [
     "FIX_KEY",
@@ -35,8 +35,6 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 README_URL = "https://github.com/wfgen/wfgen/blob/main/README.md"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-# A problem's ``extra["fix"]``: one replacement (line, col, end_col, new) on its file.
-FIX_KEY = "fix"
 
 # README headings (GitHub's anchors) of each command's section.
 _VALIDATE = "wfgen-validate"
