@@ -83,8 +83,8 @@ def drift_cmd(
     wfgen did not write are listed apart. Exit 0 in sync, 1 on drift, 2 when an input
     cannot be read.
     """
-    from ..drift import DriftSettings
-    from ..drift import drift as compare_deployed
+    from ..commands.drift import DriftSettings
+    from ..commands.drift import drift as compare_deployed
 
     if [crontab, kubernetes].count("-") > 1:
         click.echo("wfgen: error: only one of --crontab and --kubernetes can read stdin", err=True)

@@ -1,4 +1,5 @@
-"""``wfgen drift``: what is deployed against what the catalogue renders for one environment.
+"""What is deployed against what the catalogue renders for one environment (the use case,
+reading the deployed files, is ``commands.drift``).
 
 Deployed state comes as operators export it: ``crontab -l`` output or a ``cron.d`` file,
 ``kubectl get cronjobs -o yaml|json`` output (a ``List``, one object or several documents),
@@ -19,25 +20,24 @@ import difflib
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, Problem, Severity, UsageError
+from ..errors import Location, Problem, Severity, UsageError
 from ..load.deployed import Deployed, read_crontab
 from ..load.deployed.kubernetes import read_kubernetes
 from ..load.deployed.systemd import read_systemd, read_units
-from ..safebytes import MAX_INPUT_BYTES, decode_utf8, read_input
 
 __all__ = [
     "DRIFT_CODES",
+    "Comparer",
     "Deployed",
     "DriftReport",
-    "DriftSettings",
     "TargetSummary",
-    "drift",
+    "command_template",
+    "expected_jobs",
     "read_crontab",
     "read_kubernetes",
     "read_systemd",
@@ -95,24 +95,6 @@ _PREFIX_MEANINGS = {
     ":": "':' stops variable expansion",
     "|": "'|' runs it through the user's shell",
 }
-
-
-@dataclass(frozen=True)
-class DriftSettings:
-    """Options of ``wfgen drift``; ``-`` reads a file from ``stdin``.
-
-    ``host_timezone`` is the zone the host (or the CronJob controller) runs in: a job
-    deployed without a zone runs there, which is in sync only when it is the environment's.
-    """
-
-    environment: str
-    catalog: Path = Path("catalog")
-    crontab: str | None = None
-    kubernetes: str | None = None
-    systemd: Path | None = None
-    stdin: Callable[[], bytes] | None = None
-    start: date | None = None  # first day of the year compared (today)
-    host_timezone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,30 +245,7 @@ def _without_zone(calendar: str) -> str:
 # --- reading the inputs ---------------------------------------------------------------------
 
 
-def _read_file(value: str, settings: DriftSettings) -> tuple[str, str]:
-    """The text of ``value`` (``-``: standard input), read as every other input is."""
-    if value == "-":
-        if settings.stdin is None:
-            raise UsageError("- (stdin) can be read once only")
-        data = settings.stdin()
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputError(
-                f"<stdin>: over the {MAX_INPUT_BYTES:,}-byte limit for an input",
-                hint="export the deployed state to a file and check its size",
-            )
-        return decode_utf8(data, path="<stdin>", what="deployed file"), "<stdin>"
-    try:
-        data = read_input(Path(value))
-    except OSError as err:
-        raise InputError(
-            f"cannot read: {err.strerror or err}",
-            location=Location(value),
-            hint="give a regular file, or - with the text on standard input",
-        ) from err
-    return decode_utf8(data, path=value, what="deployed file"), value
-
-
-def _expected(environment: Any, catalog: Any, targets: set[str]) -> dict[str, list[Deployed]]:
+def expected_jobs(environment: Any, catalog: Any, targets: set[str]) -> dict[str, list[Deployed]]:
     """What ``wfgen build`` renders for crontab, cron.d and ``targets``, read back by the same
     readers."""
     from ..render.targets import make_jinja, make_jobs, render_environment
@@ -313,7 +272,7 @@ def _expected(environment: Any, catalog: Any, targets: set[str]) -> dict[str, li
             environment=rendered, jobs=jobs, jinja=make_jinja(None), profile_inputs=()
         )
     }
-    template = _template(environment)
+    template = command_template(environment)
     out = {
         "crontab": read_crontab(files["crontab"], "crontab", template),
         "cron.d": read_crontab(files["cron.d/wfgen"], "cron.d", template),
@@ -328,7 +287,7 @@ def _expected(environment: Any, catalog: Any, targets: set[str]) -> dict[str, li
     return out
 
 
-def _template(environment: Any) -> tuple[str, ...]:
+def command_template(environment: Any) -> tuple[str, ...]:
     """The command as deployed: ``{instance}`` filled, ``{id}`` still to find."""
     return tuple(part.replace("{instance}", environment.instance) for part in environment.command)
 
@@ -336,53 +295,23 @@ def _template(environment: Any) -> tuple[str, ...]:
 # --- the comparison -------------------------------------------------------------------------
 
 
-def drift(settings: DriftSettings) -> DriftReport:
-    """Compare the deployed state with what the catalogue renders for the environment.
-
-    Raises:
-        UsageError: without any deployed state to read, or for an unknown environment.
-        InputError: when a deployed file cannot be read or parsed (at its line).
-        CatalogError: when the catalogue or the profile has errors.
-    """
-    from ..load.catalog import load_catalog
-    from ..load.profiles import load_environments
-
-    if not (settings.crontab or settings.kubernetes or settings.systemd):
-        raise UsageError(
-            "nothing deployed to compare",
-            hint="give --crontab FILE, --kubernetes FILE or --systemd DIR (- reads stdin)",
-        )
-    catalog, _ = load_catalog([settings.catalog])
-    (environment,) = load_environments(settings.catalog / "environments", [settings.environment])
-    template = _template(environment)
-
-    sources: list[tuple[str, str, list[Deployed]]] = []
-    if settings.crontab:
-        text, name = _read_file(settings.crontab, settings)
-        sources.append(("crontab", name, read_crontab(text, name, template)))
-    if settings.kubernetes:
-        text, name = _read_file(settings.kubernetes, settings)
-        sources.append(("kubernetes", name, read_kubernetes(text, name, template)))
-    if settings.systemd:
-        sources.append(("systemd", str(settings.systemd), read_systemd(settings.systemd, template)))
-    expected = _expected(environment, catalog, {target for target, _, _ in sources})
-    comparer = _Comparer(settings, environment, catalog, expected)
-    for target, name, deployed in sources:
-        comparer.compare(target, name, deployed)
-    return comparer.report()
-
-
-class _Comparer:
+class Comparer:
     """Collects findings and per-target counts, one deployed target at a time."""
 
     def __init__(
-        self, settings: DriftSettings, environment: Any, catalog: Any, expected: Any
+        self,
+        environment: Any,
+        catalog: Any,
+        expected: Any,
+        *,
+        start: date | None = None,
+        host_timezone: str | None = None,
     ) -> None:
-        self.settings = settings
+        self.host_timezone = host_timezone
         self.environment = environment
         self.catalog = catalog
         self.expected: dict[str, list[Deployed]] = expected
-        self.start = settings.start or date.today()
+        self.start = start or date.today()
         self.findings: list[Problem] = []
         self.foreign: list[Problem] = []
         self.targets: list[TargetSummary] = []
@@ -602,7 +531,7 @@ class _Comparer:
 
     def _zone(self, target: str, wid: str, found: list[Deployed]) -> None:
         want = self.environment.timezone
-        host = self.settings.host_timezone
+        host = self.host_timezone
         what = {"crontab": "CRON_TZ line", "kubernetes": "spec.timeZone"}.get(
             target, "zone in OnCalendar"
         )
