@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator.commands.docs_import import ImportSettings, import_pages
 from generator.docs import align, check_pages, labels_from_po, read_page
-from generator.docs.align import _label
+from generator.docs.align_rows import workflow_label
 from generator.docs.check import align_pages
 from generator.docs.learn import learn_labels
 from generator.docs.results import PageReport, RowResult
@@ -226,8 +226,8 @@ def _list_page(catalog: Catalog) -> list[tuple[str, str, str, str]]:
         for w in catalog.workflows
         if product in w.products and not w.obsolete and not w.is_template
     ]
-    found.sort(key=lambda w: (_label(w, product).casefold(), w.id))
-    return [(_label(w, product), w.id, w.package, w.description) for w in found]
+    found.sort(key=lambda w: (workflow_label(w, product).casefold(), w.id))
+    return [(workflow_label(w, product), w.id, w.package, w.description) for w in found]
 
 
 Row = tuple[str, str, str, str]
@@ -311,7 +311,7 @@ def test_mutated_list_page_is_right_or_unresolved(
             rows[at], rows[other] = rows[other], rows[at]
     path = tmp_path_factory.mktemp("list") / "es-ES" / "page.md"
     _write(rows, path)
-    known = {w.id: _label(w, "classic-v7") for w in catalog.workflows}
+    known = {w.id: workflow_label(w, "classic-v7") for w in catalog.workflows}
     (report,) = align_pages([read_page(path)], catalog=catalog, labels_for=lambda _: known)
     for result in report.rows:
         documented = result.documented_id
@@ -434,7 +434,7 @@ def test_a_page_that_does_not_say_its_product_gets_the_one_its_order_fits(
         for w in catalog.workflows
         if product in w.products and not w.obsolete and not w.is_template
     ]
-    shipped.sort(key=lambda w: (_label(w, product).casefold(), w.id))
+    shipped.sort(key=lambda w: (workflow_label(w, product).casefold(), w.id))
     rng = random.Random(8)
     # Rows of workflows the other product lacks have translated ids: every exact id fits both.
     renamed = {
@@ -444,7 +444,8 @@ def test_a_page_that_does_not_say_its_product_gets_the_one_its_order_fits(
     }
     assert renamed and len(renamed) < len(shipped) // 2
     rows = [
-        (_label(w, product), renamed.get(w.id, w.id), w.package, w.description) for w in shipped
+        (workflow_label(w, product), renamed.get(w.id, w.id), w.package, w.description)
+        for w in shipped
     ]
     path = tmp_path / "ko-KR" / "page.md"
     _unsaid_product_page(rows, path)

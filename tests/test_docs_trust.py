@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.docs import read_page
-from generator.docs.align import _label
+from generator.docs.align_rows import workflow_label
 from generator.docs.check import align_pages
 from generator.docs.results import PageReport
 from generator.load.catalog import Catalog, load_catalog
@@ -56,8 +56,8 @@ def _list(catalog: Catalog, product: str) -> list[tuple[str, str, str, str]]:
         for w in catalog.workflows
         if product in w.products and not w.obsolete and not w.is_template
     ]
-    found.sort(key=lambda w: (_label(w, product).casefold(), w.id))
-    return [(_label(w, product), w.id, w.package, w.description) for w in found]
+    found.sort(key=lambda w: (workflow_label(w, product).casefold(), w.id))
+    return [(workflow_label(w, product), w.id, w.package, w.description) for w in found]
 
 
 Row = tuple[str, str, str, str, str]  # label, documented id, package, description, true id
