@@ -26,14 +26,8 @@ from generator.load.catalog import Catalog, load_catalog
 from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow
 from generator.model import NOWHERE
 from generator.render.jinja import make_jinja
-from generator.render.targets import (
-    _DUMP_OPTIONS,
-    RenderedFile,
-    _dump_documents,
-    _PlainDumper,
-    make_jobs,
-    render_environment,
-)
+from generator.render.cronjob_yaml import _DUMP_OPTIONS, _PlainDumper, dump_documents
+from generator.render.targets import RenderedFile, make_jobs, render_environment
 from generator.schedules import Schedule
 from tests.conftest import examples
 
@@ -348,4 +342,4 @@ def test_cronjobs_text_is_the_yaml_emitters(docs: list[dict[str, Any]]) -> None:
     byte, whatever the values (quoted, multi-line, long, unicode, empty lists and mappings, a key
     that reads like a placeholder)."""
     expected = yaml.dump_all(docs, Dumper=_PlainDumper, explicit_start=True, **_DUMP_OPTIONS)
-    assert _dump_documents(docs) == expected
+    assert dump_documents(docs) == expected
