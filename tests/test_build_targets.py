@@ -25,8 +25,8 @@ from generator.errors import UsageError
 from generator.load.catalog import Catalog, load_catalog
 from generator.load.profiles import Environment, KubernetesSettings, ScheduledWorkflow
 from generator.model import NOWHERE
-from generator.render.jinja import make_jinja
 from generator.render.cronjob_yaml import _DUMP_OPTIONS, _PlainDumper, dump_documents
+from generator.render.jinja import make_jinja
 from generator.render.targets import RenderedFile, make_jobs, render_environment
 from generator.schedules import Schedule
 from tests.conftest import examples
