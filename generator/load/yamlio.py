@@ -15,12 +15,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
 from ..errors import Location, Problem, Severity
 from ..safebytes import first_bidi, first_control, position_of_byte, read_input
+from .locate import Locator, MarkLocator, Positions
 
 yaml_rs: Any
 try:  # optional accelerator; the PyYAML path below is complete on its own
@@ -29,13 +30,15 @@ except ImportError:  # pragma: no cover - exercised only where no wheel exists
     yaml_rs = None
 
 __all__ = [
+    "MAX_NESTING",
     "MAX_YAML_DEPTH",
     "LoadedYaml",
     "Locator",
     "MarkLocator",
     "Positions",
-    "load_documents",
+    "expanded_size",
     "load_yaml",
+    "loader_class",
     "read_text",
 ]
 
@@ -52,7 +55,7 @@ _TAG = re.compile(r"(?:^|[\s\[{,:-])!", re.MULTILINE)
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _loader_class(duplicates: list[tuple[str, int, int]]) -> type[yaml.SafeLoader]:
+def loader_class(duplicates: list[tuple[str, int, int]]) -> type[yaml.SafeLoader]:
     class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             seen: set[Any] = set()
@@ -164,20 +167,20 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
     return text, problems
 
 
-def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
+def expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
     key = id(value)
     if key in memo:
         return memo[key]
     if isinstance(value, dict):
         total = 1
         for item in value.values():
-            total += 1 + _expanded_size(item, memo, limit)
+            total += 1 + expanded_size(item, memo, limit)
             if total > limit:
                 break
     elif isinstance(value, list):
         total = 1
         for item in value:
-            total += _expanded_size(item, memo, limit)
+            total += expanded_size(item, memo, limit)
             if total > limit:
                 break
     else:
@@ -230,7 +233,7 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
             return _checked_top(path, text, data, problems)
     duplicates: list[tuple[str, int, int]] = []
     try:
-        data = yaml.load(text, Loader=_loader_class(duplicates))
+        data = yaml.load(text, Loader=loader_class(duplicates))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -257,7 +260,7 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
                 hint="the later value would silently replace the earlier one; keep one",
             )
         )
-    if _ALIAS.search(text) and _expanded_size(data, {}, max_values) > max_values:
+    if _ALIAS.search(text) and expanded_size(data, {}, max_values) > max_values:
         match = _ALIAS.search(text)
         assert match is not None
         line = text.count("\n", 0, match.start()) + 1
@@ -329,106 +332,6 @@ def _deep_mark(text: str) -> tuple[int, int]:
     except yaml.YAMLError:
         pass
     return 1, 1
-
-
-# The tags a safe loader gives nodes of its own accord; any other was written in the text.
-_PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
-)
-
-
-# long: one pass over the documents of a file, each refusal located where it is found
-def load_documents(
-    text: str,
-    *,
-    path: Path | str,
-    max_values: int = MAX_EXPANDED_VALUES,
-    max_depth: int = MAX_NESTING,
-) -> tuple[list[tuple[Any, Any]], list[Problem]]:
-    """Every document of a YAML stream (JSON too), each with its node for positions.
-
-    Read as :func:`load_yaml` reads a catalogue file (PyYAML's safe loader, YAML 1.2
-    scalars), with the same refusals: a tag other than the plain ones, nesting deeper than
-    ``max_depth`` and aliases expanding past ``max_values`` are refused, located, before any
-    value is built. libyaml composes the nodes (and stops past 1,000 levels itself); they
-    are then walked without recursion, each shared node once.
-
-    Returns:
-        ``(data, node)`` per document, or no documents and the problems (errors) found.
-    """
-    problems: list[Problem] = []
-
-    def refuse(mark: Any, message: str, code: str, hint: str = "") -> None:
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problems.append(Problem(Location.of(path, line, col), message, code=code, hint=hint))
-
-    duplicates: list[tuple[str, int, int]] = []
-    loader = _loader_class(duplicates)(text)
-    out: list[tuple[Any, Any]] = []
-    try:
-        nodes: list[yaml.Node] = []
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                nodes.append(node)
-        for node in nodes:
-            odd = _odd_node(node, max_depth)
-            if odd is not None:
-                bad, message, code = odd
-                refuse(bad.start_mark, message, code)
-                return [], problems
-        for node in nodes:
-            out.append((loader.construct_document(node), node))
-    except yaml.MarkedYAMLError as err:
-        refuse(err.problem_mark or err.context_mark, f"YAML: {err.problem or err}", "yaml-syntax")
-        return [], problems
-    except yaml.YAMLError as err:  # pragma: no cover - every libyaml error carries a mark
-        refuse(None, f"YAML: {err}", "yaml-syntax")
-        return [], problems
-    finally:
-        loader.dispose()
-    for key, line, col in duplicates:
-        problems.append(
-            Problem(
-                Location.of(path, line, col),
-                f"duplicate key {key!r}",
-                code="yaml-duplicate-key",
-                hint="the later value would silently replace the earlier one; keep one",
-            )
-        )
-    memo: dict[int, int] = {}
-    for data, node in out:
-        if _expanded_size(data, memo, max_values) > max_values:
-            refuse(
-                node.start_mark,
-                f"YAML aliases expand to more than {max_values:,} values",
-                "yaml-alias-bomb",
-                "write the values out, or use fewer nested aliases",
-            )
-    return ([], problems) if problems else (out, problems)
-
-
-def _odd_node(root: yaml.Node, max_depth: int) -> tuple[yaml.Node, str, str] | None:
-    """The first node with a tag written in the text or deeper than ``max_depth``, what is
-    wrong with it and its code; None when there is none."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if node.tag not in _PLAIN_TAGS:
-            return node, f"YAML tag {node.tag} is not allowed", "yaml-syntax"
-        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if depth > max_depth:
-            return node, f"YAML nests deeper than {max_depth} levels", "yaml-depth"
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-        else:
-            stack.extend((child, depth + 1) for child in node.value)
-    return None
 
 
 def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:
@@ -521,125 +424,3 @@ def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> L
         )
         return LoadedYaml(path, text, None, tuple(problems))
     return LoadedYaml(path, text, data, tuple(problems))
-
-
-class Positions(Protocol):
-    """Anything that tells where a JSON path sits in a YAML text."""
-
-    def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
-        """1-based line and column of the value (or key) at ``parts``."""
-        ...
-
-
-class Locator:
-    """Find the line and column of a JSON path in a YAML text, to report a problem there.
-
-    ruamel.yaml's round-trip parse keeps every key's and value's position (``.lc``); it is
-    slow, so it runs lazily, once per file, and only when a problem needs a position.
-    """
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._root: Any = None
-        self._parsed = False
-
-    def _tree(self) -> Any:
-        if not self._parsed:
-            from ruamel.yaml import YAML  # slow import, only needed when reporting
-
-            rt = YAML(typ="rt")
-            rt.allow_duplicate_keys = True
-            try:
-                self._root = rt.load(self._text)
-            except Exception:
-                self._root = None
-            self._parsed = True
-        return self._root
-
-    def root(self) -> Any:
-        """The text's node tree (a ``yaml.Node``, composed once), or None when it does not
-        parse."""
-        return self._tree()
-
-    def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
-        """1-based line and column of the value at ``parts`` (or of its key when ``key``).
-
-        Falls back to the deepest ancestor that exists, then to 1:1.
-        """
-        node = self._tree()
-        line, col = 1, 1
-        parts = list(parts)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            lc = getattr(node, "lc", None)
-            if lc is None:
-                break
-            if isinstance(node, dict) and part in node:
-                pos = lc.key(part) if (key and last) else lc.value(part)
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                pos = lc.item(part)
-                node = node[part]
-            else:
-                break
-            if pos and pos[0] is not None:
-                line, col = pos[0] + 1, pos[1] + 1
-        return line, col
-
-
-class MarkLocator:
-    """Find the line and column of a JSON path in a YAML text from libyaml's node marks.
-
-    The composer runs in C, so positions are cheap enough to record on the happy path
-    (environment overrides, sending-table rows, which messages cite later).
-    """
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._root: yaml.Node | None = None
-        self._parsed = False
-
-    def _tree(self) -> yaml.Node | None:
-        if not self._parsed:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            try:
-                self._root = yaml.compose(self._text, Loader=loader)
-            except yaml.YAMLError:  # positions are best effort; the loader reported the error
-                self._root = None
-            self._parsed = True
-        return self._root
-
-    def root(self) -> Any:
-        """The text's node tree (a ``yaml.Node``, composed once), or None when it does not
-        parse."""
-        return self._tree()
-
-    def position(self, parts: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
-        """1-based line and column of the value at ``parts`` (or of its key when ``key``).
-
-        Falls back to the deepest ancestor that exists, then to 1:1. With duplicate keys
-        the last one wins, as it does for the loaded data.
-        """
-        node = self._tree()
-        line, col = 1, 1
-        parts = list(parts)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            found: yaml.Node | None = None
-            mark_node: yaml.Node | None = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
-                        found = value_node
-                        mark_node = key_node if (key and last) else value_node
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and isinstance(part, int)
-                and 0 <= part < len(node.value)
-            ):
-                found = mark_node = node.value[part]
-            if found is None or mark_node is None:
-                break
-            line, col = mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
-            node = found
-        return line, col

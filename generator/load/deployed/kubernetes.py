@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from ...errors import InputError, Location
-from ..yamlio import load_documents
+from ..yaml_stream import load_documents
 from . import Deployed, id_in
 
 __all__ = ["read_kubernetes"]
