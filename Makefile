@@ -99,8 +99,8 @@ test: $(TEST_STAMP) $(SYS_STAMP) $(WHEELHOUSE)/.complete lint
 	$(BIN)/python -m slipcover --merge $(COVERAGE) --out $(COVERAGE) --fail-under $(COVERAGE_FLOOR)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks lintrules
+	$(BIN)/ruff format --check generator tests benchmarks lintrules
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -33,14 +33,17 @@ __all__ = [
     "RenderedFile",
     "WriteResult",
     "check_output",
+    "copy_tree",
     "lock_path",
     "locked",
     "manifest_file",
     "read_manifest",
     "recover",
+    "replace_all",
     "replace_keeping",
     "unified_diff",
     "up_to_date",
+    "write_new",
     "write_output",
 ]
 
@@ -516,21 +519,55 @@ def _hunk_range(start: int, stop: int) -> str:
     return f"{start if length == 0 else start + 1},{length}"
 
 
-# long: the steps of one atomic replacement (temporary file, mode, owner, fsync, rename) in the order they must run
 def replace_keeping(path: Path, data: bytes) -> None:
     """Replace the file at ``path`` (a symbolic link's target) by ``data`` in one step,
-    keeping its mode, owner and group.
-
-    The bytes go to a temporary file beside the target, flushed to disk, given the old
-    file's mode, owner and group, then renamed over it: a reader or a kill sees the old file
-    or the new one. A file with several names (hard links) is refused: a new file would
-    leave the other names with the old text, and writing through the shared inode could be
-    cut half-way. So is a file whose owner or group the caller cannot give back.
+    keeping its mode, owner and group (``replace_all`` of one file).
 
     Raises:
         OSError: when the file cannot be written or kept as it was; ``strerror`` says why
             and the file is unchanged.
     """
+    replace_all({path: data})
+
+
+def replace_all(files: Mapping[Path, bytes]) -> None:
+    """Replace each file (a symbolic link's target) by its bytes, keeping its mode, owner
+    and group; every new text is on disk before any file is replaced.
+
+    Each file's bytes go to a temporary file beside it, flushed to disk, given the old
+    file's mode, owner and group; then each is renamed over its file: a reader or a kill
+    sees the old file or the new one. A file with several names (hard links) is refused: a
+    new file would leave the other names with the old text, and writing through the shared
+    inode could be cut half-way. So is a file whose owner or group the caller cannot give
+    back. A missing file is created (with the umask's mode), its folders too.
+
+    Raises:
+        OSError: when a file cannot be written or kept as it was; ``strerror`` says why and
+            no file is replaced.
+    """
+    prepared: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            prepared.append(_prepared(path, data))
+        for temp, target in prepared:
+            temp.replace(target)
+    except BaseException:
+        for temp, _ in prepared:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        raise
+    for folder in sorted({target.parent for _, target in prepared}):
+        with contextlib.suppress(OSError):
+            handle = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+
+
+def _prepared(path: Path, data: bytes) -> tuple[Path, Path]:
+    """``data`` in a temporary file beside ``path``'s target, synced, with the target's
+    mode, owner and group; returns (temporary file, target)."""
     target = path.resolve()
     try:
         old: os.stat_result | None = target.stat()
@@ -542,6 +579,7 @@ def replace_keeping(path: Path, data: bytes) -> None:
             f"the file has {old.st_nlink} names (hard links); writing it would part them "
             "(copy it to a file of its own first, or edit it by hand)",
         )
+    target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     temp = Path(name)
     try:
@@ -553,31 +591,51 @@ def replace_keeping(path: Path, data: bytes) -> None:
                 os.umask(umask)
                 os.fchmod(out.fileno(), 0o666 & ~umask)  # mkstemp makes 0600
             else:
-                os.fchmod(out.fileno(), old.st_mode & 0o7777)
-                mine = os.fstat(out.fileno())
-                if (mine.st_uid, mine.st_gid) != (old.st_uid, old.st_gid):
-                    try:
-                        os.fchown(out.fileno(), old.st_uid, old.st_gid)
-                    except PermissionError:
-                        raise OSError(
-                            errno.EPERM,
-                            f"the file belongs to uid {old.st_uid}, gid {old.st_gid}; "
-                            "a rewritten file would belong to you (run as its owner)",
-                        ) from None
-                    # chown clears set-user-ID and set-group-ID bits: put them back.
-                    os.fchmod(out.fileno(), old.st_mode & 0o7777)
+                _keep_owner(out.fileno(), old)
             os.fsync(out.fileno())
-        temp.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    with contextlib.suppress(OSError):
-        folder = os.open(target.parent, os.O_RDONLY)
+    return temp, target
+
+
+def _keep_owner(handle: int, old: os.stat_result) -> None:
+    """Give the open file ``old``'s mode, owner and group."""
+    os.fchmod(handle, old.st_mode & 0o7777)
+    mine = os.fstat(handle)
+    if (mine.st_uid, mine.st_gid) != (old.st_uid, old.st_gid):
         try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+            os.fchown(handle, old.st_uid, old.st_gid)
+        except PermissionError:
+            raise OSError(
+                errno.EPERM,
+                f"the file belongs to uid {old.st_uid}, gid {old.st_gid}; "
+                "a rewritten file would belong to you (run as its owner)",
+            ) from None
+        # chown clears set-user-ID and set-group-ID bits: put them back.
+        os.fchmod(handle, old.st_mode & 0o7777)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet (its folders are made): a new project's files,
+    a scratch copy for a reader that takes a path.
+
+    Raises:
+        OSError: when it exists (``FileExistsError``) or cannot be written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("xb") as out:
+        out.write(data)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy the folder ``source`` to ``target`` (which must not exist): a scratch copy.
+
+    Raises:
+        OSError: when it cannot be copied.
+    """
+    shutil.copytree(source, target)
 
 
 _AT_FDCWD = -100

@@ -24,7 +24,7 @@ _NOQA = re.compile(r"# noqa: (PLR09\d\d(?:, *[A-Z]+\d+)*)(.*)$")
 _REASON = re.compile(r"^ - .{20,}")
 
 SOURCES = sorted(
-    [*(ROOT / "generator").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")],
+    [p for d in ("generator", "benchmarks", "lintrules") for p in (ROOT / d).rglob("*.py")],
     key=lambda p: p.as_posix(),
 )
 

@@ -1,5 +1,6 @@
-"""The floors of docs/ARCHITECTURE.md hold: import-linter's layers contract (run by `make lint`)
-passes on the tree and fails as soon as a lower floor imports a higher one."""
+"""The floors of docs/ARCHITECTURE.md hold: import-linter's contracts (run by `make lint`) pass
+on the tree and fail as soon as a lower floor imports a higher one, or a module other than
+output/ writes a file."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ BREAKS = [
     ("generator/load/catalog.py", "def _up() -> None:\n    from ..sending import load_model\n"),
     # The one-way rule between the two reading packages: docs reads l10n, never back.
     ("generator/l10n/po.py", "from ..docs import read_page\n"),
+    # A stage writing a file itself, not through output/ (the writers contract).
+    ("generator/l10n/stats.py", "def _save(path):\n    path.write_text('x')\n"),
 ]
 
 # `lint-imports --config TREE/pyproject.toml --no-cache` run in TREE for each tree in turn,
@@ -67,6 +70,9 @@ def _tree(folder: Path) -> Path:
         folder / "generator",
         ignore=shutil.ignore_patterns("__pycache__", "templates", "schemas", "*.json"),
     )
+    shutil.copytree(
+        ROOT / "lintrules", folder / "lintrules", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
     return folder
 
@@ -94,7 +100,7 @@ def lints(tmp_path_factory: pytest.TempPathFactory) -> dict[str | None, dict[str
 def test_the_tree_keeps_its_floors(lints: dict[str | None, dict[str, Any]]) -> None:
     result = lints[None]
     assert result["returncode"] == 0, result["stdout"] + result["stderr"]
-    assert "1 kept, 0 broken" in result["stdout"]
+    assert "2 kept, 0 broken" in result["stdout"]
 
 
 @pytest.mark.parametrize(("module", "line"), BREAKS)
@@ -104,6 +110,7 @@ def test_an_import_from_a_higher_floor_breaks_the_contract(
     result = lints[module]
     assert result["returncode"] != 0
     assert "BROKEN" in result["stdout"]
+    assert "1 kept, 1 broken" in result["stdout"]
 
 
 def _statements(nodes: list[Any]) -> Iterator[ast.stmt]:

@@ -140,7 +140,7 @@ _SERVER = r"""
 import json, os, sys, traceback
 
 import generator.commands.build
-import generator.l10n.update
+import generator.commands.l10n
 from generator.cli import cli
 
 CHANNEL = os.dup(1)
@@ -165,7 +165,7 @@ def announced(module, name):
 
 
 announced(generator.commands.build, "write_output")
-announced(generator.l10n.update, "write_if_changed")
+announced(generator.commands.l10n, "write_if_changed")
 
 
 def run(request):

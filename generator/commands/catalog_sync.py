@@ -19,13 +19,13 @@ shows them (summary or diff) or writes them.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import CatalogError, Severity
+from ..errors import CatalogError, InputError, Location, Severity
 from ..model import PRODUCTS
+from ..output import copy_tree, replace_all
 from ..sync.plan import Finding, sync_product
 from ..sync.sources import read_sources
 from ..sync.tree import CatalogTree
@@ -123,11 +123,16 @@ def write_result(result: SyncResult) -> list[Path]:
         return []
     with tempfile.TemporaryDirectory(prefix="wfgen-sync-") as scratch:
         copy = Path(scratch) / "catalog"
-        shutil.copytree(tree.root, copy)
-        for path, new in edits.items():
-            target = copy / path.relative_to(tree.root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(new, encoding="utf-8")
+        try:
+            copy_tree(tree.root, copy)
+            replace_all(
+                {copy / path.relative_to(tree.root): new.encode() for path, new in edits.items()}
+            )
+        except OSError as err:
+            raise InputError(
+                f"cannot check the edits in a copy of the catalogue: {err.strerror or err}",
+                location=Location.of(tree.root),
+            ) from err
         # Reported at the catalogue's own files, not at the copy's.
         problems = [
             replace(

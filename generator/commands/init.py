@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import CONFIG_NAME
 from ..errors import UsageError
+from ..output import write_new
 
 __all__ = ["InitResult", "InitSettings", "init", "init_project"]
 
@@ -118,9 +119,7 @@ def init_project(target: Path) -> list[Path]:
     try:
         for name, text in files.items():
             path = target / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            write_new(path, text.encode("utf-8"))
             written.append(path)
         (target / "locales").mkdir()
         written.append(target / "locales")

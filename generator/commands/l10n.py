@@ -119,13 +119,14 @@ def glossary(settings: GlossarySettings) -> GlossaryResult:
     """
     from ..errors import InputError
     from ..l10n.glossary import glossary_terms, to_csv, to_tbx
+    from ..output import replace_keeping
 
     chosen = _chosen(settings) or available_locales(settings.paths.locales_dir)
     terms = glossary_terms(settings.paths, chosen)
     data = to_tbx(terms, chosen) if settings.fmt == "tbx" else to_csv(terms, chosen).encode()
     if settings.output is not None:
         try:
-            settings.output.write_bytes(data)
+            replace_keeping(settings.output, data)
         except OSError as err:
             raise InputError(f"{settings.output}: cannot write: {err.strerror or err}") from err
     return GlossaryResult(terms=terms, data=data, output=settings.output)

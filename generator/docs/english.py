@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import Location, Problem, Severity, WfgenError
 from ..model import Catalog
+from ..output import write_new
 from .align import align
 from .reader import read_page
 from .results import DocsReport, PageReport, RowResult
@@ -229,7 +230,7 @@ def _read_english(source: EnglishSource, catalog: Catalog) -> PageReport | str:
     """Read and check the English page (written to a temporary file for the reader)."""
     with tempfile.TemporaryDirectory(prefix="wfgen-english-") as folder:
         path = Path(folder) / Path(source.relative).name
-        path.write_bytes(source.data)
+        write_new(path, source.data)
         try:
             english = read_page(path, locale="en")
         except WfgenError as err:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..docs.batch import find_pages
 from ..docs.reader import workflow_layout
 from ..errors import InputError, Location, UsageError
+from ..output import write_new
 from .pages import SourcePage, read_source_page
 
 __all__ = ["last_listing", "read_sources"]
@@ -69,8 +70,7 @@ def _from_git(folder: Path, rev: str, product: str | None, scratch: Path) -> lis
         if shown.returncode != 0:
             continue
         copy = scratch / folder.resolve().name / relative
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_bytes(shown.stdout)
+        write_new(copy, shown.stdout)
         if workflow_layout(copy) == "none":
             continue
         log = _git(folder, "log", "-1", "--format=%H %cs", commit, "--", relative) or ""

@@ -10,8 +10,6 @@ failure leaves the catalogue as it was.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,28 +212,14 @@ class CatalogTree:
         Raises:
             InputError: when a file cannot be written (none is replaced then).
         """
+        from ..output import replace_all
+
         pending = list(self.rendered())
-        temps: list[tuple[Path, Path]] = []
         try:
-            for path, _, new in pending:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temp = tempfile.mkstemp(
-                    dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-                )
-                temps.append((Path(temp), path))
-                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                    out.write(new)
-                    out.flush()
-                    os.fsync(out.fileno())
-                mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-                Path(temp).chmod(mode)
+            replace_all({path: new.encode("utf-8") for path, _, new in pending})
         except OSError as err:
-            for left, _ in temps:
-                left.unlink(missing_ok=True)
             where = Location.of(err.filename or self.root)
             raise InputError(
-                f"cannot write catalogue file: {err.strerror}", location=where
+                f"cannot write catalogue file: {err.strerror or err}", location=where
             ) from err
-        for done, target in temps:
-            done.replace(target)
         return [path for path, _, _ in pending]
