@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from generator import output
 from generator.commands.build import BuildSettings, build
 from generator.errors import UsageError
-from generator.output import RenderedFile, lock_path, recover, write_output
+from generator.output import RenderedFile, lock_path, manifest_file, recover, write_output
+from generator.output import swap as output_swap
 from tests.conftest import CATALOG, LOCALES, ROOT, build_file_tree
 from tests.test_build import SMALL
 
@@ -33,7 +33,7 @@ KILLS = int(os.environ.get("WFGEN_KILLS", "8"))
 
 def _files(**texts: str) -> list[RenderedFile]:
     files = [RenderedFile(k.replace("__", "/"), v.encode(), ()) for k, v in texts.items()]
-    return [*files, output.manifest_file(files)]
+    return [*files, manifest_file(files)]
 
 
 def whole_build(out: Path) -> str:
@@ -63,7 +63,7 @@ def test_exchange_swaps_in_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(Path, "rename", spy)
     write_output(_files(a__x="2\n"), out_dir=out)
     monkeypatch.undo()
-    if output._libc_renameat2() is not None:
+    if output_swap._libc_renameat2() is not None:
         assert renames == []
     assert (out / "a" / "x").read_text() == "2\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -73,7 +73,7 @@ def test_without_renameat2_the_fallback_still_swaps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a system without renameat2 the two-rename swap is used and leaves nothing behind."""
-    monkeypatch.setattr(output, "_libc_renameat2", lambda: None)
+    monkeypatch.setattr(output_swap, "_libc_renameat2", lambda: None)
     out = tmp_path / "out"
     write_output(_files(a__x="1\n"), out_dir=out)
     write_output(_files(a__x="2\n"), out_dir=out)

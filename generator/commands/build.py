@@ -17,11 +17,11 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CatalogError, InputError, Location, Problem, Severity, UsageError
-from ..outguard import check_out_dir
 from ..output import (
     BUNDLED_TEMPLATES,
     RenderedFile,
     WriteResult,
+    check_out_dir,
     check_output,
     locked,
     manifest_file,
