@@ -5,7 +5,7 @@
 Everything runs in this one process tree. Each comparison alternates the two sides
 (A B A B ...) so that the machine's drift falls on both, and is printed as the median ratio
 with its min and max over the rounds, plus both medians in seconds. Progress goes to stderr;
-the tables (Markdown, as in the README's "Benchmarks" section) go to stdout at the end.
+the tables (Markdown, as in docs/benchmarks.md) go to stdout at the end.
 
 Commands are whole processes (wall time, and peak memory of that very child from
 ``os.wait4``); schedule sentences are timed in this process, both sides the same way.
@@ -642,7 +642,7 @@ def sending_rows(streams: Sequence[Stream]) -> list[str]:
     return [*lines, ""]
 
 
-# long: the README tables printed in the order the README shows them
+# long: the benchmark tables printed in the order docs/benchmarks.md shows them
 def report(
     pairs: dict[str, Pair],
     samples: list[tuple[str, str, str]],

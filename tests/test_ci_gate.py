@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.cli.report_formats import DOCS_URL
 from tests.conftest import CATALOG, LOCALES
 from tests.test_build import SMALL
 
@@ -379,7 +380,7 @@ def test_docs_check_sarif_locates_an_awkward_name_and_carries_the_fixes(
 ) -> None:
     """A page named a#b?c.md is reported at that file (a %SRCROOT%-relative, percent-encoded
     URI); the log passes the SARIF 2.1.0 schema; every rule has a short and a full
-    description and a helpUri to a README heading; applying the mismatches' fixes gives the
+    description and a helpUri to a heading of a page under docs/; applying the mismatches' fixes gives the
     page `wfgen docs fix --write` writes."""
     from urllib.parse import unquote, urlsplit
 
@@ -400,11 +401,11 @@ def test_docs_check_sarif_locates_an_awkward_name_and_carries_the_fixes(
     jsonschema.Draft4Validator(schema).validate(log)
     (run,) = log["runs"]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
-    anchors = _slugs((ROOT / "README.md").read_text("utf-8"))
     for rule in run["tool"]["driver"]["rules"]:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["fullDescription"]["text"] != rule["shortDescription"]["text"]
-        assert rule["helpUri"].partition("#")[2] in anchors, rule["helpUri"]
+        page, _, anchor = rule["helpUri"].removeprefix(f"{DOCS_URL}/").partition("#")
+        assert anchor in _slugs((ROOT / "docs" / page).read_text("utf-8")), rule["helpUri"]
     locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
     assert locations and all(
         loc == {"uri": "a%23b%3Fc.md", "uriBaseId": "%SRCROOT%"} for loc in locations

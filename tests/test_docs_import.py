@@ -124,7 +124,7 @@ def test_sentences_split_at_full_stops_before_capitals(text: str, count: int) ->
 
 
 def _bootstrap_pages() -> list[Path]:
-    """The pages in the order README's bootstrap command gives them: seeds, module pages,
+    """The pages in the order the bootstrap command of docs/commands/l10n.md gives them: seeds, module pages,
     then list pages."""
     from tests.conftest import REFERENCE
 

@@ -5,7 +5,7 @@ paths are written relative to the current folder when they lie under it, as CI c
 expect, and lines and columns stay 1-based. In SARIF such a path is a relative reference
 against ``%SRCROOT%`` (the current folder), percent-encoded as RFC 3986 requires, so a
 file named ``a#b?c.md`` is that file, not ``a`` with a fragment; each rule has a short and a
-full description and a ``helpUri`` to its README section, and a result whose replacement
+full description and a ``helpUri`` to its section of the reference pages under docs/, and a result whose replacement
 wfgen knows (``docs check``'s mismatched ids) carries it as a ``fix``.
 """
 
@@ -21,6 +21,7 @@ from urllib.parse import quote
 from ..errors import FIX_KEY, Problem, Severity
 
 __all__ = [
+    "DOCS_URL",
     "FIX_KEY",
     "README_URL",
     "SARIF_SCHEMA",
@@ -31,20 +32,21 @@ __all__ = [
 ]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-# Where the README's sections are read: every rule's helpUri is one of its headings.
+# Where the documentation is read: every rule's helpUri is a heading of a page under docs/.
 README_URL = "https://github.com/wfgen/wfgen/blob/main/README.md"
+DOCS_URL = "https://github.com/wfgen/wfgen/blob/main/docs"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
-# README headings (GitHub's anchors) of each command's section.
-_VALIDATE = "wfgen-validate"
-_BUILD = "wfgen-build"
-_DOCS = "wfgen-docs-check"
-_L10N = "wfgen-l10n-and-wfgen-docs-import-translations"
-_SCHEDULE = "wfgen-schedule-schedules-and-environment-profiles"
-_DIALECTS = "cron-dialects"
-_DRIFT = "wfgen-drift-what-is-deployed-against-the-catalogue"
-_SENDING = "wfgen-sending-simulate-the-sending-model"
+# Each command's reference page under docs/ and its heading (GitHub's anchors).
+_VALIDATE = "commands/validate.md#wfgen-validate"
+_BUILD = "commands/build.md#wfgen-build"
+_DOCS = "commands/docs-check.md#wfgen-docs-check"
+_L10N = "commands/l10n.md#wfgen-l10n-and-wfgen-docs-import-translations"
+_SCHEDULE = "commands/schedule.md#wfgen-schedule-schedules-and-environment-profiles"
+_DIALECTS = "commands/schedule.md#cron-dialects"
+_DRIFT = "commands/drift.md#wfgen-drift-what-is-deployed-against-the-catalogue"
+_SENDING = "commands/sending.md#wfgen-sending-simulate-the-sending-model"
 _SECTIONS = {
     "validate": _VALIDATE,
     "build": _BUILD,
@@ -57,7 +59,7 @@ _SECTIONS = {
 
 @dataclass(frozen=True)
 class RuleHelp:
-    """What a SARIF rule says about a finding code: a title, a paragraph, a README section."""
+    """What a SARIF rule says about a finding code: a title, a paragraph, a docs/ section."""
 
     short: str
     full: str
@@ -358,8 +360,8 @@ def sarif_log(
                 "name": code.replace("-", " ").title().replace(" ", ""),
                 "shortDescription": {"text": found.short},
                 "fullDescription": {"text": found.full},
-                "helpUri": f"{README_URL}#{found.section}",
-                "help": {"text": f"{found.full} See {README_URL}#{found.section}"},
+                "helpUri": f"{DOCS_URL}/{found.section}",
+                "help": {"text": f"{found.full} See {DOCS_URL}/{found.section}"},
             }
         )
     results = []

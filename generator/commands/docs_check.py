@@ -29,7 +29,7 @@ class DocsCheckSettings:
 
 @dataclass(frozen=True)
 class DocsCheckResult:
-    """The report (``to_json()`` is the README's stable contract) and whether it fails:
+    """The report (``to_json()`` is a stable contract: docs/commands/docs-check.md) and whether it fails:
     a row not ok, or under ``strict`` a page's warning. ``report.errors`` are the pages
     that could not be read and the folders that held none."""
 

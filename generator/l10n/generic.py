@@ -53,7 +53,7 @@ GENERIC_CHECKS: dict[str, tuple[Severity, str]] = {
     "numbers": (Severity.WARNING, "keep the source's numbers"),
 }
 
-# Off unless turned on, each with the reason (README lists them too).
+# Off unless turned on, each with the reason (docs/commands/l10n.md lists them too).
 DEFAULT_OFF: dict[str, str] = {
     "simplecaps": "languages capitalise differently (German nouns); too noisy to be useful",
     "xmltags": "markup-mismatch and placeholder-changed know HTML from <placeholders>",
@@ -167,7 +167,7 @@ def load_config(start: Path, *, known: Iterable[str] = ()) -> CheckConfig:
             raise InputError(
                 f"[{name}] {key}: unknown check code {', '.join(map(repr, unknown))}",
                 location=where,
-                hint="the README lists every code of `wfgen l10n check`",
+                hint="docs/commands/l10n.md lists every code of `wfgen l10n check`",
             )
         sets[key] = frozenset(value)
     return CheckConfig(sets.get("disable", frozenset()), sets.get("enable", frozenset()), path.name)

@@ -1,6 +1,6 @@
 """Checks of one translated text against its English source: shared by PO files and pages.
 
-Codes (stable; documented in README):
+Codes (stable; documented in docs/commands/l10n.md):
   identifier-changed   error    a do-not-translate token of the source is missing
   placeholder-changed  error    a ``<placeholder>`` or ``{placeholder}`` differs from the source
   number-mismatch      error    a number or time differs from the source

@@ -26,7 +26,7 @@ __all__ = [
     "simulate",
 ]
 
-# The documented event vocabulary of `wfgen sending simulate` (a contract: README).
+# The documented event vocabulary of `wfgen sending simulate` (a contract: docs/commands/sending.md).
 EVENT_NAMES = (
     "relayed",
     "delivered",
