@@ -476,11 +476,11 @@ def test_docs_check_text_escapes_a_newline_in_a_page_name(
 def test_html_blocks_start_lines_but_preformatted_pages_are_left_alone() -> None:
     """Rows and list items each start a line (nothing else changes but the line breaks); a
     page with <pre> keeps its bytes, since whitespace there is content."""
-    from generator.commands.build import _one_block_per_line
+    from generator.render.blocks import one_block_per_line
     from generator.output import RenderedFile
 
     page = b"<body><ul><li>a</li><li>b</li></ul><table><tr><td>1</td></tr></table>\n  <p>x</p>"
-    out = _one_block_per_line(RenderedFile("p.html", page, ())).content
+    out = one_block_per_line(RenderedFile("p.html", page, ())).content
     assert out.replace(b"\n", b"") == page.replace(b"\n", b"")
     assert out.splitlines() == [
         b"<body>",
@@ -494,7 +494,7 @@ def test_html_blocks_start_lines_but_preformatted_pages_are_left_alone() -> None
         b"  <p>x</p>",
     ]
     verbatim = b"<body><pre>a\n<p>b</p></pre><ul><li>c</li></ul></body>"
-    assert _one_block_per_line(RenderedFile("q.html", verbatim, ())).content == verbatim
+    assert one_block_per_line(RenderedFile("q.html", verbatim, ())).content == verbatim
 
 
 def test_strict_in_the_project_file_must_be_a_boolean(

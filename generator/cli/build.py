@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +26,9 @@ from ._common import (
     run_or_exit,
     strict_option,
 )
+
+if TYPE_CHECKING:
+    from ..commands.build import BuildResult
 from .completers import (
     complete_locales,
 )
@@ -34,7 +38,7 @@ from .completers import (
 
 def build_command(settings: Any, *, quiet: bool, fmt: str = "text") -> int:
     """Run ``wfgen build`` with ``settings`` (a ``build.BuildSettings``); return the exit code."""
-    from ..commands.build import build, plan, summary
+    from ..commands.build import build
 
     if fmt != "text":
         return _build_report(settings, fmt)
@@ -156,7 +160,7 @@ def _build_report(settings: Any, fmt: str) -> int:
     With ``--check``, each file that differs is a ``build-check-differs`` error in SARIF and
     GitHub output, so CI shows which generated file is stale.
     """
-    from ..commands.build import build, summary
+    from ..commands.build import build
     from ..errors import CatalogError, Location, Problem, WfgenError
 
     try:
@@ -201,3 +205,55 @@ def _build_report(settings: Any, fmt: str) -> int:
         )
         print_problems([*result.warnings, *stale], fmt, tool_command="build")
     return EXIT_PROBLEMS if differs else EXIT_OK
+
+
+# --- formatting a build's result ---------------------------------------------------------
+
+
+def _group(path: str) -> tuple[int, str]:
+    """Where a file of out/ belongs in the plan: (order, name)."""
+    parts = path.split("/")
+    if parts[0] in ("docs", "site") and len(parts) > 2:
+        return 1, f"locale {parts[1]}, {parts[0]}"
+    if parts[0] == "site":
+        return 2, "site, shared files"
+    if len(parts) > 1:
+        return 0, f"environment {parts[0]}, {parts[1]}"
+    return 3, path
+
+
+def plan(result: BuildResult) -> list[str]:
+    """What ``build --check`` would change, per environment and target, then per locale:
+    one line each, ``<group>: N added, N changed, N removed``, after a total line."""
+    w = result.write
+    added = set(w.added)
+    counts: dict[tuple[int, str], list[int]] = {}
+    for path in w.written:
+        counts.setdefault(_group(path), [0, 0, 0])[0 if path in added else 1] += 1
+    for path in w.removed:
+        counts.setdefault(_group(path), [0, 0, 0])[2] += 1
+
+    def said(numbers: Sequence[int]) -> str:
+        words = ("added", "changed", "removed")
+        return ", ".join(f"{n} {word}" for n, word in zip(numbers, words, strict=True) if n)
+
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    lines = [f"plan: {said(total) or 'nothing to change'}"]
+    lines += [f"  {name}: {said(counts[key])}" for key in sorted(counts) for name in [key[1]]]
+    return lines
+
+
+def summary(result: BuildResult, *, check: bool) -> str:
+    """The one-line summary the command prints."""
+    w = result.write
+    warnings = sum(1 for p in result.warnings if p.severity is Severity.WARNING)
+    if check:
+        state = "differs from" if w.differs else "matches"
+        return (
+            f"out/ {state} the build: {len(w.written)} to write, {len(w.unchanged)} unchanged, "
+            f"{len(w.removed)} extra, {warnings} warning(s)"
+        )
+    return (
+        f"{len(w.written)} file(s) written, {len(w.unchanged)} unchanged, {len(w.removed)} removed, "
+        f"{warnings} warning(s)"
+    )

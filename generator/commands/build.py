@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
@@ -34,7 +33,7 @@ from ..safebytes import files_below, read_input
 if TYPE_CHECKING:
     from ..load.document import Documents
 
-__all__ = ["BuildResult", "BuildSettings", "build", "plan", "render_all", "summary"]
+__all__ = ["BuildResult", "BuildSettings", "build", "render_all"]
 
 Progress = Callable[[int, int], None]
 
@@ -116,63 +115,6 @@ def _environments(settings: BuildSettings, documents: Documents) -> list[Any]:
     return sorted(environments, key=lambda e: e.name)
 
 
-def _sending_files(
-    settings: BuildSettings,
-    *,
-    locale: str,
-    gettext: Any,
-    jinja: Any,
-    name: Callable[[str | PurePath], str],
-    loaded: dict[Path, Any],
-    documents: Documents,
-) -> list[RenderedFile]:
-    """out/docs/<locale>/sending.md and .html, when catalog/sending.yaml exists.
-
-    ``loaded`` keeps the model between locales: loading it (with row positions) costs
-    more than rendering the pages.
-    """
-    path = settings.catalog / "sending.yaml"
-    if not path.is_file():
-        return []
-    from ..render.pages import page_pair
-    from ..sending import load_model, reference_context
-
-    model = loaded.get(path)
-    if model is None:
-        model = loaded[path] = load_model(path, documents=documents)
-    context = reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
-    return page_pair(
-        jinja,
-        page=f"docs/{locale}/sending",
-        template="sending",
-        context={**context, "locale": locale},
-        inputs=(name(path),),
-    )
-
-
-def _site_sending(
-    settings: BuildSettings,
-    *,
-    name: Callable[[str | PurePath], str],
-    loaded: dict[Path, Any],
-    documents: Documents,
-) -> dict[str, Any]:
-    """The site's sending page: a context per locale, when catalog/sending.yaml exists."""
-    path = settings.catalog / "sending.yaml"
-    if not path.is_file():
-        return {}
-    from ..sending import load_model, reference_context
-
-    model = loaded.get(path)
-    if model is None:
-        model = loaded[path] = load_model(path, documents=documents)
-
-    def context(locale: str, gettext: Any) -> Any:
-        return reference_context(model, locale=locale, gettext=gettext or (lambda _context: None))
-
-    return {"sending": context, "sending_inputs": (name(path),)}
-
-
 def fingerprint(settings: BuildSettings) -> str:
     """A digest of everything a build reads: wfgen's own code and templates, the catalogue
     folder (profiles and sending model included), the PO files, the user's templates and
@@ -235,11 +177,14 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     from ..l10n import phrases
     from ..l10n.check import check_published, publish_config
     from ..l10n.messages import messages
+    from ..l10n.phrases import remembered
     from ..l10n.po import load_translations, po_path, read_po_file
     from ..l10n.stats import locale_stats
     from ..load.catalog import load_catalog
     from ..load.document import Documents as _Documents
-    from ..render.pages import locale_tables, render_docs
+    from ..render.blocks import one_block_per_line
+    from ..render.pages import locale_tables, render_docs, with_counts
+    from ..render.sending_pages import sending_files, site_sending
     from ..render.targets import make_jinja, make_jobs, render_environment
     from .validate import validate
 
@@ -278,7 +223,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
 
-    sentence = _remembered(phrases.sentence)
+    sentence = remembered(phrases.sentence)
     sending_models: dict[Path, Any] = {}
     total = len(environments) + len(locales)
     done = 0
@@ -331,7 +276,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
         )
         if locale != "en":
             counted = locale_stats(locale, po_files.get(locale), current)
-            tables[locale] = _counted(tables[locale], counted, locale)
+            tables[locale] = with_counts(tables[locale], counted, locale)
             completeness[locale] = {
                 "": (counted.counts.translated, counted.counts.total),
                 **{
@@ -352,8 +297,8 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
             )
         )
         files.extend(
-            _sending_files(
-                settings,
+            sending_files(
+                settings.catalog,
                 locale=locale,
                 gettext=gettext,
                 jinja=jinja,
@@ -378,97 +323,21 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
             tables=tables,
             completeness=completeness,
             base_url=settings.base_url,
-            **_site_sending(settings, name=name, loaded=sending_models, documents=documents),
+            **site_sending(settings.catalog, name=name, loaded=sending_models, documents=documents),
         )
     )
     if _fails(problems, strict=settings.strict):  # stale translations, found on the way
         raise CatalogError(problems)
-    files = [_one_block_per_line(f) if f.path.endswith(".html") else f for f in files]
+    files = [one_block_per_line(f) if f.path.endswith(".html") else f for f in files]
     files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
 
 
-def _counted(tables: list[Any], counted: Any, locale: str) -> list[Any]:
-    """The module tables with the completeness ``wfgen l10n stats`` gives each module: its
-    entries translated for the current English and not fuzzy, of all its entries."""
-    from dataclasses import replace
-
-    from babel.numbers import format_percent
-
-    from ..l10n.stats import completeness
-
-    out = []
-    for table in tables:
-        counts = counted.modules.get(table.key)
-        out.append(
-            replace(
-                table,
-                translated=counts.translated,
-                total=counts.total,
-                percent=format_percent(
-                    completeness(counts.translated, counts.total), locale=locale
-                ),
-            )
-            if counts is not None and counts.total
-            else table
-        )
-    return out
-
-
-# Block elements that start a line of generated HTML, and the containers whose end does, so
-# that a diff of two builds (`build --check`, a review) shows the row, item or paragraph
-# that changed, not one long line. Only where whitespace cannot change the rendering:
-# between table parts, list items, blocks and head elements. A page with preformatted text,
-# a text area or inline script or style (a user's template may have them) is left as it is.
-_BLOCKS = re.compile(
-    rb"<(?:html|head|body|title|meta|link|script|header|footer|main|nav|section|div|form"
-    rb"|h[1-6]|p|ul|ol|li|table|caption|thead|tbody|tr)[\s>/]"
-    rb"|</(?:head|body|html|header|footer|main|nav|section|div|form|ul|ol|table|thead|tbody)>"
-)
-_VERBATIM = re.compile(rb"<(?:pre|textarea|style)[\s>]|<script[^>]*>\s*[^<\s]", re.IGNORECASE)
-
-
-def _one_block_per_line(file: RenderedFile) -> RenderedFile:
-    """``file`` (HTML) with each block element at the start of a line of its own."""
-    data = file.content
-    if _VERBATIM.search(data):
-        return file
-    pieces: list[bytes] = []
-    last = 0
-    for found in _BLOCKS.finditer(data):
-        at = found.start()
-        line_start = data.rfind(b"\n", 0, at) + 1
-        if data[line_start:at].strip():  # something before it on its line: break there
-            pieces += [data[last:at], b"\n"]
-            last = at
-    pieces.append(data[last:])
-    return RenderedFile(file.path, b"".join(pieces), file.inputs)
-
-
 def _fails(problems: list[Problem], *, strict: bool) -> bool:
     worst = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     return any(p.severity in worst for p in problems)
-
-
-def _remembered(say: Callable[..., Any]) -> Callable[..., Any]:
-    """``say`` (``phrases.sentence``) asked once per schedule, locale and translations: the
-    reference pages and the site say the same sentences, and many workflows share a schedule."""
-    said: dict[tuple[Any, ...], Any] = {}
-    keep: dict[int, Any] = {}  # the gettexts stay alive, so their ids stay theirs
-
-    def sentence(
-        schedule: Any, *, locale: str, gettext: Any = None, nightly: str | None = None
-    ) -> Any:
-        key = (schedule, locale, nightly, id(gettext))
-        found = said.get(key)
-        if found is None:
-            keep[id(gettext)] = gettext
-            found = said[key] = say(schedule, locale=locale, gettext=gettext, nightly=nightly)
-        return found
-
-    return sentence
 
 
 def _stale_warning(path: Path, contexts: tuple[str, ...]) -> Problem:
@@ -540,52 +409,3 @@ def _build(
     else:
         result = write_output(files, out_dir=settings.out)
     return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
-
-
-def _group(path: str) -> tuple[int, str]:
-    """Where a file of out/ belongs in the plan: (order, name)."""
-    parts = path.split("/")
-    if parts[0] in ("docs", "site") and len(parts) > 2:
-        return 1, f"locale {parts[1]}, {parts[0]}"
-    if parts[0] == "site":
-        return 2, "site, shared files"
-    if len(parts) > 1:
-        return 0, f"environment {parts[0]}, {parts[1]}"
-    return 3, path
-
-
-def plan(result: BuildResult) -> list[str]:
-    """What ``build --check`` would change, per environment and target, then per locale:
-    one line each, ``<group>: N added, N changed, N removed``, after a total line."""
-    w = result.write
-    added = set(w.added)
-    counts: dict[tuple[int, str], list[int]] = {}
-    for path in w.written:
-        counts.setdefault(_group(path), [0, 0, 0])[0 if path in added else 1] += 1
-    for path in w.removed:
-        counts.setdefault(_group(path), [0, 0, 0])[2] += 1
-
-    def said(numbers: Sequence[int]) -> str:
-        words = ("added", "changed", "removed")
-        return ", ".join(f"{n} {word}" for n, word in zip(numbers, words, strict=True) if n)
-
-    total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    lines = [f"plan: {said(total) or 'nothing to change'}"]
-    lines += [f"  {name}: {said(counts[key])}" for key in sorted(counts) for name in [key[1]]]
-    return lines
-
-
-def summary(result: BuildResult, *, check: bool) -> str:
-    """The one-line summary the command prints."""
-    w = result.write
-    warnings = sum(1 for p in result.warnings if p.severity is Severity.WARNING)
-    if check:
-        state = "differs from" if w.differs else "matches"
-        return (
-            f"out/ {state} the build: {len(w.written)} to write, {len(w.unchanged)} unchanged, "
-            f"{len(w.removed)} extra, {warnings} warning(s)"
-        )
-    return (
-        f"{len(w.written)} file(s) written, {len(w.unchanged)} unchanged, {len(w.removed)} removed, "
-        f"{warnings} warning(s)"
-    )

@@ -25,7 +25,7 @@ import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_time
@@ -37,7 +37,13 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from ..schedules import Schedule
 
-__all__ = ["CONTEXT_PREFIX", "PHRASES", "Sentence", "sentence"]
+__all__ = [
+    "CONTEXT_PREFIX",
+    "PHRASES",
+    "Sentence",
+    "remembered",
+    "sentence",
+]
 
 CONTEXT_PREFIX = "phrase|"
 
@@ -371,3 +377,22 @@ def sentence(
     except _Missing:
         text = _say(_Speaker(english, english_lookup, english=True), schedule, nightly)
         return Sentence(text, fallback=True)
+
+
+def remembered(say: Callable[..., Any]) -> Callable[..., Any]:
+    """``say`` (``phrases.sentence``) asked once per schedule, locale and translations: the
+    reference pages and the site say the same sentences, and many workflows share a schedule."""
+    said: dict[tuple[Any, ...], Any] = {}
+    keep: dict[int, Any] = {}  # the gettexts stay alive, so their ids stay theirs
+
+    def sentence(
+        schedule: Any, *, locale: str, gettext: Any = None, nightly: str | None = None
+    ) -> Any:
+        key = (schedule, locale, nightly, id(gettext))
+        found = said.get(key)
+        if found is None:
+            keep[id(gettext)] = gettext
+            found = said[key] = say(schedule, locale=locale, gettext=gettext, nightly=nightly)
+        return found
+
+    return sentence

@@ -42,6 +42,7 @@ __all__ = [
     "page_pair",
     "readable",
     "render_docs",
+    "with_counts",
 ]
 
 Gettext = Callable[[str], "str | None"]
@@ -348,5 +349,32 @@ def page_pair(
                 (text.rstrip("\n") + "\n").encode("utf-8"),
                 (*inputs, template_input(jinja, name)),
             )
+        )
+    return out
+
+
+def with_counts(tables: list[Any], counted: Any, locale: str) -> list[Any]:
+    """The module tables with the completeness ``wfgen l10n stats`` gives each module: its
+    entries translated for the current English and not fuzzy, of all its entries."""
+    from dataclasses import replace
+
+    from babel.numbers import format_percent
+
+    from ..l10n.stats import completeness
+
+    out = []
+    for table in tables:
+        counts = counted.modules.get(table.key)
+        out.append(
+            replace(
+                table,
+                translated=counts.translated,
+                total=counts.total,
+                percent=format_percent(
+                    completeness(counts.translated, counts.total), locale=locale
+                ),
+            )
+            if counts is not None and counts.total
+            else table
         )
     return out
