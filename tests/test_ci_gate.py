@@ -476,8 +476,8 @@ def test_docs_check_text_escapes_a_newline_in_a_page_name(
 def test_html_blocks_start_lines_but_preformatted_pages_are_left_alone() -> None:
     """Rows and list items each start a line (nothing else changes but the line breaks); a
     page with <pre> keeps its bytes, since whitespace there is content."""
-    from generator.render.blocks import one_block_per_line
     from generator.output import RenderedFile
+    from generator.render.blocks import one_block_per_line
 
     page = b"<body><ul><li>a</li><li>b</li></ul><table><tr><td>1</td></tr></table>\n  <p>x</p>"
     out = one_block_per_line(RenderedFile("p.html", page, ())).content
