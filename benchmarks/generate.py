@@ -416,7 +416,8 @@ def _bundled_phrases(locale: str) -> dict[str, str]:
 def write_locales(folder: Path, catalog_dir: Path, entries: list[Entry], *, seed: int) -> None:
     """PO files of every locale for the catalogue in ``catalog_dir``, mostly translated."""
     from generator.commands.l10n import L10nSettings, extract, init_locale
-    from generator.l10n.po import dump_po, po_path, read_po_file
+    from generator.l10n.po import po_path, read_po_file
+    from generator.l10n.po_write import dump_po
 
     if folder.exists():
         shutil.rmtree(folder)

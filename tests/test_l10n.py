@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.commands.l10n import L10nSettings, init_locale, update_all
 from generator.errors import UsageError
-from generator.l10n.po import dump_po, load_translations, po_path, read_po_file
+from generator.l10n.po import load_translations, po_path, read_po_file
+from generator.l10n.po_write import dump_po
 from generator.l10n.review import clear_review, mark_review, needs_review
 from generator.l10n.stats import stats, stats_json
 from tests.conftest import CATALOG, LOCALES

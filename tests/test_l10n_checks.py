@@ -13,7 +13,8 @@ from babel.messages.catalog import Message as PoMessage
 from generator.errors import InputError, Location, UsageError
 from generator.l10n.check import check_locales
 from generator.l10n.generic import load_config
-from generator.l10n.po import dump_po, new_catalog, po_path, read_po_file, write_if_changed
+from generator.l10n.po import new_catalog, po_path, read_po_file
+from generator.l10n.po_write import dump_po, write_if_changed
 from generator.l10n.textchecks import check_text
 from generator.l10n.update import L10nSettings
 from generator.schedules import Schedule

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.l10n.po import write_if_changed
+from generator.l10n.po_write import write_if_changed
 from tests.conftest import CATALOG, LOCALES
 
 

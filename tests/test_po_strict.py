@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from generator.cli import cli
 from generator.errors import InputError
-from generator.l10n.po import available_locales, po_path, read_po_file, write_if_changed
+from generator.l10n.po import available_locales, po_path, read_po_file
+from generator.l10n.po_write import write_if_changed
 from generator.l10n.posyntax import PoSyntaxError, check_po_syntax
 
 from .conftest import CATALOG, LOCALES, examples
@@ -242,7 +243,8 @@ def test_long_text_layout_is_babels(words: list[str], prefix: str) -> None:
     """For text without hyphens the linear wrapping writes what Babel's normalize writes."""
     from babel.messages.pofile import normalize
 
-    from generator.l10n.po import WIDTH, _normalize_long
+    from generator.l10n.po import WIDTH
+    from generator.l10n.po_write import _normalize_long
 
     text = " ".join(words)
     assert _normalize_long(text, prefix) == normalize(text, prefix=prefix, width=WIDTH)

@@ -19,7 +19,8 @@ from ..docs.importer import (
 )
 from ..docs.model import Page
 from ..errors import WfgenError
-from ..l10n.po import dump_po, po_path, read_po_file, write_if_changed
+from ..l10n.po import po_path, read_po_file
+from ..l10n.po_write import dump_po, write_if_changed
 from ..l10n.update import WriteResult, load_sources, merge
 
 __all__ = ["ImportEvent", "ImportResult", "ImportSettings", "import_pages"]

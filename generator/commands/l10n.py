@@ -12,13 +12,12 @@ from ..l10n.glossary import Term
 from ..l10n.messages import Message
 from ..l10n.po import (
     available_locales,
-    dump_po,
     parse_locale,
     po_path,
     pot_path,
     read_po_file,
-    write_if_changed,
 )
+from ..l10n.po_write import dump_po, write_if_changed
 from ..l10n.stats import LocaleStats
 from ..l10n.update import L10nSettings, WriteResult, load_messages, merge
 
