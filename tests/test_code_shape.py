@@ -95,3 +95,13 @@ def test_the_long_function_rules_are_on() -> None:
     assert not rules & set(lint["ignore"])
     for ignored in lint.get("per-file-ignores", {}).values():
         assert not rules & set(ignored)
+
+
+MAX_FILE_LINES = 450
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "generator").rglob("*.py")), ids=_id)
+def test_no_module_of_the_package_is_over_450_lines(path: Path) -> None:
+    """A module past 450 lines is split by responsibility before it grows further."""
+    length = len(path.read_text(encoding="utf-8").splitlines())
+    assert length <= MAX_FILE_LINES, f"{_id(path)} is {length} lines"
