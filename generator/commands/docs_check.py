@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..docs.results import DocsReport
 from ..errors import FIX_KEY, Location, Problem
+
+if TYPE_CHECKING:
+    from ..docs.results import DocsReport
 
 __all__ = ["DocsCheckResult", "DocsCheckSettings", "docs_check", "row_problems"]
 

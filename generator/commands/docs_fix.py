@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..docs.fix import PageFix
-from ..docs.results import PageError
+if TYPE_CHECKING:
+    from ..docs.fix import PageFix
+    from ..docs.results import PageError
 
 __all__ = ["DocsFixResult", "DocsFixSettings", "docs_fix"]
 
