@@ -649,7 +649,8 @@ def test_a_long_context_or_previous_msgid_is_written_in_linear_time(tmp_path: Pa
     """A 100,000-character run without a space in an entry's msgctxt (Babel's
     wrapping backtracks on it for over a minute): `l10n update` writes the file in well under
     a second, and the run is kept as it was."""
-    from generator.l10n.po import dump_po, read_po_file
+    from generator.l10n.po import read_po_file
+    from generator.l10n.po_write import dump_po
 
     source = LOCALES / "sv" / "LC_MESSAGES" / "workflows.po"
     text = source.read_text(encoding="utf-8")
