@@ -9,7 +9,7 @@ about: the profile override that set it, else the catalogue entry's ``schedule:`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -267,10 +267,14 @@ def lint_environment(
                 f"or override {item.id}'s schedule",
             )
             continue
-        # dialect_problems has nothing to say about other kinds than raw cron.
+        # dialect_problems has nothing to say about other kinds than raw cron; the schedule is
+        # located (its file read again for positions) only when there is a finding to place.
         dialect = (
-            dialect_problems(environment, item, where_of(item)) if schedule.kind == "cron" else []
+            dialect_problems(environment, item, Location("")) if schedule.kind == "cron" else []
         )
+        if dialect:
+            where = where_of(item)
+            dialect = [replace(p, location=where) for p in dialect]
         problems.extend(dialect)
         if any(p.severity is Severity.ERROR for p in dialect):
             continue  # a target refuses it: no fire times to lint there
