@@ -315,7 +315,9 @@ def render_all(
         translations = (
             None
             if locale == "en"
-            else load_translations(settings.locales_dir, locale, english=english)
+            else load_translations(
+                settings.locales_dir, locale, english=english, po=po_files.get(locale)
+            )
         )
         if translations is not None and translations.stale:
             problems.append(

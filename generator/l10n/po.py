@@ -513,7 +513,11 @@ class Translations:
 
 
 def load_translations(
-    locales_dir: Path, locale: str, *, english: Mapping[str, str] | None = None
+    locales_dir: Path,
+    locale: str,
+    *,
+    english: Mapping[str, str] | None = None,
+    po: PoCatalog | None = None,
 ) -> Translations:
     """Load the usable translations of ``locale`` (empty when it has no PO file).
 
@@ -522,14 +526,19 @@ def load_translations(
         locale: the locale to load.
         english: the catalogue's current English text by context; a translation whose
             msgid differs was made for another text and is reported as stale, not used.
+        po: the PO file of ``locale`` as the caller already read it (read_po_file), so that
+            one build reads each file once.
 
     Raises:
         InputError: when the PO file exists but cannot be parsed.
     """
-    path = po_path(locales_dir, locale)
-    if not path.exists():
-        return Translations(locale, {})
-    catalog = read_po_file(path, locale)
+    if po is not None:
+        catalog = po
+    else:
+        path = po_path(locales_dir, locale)
+        if not path.exists():
+            return Translations(locale, {})
+        catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}
     stale: list[str] = []
     from .review import usable_under_review
