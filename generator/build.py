@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
@@ -20,14 +20,15 @@ from .errors import CatalogError, InputError, Location, Problem, Severity, Usage
 from .outguard import check_out_dir
 from .output import (
     BUNDLED_TEMPLATES,
+    OutputWriter,
     RenderedFile,
     WriteResult,
     check_output,
     locked,
     manifest_file,
+    manifest_of,
     recover,
     up_to_date,
-    write_output,
 )
 from .safebytes import files_below, read_input
 
@@ -56,11 +57,13 @@ class BuildSettings:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The rendered files, what writing (or checking) them did, and the warnings on the way."""
+    """The rendered files (with --check; a build writes each as it is rendered and keeps
+    none), what writing (or checking) them did, and the warnings on the way."""
 
     files: tuple[RenderedFile, ...]
     write: WriteResult
     warnings: tuple[Problem, ...] = field(default=())
+    rendered: int = 0  # files rendered, manifest included (none for an unchanged rebuild)
 
 
 def _namer(base: Path) -> Callable[[str | PurePath], str]:
@@ -213,16 +216,25 @@ def fingerprint(settings: BuildSettings) -> str:
 
 
 def render_all(
-    settings: BuildSettings, *, progress: Progress | None = None, digest: str = ""
+    settings: BuildSettings,
+    *,
+    progress: Progress | None = None,
+    digest: str = "",
+    emit: Callable[[RenderedFile], None] | None = None,
 ) -> tuple[list[RenderedFile], list[Problem]]:
-    """Validate the catalogue and render every output in memory (the manifest included).
+    """Validate the catalogue and render every output (the manifest included).
 
     Args:
         settings: what to build.
         progress: called with (steps done, steps in all) as rendering goes.
+        digest: the inputs' fingerprint, recorded in the manifest.
+        emit: called with each file as soon as it is rendered, which is then not kept
+            (``OutputWriter.add``: memory stays flat whatever the catalogue's size); the
+            caller makes the manifest. Without it, the files are returned.
 
     Returns:
-        The files, sorted by path, and the warnings found on the way.
+        The files, sorted by path, manifest last (none when ``emit`` took them), and the
+        warnings found on the way.
 
     Raises:
         CatalogError: when the catalogue, a profile, a schedule or a published translation
@@ -283,6 +295,15 @@ def render_all(
     total = len(environments) + len(locales)
     done = 0
     files: list[RenderedFile] = []
+
+    def keep(rendered: Iterable[RenderedFile]) -> None:
+        for made in rendered:
+            file = _one_block_per_line(made) if made.path.endswith(".html") else made
+            if emit is None:
+                files.append(file)
+            else:
+                emit(file)
+
     site_gettexts: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     site_inputs: dict[str, tuple[str, ...]] = {}
@@ -303,7 +324,7 @@ def render_all(
         profile = (
             (name(environment.location.file),) if getattr(environment, "location", None) else ()
         )
-        files.extend(
+        keep(
             render_environment(
                 environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile
             )
@@ -341,7 +362,7 @@ def render_all(
                     for key, counts in counted.modules.items()
                 },
             }
-        files.extend(
+        keep(
             render_docs(
                 catalog=catalog,
                 locale=locale,
@@ -353,7 +374,7 @@ def render_all(
                 tables=tables[locale],
             )
         )
-        files.extend(
+        keep(
             _sending_files(
                 settings,
                 locale=locale,
@@ -369,7 +390,7 @@ def render_all(
             progress(done, total)
     from .render.site import render_site
 
-    files.extend(
+    keep(
         render_site(
             catalog=catalog,
             locales=locales,
@@ -384,9 +405,10 @@ def render_all(
     )
     if _fails(problems, strict=settings.strict):  # stale translations, found on the way
         raise CatalogError(problems)
-    files = [_one_block_per_line(f) if f.path.endswith(".html") else f for f in files]
-    files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
+    if emit is not None:
+        return [], reported
+    files.sort(key=lambda f: f.path)
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
 
@@ -535,12 +557,18 @@ def _build(
         if _fails(list(reported), strict=settings.strict):
             raise CatalogError(list(reported))
         return BuildResult((), WriteResult(unchanged=paths), (*leftovers, *reported))
-    files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:
+        files, warnings = render_all(settings, progress=progress, digest=digest)
         result = check_output(files, out_dir=settings.out)
-    else:
-        result = write_output(files, out_dir=settings.out)
-    return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
+        return BuildResult(
+            tuple(files), result, (*leftovers, *warnings, *result.problems), len(files)
+        )
+    # Each file is written into the new folder as it is rendered, not held until the swap.
+    with OutputWriter(settings.out) as writer:
+        _, warnings = render_all(settings, progress=progress, digest=digest, emit=writer.add)
+        writer.add(manifest_of(writer.entries, fingerprint=digest, warnings=warnings))
+        result = writer.commit()
+    return BuildResult((), result, (*leftovers, *warnings, *result.problems), len(writer.entries))
 
 
 def _group(path: str) -> tuple[int, str]:

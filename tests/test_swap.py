@@ -164,7 +164,7 @@ def announced(module, name):
     setattr(module, name, call)
 
 
-announced(generator.build, "write_output")
+announced(generator.build, "OutputWriter")  # a build writes as it renders
 announced(generator.l10n.update, "write_if_changed")
 
 
