@@ -355,8 +355,15 @@ def _differences(
     if len(by_scheduler) < 2 or not any(by_scheduler.values()):
         return ()
     tz = zone(timezone)
-    start = after.astimezone(tz).date()
-    last = max(r.date() for runs in by_scheduler.values() for r in runs)
+    # The search compares local midnights in UTC: on the first and last days of the calendar
+    # a zone's midnight can fall outside years 1-9999 (OverflowError), and no clock changed.
+    start = max(after.astimezone(tz).date(), date.min + timedelta(days=1))
+    last = min(
+        max(r.date() for runs in by_scheduler.values() for r in runs),
+        date.max - timedelta(days=2),
+    )
+    if last < start:
+        return ()
     out = []
     for change in clock_changes(tz, start=start, days=(last - start).days + 1):
         begin = max(after, datetime.combine(change.day, time(), tz) - timedelta(seconds=1))

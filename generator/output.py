@@ -41,6 +41,8 @@ __all__ = [
     "manifest_of",
     "read_manifest",
     "recover",
+    "replace_keeping",
+    "unified_diff",
     "up_to_date",
     "write_output",
 ]
@@ -173,13 +175,38 @@ def _problem(item: dict[str, Any]) -> Problem:
     )
 
 
+def _walk(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)`` top-down without following links, on an explicit stack: ``os.walk``
+    recurses in Python 3.11, and a deep folder a user put in out/ would overflow it."""
+    stack = [os.fspath(top)]
+    while stack:
+        root = stack.pop()
+        dirs: list[str] = []
+        names: list[str] = []
+        entered: list[str] = []
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else names).append(entry.name)
+                    if is_dir and not entry.is_symlink():
+                        entered.append(entry.path)
+        except OSError:
+            continue
+        dirs.sort()
+        yield root, dirs, names
+        stack.extend(sorted(entered, reverse=True))
+
+
 def _existing(out_dir: Path) -> dict[str, Path]:
     """Every file and symlink under out/, by POSIX path; symlinks are not followed."""
     found: dict[str, Path] = {}
     if not out_dir.is_dir():
         return found
-    for root, dirs, names in os.walk(out_dir, followlinks=False):
-        dirs.sort()
+    for root, dirs, names in _walk(out_dir):
         base = Path(root)
         for name in sorted(names) + [d for d in dirs if (base / d).is_symlink()]:
             path = base / name
@@ -472,6 +499,7 @@ def _fill(
         if not target.exists():
             target.mkdir(parents=True)
             shutil.copystat(out_dir / key, target, follow_symlinks=False)
+    problems.extend(_keep_folders(temp, out_dir))
     return WriteResult(
         removed=tuple(removed),
         foreign=tuple(foreign),
@@ -479,11 +507,50 @@ def _fill(
     )
 
 
+def _keep_folders(temp: Path, out_dir: Path) -> list[Problem]:
+    """Give each folder of the new build the mode, owner and group its old self had.
+
+    The new build's folders are made afresh; without this a user's 0700 folder inside out/
+    would come back 0755 and owned by whoever built. An owner only root may give is kept
+    where the build runs as root, and reported otherwise.
+    """
+    problems: list[Problem] = []
+    if not out_dir.is_dir():
+        return problems
+    for root, dirs, _names in _walk(temp):
+        for name in dirs:
+            made = Path(root, name)
+            if made.is_symlink():
+                continue  # a kept link to a folder, not a folder of the build
+            key = made.relative_to(temp)
+            try:
+                old = os.lstat(out_dir / key)
+            except OSError:
+                continue  # a folder this build adds
+            mine = os.lstat(made)
+            if (old.st_uid, old.st_gid) != (mine.st_uid, mine.st_gid):
+                try:
+                    os.chown(made, old.st_uid, old.st_gid, follow_symlinks=False)
+                except PermissionError:
+                    problems.append(
+                        Problem(
+                            Location.of(out_dir / key),
+                            f"folder was owned by uid {old.st_uid}, gid {old.st_gid}; "
+                            "only root can give it back",
+                            Severity.WARNING,
+                            code="foreign-owner",
+                            hint="build as its owner, or chown it back",
+                        )
+                    )
+            made.chmod(old.st_mode & 0o7777)
+    return problems
+
+
 def _empty_folders(out_dir: Path) -> list[str]:
     found: list[str] = []
     if not out_dir.is_dir():
         return found
-    for root, dirs, names in os.walk(out_dir, followlinks=False):
+    for root, dirs, names in _walk(out_dir):
         if not dirs and not names and Path(root) != out_dir:
             found.append(Path(root).relative_to(out_dir).as_posix())
     return sorted(found)
@@ -496,6 +563,117 @@ def _keep(old: Path, target: Path) -> None:
         os.link(old, target, follow_symlinks=False)
     except OSError:
         shutil.copy2(old, target, follow_symlinks=False)
+
+
+def unified_diff(old: bytes, new: bytes, *, before: str, after: str, context: int = 3) -> str:
+    """A unified diff of two UTF-8 texts that ``git apply`` and ``patch`` accept.
+
+    Lines are split at ``\\n`` only (``str.splitlines`` also splits at U+2028, a form feed
+    or a lone CR, cutting one line of the file in two in the patch); a last line without a
+    newline is marked ``\\ No newline at end of file``. Empty when the texts are equal.
+
+    Raises:
+        UnicodeDecodeError: when either text is not UTF-8.
+    """
+    a, b = _split_lines(old), _split_lines(new)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_hunk_range(first[1], last[2])} +{_hunk_range(first[3], last[4])} @@\n")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out.extend(_diff_line(" ", line) for line in a[a1:a2])
+                continue
+            out.extend(_diff_line("-", line) for line in a[a1:a2])
+            out.extend(_diff_line("+", line) for line in b[b1:b2])
+    if not out:
+        return ""
+    return f"--- {before}\n+++ {after}\n" + "".join(out)
+
+
+def _split_lines(data: bytes) -> list[str]:
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    ended = [line + "\n" for line in lines[:-1]]
+    return [*ended, lines[-1]] if lines[-1] else ended
+
+
+def _diff_line(mark: str, line: str) -> str:
+    if line.endswith("\n"):
+        return mark + line
+    return f"{mark}{line}\n\\ No newline at end of file\n"
+
+
+def _hunk_range(start: int, stop: int) -> str:
+    """``start,length`` of a hunk as diff writes it (1-based; one line: no length)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start if length == 0 else start + 1},{length}"
+
+
+def replace_keeping(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` (a symbolic link's target) by ``data`` in one step,
+    keeping its mode, owner and group.
+
+    The bytes go to a temporary file beside the target, flushed to disk, given the old
+    file's mode, owner and group, then renamed over it: a reader or a kill sees the old file
+    or the new one. A file with several names (hard links) is refused: a new file would
+    leave the other names with the old text, and writing through the shared inode could be
+    cut half-way. So is a file whose owner or group the caller cannot give back.
+
+    Raises:
+        OSError: when the file cannot be written or kept as it was; ``strerror`` says why
+            and the file is unchanged.
+    """
+    target = path.resolve()
+    try:
+        old: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        old = None
+    if old is not None and old.st_nlink > 1:
+        raise OSError(
+            errno.EMLINK,
+            f"the file has {old.st_nlink} names (hard links); writing it would part them "
+            "(copy it to a file of its own first, or edit it by hand)",
+        )
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            if old is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(out.fileno(), 0o666 & ~umask)  # mkstemp makes 0600
+            else:
+                os.fchmod(out.fileno(), old.st_mode & 0o7777)
+                mine = os.fstat(out.fileno())
+                if (mine.st_uid, mine.st_gid) != (old.st_uid, old.st_gid):
+                    try:
+                        os.fchown(out.fileno(), old.st_uid, old.st_gid)
+                    except PermissionError:
+                        raise OSError(
+                            errno.EPERM,
+                            f"the file belongs to uid {old.st_uid}, gid {old.st_gid}; "
+                            "a rewritten file would belong to you (run as its owner)",
+                        ) from None
+                    # chown clears set-user-ID and set-group-ID bits: put them back.
+                    os.fchmod(out.fileno(), old.st_mode & 0o7777)
+            os.fsync(out.fileno())
+        temp.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    with contextlib.suppress(OSError):
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 _AT_FDCWD = -100

@@ -177,3 +177,138 @@ def test_never_wrong_and_the_same_alone_as_in_any_batch(
                 assert many == one, (one, many)
             elif many[0] in ("ok", "mismatch"):
                 assert not many[2], many  # a batch never settles a row by the order alone
+
+
+# --- the rules, one page each ------------------------------------------------------------------
+
+_CLASSIC = ("---", "solution: Campaign Classic", "title: Flussi tecnici", "---", "")
+
+
+def _classic_page(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    lines = [
+        *_CLASSIC,
+        "| Flusso di lavoro | Pacchetto | Descrizione |",
+        "|---|---|---|",
+        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _classic_rows(catalog: Catalog) -> list[tuple[str, str, str, str]]:
+    return _list(catalog, "classic-v7")
+
+
+def _check(path: Path, known: dict[str, str] | None = None) -> PageReport:
+    (report,) = align_pages([read_page(path)], catalog=_bundled(), labels_for=lambda _: known or {})
+    return report
+
+
+def test_a_workflow_the_product_lacks_is_named_only_by_its_id(tmp_path: Path) -> None:
+    """A Campaign Classic page row whose label is the locale's label of a workflow only
+    Campaign v8 ships: the label alone never makes the row that workflow."""
+    catalog = _bundled()
+    rows = _classic_rows(catalog)
+    v8_only = next(w for w in catalog.workflows if w.products == ("v8",) and not w.is_template)
+    at = 10
+    rows.insert(at, ("Replica veloce", "replicaVeloce", "Pacchetto", "Replica i dati."))
+    path = tmp_path / "it-IT" / "page.md"
+    _classic_page(path, rows)
+    report = _check(path, {v8_only.id: "Replica veloce"})
+    result = report.rows[at]
+    assert report.product == "classic-v7"
+    assert (result.status, result.canonical_id) in (("unresolved", None), ("unknown", None))
+    assert result.canonical_id != v8_only.id
+
+
+def test_own_evidence_against_the_order_is_unresolved_with_both(tmp_path: Path) -> None:
+    """A translated row sits where the order puts one workflow while its label is the
+    locale's label of another the page lacks: neither wins, both are in the evidence."""
+    catalog = _bundled()
+    rows = _classic_rows(catalog)
+    at, other = 12, 17
+    label_of_other = "Etichetta dell'altro"
+    rows[at] = (label_of_other, "flussoTradotto", rows[at][2], "Descrizione tradotta.")
+    voted, named = _classic_rows(catalog)[at][1], _classic_rows(catalog)[other][1]
+    del rows[other]
+    path = tmp_path / "it-IT" / "page.md"
+    _classic_page(path, rows)
+    result = _check(path, {named: label_of_other}).rows[at]
+    assert result.status == "unresolved", result
+    text = " ".join(result.evidence)
+    assert f"`{named}`" in text and f"`{voted}`" in text, result.evidence
+
+
+def test_two_translated_rows_that_traded_places_are_order_only_and_left_by_docs_fix(
+    tmp_path: Path,
+) -> None:
+    """Two adjacent rows with made-up ids and labels trade places: the order maps each to the
+    other's workflow, says it is the order alone, and docs fix leaves both unless told."""
+    from generator.docs.fix import plan_fix
+
+    catalog = _bundled()
+    rows = _classic_rows(catalog)
+    at = 20
+    for k in (at, at + 1):
+        package = rows[k][2]
+        rows[k] = (_words(f"{k}|l", SCRIPTS[0]), _words(f"{k}|i", SCRIPTS[0], 1), package, "—")
+    rows[at], rows[at + 1] = rows[at + 1], rows[at]
+    path = tmp_path / "el-GR" / "page.md"
+    _classic_page(path, rows)
+    report = _check(path)
+    mapped = [r for r in report.rows[at : at + 2] if r.status == "mismatch"]
+    assert len(mapped) == 2, report.rows[at : at + 2]
+    assert all(r.order_only and r.confidence <= 0.6 for r in mapped), mapped
+    assert all(any(e.startswith("order only") for e in r.evidence) for r in mapped)
+    data = path.read_bytes()
+    left = plan_fix(report, data)
+    assert left.fixed == data and len(left.skipped) == 2
+    assert len(plan_fix(report, data, accept_order=True).edits) == 2
+
+
+def _module_page(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    """A Campaign Classic Deliveries page with a Label | ID | Description pipe table."""
+    lines = [
+        *_CLASSIC,
+        "# Consegne {#deliveries}",
+        "",
+        "| Etichetta | ID | Descrizione |",
+        "|---|---|---|",
+        *(f"| {label} | {wid} | {text} |" for label, wid, text in rows),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["{id})", "({id}", "{id}.", "«{id}»"])
+def test_a_stray_character_beside_an_id_is_punctuation_and_anchors_the_order(
+    tmp_path: Path, written: str
+) -> None:
+    """`tracking)` names `tracking` exactly: the row anchors the order like an exact row, so
+    the translated row between it and the next exact row is placed, and docs fix removes the
+    stray character."""
+    from generator.docs.fix import plan_fix
+
+    catalog = _bundled()
+    module = catalog.module("deliveries")
+    assert module is not None
+    order = list(module.order("classic-v7"))
+    rows = [(catalog.get(w).label, w, catalog.get(w).description) for w in order]  # type: ignore[union-attr]
+    at = 3
+    label, wid, text = rows[at]
+    rows[at] = (label, written.format(id=wid), text)
+    placed = rows[at + 1][1]
+    rows[at + 1] = ("Tradotto", "flussoTradotto", "Descrizione tradotta.")
+    path = tmp_path / "it-IT" / "page.md"
+    _module_page(path, rows)
+    report = _check(path)
+    assert report.module == "deliveries"
+    stray = report.rows[at]
+    assert (stray.status, stray.canonical_id) == ("mismatch", wid), stray
+    assert "punctuation" in stray.evidence[0]
+    middle = report.rows[at + 1]
+    assert (middle.status, middle.canonical_id) == ("mismatch", placed), middle
+    fixed = plan_fix(report, path.read_bytes()).fixed.decode()
+    assert f"| {wid} |" in fixed and written.format(id=wid) not in fixed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,10 @@ def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 TARGETS = {
     "catalogue": ("catalog/workflows/deliveries.yaml", [["validate", "catalog"], ["build"]]),
+    "sending-model": (
+        "sending.yaml",
+        [["sending", "simulate", "events.csv", "--model", "sending.yaml"]],
+    ),
     "profile": ("catalog/environments/prod.yaml", [["build"], ["schedule", "lint"]]),
     "po": ("locales/sv/LC_MESSAGES/workflows.po", [["build"], ["l10n", "update"]]),
     "page": ("page.md", [["docs", "check", "page.md"]]),
@@ -158,3 +163,97 @@ def test_hostile_bytes_end_in_a_documented_exit(
         assert exception is None or isinstance(exception, SystemExit), (args, repr(exception))
         assert "Traceback" not in output
         assert _snapshot(root, skip=("out", ".out", *writes)) == before, args
+
+
+# Constructs that made a reader recurse, backtrack or balloon before, each repeated into a
+# flood: brackets and link starts (markup stripping), unclosed comments and links, nested
+# HTML tables, pipe-table rows, YAML block and flow nesting, quotes and escapes for the
+# PO and CSV readers, and long runs of spaces between two patterns' quantifiers.
+FLOODS = [
+    b"[",
+    b"[a](",
+    b"![",
+    b"[!UICONTROL ",
+    b"{#",
+    b"<!--",
+    b"<a href='x'>",
+    b"<table><tr><td>",
+    b"<strong>a</strong>  ",
+    b"| a | b | c |\n",
+    b"- ",
+    b"  - x\n",
+    b"{",
+    b'"',
+    b"\\",
+    b" ",
+    b"\t",
+    b"\r\n",
+    b"9",
+    b"1.",
+]
+# What a flood is measured against: a Python loop over every byte of the input. The
+# quadratic readers took 10,000 and more of these on a 100 KB flood.
+_BOUND_PASSES = 400
+_BOUND_SLACK_S = 3.0
+
+
+def _linear_pass(data: bytes) -> float:
+    began = time.perf_counter()
+    count = 0
+    for byte in data:
+        count += byte == 10
+    return time.perf_counter() - began
+
+
+def _flood_case(
+    template_project: Path, root: Path, target: str, where: float, flood: bytes, size: int
+) -> None:
+    shutil.copytree(template_project, root, dirs_exist_ok=True)
+    name, commands = TARGETS[target]
+    path = root / name
+    data = path.read_bytes()
+    at = int(len(data) * where)
+    path.write_bytes(data[:at] + flood * (size // len(flood) + 1) + data[at:])
+    unit = _linear_pass(path.read_bytes())
+    for args in commands:
+        began = time.perf_counter()
+        code, output, exception = _run(root, args)
+        elapsed = time.perf_counter() - began
+        assert code in (0, 1, 2), (args, code, output, exception)
+        assert exception is None or isinstance(exception, SystemExit), (args, repr(exception))
+        assert "Traceback" not in output
+        assert elapsed < _BOUND_PASSES * unit + _BOUND_SLACK_S, (args, flood, size, elapsed)
+
+
+@pytest.mark.parametrize("flood", FLOODS, ids=[repr(f)[2:-1] for f in FLOODS])
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_every_flood_in_every_reader_ends_in_a_documented_exit_within_the_bound(
+    template_project: Path, tmp_path: Path, target: str, flood: bytes
+) -> None:
+    """Every reader, fed 40 KB of a construct that once made one slow or deep, in the middle
+    of its file: exit 0, 1 or 2 without a traceback, within a bound relative to a linear
+    pass over the bytes."""
+    _flood_case(template_project, tmp_path, target, 0.5, flood, 40_000)
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@settings(
+    max_examples=int(os.environ.get("WFGEN_FUZZ_EXAMPLES", "0")) or examples(4),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    where=st.floats(min_value=0, max_value=1),
+    flood=st.sampled_from(FLOODS),
+    size=st.sampled_from([1_000, 10_000, 100_000]),
+)
+def test_floods_anywhere_end_in_a_documented_exit_within_the_bound(
+    template_project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    target: str,
+    where: float,
+    flood: bytes,
+    size: int,
+) -> None:
+    """The same, at any place in the file and up to 100 KB."""
+    _flood_case(template_project, tmp_path_factory.mktemp("flood"), target, where, flood, size)

@@ -274,3 +274,117 @@ def test_systemd_analyze_reads_every_calendar(outputs: list[Path]) -> None:
         ["systemd-analyze", "calendar", *values], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# `wfgen drift` reads a deployed CronJob's schedule as the controller does: one robfig/cron
+# refuses is never in sync, and one it accepts is in sync exactly when it fires when the
+# catalogue's does (robfig's Next() times against the catalogue's `0 4 * * *`).
+DRIFT_SCHEDULES = [
+    "0 4 * * *",
+    "0 04 * * 0-6",
+    "0 4 1-31 * *",
+    "0 4 * 1-12 *",
+    "0 4 * * MON-SUN",
+    "0 4 * * 7",
+    "60 4 * * *",
+    "0 4 * *",
+    "0 4 * * * *",
+    "0 5 * * *",
+    "0 4 * * 1-5",
+    "@daily",
+    "*/60 4 * * *",
+]
+
+
+def test_drift_reads_cronjob_schedules_as_robfig(
+    robfig: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A deployed schedule robfig refuses drifts; one it accepts is in sync iff it fires
+    at the catalogue's times."""
+    from tests.bundled_build import bundled_build
+
+    built = bundled_build(tmp_path_factory, env="prod-marketing", locale="en") / "prod-marketing"
+    text = (built / "kubernetes" / "cronjobs.yaml").read_text("utf-8")
+    docs = text.split("---\n")
+    (index,) = [i for i, d in enumerate(docs) if "wfgen.dev/workflow-id: cleanup\n" in d]
+    assert "  schedule: 0 4 * * *\n" in docs[index]
+    checked = subprocess.run(
+        [str(robfig)],
+        input="\n".join(DRIFT_SCHEDULES) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    after = "2026-03-20T00:00:00Z"  # over the clock change of 2026-03-29
+
+    def fires(schedule: str) -> str:
+        return subprocess.run(
+            [str(robfig), "next", schedule, "Europe/Stockholm", after, "40"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    wanted = fires("0 4 * * *")
+    for schedule, verdict in zip(DRIFT_SCHEDULES, checked, strict=True):
+        edited = list(docs)
+        edited[index] = docs[index].replace("schedule: 0 4 * * *", f"schedule: '{schedule}'")
+        result = CliRunner().invoke(
+            cli,
+            ["drift", "--env", "prod-marketing", "--catalog", str(CATALOG), "--kubernetes", "-"],
+            input="---\n".join(edited),
+        )
+        accepted = verdict.endswith("\tok")
+        in_sync = accepted and fires(schedule) == wanted
+        assert result.exit_code == (0 if in_sync else 1), (schedule, verdict, result.output)
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze not installed (make test installs it)",
+)
+def test_drift_merges_the_drop_ins_systemd_loads(tmp_path: Path) -> None:
+    """The unit files `wfgen drift` merges, and their order, are the ones `systemd-analyze
+    verify` loads: each drop-in names itself by an unknown key systemd warns about."""
+    from generator.drift.systemd import unit_files
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    (folder / "wfgen-a-b.timer").write_text(
+        "[Timer]\nOnCalendar=*-*-* 04:00:00\nUnit=wfgen-a-b.service\n", "utf-8"
+    )
+    (folder / "wfgen-a-b.service").write_text(
+        "[Service]\nType=oneshot\nExecStart=/bin/true\n", "utf-8"
+    )
+    drop_ins = [
+        "timer.d/50-type.conf",
+        "wfgen-.timer.d/10-prefix.conf",
+        "wfgen-a-.timer.d/20-longer.conf",
+        "wfgen-a-b.timer.d/override.conf",
+        "wfgen-a-b.timer.d/05-first.conf",
+        "wfgen-a-b.timer.d/not-a-drop-in.txt",
+        "timer.d/override.conf",  # the same name in a less specific folder: not loaded
+        "wfgen-a-b.service.d/user.conf",
+        "service.d/10-all.conf",
+    ]
+    for index, name in enumerate(drop_ins):
+        path = folder / name
+        path.parent.mkdir(exist_ok=True)
+        section = "Service" if ".service" in name or "service.d" in name else "Timer"
+        path.write_text(f"[{section}]\nX{index}=1\n", "utf-8")
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(folder / "wfgen-a-b.timer")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SYSTEMD_UNIT_PATH": str(folder)},
+    )
+    loaded: list[str] = []
+    for line in result.stderr.splitlines():
+        if "Unknown key" in line and line.startswith(str(folder)):
+            name = line.split(":", 1)[0].removeprefix(f"{folder}/")
+            if name not in loaded:
+                loaded.append(name)
+    files = {str(p.relative_to(folder)): "" for p in folder.rglob("*") if p.is_file()}
+    ours = [*unit_files(files, "wfgen-a-b.timer")[1:], *unit_files(files, "wfgen-a-b.service")[1:]]
+    assert len(ours) == 7 and loaded == ours, (loaded, ours)

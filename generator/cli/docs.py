@@ -61,7 +61,9 @@ def docs_check_command(settings: DocsCheckSettings) -> int:
     def labels_for(locale: str) -> dict[str, str]:
         return labels_from_po(settings.locales_dir / locale / "LC_MESSAGES" / "workflows.po")
 
-    found = find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
+    found = run_or_exit(
+        lambda: find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
+    )
     report = run_or_exit(
         lambda: check_pages(
             found.pages,
@@ -299,10 +301,11 @@ def docs_import_cmd(
     Exit 0 when done, 1 when no row gave a label or description (every row unresolved,
     unknown or skipped; already so translated counts as given), 2 when a page cannot be read (the others are still imported).
     """
+    from ..docs.folders import unique_pages
     from ..docs.importer import ImportSettings, import_pages
 
     settings = ImportSettings(
-        pages=pages,
+        pages=tuple(unique_pages(pages)),
         locale=locale,
         overwrite=overwrite,
         catalog_dir=catalog,

@@ -47,7 +47,9 @@ def docs_fix_command(settings: DocsFixSettings) -> int:
         from ..docs.english import english_refiner
 
         refine = english_refiner(settings.english, catalog)
-    found = find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
+    found = run_or_exit(
+        lambda: find_pages(settings.pages, patterns=settings.patterns or DEFAULT_PATTERNS)
+    )
     result = run_or_exit(
         lambda: fix_pages(
             list(found.pages),

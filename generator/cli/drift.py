@@ -21,6 +21,9 @@ from .completers import (
     complete_environments,
 )
 
+# How a finding is marked in the text report, as `terraform plan` marks its changes.
+_MARKS = {"drift-missing": "-", "drift-unexpected": "+", "drift-unknown-id": "+"}
+
 
 @cli.command("drift")
 @click.option(
@@ -43,7 +46,7 @@ from .completers import (
     "kubernetes",
     default=None,
     metavar="FILE|-",
-    help="Deployed CronJobs (`kubectl get cronjobs -o yaml`, a List or several documents).",
+    help="Deployed CronJobs (`kubectl get cronjobs -o yaml` or `-o json`).",
 )
 @click.option(
     "--systemd",
@@ -51,7 +54,14 @@ from .completers import (
     type=click.Path(path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of the deployed .timer and .service units.",
+    help="Folder of the deployed .timer and .service units and their drop-in folders.",
+)
+@click.option(
+    "--host-timezone",
+    "host_timezone",
+    default=None,
+    metavar="ZONE",
+    help="The zone the host (or the CronJob controller) runs in, for jobs deployed without a zone.",
 )
 @format_option()
 @catalog_option
@@ -60,14 +70,17 @@ def drift_cmd(
     crontab: str | None,
     kubernetes: str | None,
     systemd: Path | None,
+    host_timezone: str | None,
     fmt: str,
     catalog: Path,
 ) -> None:
     """Compare what is deployed with what the catalogue renders; exit 1 on drift.
 
-    Per workflow: missing, unexpected, unknown id (with the closest canonical id),
-    schedule (compared by fire times over a year), command or time zone differs,
-    suspended. Jobs wfgen did not write are listed apart and do not count as drift.
+    Each format is read as its scheduler reads it, and every field that changes what
+    runs, when, how often and as whom is compared: schedule and zone, command, user,
+    privileges, number of jobs, suspension, image, namespace, concurrency policy. Jobs
+    wfgen did not write are listed apart. Exit 0 in sync, 1 on drift, 2 when an input
+    cannot be read.
     """
     from ..drift import DriftSettings
     from ..drift import drift as compare_deployed
@@ -82,12 +95,29 @@ def drift_cmd(
         kubernetes=kubernetes,
         systemd=systemd,
         stdin=_read_stdin,
+        host_timezone=host_timezone,
     )
     report = run_as(lambda: compare_deployed(settings), fmt, "drift")
     if fmt == "json":
         json_dump(report.to_json())
     elif fmt == "text":
-        print_problems(report.problems(), "text", summary=False)
+        for summary in report.targets:
+            click.echo(
+                f"{report.environment} {summary.target} ({summary.source}): "
+                f"{summary.in_sync} in sync, {summary.changed} changed, "
+                f"{summary.missing} missing, {summary.extra} extra"
+                + (f", {summary.foreign} not written by wfgen" if summary.foreign else "")
+            )
+            for problem in report.problems():
+                if problem.extra.get("target") != summary.target:
+                    continue
+                mark = _MARKS.get(problem.code, "!" if problem.code == "drift-invalid" else "~")
+                if problem.code == "drift-foreign":
+                    mark = "?"
+                click.echo(f"  {mark} {problem.location}: {problem.code}: {problem.message}")
+                for side in ("deployed", "catalogue"):
+                    if problem.extra.get(side):
+                        click.echo(f"      {side + ':':<10} {problem.extra[side]}")
         click.echo(
             f"{report.environment}: {len(report.in_sync)} workflow(s) in sync, "
             f"{len(report.findings)} drift finding(s), "
@@ -98,5 +128,7 @@ def drift_cmd(
     sys.exit(EXIT_PROBLEMS if report.drifted else EXIT_OK)
 
 
-def _read_stdin() -> str:
-    return sys.stdin.read()
+def _read_stdin() -> bytes:
+    from ..safebytes import MAX_INPUT_BYTES
+
+    return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)

@@ -9,6 +9,7 @@ lacks confidence or a clear margin is ``unresolved``: never a confident wrong an
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -18,7 +19,7 @@ from ..model import PRODUCT_NAMES, PRODUCTS, Catalog, Module, Workflow
 from . import evidence as ev
 from .assign import pair
 from .model import Page, Row
-from .order import Vote, gap_votes, in_order
+from .order import Vote, gap_votes, in_order, one_fewer
 from .results import PageReport, RowResult
 
 __all__ = ["CONFIDENT", "LOGIT_MARGIN", "ORDER_ONLY", "align", "detect_module"]
@@ -26,6 +27,7 @@ __all__ = ["CONFIDENT", "LOGIT_MARGIN", "ORDER_ONLY", "align", "detect_module"]
 CONFIDENT = 0.5  # below this a pairing is a guess, reported as unresolved
 LOGIT_MARGIN = 1.0  # the best table must beat the best table without this pairing (log-odds)
 ORDER_ONLY = 0.6  # the most a row mapped by the documented order alone is trusted
+_ONE_PLACE = 0.6  # a row of a one-fewer gap whose own evidence fits one of its two places
 _FLOOR = 0.2  # pairings weaker than this are not worth making at all
 _MODULE_PRIOR = 0.1  # a row on a module page most likely documents that module's workflows
 
@@ -176,6 +178,27 @@ def _repeated(page: Page) -> frozenset[int]:
         if echoed and ev.fold(row.documented_id):
             found |= echoed | {row.index}
     return frozenset(found)
+
+
+def _places(
+    page: Page,
+    settled: Mapping[int, str],
+    *,
+    sequence: Sequence[str],
+    catalog: Catalog,
+    repeated: frozenset[int],
+) -> dict[int, tuple[str, str]]:
+    """``one_fewer`` for the rows not in ``settled``, anchored like ``_votes_between``."""
+    anchors = in_order({i: sequence.index(wid) for i, wid in settled.items() if wid in sequence})
+    return one_fewer(
+        [r for r in page.rows if r.index not in settled],
+        rows=len(page.rows),
+        sequence=sequence,
+        anchors=anchors,
+        taken=set(settled.values()),
+        obsolete={w.id for w in catalog.workflows if w.obsolete},
+        repeated=repeated,
+    )
 
 
 def _agreed(
@@ -363,8 +386,10 @@ def _align_once(
     # Exact ids anchor the table; a repeated id stays with the row whose label fits it best.
     by_id: dict[str, list[Row]] = {}
     for row in page.rows:
-        workflow = catalog.by_spelling(row.documented_id) or _template_match(
-            row.documented_id, catalog
+        workflow = (
+            catalog.by_spelling(row.documented_id)
+            or _template_match(row.documented_id, catalog)
+            or catalog.by_spelling(_unpunctuated(row.documented_id))
         )
         if workflow is not None:
             by_id.setdefault(workflow.id, []).append(row)
@@ -444,7 +469,9 @@ def _align_once(
         )
 
         def solve(
-            votes: Mapping[int, Vote], between: Mapping[int, frozenset[str]]
+            votes: Mapping[int, Vote],
+            between: Mapping[int, frozenset[str]],
+            places: Mapping[int, tuple[str, str]],
         ) -> Mapping[int, RowResult]:
             return _solve(
                 pending,
@@ -453,6 +480,7 @@ def _align_once(
                 order=order,
                 votes=votes,
                 between=between,
+                places={} if others else places,
                 labels=label_sets,
                 given=labels,
                 duplicates=duplicates,
@@ -460,7 +488,20 @@ def _align_once(
                 product=product,
             )
 
-        verdicts.update(solve(votes, between))
+        exact = {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id}
+        verdicts.update(
+            solve(
+                votes,
+                between,
+                _places(
+                    page,
+                    exact,
+                    sequence=sequence,
+                    catalog=catalog,
+                    repeated=frozenset(duplicates) | _repeated(page),
+                ),
+            )
+        )
         # Rows settled by their own evidence (a label, the id's letters) anchor the order as
         # exact rows do: a row left alone between two of them is placed by the order, whatever
         # script its translated id is written in.
@@ -511,7 +552,10 @@ def _order_again(
     sequence: Sequence[str],
     catalog: Catalog,
     module: Module | None,
-    solve: Callable[[Mapping[int, Vote], Mapping[int, frozenset[str]]], Mapping[int, RowResult]],
+    solve: Callable[
+        [Mapping[int, Vote], Mapping[int, frozenset[str]], Mapping[int, tuple[str, str]]],
+        Mapping[int, RowResult],
+    ],
     repeated: frozenset[int],
     others: Sequence[str] = (),
 ) -> dict[int, RowResult]:
@@ -542,7 +586,8 @@ def _order_again(
     # workflow when the vote survived its own evidence (no veto) and made the pairing sure. A
     # row without a vote is settled when its own evidence, now that its neighbours are known
     # and fewer workflows fall between them, makes it sure of one of those.
-    found = solve(open_votes, between)
+    places = _places(page, settled, sequence=sequence, catalog=catalog, repeated=repeated)
+    found = solve(open_votes, between, places)
     return {
         i: result
         for i, result in found.items()
@@ -599,7 +644,31 @@ def _label_fit(row: Row, known: str) -> float:
     return ev.combine(ev.label_match(row.label, known, canonical="", locale=""))
 
 
+def _unpunctuated(documented: str) -> str:
+    """The id without punctuation left at its ends (``tracking)``, ``(cleanup``, ``ids.``)."""
+    start, end = 0, len(documented)
+    while start < end and unicodedata.category(documented[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(documented[end - 1]).startswith("P"):
+        end -= 1
+    return documented[start:end]
+
+
 def _exact(row: Row, workflow: Workflow) -> RowResult:
+    stripped = _unpunctuated(row.documented_id)
+    if stripped != row.documented_id and stripped in workflow.spellings:
+        # A stray character beside the id is punctuation: the row names its workflow exactly.
+        result = RowResult(
+            row,
+            workflow.id,
+            "mismatch",
+            0.95,
+            (
+                f"`{row.documented_id}` is `{stripped}` with punctuation left beside it",
+                f"replace `{row.documented_id}` with `{workflow.id}`",
+            ),
+        )
+        return _with_obsolete(result, workflow)
     found = [f"`{row.documented_id}` is a canonical id"]
     if row.documented_id in workflow.spellings[1:]:
         products = ", ".join(
@@ -674,6 +743,7 @@ def _solve(
     order: Sequence[str],
     votes: Mapping[int, Vote],
     between: Mapping[int, frozenset[str]],
+    places: Mapping[int, tuple[str, str]],
     labels: Mapping[str, Sequence[str]],
     given: Mapping[str, str],
     duplicates: Mapping[int, str],
@@ -739,6 +809,7 @@ def _solve(
         )
     }
     disputed = _disputed(pending, candidates, own_all, votes)
+    placed = _placed_by_own(pending, candidates, own_all, places)
     found: list[list[list[ev.Evidence]]] = []
     for row, own in zip(pending, own_all, strict=True):
         vote = votes.get(row.index)
@@ -753,6 +824,8 @@ def _solve(
             telling = any(strength >= 0.3 for strength, _ in items)
             if vote is not None and vote.workflow == workflow.id:
                 items.append((vote.strength, vote.reason))
+            elif vote is None and placed.get(row.index) == workflow.id:
+                items.append((_ONE_PLACE, _one_place_reason(places[row.index], workflow.id)))
             elif workflow.id in between.get(row.index, frozenset()):
                 why = f"`{workflow.id}` falls between this row's neighbours in the documented order"
                 items.append((near if telling else min(near, 0.15), why))
@@ -839,6 +912,41 @@ def _solve(
             row, None, "unresolved", round(score, 2), tuple(extra + reasons + [guess])
         )
     return results
+
+
+def _placed_by_own(
+    pending: Sequence[Row],
+    candidates: Sequence[Workflow],
+    own_all: Sequence[Sequence[Sequence[ev.Evidence]]],
+    places: Mapping[int, tuple[str, str]],
+) -> dict[int, str]:
+    """Rows of a one-fewer gap whose own evidence fits one of their two places and not the
+    other: that place is theirs."""
+    index = {w.id: k for k, w in enumerate(candidates)}
+    found: dict[int, str] = {}
+    for row, own in zip(pending, own_all, strict=True):
+        if row.index not in places:
+            continue
+        first, second = places[row.index]
+        if first not in index or second not in index:
+            continue
+        a, b = own[index[first]], own[index[second]]
+        telling_a = any(strength >= 0.3 for strength, _ in a)
+        telling_b = any(strength >= 0.3 for strength, _ in b)
+        score_a, score_b = ev.combine(a), ev.combine(b)
+        if telling_a and score_a > score_b + 0.15:
+            found[row.index] = first
+        elif telling_b and score_b > score_a + 0.15:
+            found[row.index] = second
+    return found
+
+
+def _one_place_reason(places: tuple[str, str], wid: str) -> str:
+    first, second = places
+    return (
+        f"between its neighbours the documented order has one workflow more than the page has "
+        f"rows, so this row is `{first}` or `{second}`; its own evidence fits only `{wid}`"
+    )
 
 
 def _repeats(

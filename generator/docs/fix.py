@@ -10,12 +10,8 @@ reported, like every unresolved row: a fix is made only where it is certain.
 from __future__ import annotations
 
 import bisect
-import difflib
 import html
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +21,7 @@ from ftfy.badness import is_bad
 
 from ..errors import InputError, Location
 from ..model import Catalog
+from ..output import replace_keeping, unified_diff
 from ..safebytes import decode_utf8
 from .check import check_pages
 from .results import DocsReport, PageError, PageReport, RowResult
@@ -76,17 +73,14 @@ class PageFix:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        """A unified diff of the page (``a/<path>`` -> ``b/<path>``), empty when unchanged."""
+        """A unified diff of the page (``a/<path>`` -> ``b/<path>``), empty when unchanged;
+        ``git apply`` and ``patch -p1`` accept it (``output.unified_diff``)."""
         if not self.changed:
             return ""
-        old = self.original.decode("utf-8").splitlines(keepends=True)
-        new = self.fixed.decode("utf-8").splitlines(keepends=True)
         name = self.path.as_posix()
         # Relative paths get git's a/ and b/ prefixes (`git apply`, `patch -p1`).
         before, after = (name, name) if self.path.is_absolute() else (f"a/{name}", f"b/{name}")
-        lines = difflib.unified_diff(old, new, before, after)
-        # A last line without a newline still ends the diff line, as `diff` marks it.
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        return unified_diff(self.original, self.fixed, before=before, after=after)
 
 
 def plan_fix(
@@ -270,30 +264,20 @@ def _find_id(text: str, span: tuple[int, int], result: RowResult) -> tuple[int, 
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace the file at ``path`` (a symlink's target) by ``data`` in one step.
+    """Replace the page at ``path`` (a symlink's target) by ``data`` in one step.
 
-    A temporary file in the same folder is written, flushed and renamed over the page, so
-    a reader sees the old page or the new one, never a part; the page keeps its permissions.
+    A reader sees the old page or the new one, never a part; the page keeps its mode,
+    owner and group, and a page with several names (hard links) is refused rather than
+    parted from them (``output.replace_keeping``).
 
     Raises:
-        InputError: when the page cannot be written.
+        InputError: when the page cannot be written as it was; it is then unchanged.
     """
-    target = path.resolve()
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        replace_keeping(path, data)
     except OSError as err:
-        raise InputError(f"cannot write page: {err.strerror}", location=Location.of(path)) from err
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temp).chmod(mode)
-        Path(temp).replace(target)
-    except OSError as err:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError(f"cannot write page: {err.strerror}", location=Location.of(path)) from err
+        message = f"cannot write page: {err.strerror or err}; the page is unchanged"
+        raise InputError(message, location=Location.of(path)) from err
 
 
 @dataclass(frozen=True)

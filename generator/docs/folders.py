@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..safebytes import files_below
 from .batch import may_hold_table
 from .results import PageError
 
-__all__ = ["DEFAULT_PATTERNS", "FoundPages", "find_pages"]
+__all__ = ["DEFAULT_PATTERNS", "FoundPages", "find_pages", "unique_pages"]
 
 DEFAULT_PATTERNS = ("*.md", "*.markdown")
 
@@ -41,7 +42,7 @@ def _matches(name: str, relative: str, patterns: Sequence[str]) -> bool:
 
 
 def find_pages(paths: Iterable[Path], *, patterns: Sequence[str] = DEFAULT_PATTERNS) -> FoundPages:
-    """Files as given; folders walked recursively (sorted, hidden folders skipped).
+    """Files as given; folders walked (sorted, hidden folders skipped); each file once.
 
     Args:
         paths: files and folders, in the order the report keeps.
@@ -50,6 +51,9 @@ def find_pages(paths: Iterable[Path], *, patterns: Sequence[str] = DEFAULT_PATTE
 
     Returns:
         The pages, those found in folders, and an error for each folder with no file matching.
+
+    Raises:
+        InputError: when folders nest deeper than :data:`safebytes.MAX_FOLDER_DEPTH`.
     """
     pages: list[Path] = []
     found: set[Path] = set()
@@ -59,16 +63,15 @@ def find_pages(paths: Iterable[Path], *, patterns: Sequence[str] = DEFAULT_PATTE
             pages.append(path)
             continue
         matched = 0
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in sorted(files):
-                candidate = Path(folder) / name
-                if not _matches(name, candidate.relative_to(path).as_posix(), patterns):
-                    continue
-                matched += 1
-                if may_hold_table(candidate):
-                    pages.append(candidate)
-                    found.add(candidate)
+        # Sorted, a folder's files before its subfolders', on files_below's own stack (os.walk
+        # recurses in Python 3.11: 1,500 nested folders raised RecursionError).
+        for candidate in files_below(path, strict=False, skip_hidden_folders=True):
+            if not _matches(candidate.name, candidate.relative_to(path).as_posix(), patterns):
+                continue
+            matched += 1
+            if may_hold_table(candidate):
+                pages.append(candidate)
+                found.add(candidate)
         if not matched:
             searched = ", ".join(patterns)
             empty.append(
@@ -79,4 +82,27 @@ def find_pages(paths: Iterable[Path], *, patterns: Sequence[str] = DEFAULT_PATTE
                     "(e.g. --glob '*.txt'), or name the pages",
                 )
             )
-    return FoundPages(tuple(pages), frozenset(found), tuple(empty))
+    unique = unique_pages(pages)
+    return FoundPages(tuple(unique), frozenset(found.intersection(unique)), tuple(empty))
+
+
+def _identity(path: Path) -> tuple[int, int] | str:
+    """What makes two names one file: device and inode, else the absolute normalised path."""
+    try:
+        info = path.stat()
+    except OSError:
+        return os.path.normpath(path.absolute())
+    return info.st_dev, info.st_ino
+
+
+def unique_pages(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` without the names of a file already named (``page.md ./page.md``, a
+    symlink, a hard link), in the order given: one file is one page."""
+    seen: set[tuple[int, int] | str] = set()
+    kept: list[Path] = []
+    for path in paths:
+        identity = _identity(path)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(path)
+    return kept

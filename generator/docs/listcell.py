@@ -21,7 +21,8 @@ _CLOSE = ")）"
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BOLD = re.compile(r"\*\*|__|<(?:strong|b)\b", re.IGNORECASE)
 # Link targets and images are parenthesised too; they are never the id.
-_LINK_TARGET = re.compile(r"(!?\[[^\]]*\])\([^)\s]*\)")
+# (Linear: neither part can hold its own opening bracket.)
+_LINK_TARGET = re.compile(r"(!?\[[^\[\]]*\])\([^)\s\[\]]*\)")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from functools import lru_cache
 import ftfy
 from ftfy.badness import is_bad
 
-__all__ = ["clean", "remove_invisible", "repair", "strip_markup"]
+__all__ = [
+    "clean",
+    "drop_comments",
+    "remove_invisible",
+    "repair",
+    "split_heading",
+    "strip_markup",
+]
 
 # Only real HTML tag names are stripped: ``mcSynch_<external_account_name>`` is an id, not a tag.
 _TAGS = (
@@ -23,12 +30,13 @@ _TAGS = (
 )
 _TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _BREAKS = re.compile(r"<(?:br|/p|/li|li|/div|/tr|/td)\b[^<>]*>", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_ADOBE = re.compile(r"\[!(?:UICONTROL|DNL)\s+([^\]]*)\]")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# Every pattern over page text runs in linear time: a bracketed part cannot hold its own
+# opening bracket, so a flood of ``[`` (or ``{#``) is scanned once, not once per bracket.
+_ADOBE = re.compile(r"\[!(?:UICONTROL|DNL)\s+([^\[\]]*)\]")
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^)\[\]]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[\]]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
-_ANCHOR = re.compile(r"\{#[^}]*\}")
+_ANCHOR = re.compile(r"\{#[^{}]*\}")
 _SPACES = re.compile(r"\s+")
 # Zero-width characters translation tools insert, as characters or as entities.
 _INVISIBLE = re.compile(
@@ -36,6 +44,49 @@ _INVISIBLE = re.compile(
     r"|&ZeroWidthSpace;|&zwnj;|&zwj;|&NoBreak;",
     re.IGNORECASE,
 )
+
+
+def drop_comments(text: str) -> str:
+    """``text`` with each HTML comment replaced by a space; an unclosed one is kept.
+
+    A scan with ``str.find`` rather than ``<!--.*?-->``: the lazy pattern rescans the rest of
+    the text from every unclosed ``<!--``, quadratic in a page of them.
+    """
+    if "<!--" not in text:
+        return text
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts.append(text[position:start])
+        parts.append(" ")
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def split_heading(line: str) -> tuple[int, str, str] | None:
+    """``(level, title, anchor)`` of a Markdown heading ``## Title {#anchor}``, else None.
+
+    String operations where a pattern (``\\s*`` on both sides of a lazy title) backtracked
+    cubically on a long run of spaces. The anchor is the first ``{#`` that runs to the
+    closing ``}`` at the end of the line, as the pattern read it.
+    """
+    line = line.strip()
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or len(line) == level or not line[level].isspace():
+        return None
+    title = line[level:].strip()
+    anchor = ""
+    if title.endswith("}"):
+        body = title[:-1]
+        opened = body.find("{#", body.rfind("}") + 1)
+        if opened >= 0:
+            anchor = body[opened + 2 :]
+            title = body[:opened].rstrip()
+    return level, title, anchor
 
 
 def remove_invisible(text: str) -> str:
@@ -53,7 +104,7 @@ def strip_markup(text: str) -> str:
     Returns:
         The fragment's words with single spaces, entities and damage untouched.
     """
-    text = _COMMENT.sub(" ", text)
+    text = drop_comments(text)
     text = _BREAKS.sub(" ", text)
     text = _TAG.sub("", text)
     text = _ADOBE.sub(r"\1", text)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .model import Row
 
-__all__ = ["Vote", "gap_votes", "in_order"]
+__all__ = ["Vote", "gap_votes", "in_order", "one_fewer"]
 
 _AGREED = 0.8  # the exact rows on both sides agree which workflow a row stands for
 _AGREED_PACKAGE = 0.75  # the same, counting the workflows of each row's learnt package
@@ -149,6 +149,38 @@ def gap_votes(
                 wid, strength, f"{why}: row {row.index + 1} is `{wid}`", gap[0].index
             )
     return votes, between
+
+
+def one_fewer(
+    pending: Sequence[Row],
+    *,
+    rows: int,
+    sequence: Sequence[str],
+    anchors: Mapping[int, int],
+    taken: Set[str],
+    obsolete: Set[str],
+    repeated: Set[int] = frozenset(),
+) -> dict[int, tuple[str, str]]:
+    """The two places each row can take in a closed gap that holds one row fewer than the
+    documented order has workflows there (a row removed, or a page version without one):
+    the row at position p is the order's workflow p or p + 1. Only the row's own evidence can
+    say which, so this is no vote.
+    """
+    bounds = [(-1, -1), *sorted(anchors.items()), (rows, len(sequence))]
+    places: dict[int, tuple[str, str]] = {}
+    for (ra, pa), (rb, pb) in itertools.pairwise(bounds):
+        if ra < 0 or rb >= rows:
+            continue
+        gap = [r for r in pending if ra < r.index < rb]
+        if not gap or len(gap) != rb - ra - 1 or any(r.index in repeated for r in gap):
+            continue
+        every = [sequence[k] for k in range(pa + 1, pb) if sequence[k] not in taken]
+        for pick in (every, [w for w in every if w not in obsolete]):
+            if len(pick) == len(gap) + 1:
+                for position, row in enumerate(gap):
+                    places[row.index] = (pick[position], pick[position + 1])
+                break
+    return places
 
 
 def _by_package(

@@ -22,9 +22,9 @@ from ..errors import InputError, Location
 from ..safebytes import decode_utf8, first_bidi, first_control, read_input
 from .listcell import Entry, has_bold, list_entries
 from .locale import headers_locale, infer_locale
-from .markup import clean, remove_invisible, repair, strip_markup
+from .markup import clean, remove_invisible, repair, split_heading, strip_markup
 from .model import Page, Row
-from .tables import Cells, html_tables, markdown_tables
+from .tables import MAX_TABLE_ROWS, Cells, TableLimitError, html_tables, markdown_tables
 
 __all__ = ["read_page", "workflow_layout"]
 
@@ -33,7 +33,6 @@ __all__ = ["read_page", "workflow_layout"]
 _IDENTIFIER = re.compile(r"^[^\W\d][\w<>.\-]*$")
 # libyaml's safe loader when PyYAML was built with it: the same answers, ten times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_H1 = re.compile(r"^#\s+(?P<title>.*?)\s*(?:\{#(?P<anchor>[^}]*)\})?\s*$")
 
 
 def read_page(path: Path, *, locale: str | None = None) -> Page:
@@ -67,7 +66,11 @@ def read_page(path: Path, *, locale: str | None = None) -> Page:
     frontmatter, body_start = _frontmatter(text, path)
     lines = text.split("\n")
     title, anchor, lead = _title_and_lead(lines, body_start, frontmatter)
-    layout, headers, rows = _rows(text)
+    try:
+        layout, headers, rows = _rows(text)
+    except TableLimitError as err:
+        hint = "a real page documents about 50 workflows in a table nested two deep at most"
+        raise InputError(str(err), location=Location.of(path, err.line), hint=hint) from err
     page_locale = infer_locale(
         path=path,
         frontmatter=frontmatter,
@@ -97,7 +100,11 @@ def workflow_layout(path: Path) -> str:
         text = read_input(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return "none"
-    return _rows(text.replace("\r\n", "\n").replace("\r", "\n"))[0]
+    try:
+        return _rows(text.replace("\r\n", "\n").replace("\r", "\n"))[0]
+    except TableLimitError:
+        # Too deep to tell: reported, never left out as a page without workflows.
+        return "html-table"
 
 
 def _offset(lines: list[str], line_index: int) -> int:
@@ -136,10 +143,9 @@ def _title_and_lead(
     title, anchor, lead = "", "", ""
     index = start
     for index in range(start, len(lines)):
-        match = _H1.match(lines[index])
-        if match:
-            title = clean(match["title"])
-            anchor = (match["anchor"] or "").strip()
+        heading = _h1(lines[index])
+        if heading is not None:
+            title, anchor = clean(heading[0]), heading[1].strip()
             break
     else:
         index = start - 1
@@ -157,6 +163,14 @@ def _title_and_lead(
     if not title:
         title = clean(str(frontmatter.get("title", "")))
     return title, anchor, lead
+
+
+def _h1(line: str) -> tuple[str, str] | None:
+    """``(title, anchor)`` of a ``# Title {#anchor}`` line, None for any other line."""
+    heading = split_heading(line)
+    if heading is None or heading[0] != 1:
+        return None
+    return heading[1], heading[2]
 
 
 def _prose(lines: list[str], start: int) -> tuple[tuple[int, str], ...]:
@@ -197,14 +211,25 @@ def _product(frontmatter: dict[str, Any], text: str, path: Path) -> str | None:
 def _rows(text: str) -> tuple[str, tuple[str, ...], tuple[Row, ...]]:
     if "<table" in text or "<TABLE" in text:
         for table in html_tables(text):
-            found = _workflow_rows(table, "html-table")
+            found = _workflow_rows(_short(table), "html-table")
             if found is not None:
                 return found
     for table in markdown_tables(text):
-        found = _workflow_rows(table, "pipe")
+        found = _workflow_rows(_short(table), "pipe")
         if found is not None:
             return found
     return "none", (), ()
+
+
+def _short(table: list[Cells]) -> list[Cells]:
+    """``table``, refused when it has more rows than a page documents workflows."""
+    if len(table) > MAX_TABLE_ROWS:
+        raise TableLimitError(
+            f"a table of {len(table):,} rows; wfgen reads tables of at most "
+            f"{MAX_TABLE_ROWS:,} rows",
+            table[MAX_TABLE_ROWS].line,
+        )
+    return table
 
 
 def _identifier_like(cell: str) -> bool:
@@ -288,9 +313,35 @@ def _list_row(index: int, row: Cells, entry: Entry, *, html_cells: bool) -> Row:
     )
 
 
-_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>|\[([^\]]+)\]\([^)]*\)", re.DOTALL | re.IGNORECASE)
+_HTML_LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
+_HTML_LINK_END = "</a>"
+# Linear: a link text cannot hold its own opening bracket, so a flood of ``[`` is scanned once.
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\[\]]*\)")
 
 
 def _links(cell: str) -> tuple[str, ...]:
-    """Texts of the HTML and Markdown links in a cell, as a reader sees them."""
-    return tuple(text for a, b in _LINK.findall(cell) if (text := clean(a or b)))
+    """Texts of the HTML and Markdown links in a cell, as a reader sees them, in cell order.
+
+    The end of an HTML link is found with ``str.find``: a lazy ``(.*?)</a>`` would rescan
+    the rest of the cell from every unclosed ``<a>``.
+    """
+    found: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    lowered = cell.lower()
+    position = 0
+    while match := _HTML_LINK.search(cell, position):
+        end = lowered.find(_HTML_LINK_END, match.end())
+        if end < 0:
+            break
+        found.append((match.start(), cell[match.end() : end]))
+        position = end + len(_HTML_LINK_END)
+        spans.append((match.start(), position))
+    span = iter(spans)
+    current = next(span, None)
+    for match in _MARKDOWN_LINK.finditer(cell):
+        while current is not None and current[1] <= match.start():
+            current = next(span, None)
+        # A Markdown link inside an HTML link's text is part of that text.
+        if current is None or match.end() <= current[0]:
+            found.append((match.start(), match[1]))
+    return tuple(text for _, raw in sorted(found) if (text := clean(raw)))

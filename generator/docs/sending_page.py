@@ -19,7 +19,7 @@ import yaml
 from ..errors import InputError, Location, Problem, Severity
 from ..safebytes import decode_utf8, read_input
 from .locale import infer_locale
-from .markup import repair
+from .markup import repair, split_heading
 
 __all__ = [
     "PageRow",
@@ -32,11 +32,11 @@ __all__ = [
     "sending_translations",
 ]
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#([^}]*)\})?\s*$")
 _CAPTION = re.compile(r"^\*\*([^*]+)\*\*\s*$")
-_LI = re.compile(r"<li>(.*?)</li>", re.DOTALL)
-_UICONTROL = re.compile(r"\*\*\[!UICONTROL ([^\]]+)\]\*\*")
-_LINK = re.compile(r"\s*\[([^\]]*)\]\([^)]*\)")
+# Linear: a bracketed part cannot hold its own opening bracket, and a link's leading spaces
+# are matched from the start of their run only.
+_UICONTROL = re.compile(r"\*\*\[!UICONTROL ([^\[\]]+)\]\*\*")
+_LINK = re.compile(r"(?<!\s)\s*\[([^\[\]]*)\]\([^)\[\]]*\)")
 _FIRST_SENTENCE = re.compile(r"^(.*?[.!?])(?:\s+(?=[^\s\da-zäöüåàèéìòù])|$)", re.DOTALL)
 _SEPARATOR = re.compile(r"^\|?\s*-{3,}")
 _MARKERS = ("changes-introduced-by-efs", "message-indicators")
@@ -131,11 +131,11 @@ def read_sending_page(path: Path, *, locale: str | None = None) -> SendingPage:
             in_comment = "-->" not in stripped
             index += 1
             continue
-        if match := _HEADING.match(stripped):
-            anchor = match.group(3) or ""
-            if len(match.group(1)) == 1:
-                title = (number, repair(match.group(2)))
-            headings.append((anchor, number, repair(match.group(2))))
+        if heading := split_heading(stripped):
+            level, words, anchor = heading
+            if level == 1:
+                title = (number, repair(words))
+            headings.append((anchor, number, repair(words)))
             section = anchor
             index += 1
             continue
@@ -189,10 +189,24 @@ def _table(lines: list[str], index: int) -> tuple[tuple[PageRow, ...], tuple[str
         if not _SEPARATOR.match(line.strip()):
             cells = _cells(line)
             if len(cells) >= 3:
-                items = tuple(" ".join(repair(i).split()) for i in _LI.findall(cells[1]))
+                items = tuple(" ".join(repair(i).split()) for i in _list_items(cells[1]))
                 rows.append(PageRow(index + 1, repair(cells[0]), items, repair(cells[2])))
         index += 1
     return tuple(rows), header, index
+
+
+def _list_items(cell: str) -> list[str]:
+    """The texts of the ``<li>...</li>`` items of a cell, found with ``str.find``: a lazy
+    ``<li>(.*?)</li>`` rescanned the rest of the cell from every unclosed ``<li>``."""
+    items: list[str] = []
+    position = 0
+    while (start := cell.find("<li>", position)) >= 0:
+        end = cell.find("</li>", start + 4)
+        if end < 0:
+            break
+        items.append(cell[start + 4 : end])
+        position = end + 5
+    return items
 
 
 def _first_sentence(text: str) -> str:

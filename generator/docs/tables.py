@@ -9,13 +9,21 @@ description cell stays part of that cell instead of lending its rows to the oute
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-__all__ = ["Cells", "html_tables", "markdown_tables"]
+__all__ = [
+    "MAX_TABLE_DEPTH",
+    "MAX_TABLE_ROWS",
+    "Cells",
+    "TableLimitError",
+    "html_tables",
+    "markdown_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,8 @@ class Cells:
 
 
 _FENCE = re.compile(r"^\s{0,3}(?:`{3,}|~{3,})")
-_STRONG_ONLY = re.compile(r"\s*<(strong|b)>.*</\1>\s*(<br\s*/?>)?\s*", re.DOTALL | re.IGNORECASE)
+# One ``\s*`` on each side of the optional break: two adjacent ones backtrack quadratically.
+_STRONG_ONLY = re.compile(r"\s*<(strong|b)>.*</\1>\s*(?:<br\s*/?>\s*)?", re.DOTALL | re.IGNORECASE)
 
 
 @cache
@@ -74,6 +83,24 @@ def markdown_tables(text: str) -> list[list[Cells]]:
     return tables
 
 
+MAX_TABLE_DEPTH = 8
+"""HTML tables nested deeper than this are refused: real pages nest two; each level keeps a
+copy of its open cell, so a flood of ``<table><tr><td>`` would cost memory per level."""
+
+
+MAX_TABLE_ROWS = 1000
+"""Tables with more rows are refused: a real page documents at most about 50 workflows, and
+aligning rows with the catalogue costs rows x workflows."""
+
+
+class TableLimitError(ValueError):
+    """A table the reader refuses to read (too deep or too long); ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 class _Stop(Exception):
     """Raised by the parser when the outermost table closes."""
 
@@ -81,22 +108,33 @@ class _Stop(Exception):
 class _TableParser(HTMLParser):
     """Rows and cells of one HTML table (and of the tables nested in its cells)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, starts: list[int], first: int) -> None:
         super().__init__(convert_charrefs=True)
         self.source = source
-        self.starts = [0]
-        self.starts.extend(m.end() for m in re.finditer("\n", source))
+        # Offsets of the source's line starts, and where this parser starts reading.
+        self.starts = starts
+        self.first = first
+        self.first_line = bisect_right(starts, first)
         # One entry per open table: its rows, the open row's cells and the open cell.
         self.stack: list[_OpenTable] = []
         self.done: list[list[Cells]] = []
         self.end = len(source)
 
+    def _line(self) -> int:
+        """The 1-based line of the source the parser is at."""
+        return self.first_line + self.getpos()[0] - 1
+
     def _offset(self) -> int:
         line, column = self.getpos()
-        return self.starts[line - 1] + column
+        if line == 1:
+            return self.first + column
+        return self.starts[self._line() - 1] + column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
+            if len(self.stack) >= MAX_TABLE_DEPTH:
+                message = f"HTML tables are nested more than {MAX_TABLE_DEPTH} deep"
+                raise TableLimitError(message, self._line())
             self.stack.append(_OpenTable())
             return
         if not self.stack:
@@ -104,14 +142,14 @@ class _TableParser(HTMLParser):
         table = self.stack[-1]
         if tag == "tr":
             table.close_row(self._offset(), self.source)
-            table.row_line = self.getpos()[0]
+            table.row_line = self._line()
             table.row = []
         elif tag in ("td", "th"):
             offset = self._offset()
             table.close_cell(offset, self.source)
             if table.row is None:
                 table.row = []
-                table.row_line = self.getpos()[0]
+                table.row_line = self._line()
             text = self.get_starttag_text() or ""
             table.cell = (tag, offset + len(text))
 
@@ -162,30 +200,40 @@ class _OpenTable:
 
 
 _TABLE_START = re.compile(r"<table\b", re.IGNORECASE)
+_FIRST_CHUNK = 4096
 
 
 def html_tables(text: str) -> list[list[Cells]]:
-    """The HTML tables of ``text``, outer tables before the tables nested in their cells."""
+    """The HTML tables of ``text``, outer tables before the tables nested in their cells.
+
+    Each outer table is read by a fresh parser from its ``<table`` on (what comes between
+    tables is Markdown, not HTML), fed in doubling chunks so that a table costs what it
+    holds, not what follows it: the whole read is linear in the text.
+
+    Raises:
+        TableLimitError: when tables are nested more than ``MAX_TABLE_DEPTH`` deep.
+    """
     tables: list[list[Cells]] = []
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
     position = 0
     while match := _TABLE_START.search(text, position):
         start = match.start()
-        first_line = text.count("\n", 0, start)
-        parser = _TableParser(text[start:])
+        parser = _TableParser(text, starts, start)
+        fed, chunk = start, _FIRST_CHUNK
         try:
-            parser.feed(text[start:])
+            while fed < len(text):
+                parser.feed(text[fed : fed + chunk])
+                fed, chunk = fed + chunk, chunk * 2
             parser.close()
         except _Stop:
             pass
         # An unclosed table ends with the page.
         while parser.stack:
             table = parser.stack.pop()
-            table.close_row(parser.end, parser.source)
+            table.close_row(parser.end, text)
             parser.done.append(table.rows)
-        found = [
-            [Cells(r.cells, r.line + first_line, r.header) for r in rows] for rows in parser.done
-        ]
         # The parser finishes inner tables first; the outer one documents the page.
-        tables.extend(reversed(found))
-        position = start + max(parser.end, 1)
+        tables.extend(reversed(parser.done))
+        position = max(parser.end, start + 1)
     return tables

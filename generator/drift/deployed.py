@@ -1,22 +1,36 @@
-"""What is deployed, read as operators export it: crontab lines, CronJob lists, systemd units
--> :class:`Deployed` jobs tied to workflow ids by the profile's command."""
+"""What is deployed, read as its scheduler reads it -> :class:`Deployed` jobs tied to workflow
+ids by the profile's command.
+
+A crontab is read as cron reads it (Vixie cron's ``load_env``/``load_entry``, kept by
+Debian's cron and cronie): lines end at ``\\n`` only, an environment line is ``NAME = VALUE``
+with optional blanks and quotes, ``CRON_TZ`` (never ``TZ``) sets the schedule's zone for the
+lines after it, a ``cron.d`` line carries a user field, and the command is read as cron hands
+it to ``/bin/sh -c`` (``\\%`` is ``%``, a bare ``%`` starts the job's standard input).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from ..errors import InputError, Location
+from ..errors import Location
 
-__all__ = ["Deployed", "read_crontab", "read_kubernetes", "read_systemd"]
+__all__ = ["Deployed", "id_in", "read_crontab"]
 
 
 @dataclass(frozen=True)
 class Deployed:
-    """One job as deployed; ``id`` is None for a job wfgen did not write."""
+    """One job as deployed; ``id`` is None for a job wfgen did not write.
+
+    ``settings`` are the other fields that change how, as whom or whether the job runs
+    (user, privileges, image, namespace, concurrency, suspension, unit settings), compared
+    one by one with what the catalogue renders. ``timezone`` None is the host's zone.
+    ``invalid`` says why the scheduler refuses or misreads the job (then nothing else of it
+    is compared).
+    """
 
     source: str  # crontab | kubernetes | systemd
     location: Location
@@ -24,14 +38,24 @@ class Deployed:
     schedules: tuple[str, ...]
     command: tuple[str, ...]
     timezone: str | None = None
-    suspended: bool = False
     what: str = ""  # the line or name, for messages
+    settings: tuple[tuple[str, str], ...] = ()
+    invalid: str = ""
+    zone_note: str = ""  # why the zone is what it is, for messages
+    # (setting, where its value stands, its line) where that is not the job's own line.
+    places: tuple[tuple[str, Location, str], ...] = ()
+
+    def place(self, key: str) -> tuple[Location, str]:
+        """Where the setting ``key`` (or ``command``) stands and its line, for a finding."""
+        found = {k: (at, text) for k, at, text in self.places}
+        if key in found:
+            return found[key]
+        if (key.startswith("[Service]") or key.startswith("ExecStart")) and "[Service]" in found:
+            return found["[Service]"][0], ""
+        return self.location, self.what
 
 
-# --- reading what is deployed ---------------------------------------------------------------
-
-
-def _id_in(argv: Iterable[str], template: tuple[str, ...]) -> str | None:
+def id_in(argv: Iterable[str], template: tuple[str, ...]) -> str | None:
     """The workflow id carried by ``argv``, found where the profile's command puts ``{id}``."""
     argv = list(argv)
     if not argv or not template or argv[0] != template[0]:
@@ -46,175 +70,215 @@ def _id_in(argv: Iterable[str], template: tuple[str, ...]) -> str | None:
     return None
 
 
-def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deployed]:
-    """Entries of a user crontab (``crontab -l``) or a ``cron.d`` file (with a user field).
+# --- crontab --------------------------------------------------------------------------------
 
-    Each line is parsed by python-crontab; ``CRON_TZ=`` applies to the lines after it.
-    A line python-crontab refuses is kept with no schedule (reported as invalid).
-    """
-    from crontab import CronTab
+# Vixie cron's load_env: a name (quoted, or up to a blank or '='), blanks, '=', blanks, the
+# value to the end of the line, trailing blanks dropped, one pair of matching quotes removed.
+_ENV = re.compile(r"""[ \t]*(?P<name>"[^"]*"|'[^']*'|[^ \t=]+)[ \t]*=[ \t]*(?P<value>.*)""")
+_FIELDS = re.compile(r"[ \t]*" + r"([^ \t]+)[ \t]+" * 5 + r"(.*)")
+_NICKNAME = re.compile(r"[ \t]*(@[^ \t]+)[ \t]+(.*)")
+# Expansions, operators, globs, a comment (# at a word's start), an assignment before the
+# command (NAME=value as the first word): the shell does more than split there.
+_SHELL_SPECIAL = re.compile(r"[$`;&|<>(){}*?\[\]~]|(?:^|[ \t])#|^[ \t]*[A-Za-z_][A-Za-z0-9_]*=")
+_SHELL_QUOTING = re.compile(r"['\"\\\n]")
+_BLANKS = re.compile(r"[ \t]+")  # what the shell splits words at (IFS)
+# Variables that only say where cron mails a job's output: they change nothing that runs.
+_MAIL_ONLY = frozenset({"MAILTO", "MAILFROM", "CONTENT_TYPE", "CONTENT_TRANSFER_ENCODING"})
 
-    out: list[Deployed] = []
-    timezone: str | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+
+def _env_line(line: str) -> tuple[str, str] | None:
+    if line.lstrip(" \t")[:1].isdigit() or line.lstrip(" \t")[:1] in "*@":
+        return None
+    match = _ENV.fullmatch(line)
+    if match is None:
+        return None
+    name, value = match.group("name"), match.group("value").rstrip(" \t")
+    for quote in "\"'":
+        if len(name) >= 2 and name[0] == name[-1] == quote:
+            name = name[1:-1]
+        if len(value) >= 2 and value[0] == value[-1] == quote:
+            value = value[1:-1]
+    return name, value
+
+
+def cron_shell_text(command: str) -> tuple[str, str | None]:
+    """The shell text cron runs and the job's standard input (None when there is none)."""
+    if "%" not in command:
+        return command, None  # a backslash is kept with what follows it: nothing changes
+    out: list[str] = []
+    index = 0
+    while index < len(command):
+        char = command[index]
+        if char == "\\" and index + 1 < len(command):
+            nxt = command[index + 1]
+            out.append("%" if nxt == "%" else char + nxt)
+            index += 2
             continue
-        head = line.split(None, 1)[0]
-        if "=" in head and not head[0].isdigit() and head[0] not in "*@":
-            key, _, value = line.partition("=")
-            if key.strip() in ("CRON_TZ", "TZ"):
-                timezone = value.strip().strip("'\"")
-            continue
-        fields = line.split()
-        # cron.d: the sixth field is a user and the command starts at the seventh.
-        user_field = len(fields) > 6 and not line.startswith("@") and fields[6] == template[0]
-        if line.startswith("@") and len(fields) > 2 and fields[2] == template[0]:
-            user_field = True
-        where = Location(name, number, 1)
-        try:
-            jobs = list(CronTab(tab=line + "\n", user=False if user_field else None))
-        except (ValueError, KeyError) as err:
-            jobs = []
-            error = str(err)
-        else:
-            error = ""
-        if len(jobs) != 1 or not jobs[0].is_valid():
-            out.append(
-                Deployed("crontab", where, None, (), (), timezone, what=error or "unreadable line")
-            )
-            continue
-        job = jobs[0]
-        schedule = " ".join(job.slices[i].render() for i in range(5))
-        if line.startswith("@"):
-            schedule = line.split()[0]
-        try:
-            argv = tuple(shlex.split(job.command.replace("\\%", "%")))
-        except ValueError:
-            argv = (job.command,)
-        out.append(
-            Deployed(
-                "crontab",
-                where,
-                _id_in(argv, template),
-                (schedule,),
-                argv,
-                timezone,
-                what=line,
-            )
-        )
-    return out
+        if char == "%":
+            return "".join(out), command[index + 1 :]
+        out.append(char)
+        index += 1
+    return "".join(out), None
 
 
-def _lines_of(node: Any) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def read_kubernetes(text: str, name: str, template: tuple[str, ...]) -> list[Deployed]:
-    """CronJobs of ``kubectl get cronjobs -o yaml`` (a List) or of several YAML documents."""
-    import yaml
-
+def shell_argv(text: str) -> tuple[str, ...]:
+    """The words ``/bin/sh -c`` runs for ``text``; the text itself, as one word, when the
+    shell would do more than split and unquote it (expansions, operators, globs)."""
+    if not _SHELL_QUOTING.search(text):
+        if _SHELL_SPECIAL.search(text):
+            return (text,)
+        return tuple(w for w in _BLANKS.split(text) if w)
     try:
-        nodes = list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-        docs = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except yaml.YAMLError as err:
-        raise InputError(f"{name}: not YAML: {err}".splitlines()[0]) from err
-    items: list[tuple[Any, int]] = []
-    for doc, node in zip(docs, nodes, strict=True):
-        if not isinstance(doc, dict):
-            continue
-        if doc.get("kind") == "List" or (isinstance(doc.get("items"), list) and "kind" not in doc):
-            item_nodes = next(
-                (v for k, v in node.value if getattr(k, "value", None) == "items"), None
-            )
-            for index, item in enumerate(doc.get("items") or []):
-                line = _lines_of(item_nodes.value[index]) if item_nodes is not None else 1
-                items.append((item, line))
-        else:
-            items.append((doc, _lines_of(node)))
-    out = []
-    for item, line in items:
-        where = Location(name, line, 1)
-        if not isinstance(item, dict) or item.get("kind") != "CronJob":
-            kind = item.get("kind", "?") if isinstance(item, dict) else type(item).__name__
-            out.append(Deployed("kubernetes", where, None, (), (), what=f"a {kind}, not a CronJob"))
-            continue
-        meta = item.get("metadata") or {}
-        spec = item.get("spec") or {}
-        containers = (
-            (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")
-            or {}
-        ).get("containers") or [{}]
-        argv = tuple(str(a) for a in (containers[0].get("command") or [])) + tuple(
-            str(a) for a in (containers[0].get("args") or [])
-        )
-        found = _id_in(argv, template)
-        annotated = (meta.get("annotations") or {}).get("wfgen.dev/workflow-id")
-        out.append(
-            Deployed(
-                "kubernetes",
-                where,
-                found
-                or (
-                    annotated if found is None and annotated and argv[:1] == template[:1] else None
-                ),
-                (str(spec.get("schedule", "")),),
-                argv,
-                spec.get("timeZone"),
-                bool(spec.get("suspend", False)),
-                what=f"CronJob {meta.get('name', '?')}",
-            )
-        )
-    return out
-
-
-def _unit_values(text: str, key: str) -> list[tuple[str, int]]:
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line.startswith(f"{key}="):
-            out.append((line.split("=", 1)[1].strip(), number))
-    return out
-
-
-def _systemd_argv(value: str) -> tuple[str, ...]:
-    value = value.lstrip("-@:+!")
-    try:
-        words = shlex.split(value.replace("%%", "%").replace("$$", "$"))
+        words = shlex.split(text)
     except ValueError:
-        words = value.split()
+        return (text,)
+    if _SHELL_SPECIAL.search(_unquoted(text)):
+        return (text,)
     return tuple(words)
 
 
-def read_systemd(folder: Path, template: tuple[str, ...]) -> list[Deployed]:
-    """Timers of a unit folder, each with its service's ``ExecStart=``."""
-    if not folder.is_dir():
-        raise InputError(f"{folder}: no such directory", hint="give the folder of the .timer units")
-    out = []
-    for timer in sorted(folder.glob("*.timer")):
-        text = timer.read_text("utf-8", errors="replace")
-        calendars = _unit_values(text, "OnCalendar")
-        unit = next((v for v, _ in _unit_values(text, "Unit")), timer.stem + ".service")
-        service = folder / unit
-        argv: tuple[str, ...] = ()
-        if service.is_file():
-            starts = _unit_values(service.read_text("utf-8", errors="replace"), "ExecStart")
-            if starts:
-                argv = _systemd_argv(starts[0][0])
-        zones = {c.split()[-1] for c, _ in calendars if "/" in c.split()[-1] or c.endswith(" UTC")}
-        line = calendars[0][1] if calendars else 1
-        found = _id_in(argv, template)
-        if found is None and not argv and timer.stem.startswith("wfgen-"):
-            found = timer.stem.removeprefix("wfgen-")  # wfgen's timer whose service is gone
-        out.append(
-            Deployed(
-                "systemd",
-                Location(str(timer), line, 1),
-                found,
-                tuple(c for c, _ in calendars),
-                argv,
-                zones.pop() if len(zones) == 1 else None,
-                what=timer.name,
+def _unquoted(text: str) -> str:
+    """``text`` without its single-quoted parts (where the shell expands nothing)."""
+    return re.sub(r"'[^']*'", "", text)
+
+
+def _is_cron_d(lines: list[str], program: str) -> bool:
+    """A cron.d file (a user field before each command) rather than a user's crontab:
+    decided by where the profile's program stands on the job lines."""
+    user_field = plain = 0
+    for line in lines:
+        match = _NICKNAME.fullmatch(line) or _FIELDS.fullmatch(line)
+        if match is None:
+            continue
+        words = match.groups()[-1].split()
+        if words[:1] == [program]:
+            plain += 1
+        elif words[1:2] == [program]:
+            user_field += 1
+    return user_field > plain
+
+
+def read_crontab(text: str, name: str, template: tuple[str, ...]) -> list[Deployed]:
+    """Entries of a user crontab (``crontab -l``) or a ``cron.d`` file (with a user field).
+
+    Lines are split at ``\\n`` only, as cron splits them; ``CRON_TZ=`` applies to the lines
+    after it. A line cron would refuse or misread is kept with ``invalid`` set.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    unterminated = bool(text) and not text.endswith("\n")
+    cron_d = _is_cron_d(lines, template[0] if template else "")
+    out: list[Deployed] = []
+    timezone: str | None = None
+    tz_line = 0
+    environment: dict[str, tuple[Location, str, str]] = {}
+    for number, line in enumerate(lines, start=1):
+        where = Location(name, number, 1)
+        body = line.lstrip(" \t")
+        if not body or body.startswith("#"):
+            continue
+        if unterminated and number == len(lines):
+            out.append(
+                Deployed(
+                    "crontab",
+                    where,
+                    _id_of_words(line, template),
+                    (),
+                    (),
+                    timezone,
+                    what=line,
+                    invalid="no newline ends the file: Debian's crontab refuses to install it "
+                    "and cron may skip this last line",
+                )
             )
-        )
+            continue
+        if "\r" in line:
+            out.append(
+                Deployed(
+                    "crontab",
+                    where,
+                    _id_of_words(line.replace("\r", ""), template),
+                    (),
+                    (),
+                    timezone,
+                    what=line.replace("\r", "\\r"),
+                    invalid="a carriage return (a CRLF line end): cron keeps it as part of "
+                    "the line, so the last word of the command or value ends with \\r",
+                )
+            )
+            continue
+        env = _env_line(line)
+        if env is not None:
+            if env[0] == "CRON_TZ":
+                timezone = env[1]
+            elif env[0] not in _MAIL_ONLY:
+                environment[env[0]] = (where, line, env[1])
+                if env[0] == "TZ":
+                    tz_line = number
+            continue
+        entry = _crontab_entry(line, where, timezone, cron_d, template)
+        if environment:
+            # Every job after an assignment runs with it: SHELL, PATH, LD_PRELOAD... change
+            # what runs; each is compared as a setting of the job, found at its line.
+            entry = dataclasses.replace(
+                entry,
+                settings=(
+                    *entry.settings,
+                    *((f"environment {k}", v) for k, (_, _, v) in sorted(environment.items())),
+                ),
+                places=tuple(
+                    (f"environment {k}", at, text)
+                    for k, (at, text, _) in sorted(environment.items())
+                ),
+            )
+        if timezone is None and tz_line:
+            note = f"TZ= on line {tz_line} sets the job's environment only; cron takes "
+            entry = dataclasses.replace(entry, zone_note=note + "the zone from CRON_TZ")
+        out.append(entry)
     return out
+
+
+def _id_of_words(line: str, template: tuple[str, ...]) -> str | None:
+    words = line.split()
+    for start in range(len(words)):
+        found = id_in(words[start:], template)
+        if found is not None:
+            return found
+    return None
+
+
+def _crontab_entry(
+    line: str, where: Location, timezone: str | None, cron_d: bool, template: tuple[str, ...]
+) -> Deployed:
+    nick = _NICKNAME.fullmatch(line)
+    fields = None if nick else _FIELDS.fullmatch(line)
+    if nick is not None:
+        schedule, rest = nick.group(1), nick.group(2)
+    elif fields is not None:
+        schedule, rest = " ".join(fields.groups()[:5]), fields.group(6)
+    else:
+        return Deployed(
+            "crontab", where, None, (), (), timezone, what=line, invalid="not a cron entry"
+        )
+    settings: tuple[tuple[str, str], ...] = ()
+    if cron_d:
+        user, _, rest = rest.lstrip(" \t").partition(" ")
+        if "\t" in user:
+            user, _, more = user.partition("\t")
+            rest = more + " " + rest
+        settings = (("user", user),)
+    shell, stdin = cron_shell_text(rest.strip(" \t"))
+    argv = shell_argv(shell)
+    if stdin is not None:
+        settings = (*settings, ("standard input (after a bare %)", stdin))
+    return Deployed(
+        "crontab",
+        where,
+        id_in(argv, template) or _id_of_words(shell, template),
+        (schedule,),
+        argv,
+        timezone,
+        what=line,
+        settings=settings,
+    )

@@ -165,11 +165,13 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
 
 _EN_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\b\.?", re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\d.,])(\d{1,2})[:.h](\d{2})(?![\d])")
-_DIGITS = re.compile(r"(?<![\w.])(\d+)(?:st|nd|rd|th|e|:e|\.)?(?![\d])")
+# At most 18 digits: a longer run is no quantity, and int() refuses over 4,300 digits.
+_DIGITS = re.compile(r"(?<![\w.])(\d{1,18})(?:st|nd|rd|th|e|:e|\.)?(?![\d])")
 _WORD = re.compile(r"[^\W\d_]+")
 _ANY_DIGIT = re.compile(r"\d")
 # Digits that are part of identifiers, versions or markup are not quantities.
-_NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^>]*>|\d+(?:\.\d+){2,}")
+# Linear: a tag cannot hold ``<``, and a dotted number starts where its digits start.
+_NOT_A_QUANTITY = re.compile(r"\b\w*[A-Za-z]\d\w*\b|\bv\d+\b|<[^<>]*>|(?<![\d.])\d+(?:\.\d+){2,}")
 
 
 # Hour-only clock phrases ("um 1 Uhr", "klockan tre", "alle 2"): the hour is a time, not a count.
@@ -254,7 +256,7 @@ def translated_quantities(text: str, locale: str) -> Quantities:
     if hour_only is not None:
         for match in hour_only.finditer(text):
             word = match.group(1).lower()
-            hour = int(word) if word.isdigit() else (words or {}).get(word)
+            hour = int(word) if word.isdigit() and len(word) <= 2 else (words or {}).get(word)
             if hour is not None and hour < 24:
                 times.add((hour, 0))
         text = hour_only.sub(" ", text)

@@ -7,7 +7,6 @@ import fcntl
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from babel.messages.pofile import escape, normalize, read_po, unescape, write_po
 from babel.util import TextWrapper
 
 from ..errors import InputError, Location, UsageError
+from ..output import replace_keeping
 from ..safebytes import decode_utf8, read_input
 from .posyntax import PoSyntaxError, check_po_syntax
 
@@ -408,6 +408,9 @@ def _normalize_long(text: str, prefix: str) -> str:
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` unless the file already holds it; True when written.
 
+    A file whose lines all end in CRLF keeps CRLF; its mode, owner and group are kept, and
+    a file with hard links is refused (``output.replace_keeping``).
+
     The bytes go to a temporary file of a unique name beside ``path``, flushed to disk, then
     renamed over it: a reader, a kill or a second writer at any instant sees the old file or
     the new one, never a mix, and two writers never share a temporary file. Writers of one
@@ -422,7 +425,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         with _folder_locked(path.parent):
             for leftover in _leftovers(path):
                 leftover.unlink(missing_ok=True)
-            if path.exists() and path.read_bytes() == data:
+            old = path.read_bytes() if path.exists() else None
+            if old is not None:
+                data = _like_line_ends(old, data)
+            if old == data:
                 return False
             _replace(path, data)
     except OSError as err:
@@ -430,6 +436,15 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             f"{path}: cannot write: {err.strerror or err}; the file is unchanged"
         ) from err
     return True
+
+
+def _like_line_ends(old: bytes, data: bytes) -> bytes:
+    """``data`` (written with LF) with CRLF line ends when every line of ``old`` had them:
+    a file kept with Windows line ends stays so, and a no-op run changes no byte."""
+    lines = old.count(b"\n")
+    if lines and old.count(b"\r\n") == lines and b"\r\n" not in data:
+        return data.replace(b"\n", b"\r\n")
+    return data
 
 
 def _leftovers(path: Path) -> list[Path]:
@@ -449,25 +464,8 @@ def _folder_locked(folder: Path) -> Iterator[None]:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        temp.chmod(mode)
-        temp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    # Mode, owner and group kept; a hard-linked file refused (``output.replace_keeping``).
+    replace_keeping(path, data)
 
 
 def entry_hash(message: PoMessage) -> str | None:

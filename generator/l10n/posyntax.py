@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..safebytes import first_control
+from .plural import plural_forms_problem
 
 __all__ = ["PoSyntaxError", "check_po_syntax"]
 
@@ -45,6 +46,7 @@ class _Entry:
     plural: bool = False
     last: str = ""  # the keyword the next continuation string belongs to
     forms: int = 0
+    msgstr: str = ""  # kept for the header entry only
 
 
 def _unescape(body: str, line: int, col: int) -> str:
@@ -161,6 +163,8 @@ def check_po_syntax(text: str) -> None:
                 f"duplicate message: the same msgctxt and msgid as the entry at line {first}",
             )
         seen.setdefault(key, current.line)
+        if key == (False, None, ""):
+            _check_header(current.msgstr, text)
 
     for number, line_text in enumerate(lines, start=1):
         raw = line_text.removesuffix("\r")
@@ -255,6 +259,19 @@ def check_po_syntax(text: str) -> None:
     finish(entry, len(lines) + 1)
 
 
+def _check_header(header: str, text: str) -> None:
+    """Refuse plural forms msgfmt --check would refuse (see ``plural``), at their line."""
+    problem = plural_forms_problem(header)
+    if problem is None:
+        return
+    at = text.find("Plural-Forms:")
+    if at < 0:
+        at = text.find("plural=")
+    line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+    col = at - text.rfind("\n", 0, at) if at >= 0 else 1
+    raise PoSyntaxError(line, col, f"Plural-Forms: {problem} (msgfmt --check refuses it)")
+
+
 _NEXT = {
     "start": ("msgctxt", "msgid"),
     "msgctxt": ("msgid",),
@@ -297,6 +314,8 @@ def _record(
             else "a control character"
         )
         raise PoSyntaxError(line, col + 1, f"{kind} holds {what} ({name})")
+    if kind == "msgstr" and not entry.msgid and entry.context is None and not entry.obsolete:
+        entry.msgstr += value
     if kind == "msgctxt":
         entry.context = (entry.context or "") + value
     elif kind == "msgid":

@@ -28,9 +28,23 @@ try:  # optional accelerator; the PyYAML path below is complete on its own
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     yaml_rs = None
 
-__all__ = ["LoadedYaml", "Locator", "MarkLocator", "Positions", "load_yaml", "read_text"]
+__all__ = [
+    "MAX_YAML_DEPTH",
+    "LoadedYaml",
+    "Locator",
+    "MarkLocator",
+    "Positions",
+    "load_documents",
+    "load_yaml",
+    "read_text",
+]
 
 MAX_EXPANDED_VALUES = 1_000_000
+MAX_YAML_DEPTH = 64
+"""Mappings and lists nested deeper are refused before any recursive reader (JSON Schema,
+the position finder) sees them; a catalogue nests about six."""
+# Far deeper than any real document; the composer and constructor recurse once per level.
+MAX_NESTING = 200
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+", re.MULTILINE)
 
 _TAG = re.compile(r"(?:^|[\s\[{,:-])!", re.MULTILINE)
@@ -211,6 +225,8 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
         except Exception:
             pass
         else:
+            if _too_deep(data):
+                return _refuse_depth(path, text, problems)
             return _checked_top(path, text, data, problems)
     duplicates: list[tuple[str, int, int]] = []
     try:
@@ -227,6 +243,11 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
     except yaml.YAMLError as err:
         problems.append(Problem(Location.of(path, 1, 1), f"YAML: {err}", code="yaml-syntax"))
         return LoadedYaml(path, text, None, tuple(problems))
+    except RecursionError:
+        # PyYAML's composer recurses once per level: far past MAX_YAML_DEPTH.
+        return _refuse_depth(path, text, problems)
+    if _too_deep(data):
+        return _refuse_depth(path, text, problems)
     for key, line, col in duplicates:
         problems.append(
             Problem(
@@ -255,6 +276,160 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
     return _checked_top(path, text, data, problems)
 
 
+def _too_deep(data: Any) -> bool:
+    """Whether mappings and lists nest deeper than MAX_YAML_DEPTH (an alias counts where used)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            return True
+        if isinstance(node, dict):
+            children: Iterable[Any] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        # An aliased node is walked once per depth it is reached at, not once per use.
+        if (id(node), depth) in seen:
+            continue
+        seen.add((id(node), depth))
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _refuse_depth(path: Path, text: str, problems: list[Problem]) -> LoadedYaml:
+    """The file refused at the first collection nested deeper than MAX_YAML_DEPTH."""
+    line, col = _deep_mark(text)
+    problems.append(
+        Problem(
+            Location.of(path, line, col),
+            f"YAML: mappings and lists nested more than {MAX_YAML_DEPTH} deep",
+            code="yaml-depth",
+            hint="a catalogue nests a few levels; is the file damaged?",
+        )
+    )
+    return LoadedYaml(path, text, None, tuple(problems))
+
+
+def _deep_mark(text: str) -> tuple[int, int]:
+    """1-based line and column where nesting first passes MAX_YAML_DEPTH, from the parser's
+    event stream (a state machine: no recursion); ``(1, 1)`` when it cannot be told."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_YAML_DEPTH and mark is not None:
+                    return mark.line + 1, mark.column + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
+
+
+# The tags a safe loader gives nodes of its own accord; any other was written in the text.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
+def load_documents(
+    text: str,
+    *,
+    path: Path | str,
+    max_values: int = MAX_EXPANDED_VALUES,
+    max_depth: int = MAX_NESTING,
+) -> tuple[list[tuple[Any, Any]], list[Problem]]:
+    """Every document of a YAML stream (JSON too), each with its node for positions.
+
+    Read as :func:`load_yaml` reads a catalogue file (PyYAML's safe loader, YAML 1.2
+    scalars), with the same refusals: a tag other than the plain ones, nesting deeper than
+    ``max_depth`` and aliases expanding past ``max_values`` are refused, located, before any
+    value is built. libyaml composes the nodes (and stops past 1,000 levels itself); they
+    are then walked without recursion, each shared node once.
+
+    Returns:
+        ``(data, node)`` per document, or no documents and the problems (errors) found.
+    """
+    problems: list[Problem] = []
+
+    def refuse(mark: Any, message: str, code: str, hint: str = "") -> None:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problems.append(Problem(Location.of(path, line, col), message, code=code, hint=hint))
+
+    duplicates: list[tuple[str, int, int]] = []
+    loader = _loader_class(duplicates)(text)
+    out: list[tuple[Any, Any]] = []
+    try:
+        nodes: list[yaml.Node] = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        for node in nodes:
+            odd = _odd_node(node, max_depth)
+            if odd is not None:
+                bad, message, code = odd
+                refuse(bad.start_mark, message, code)
+                return [], problems
+        for node in nodes:
+            out.append((loader.construct_document(node), node))
+    except yaml.MarkedYAMLError as err:
+        refuse(err.problem_mark or err.context_mark, f"YAML: {err.problem or err}", "yaml-syntax")
+        return [], problems
+    except yaml.YAMLError as err:  # pragma: no cover - every libyaml error carries a mark
+        refuse(None, f"YAML: {err}", "yaml-syntax")
+        return [], problems
+    finally:
+        loader.dispose()
+    for key, line, col in duplicates:
+        problems.append(
+            Problem(
+                Location.of(path, line, col),
+                f"duplicate key {key!r}",
+                code="yaml-duplicate-key",
+                hint="the later value would silently replace the earlier one; keep one",
+            )
+        )
+    memo: dict[int, int] = {}
+    for data, node in out:
+        if _expanded_size(data, memo, max_values) > max_values:
+            refuse(
+                node.start_mark,
+                f"YAML aliases expand to more than {max_values:,} values",
+                "yaml-alias-bomb",
+                "write the values out, or use fewer nested aliases",
+            )
+    return ([], problems) if problems else (out, problems)
+
+
+def _odd_node(root: yaml.Node, max_depth: int) -> tuple[yaml.Node, str, str] | None:
+    """The first node with a tag written in the text or deeper than ``max_depth``, what is
+    wrong with it and its code; None when there is none."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if node.tag not in _PLAIN_TAGS:
+            return node, f"YAML tag {node.tag} is not allowed", "yaml-syntax"
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > max_depth:
+            return node, f"YAML nests deeper than {max_depth} levels", "yaml-depth"
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        else:
+            stack.extend((child, depth + 1) for child in node.value)
+    return None
+
+
 def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | None:
     """The path of the first key that is not a string, or (with ``escapes``) of the first key
     or value holding a control or bidi character, and what is wrong there."""
@@ -276,6 +451,9 @@ def _odd_value(data: Any, *, escapes: bool) -> tuple[tuple[Any, ...], str] | Non
             stack.extend(((*parts, index), value) for index, value in enumerate(node))
         elif escapes and isinstance(node, str) and (found := _HIDDEN.search(node)):
             return parts, _hidden_message(found.group())
+        elif isinstance(node, int) and node.bit_length() > 64:
+            # Python cannot even print an integer of over 4,300 digits; no field wants one.
+            return parts, "a number larger than 64 bits; quote it if it is text"
     return None
 
 
@@ -308,8 +486,14 @@ def _checked_top(path: Path, text: str, data: Any, problems: list[Problem]) -> L
             Problem(
                 Location.of(path, line, col),
                 message,
-                code="yaml-control" if "U+" in message else "yaml-key",
-                hint="" if "U+" in message else "keys of a catalogue file are names",
+                code="yaml-control"
+                if "U+" in message
+                else "yaml-number"
+                if "64 bits" in message
+                else "yaml-key",
+                hint=""
+                if "U+" in message or "64 bits" in message
+                else "keys of a catalogue file are names",
             )
         )
         return LoadedYaml(path, text, None, tuple(problems))
