@@ -253,6 +253,7 @@ def render_all(
     from .load.document import Documents as _Documents
     from .render.pages import locale_tables, render_docs
     from .render.targets import make_jinja, make_jobs, render_environment
+    from .schedule_lint import forget_positions
     from .validate import validate
 
     # Each YAML file is parsed once: the stages below take it from here. The catalogue and
@@ -261,6 +262,7 @@ def render_all(
     problems = validate([settings.catalog], documents=documents, environments=settings.environments)
     if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
+    forget_positions()  # the findings are located: rendering needs no node trees
     catalog, _ = load_catalog([settings.catalog], documents=documents)
     environments = _environments(settings, documents)
     locales = _locales(settings)
@@ -272,21 +274,24 @@ def render_all(
     # What is published is checked first: a translation msgfmt refuses, or (strict) one
     # that states a wrong fact, stops the build before anything is rendered.
     config = publish_config(settings.catalog) if current else None
-    po_files: dict[str, Any] = {}  # each PO file read once for the checks and the counts
+    # Each PO file is read once, for the checks, the translations and the counts; only what
+    # rendering needs of it (strings and counts) is kept, not Babel's whole catalogue.
+    read: dict[str, Any] = {}
+    counts: dict[str, Any] = {}
     for locale in locales:
         path = po_path(settings.locales_dir, locale)
         if locale != "en" and path.is_file():
-            po_files[locale] = read_po_file(path, locale)
+            entries = read_po_file(path, locale)
             problems.extend(
                 check_published(
-                    path,
-                    locale,
-                    catalog=catalog,
-                    messages=current,
-                    config=config,
-                    po=po_files[locale],
+                    path, locale, catalog=catalog, messages=current, config=config, po=entries
                 )
             )
+            read[locale] = load_translations(
+                settings.locales_dir, locale, english=english, po=entries
+            )
+            counts[locale] = locale_stats(locale, entries, current)
+            del entries
     if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
 
@@ -336,9 +341,9 @@ def render_all(
         translations = (
             None
             if locale == "en"
-            else load_translations(
-                settings.locales_dir, locale, english=english, po=po_files.get(locale)
-            )
+            else read[locale]
+            if locale in read
+            else load_translations(settings.locales_dir, locale, english=english)
         )
         if translations is not None and translations.stale:
             problems.append(
@@ -353,7 +358,7 @@ def render_all(
             catalog=catalog, locale=locale, gettext=gettext, sentence=sentence
         )
         if locale != "en":
-            counted = locale_stats(locale, po_files.get(locale), current)
+            counted = counts[locale] if locale in counts else locale_stats(locale, None, current)
             tables[locale] = _counted(tables[locale], counted, locale)
             completeness[locale] = {
                 "": (counted.counts.translated, counted.counts.total),

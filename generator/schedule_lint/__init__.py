@@ -17,7 +17,7 @@ from ..errors import Location, Problem, Severity
 from ..schedules import Schedule, to_cron_lines, wall_times, zone
 from ..schedules.cron import CronSyntaxError, parse_cron
 from .clocks import ClockChange, clock_changes
-from .dialects import dialect_problems, schedule_location, validate_dialects
+from .dialects import dialect_problems, forget_positions, schedule_location, validate_dialects
 
 if TYPE_CHECKING:
     from ..load.profiles import Environment, ScheduledWorkflow
@@ -26,6 +26,7 @@ __all__ = [
     "ClockChange",
     "clock_changes",
     "dialect_problems",
+    "forget_positions",
     "lint_environment",
     "schedule_location",
     "validate_dialects",
