@@ -252,7 +252,7 @@ def render_all(
     from .load.catalog import load_catalog
     from .load.document import Documents as _Documents
     from .render.pages import locale_tables, render_docs
-    from .render.targets import make_jinja, make_jobs, render_environment
+    from .render.targets import environment_files, make_jinja, make_jobs
     from .schedule_lint import forget_positions
     from .validate import validate
 
@@ -330,7 +330,7 @@ def render_all(
             (name(environment.location.file),) if getattr(environment, "location", None) else ()
         )
         keep(
-            render_environment(
+            environment_files(
                 environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile
             )
         )
