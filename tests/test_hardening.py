@@ -643,3 +643,21 @@ def test_a_page_of_another_user_is_refused_not_taken() -> None:
         assert sorted(p.name for p in folder.iterdir()) == ["page.md"]
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_long_context_or_previous_msgid_is_written_in_linear_time(tmp_path: Path) -> None:
+    """A 100,000-character run without a space in an entry's msgctxt (Babel's
+    wrapping backtracks on it for over a minute): `l10n update` writes the file in well under
+    a second, and the run is kept as it was."""
+    from generator.l10n.po import dump_po, read_po_file
+
+    source = LOCALES / "sv" / "LC_MESSAGES" / "workflows.po"
+    text = source.read_text(encoding="utf-8")
+    at = text.index('\nmsgctxt "') + len('\nmsgctxt "')
+    flooded = text[:at] + "9" * 100_000 + text[at:]
+    path = tmp_path / "workflows.po"
+    path.write_text(flooded, encoding="utf-8")
+    began = time.monotonic()
+    data = dump_po(read_po_file(path))
+    assert time.monotonic() - began < 10
+    assert "9" * 100_000 in data.decode("utf-8")

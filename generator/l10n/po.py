@@ -437,7 +437,12 @@ def _insert_previous(data: str, catalog: PoCatalog, heads: list[str] | None = No
             inserts[at] = inserts.get(at, "") + heads[index]
         if message.previous_id:
             prefix = "#~| " if lines[start].startswith("#~") else "#| "
-            text = normalize(str(message.previous_id[0]), prefix=prefix, width=WIDTH)
+            previous = str(message.previous_id[0])
+            text = (
+                _normalize_long(previous, prefix)
+                if _has_long_line(previous)
+                else normalize(previous, prefix=prefix, width=WIDTH)
+            )
             inserts[start] = inserts.get(start, "") + f"{prefix}msgid {text}\n"
     return "".join(inserts.get(i, "") + line for i, line in enumerate(lines))
 
@@ -461,7 +466,7 @@ def dump_po(catalog: PoCatalog) -> bytes:
     restore: list[tuple[PoMessage, str, object]] = []
     obsolete = set(map(id, catalog.obsolete.values()))
     for message in [*catalog, *catalog.obsolete.values()]:
-        for attr in ("id", "string"):
+        for attr in ("id", "string", "context"):
             value = getattr(message, attr)
             if message.id and isinstance(value, str) and _has_long_line(value):
                 token = f"wfgen-long-text-{len(long_texts)}-{os.getpid()}"
