@@ -38,6 +38,8 @@ import generate  # noqa: E402 - benchmarks/generate.py, beside this file
 BIN = Path(sys.executable).parent
 SCHEMA = ROOT / "generator" / "schemas" / "catalog.schema.json"
 BUILD_LOCALES = ("en", "sv", "de", "it")
+# One build of this many workflows, for its peak memory only (inputs in <data>/memory/).
+MEMORY_SIZE = 50_000
 SENTENCE_LOCALES = {"en": "en_US", "sv": "sv_SE", "de": "de_DE", "it": "it_IT"}
 STARTED = time.perf_counter()
 
@@ -549,6 +551,123 @@ def bench_scaling(
     return out
 
 
+ONE_PAGE = DOCS_PAGES / "de-DE" / "campaign" / "de8db9d97fb5_deliveries.md"
+
+
+def bench_one_page(rounds: int) -> Pair:
+    """`wfgen docs check` of one page (what a pre-commit hook runs) beside `wfgen validate`
+    of the bundled catalogue: both whole processes, start-up included."""
+    log("docs check of one page vs validate of the bundled catalogue")
+    pair = Pair(
+        "docs check of one page (a pre-commit hook) vs validate of the bundled catalogue",
+        "`wfgen docs check PAGE`",
+        "`wfgen validate`",
+    )
+    return interleave(
+        pair,
+        lambda: run([tool("wfgen"), "docs", "check", str(ONE_PAGE)], ok=(0, 1)).seconds,
+        lambda: run([tool("wfgen"), "validate"]).seconds,
+        rounds=rounds,
+    )
+
+
+def bench_bundled_noop(rounds: int, scratch: Path) -> Pair:
+    """A no-op rebuild of the bundled catalogue against a full build of it (into a new
+    folder each round): the share the unchanged-rebuild check leaves."""
+    log("bundled catalogue: no-op rebuild vs full build")
+    noop_out = scratch / "bundled-noop"
+    full_out = scratch / "bundled-full"
+    argv = [tool("wfgen"), "build", "-q", "--out"]
+    run([*argv, str(noop_out)])
+    pair = Pair("bundled catalogue: no-op rebuild vs full build", "no-op rebuild", "full build")
+    return interleave(
+        pair,
+        lambda: run([*argv, str(noop_out)]).seconds,
+        lambda: run([*argv, str(full_out)]).seconds,
+        rounds=rounds,
+        setup=lambda: shutil.rmtree(full_out, ignore_errors=True),
+    )
+
+
+def bench_bundled_check(rounds: int, scratch: Path) -> Pair:
+    """`wfgen l10n check` of the bundled locales against `pofilter` on the same PO files."""
+    source = ROOT / "locales"
+    files = sorted(source.glob("*/LC_MESSAGES/workflows.po"))
+    entries = sum(p.read_text(encoding="utf-8").count("\nmsgctxt ") for p in files)
+    log(f"l10n check: bundled locales ({entries} entries in {len(files)} locales), vs pofilter")
+    pair = Pair(
+        f"l10n check, bundled catalogue ({entries:,} entries in {len(files)} locales)",
+        "`wfgen l10n check`",
+        "`pofilter`",
+    )
+    out = scratch / "pofilter-bundled"
+    return interleave(
+        pair,
+        lambda: run([tool("wfgen"), "l10n", "check"], ok=(0, 1)).seconds,
+        lambda: (
+            run([tool("pofilter"), "--progress=none", "-i", str(source), "-o", str(out)]).seconds
+        ),
+        rounds=rounds,
+        setup=lambda: shutil.rmtree(out, ignore_errors=True),
+    )
+
+
+def _build_argv(folder: Path, target: Path) -> list[str]:
+    argv = [
+        tool("wfgen"),
+        "build",
+        *("--catalog", str(folder / "catalog"), "--locales", str(folder / "locales")),
+        *("--templates", str(ROOT / "generator" / "templates"), "--out", str(target), "-q"),
+    ]
+    for loc in BUILD_LOCALES:
+        argv += ["--locale", loc]
+    return argv
+
+
+def bench_big_build(data: Path, n: int, rounds: int, scratch: Path) -> tuple[Pair, list[Run]]:
+    """The full build of ``n`` workflows (4 locales x 2 environments) against check-jsonschema
+    validating the same catalogue files alone; each build into a new folder."""
+    folder = data / f"n{n}"
+    files = catalog_files(folder / "catalog")
+    log(f"{n} workflows: full build vs check-jsonschema on the same files")
+    pair = Pair(
+        f"{n:,} workflows: full build ({len(BUILD_LOCALES)} locales x 2 environments) "
+        "vs validation alone",
+        "`wfgen build`",
+        "`check-jsonschema --schemafile`",
+    )
+    runs: list[Run] = []
+    targets: list[Path] = []
+
+    def build() -> float:
+        target = scratch / f"big-{n}-{len(targets)}"
+        targets.append(target)
+        os.sync()
+        runs.append(run(_build_argv(folder, target), cwd=folder))
+        return runs[-1].seconds
+
+    interleave(
+        pair,
+        build,
+        lambda: run([tool("check-jsonschema"), "--schemafile", str(SCHEMA), *files]).seconds,
+        rounds=rounds,
+    )
+    for done in targets:
+        shutil.rmtree(done, ignore_errors=True)
+    return pair, runs
+
+
+def bench_memory(data: Path, n: int, scratch: Path) -> Run:
+    """One full build of ``n`` workflows: its peak memory (and time)."""
+    folder = data / f"n{n}"
+    target = scratch / f"memory-{n}"
+    log(f"peak memory: one full build of {n} workflows")
+    done = run(_build_argv(folder, target), cwd=folder)
+    log(f"  {n}: {done.seconds:.1f}s, peak {done.peak_mb:.0f} MB")
+    shutil.rmtree(target, ignore_errors=True)
+    return done
+
+
 # --- report -----------------------------------------------------------------------------
 
 
@@ -590,6 +709,14 @@ def machine() -> list[str]:
         f"{platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}; {', '.join(versions)}",
     ]
+
+
+def loadavg() -> str:
+    """The machine's load average (1, 5 and 15 minutes): others' work shares these cores."""
+    try:
+        return ", ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def verdict(met: bool) -> str:
@@ -642,8 +769,7 @@ def sending_rows(streams: Sequence[Stream]) -> list[str]:
     return [*lines, ""]
 
 
-# long: the benchmark tables printed in the order docs/benchmarks.md shows them
-def report(
+def report(  # noqa: PLR0912, PLR0915 - the benchmark tables printed in the order docs/benchmarks.md shows them
     pairs: dict[str, Pair],
     samples: list[tuple[str, str, str]],
     scales: list[Scale],
@@ -651,11 +777,15 @@ def report(
     streams: Sequence[Stream] = (),
     *,
     docs: DocsRun | None = None,
+    memory: dict[int, Run] | None = None,
+    load: tuple[str, str] = ("", ""),
 ) -> str:
     lines = [
         "### Machine",
         "",
         *machine(),
+        "",
+        f"- Load average (1, 5, 15 min) at the start: {load[0]}; at the end: {load[1]}",
         "",
         "### Side by side",
         "",
@@ -683,6 +813,16 @@ def report(
             f"| {s.n:,} | {s.files:,} | {full:.2f} | {1000 * full / s.n:.2f} | {peak:.0f} "
             f"| {noop:.2f} | {100 * noop / full:.0f} % |"
         )
+    if memory:
+        lines += [
+            "",
+            "Peak memory of one full build (4 locales x 2 environments): "
+            + ", ".join(
+                f"{n:,} workflows {r.peak_mb:.0f} MB ({r.seconds:.1f} s)"
+                for n, r in sorted(memory.items())
+            )
+            + ".",
+        ]
     lines += [
         "",
         *sending_rows(streams),
@@ -705,9 +845,57 @@ def report(
         r = med(pairs["bundled"].ratios)
         checks.append(
             (
-                "full build of the bundled catalogue no slower than check-jsonschema on it alone",
+                "full build of the bundled catalogue >= 1.5x check-jsonschema on it alone",
+                r >= 1.5,
+                f"{r:.2f}x",
+            )
+        )
+    if "bundled-noop" in pairs:
+        share = med([1 / r for r in pairs["bundled-noop"].ratios])
+        checks.append(
+            (
+                "no-op rebuild <= 10 % of a full build (bundled)",
+                share <= 0.1,
+                f"{100 * share:.0f} %",
+            )
+        )
+    if "check-bundled" in pairs:
+        r = med(pairs["check-bundled"].ratios)
+        checks.append(("`l10n check` of the bundled locales >= 2x pofilter", r >= 2, f"{r:.2f}x"))
+    if "build-big" in pairs:
+        r = med(pairs["build-big"].ratios)
+        checks.append(
+            (
+                "10,000-workflow build >= 1.5x check-jsonschema on the same files",
+                r >= 1.5,
+                f"{r:.2f}x",
+            )
+        )
+    for n, done in sorted((memory or {}).items()):
+        if n >= 50_000:
+            checks.append(
+                (
+                    f"peak memory of the {n:,}-workflow build < 250 MiB",
+                    done.peak_mb < 250,
+                    f"{done.peak_mb:.0f} MB",
+                )
+            )
+    if "po" in pairs:
+        r = med(pairs["po"].ratios)
+        checks.append(
+            (
+                "`l10n update` 10,000 workflows >= 1x pybabel update (--no-fuzzy-matching)",
                 r >= 1,
                 f"{r:.2f}x",
+            )
+        )
+    if "one-page" in pairs:
+        seconds = med(pairs["one-page"].a)
+        checks.append(
+            (
+                "`docs check` of one page (whole process) < 0.2 s",
+                seconds < 0.2,
+                f"{seconds:.3f} s ({med(pairs['one-page'].b):.3f} s validate)",
             )
         )
     if "help" in pairs:
@@ -751,6 +939,7 @@ def report(
     return "\n".join(lines)
 
 
+# long: every comparison run in turn from the command line's choices, then the report
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=generate.DEFAULT_OUT, help="inputs folder")
@@ -767,6 +956,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join([*docs_rows(docs), *docs_target(docs)]))
         return 0
 
+    started_load = loadavg()
     sizes = (100, 1_000) if args.quick else generate.SIZES
     big = max(sizes)
     compile_package()
@@ -778,8 +968,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wfgen-bench-") as name:
         scratch = Path(name)
         pairs["help"] = bench_help(many)
+        pairs["one-page"] = bench_one_page(many)
         pairs["validate"] = bench_validate(args.data, big, few)
         pairs["bundled"] = bench_bundled(some, scratch)
+        pairs["bundled-noop"] = bench_bundled_noop(some, scratch)
+        pairs["check-bundled"] = bench_bundled_check(few, scratch)
+        memory: dict[int, Run] = {}
+        if not args.quick:
+            pairs["build-big"], big_runs = bench_big_build(args.data, big, 3, scratch)
+            memory[big] = max(big_runs, key=lambda r: r.peak_mb)
+            ensure_data(args.data / "memory", regenerate=args.regenerate, sizes=(MEMORY_SIZE,))
+            memory[MEMORY_SIZE] = bench_memory(args.data / "memory", MEMORY_SIZE, scratch)
         pairs["po"] = bench_po_update(
             args.data, big, 3 if not args.quick else 1, scratch, fuzzy=False
         )
@@ -796,7 +995,19 @@ def main(argv: list[str] | None = None) -> int:
         scales = bench_scaling(args.data, sizes, rounds, scratch)
         streams = bench_sending((100_000, 1_000_000) if not args.quick else (100_000,), few)
         docs = bench_docs(few)
-    print(report(pairs, samples, scales, time.perf_counter() - STARTED, streams, docs=docs))
+    load = (started_load, loadavg())
+    print(
+        report(
+            pairs,
+            samples,
+            scales,
+            time.perf_counter() - STARTED,
+            streams,
+            docs=docs,
+            memory=memory,
+            load=load,
+        )
+    )
     return 0
 
 

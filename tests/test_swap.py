@@ -164,7 +164,7 @@ def announced(module, name):
     setattr(module, name, call)
 
 
-announced(generator.commands.build, "write_output")
+announced(generator.commands.build, "OutputWriter")  # a build writes as it renders
 announced(generator.commands.l10n, "write_if_changed")
 
 

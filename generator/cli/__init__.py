@@ -7,20 +7,8 @@ function; errors map to exit codes in one place (``_common.report_error``):
 
 from __future__ import annotations
 
-# Each module registers its commands on the group; the library behind them loads on use.
-from . import (  # noqa: F401
-    build,
-    catalog,
-    completion,
-    docs,
-    docs_fix,
-    drift,
-    l10n,
-    project,
-    schedule,
-    sending,
-    validate,
-)
+# Each command's module registers it on the group when the command is first looked up
+# (_common.LazyGroup); the library behind it loads on use.
 from ._common import cli
 
 __all__ = ["cli", "main"]

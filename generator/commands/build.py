@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
@@ -18,15 +18,16 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CatalogError, InputError, Location, Problem, Severity, UsageError
 from ..output import (
     BUNDLED_TEMPLATES,
+    OutputWriter,
     RenderedFile,
     WriteResult,
     check_out_dir,
     check_output,
     locked,
     manifest_file,
+    manifest_of,
     recover,
     up_to_date,
-    write_output,
 )
 from ..safebytes import files_below, read_input
 
@@ -55,11 +56,13 @@ class BuildSettings:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The rendered files, what writing (or checking) them did, and the warnings on the way."""
+    """The rendered files (with --check; a build writes each as it is rendered and keeps
+    none), what writing (or checking) them did, and the warnings on the way."""
 
     files: tuple[RenderedFile, ...]
     write: WriteResult
     warnings: tuple[Problem, ...] = field(default=())
+    rendered: int = 0  # files rendered, manifest included (none for an unchanged rebuild)
 
 
 def _namer(base: Path) -> Callable[[str | PurePath], str]:
@@ -155,16 +158,25 @@ def fingerprint(settings: BuildSettings) -> str:
 
 
 def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, translations, each environment, each locale, site, manifest); each step is one call, their shared state is the build's
-    settings: BuildSettings, *, progress: Progress | None = None, digest: str = ""
+    settings: BuildSettings,
+    *,
+    progress: Progress | None = None,
+    digest: str = "",
+    emit: Callable[[RenderedFile], None] | None = None,
 ) -> tuple[list[RenderedFile], list[Problem]]:
-    """Validate the catalogue and render every output in memory (the manifest included).
+    """Validate the catalogue and render every output (the manifest included).
 
     Args:
         settings: what to build.
         progress: called with (steps done, steps in all) as rendering goes.
+        digest: the inputs' fingerprint, recorded in the manifest.
+        emit: called with each file as soon as it is rendered, which is then not kept
+            (``OutputWriter.add``: memory stays flat whatever the catalogue's size); the
+            caller makes the manifest. Without it, the files are returned.
 
     Returns:
-        The files, sorted by path, and the warnings found on the way.
+        The files, sorted by path, manifest last (none when ``emit`` took them), and the
+        warnings found on the way.
 
     Raises:
         CatalogError: when the catalogue, a profile, a schedule or a published translation
@@ -185,7 +197,8 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     from ..render.blocks import one_block_per_line
     from ..render.pages import locale_tables, render_docs, with_counts
     from ..render.sending_pages import sending_files, site_sending
-    from ..render.targets import make_jinja, make_jobs, render_environment
+    from ..render.targets import environment_files, make_jinja, make_jobs
+    from ..schedule_lint import forget_positions
     from .validate import validate
 
     # Each YAML file is parsed once: the stages below take it from here. The catalogue and
@@ -194,6 +207,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     problems = validate([settings.catalog], documents=documents, environments=settings.environments)
     if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
+    forget_positions()  # the findings are located: rendering needs no node trees
     catalog, _ = load_catalog([settings.catalog], documents=documents)
     environments = _environments(settings, documents)
     locales = _locales(settings)
@@ -205,21 +219,24 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     # What is published is checked first: a translation msgfmt refuses, or (strict) one
     # that states a wrong fact, stops the build before anything is rendered.
     config = publish_config(settings.catalog) if current else None
-    po_files: dict[str, Any] = {}  # each PO file read once for the checks and the counts
+    # Each PO file is read once, for the checks, the translations and the counts; only what
+    # rendering needs of it (strings and counts) is kept, not Babel's whole catalogue.
+    read: dict[str, Any] = {}
+    counts: dict[str, Any] = {}
     for locale in locales:
         path = po_path(settings.locales_dir, locale)
         if locale != "en" and path.is_file():
-            po_files[locale] = read_po_file(path, locale)
+            entries = read_po_file(path, locale)
             problems.extend(
                 check_published(
-                    path,
-                    locale,
-                    catalog=catalog,
-                    messages=current,
-                    config=config,
-                    po=po_files[locale],
+                    path, locale, catalog=catalog, messages=current, config=config, po=entries
                 )
             )
+            read[locale] = load_translations(
+                settings.locales_dir, locale, english=english, po=entries
+            )
+            counts[locale] = locale_stats(locale, entries, current)
+            del entries
     if _fails(problems, strict=settings.strict):
         raise CatalogError(problems)
 
@@ -228,6 +245,15 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     total = len(environments) + len(locales)
     done = 0
     files: list[RenderedFile] = []
+
+    def keep(rendered: Iterable[RenderedFile]) -> None:
+        for made in rendered:
+            file = one_block_per_line(made) if made.path.endswith(".html") else made
+            if emit is None:
+                files.append(file)
+            else:
+                emit(file)
+
     site_gettexts: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     site_inputs: dict[str, tuple[str, ...]] = {}
@@ -248,8 +274,8 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
         profile = (
             (name(environment.location.file),) if getattr(environment, "location", None) else ()
         )
-        files.extend(
-            render_environment(
+        keep(
+            environment_files(
                 environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile
             )
         )
@@ -260,6 +286,8 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
         translations = (
             None
             if locale == "en"
+            else read[locale]
+            if locale in read
             else load_translations(settings.locales_dir, locale, english=english)
         )
         if translations is not None and translations.stale:
@@ -275,7 +303,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
             catalog=catalog, locale=locale, gettext=gettext, sentence=sentence
         )
         if locale != "en":
-            counted = locale_stats(locale, po_files.get(locale), current)
+            counted = counts[locale] if locale in counts else locale_stats(locale, None, current)
             tables[locale] = with_counts(tables[locale], counted, locale)
             completeness[locale] = {
                 "": (counted.counts.translated, counted.counts.total),
@@ -284,7 +312,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
                     for key, counts in counted.modules.items()
                 },
             }
-        files.extend(
+        keep(
             render_docs(
                 catalog=catalog,
                 locale=locale,
@@ -296,7 +324,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
                 tables=tables[locale],
             )
         )
-        files.extend(
+        keep(
             sending_files(
                 settings.catalog,
                 locale=locale,
@@ -312,7 +340,7 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
             progress(done, total)
     from ..render.site import render_site
 
-    files.extend(
+    keep(
         render_site(
             jinja=jinja,
             catalog=catalog,
@@ -328,9 +356,10 @@ def render_all(  # noqa: PLR0915 - the build's pipeline in order (validate, tran
     )
     if _fails(problems, strict=settings.strict):  # stale translations, found on the way
         raise CatalogError(problems)
-    files = [one_block_per_line(f) if f.path.endswith(".html") else f for f in files]
-    files.sort(key=lambda f: f.path)
     reported = [p for p in problems if p.severity is not Severity.INFO]
+    if emit is not None:
+        return [], reported
+    files.sort(key=lambda f: f.path)
     files.append(manifest_file(files, fingerprint=digest, warnings=reported))
     return files, reported
 
@@ -403,9 +432,15 @@ def _build(
         if _fails(list(reported), strict=settings.strict):
             raise CatalogError(list(reported))
         return BuildResult((), WriteResult(unchanged=paths), (*leftovers, *reported))
-    files, warnings = render_all(settings, progress=progress, digest=digest)
     if settings.check:
+        files, warnings = render_all(settings, progress=progress, digest=digest)
         result = check_output(files, out_dir=settings.out)
-    else:
-        result = write_output(files, out_dir=settings.out)
-    return BuildResult(tuple(files), result, (*leftovers, *warnings, *result.problems))
+        return BuildResult(
+            tuple(files), result, (*leftovers, *warnings, *result.problems), len(files)
+        )
+    # Each file is written into the new folder as it is rendered, not held until the swap.
+    with OutputWriter(settings.out) as writer:
+        _, warnings = render_all(settings, progress=progress, digest=digest, emit=writer.add)
+        writer.add(manifest_of(writer.entries, fingerprint=digest, warnings=warnings))
+        result = writer.commit()
+    return BuildResult((), result, (*leftovers, *warnings, *result.problems), len(writer.entries))

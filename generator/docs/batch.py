@@ -8,17 +8,17 @@ calls, so a caller can read every page first, learn from all of them, then align
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..safebytes import read_input
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["Pool", "available_cores", "find_pages", "may_hold_table"]
 
@@ -124,6 +124,9 @@ class Pool(Generic[S]):
         # Few, contiguous chunks: neighbouring pages (versions of one page) share cached texts.
         chunk = max(1, -(-len(items) // (self.jobs * 2)))
         calls = [(function, item) for item in items]
+        # Imported here: one page (a pre-commit hook's usual call) never starts a worker.
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return list(self._start().map(_apply, calls, chunksize=chunk))
         except (OSError, BrokenProcessPool):
@@ -135,6 +138,9 @@ class Pool(Generic[S]):
 
     def _start(self) -> Executor:
         if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._executor = ProcessPoolExecutor(

@@ -48,9 +48,10 @@ def _page(page: PageReport) -> list[tuple[bool, str]]:
     for result in page.rows:
         where = f"  {page.path}:{result.row.line}: row {result.row.index + 1}"
         if result.status == "mismatch":
+            only = ", order only" if result.order_only else ""
             problem = (
                 f"{where}: mismatch: replace `{result.documented_id}` with "
-                f"`{result.canonical_id}` (confidence {result.confidence:.2f})"
+                f"`{result.canonical_id}` (confidence {result.confidence:.2f}{only})"
             )
         elif result.status == "unresolved":
             problem = (

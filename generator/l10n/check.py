@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import string
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -345,9 +343,13 @@ def _check_in_worker(job: tuple[str, Path]) -> list[Problem] | None:
 
 def _workers(jobs: Sequence[tuple[str, Path]]) -> int:
     """How many processes to use: one per locale and CPU, only for large files and fork."""
-    if len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(jobs) < 2 or sum(path.stat().st_size for _, path in jobs) < _PARALLEL_BYTES:
         return 1
-    if sum(path.stat().st_size for _, path in jobs) < _PARALLEL_BYTES:
+    # Imported here: small sets of PO files (and `wfgen build`, which imports this module
+    # for check_published) never start a process.
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs this process may use
     cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
@@ -376,6 +378,9 @@ def check_locales(settings: L10nSettings, locales: Sequence[str] | None = None) 
     results: list[list[Problem] | None] = [None] * len(jobs)
     if workers > 1:
         _SHARED["now"] = shared
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,10 +10,10 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message as PoMessage
-from babel.messages.pofile import read_po, unescape
 
 from ..errors import InputError, Location, UsageError
 from ..safebytes import decode_utf8, read_input
+from .po_parse import DOMAIN, parse_po
 from .posyntax import PoSyntaxError, check_po_syntax
 
 __all__ = [
@@ -33,7 +32,6 @@ __all__ = [
     "read_po_file",
 ]
 
-DOMAIN = "workflows"
 WIDTH = 76
 # Headers never carry the time of a run: a no-op write must change no byte.
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -111,9 +109,8 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
             location=Location.of(path, err.line, err.col),
             hint="fix the PO file there; nothing was read from it or written to it",
         ) from err
-    lines, previous, comments = _split_previous(text.splitlines(keepends=True))
     try:
-        catalog = read_po(lines, locale=locale, domain=DOMAIN, abort_invalid=True)
+        catalog = parse_po(text, locale)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
     except Exception as err:  # Babel raises PoFileError and assorted ValueErrors
@@ -123,91 +120,7 @@ def read_po_file(path: Path, locale: str | None = None) -> PoCatalog:
             location=Location.of(path, line),
             hint="fix the syntax (msgfmt --check shows it too)",
         ) from err
-    written = _written_format_flags(text)
-    for message in [*catalog, *catalog.obsolete.values()]:
-        # Babel guesses format flags from the msgid; the file's own flags are the truth.
-        message.flags -= {"python-format", "python-brace-format"} - written.get(
-            message.lineno, set()
-        )
-        if message.lineno in previous:
-            message.previous_id = [previous[message.lineno]]
-        if message.id and message.lineno in comments:
-            # Babel drops repeated comment lines; wrapped long comments can repeat a line.
-            message.user_comments = comments[message.lineno]
     return catalog
-
-
-# Lines that are neither a comment, a previous msgid nor a msgid: strings, flags, locations,
-# extracted comments and msgstr.
-_PLAIN_LINE = ('"', "#.", "#:", "#,", "msgstr")
-
-
-def _split_previous(lines: list[str]) -> tuple[list[str], dict[int, str], dict[int, list[str]]]:
-    """Take ``#| msgid`` lines out of the text; map each msgid's 1-based line to its previous id
-    and to its translator comments, exactly as written.
-
-    Babel reads previous msgids as translator comments and writes multi-line ones in a form
-    it cannot read back, so wfgen reads and writes them itself. Lines are blanked, not
-    removed, so Babel's line numbers stay true.
-    """
-    out: list[str] = []
-    previous: dict[int, str] = {}
-    pending: list[str] = []
-    comments: dict[int, list[str]] = {}
-    said: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if line.startswith(_PLAIN_LINE):  # most lines: none of the tests below applies
-            out.append(line)
-            continue
-        stripped = line.strip()
-        if stripped == "#" or stripped.startswith("# "):
-            said.append(stripped[1:].strip())
-        if stripped.startswith(("#|", "#~|")):
-            pending.append(stripped.split("|", 1)[1].strip())
-            out.append("\n")
-            continue
-        body = stripped[2:].lstrip() if stripped.startswith("#~") else stripped
-        if body.startswith("msgid "):
-            if pending:
-                previous[number] = _join_previous(pending)
-            if said:
-                comments[number] = said
-            pending, said = [], []
-        out.append(line)
-    return out, previous, comments
-
-
-_FORMAT_FLAGS = re.compile(r"^#~?,[^\n]*python-[^\n]*$", re.MULTILINE)
-_MSGID = re.compile(r"^(?:#~ )?msgid ", re.MULTILINE)
-
-
-def _written_format_flags(text: str) -> dict[int, set[str]]:
-    """The format flags each entry's ``#,`` line states, by the 1-based line of its msgid.
-
-    Only the few flag lines naming a format are looked at, so this costs little.
-    """
-    out: dict[int, set[str]] = {}
-    line, counted = 1, 0
-    for match in _FORMAT_FLAGS.finditer(text):
-        msgid = _MSGID.search(text, match.end())
-        if msgid is None:
-            continue
-        flags = {f.strip() for f in match.group(0).split(",", 1)[1].split(",")}
-        line += text.count("\n", counted, msgid.start())
-        counted = msgid.start()
-        out[line] = out.get(line, set()) | (flags & {"python-format", "python-brace-format"})
-    return out
-
-
-def _join_previous(parts: list[str]) -> str:
-    text = ""
-    for raw in parts:
-        if raw.startswith("msgid_plural"):
-            break
-        part = raw[len("msgid ") :].strip() if raw.startswith("msgid ") else raw
-        if part.startswith('"'):
-            text += unescape(part)
-    return text
 
 
 def entry_hash(message: PoMessage) -> str | None:
@@ -253,7 +166,11 @@ class Translations:
 
 
 def load_translations(
-    locales_dir: Path, locale: str, *, english: Mapping[str, str] | None = None
+    locales_dir: Path,
+    locale: str,
+    *,
+    english: Mapping[str, str] | None = None,
+    po: PoCatalog | None = None,
 ) -> Translations:
     """Load the usable translations of ``locale`` (empty when it has no PO file).
 
@@ -262,14 +179,19 @@ def load_translations(
         locale: the locale to load.
         english: the catalogue's current English text by context; a translation whose
             msgid differs was made for another text and is reported as stale, not used.
+        po: the PO file of ``locale`` as the caller already read it (read_po_file), so that
+            one build reads each file once.
 
     Raises:
         InputError: when the PO file exists but cannot be parsed.
     """
-    path = po_path(locales_dir, locale)
-    if not path.exists():
-        return Translations(locale, {})
-    catalog = read_po_file(path, locale)
+    if po is not None:
+        catalog = po
+    else:
+        path = po_path(locales_dir, locale)
+        if not path.exists():
+            return Translations(locale, {})
+        catalog = read_po_file(path, locale)
     entries: dict[str, str] = {}
     stale: list[str] = []
     from .review import usable_under_review

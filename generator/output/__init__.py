@@ -9,23 +9,26 @@ from .check import check_output, plan_files
 from .diff import unified_diff
 from .files import copy_tree, replace_all, replace_keeping, write_new
 from .guard import check_out_dir
-from .manifest import manifest_file, read_manifest, up_to_date
+from .manifest import manifest_file, manifest_of, read_manifest, up_to_date
 from .swap import lock_path, locked, recover, swap_in
-from .values import BUNDLED_TEMPLATES, MANIFEST, MANIFEST_FORMAT, RenderedFile, WriteResult
-from .write import write_output
+from .values import BUNDLED_TEMPLATES, MANIFEST, MANIFEST_FORMAT, RenderedFile, WriteResult, Written
+from .write import OutputWriter, write_output
 
 __all__ = [
     "BUNDLED_TEMPLATES",
     "MANIFEST",
     "MANIFEST_FORMAT",
+    "OutputWriter",
     "RenderedFile",
     "WriteResult",
+    "Written",
     "check_out_dir",
     "check_output",
     "copy_tree",
     "lock_path",
     "locked",
     "manifest_file",
+    "manifest_of",
     "plan_files",
     "read_manifest",
     "recover",

@@ -11,9 +11,9 @@ from typing import Any
 
 from ..errors import Location, Problem, Severity
 from .folder import existing_files, read_or_none
-from .values import MANIFEST, MANIFEST_FORMAT, RenderedFile
+from .values import MANIFEST, MANIFEST_FORMAT, RenderedFile, Written
 
-__all__ = ["manifest_file", "read_manifest", "up_to_date"]
+__all__ = ["manifest_file", "manifest_of", "read_manifest", "up_to_date"]
 
 
 def manifest_file(
@@ -24,8 +24,16 @@ def manifest_file(
     ``fingerprint`` (of every input and of wfgen itself) and the build's ``warnings`` let an
     unchanged rebuild stop early (:func:`up_to_date`) and still report what it reported.
     """
+    written = [Written(f.path, hashlib.sha256(f.content).hexdigest(), f.inputs) for f in files]
+    return manifest_of(written, fingerprint=fingerprint, warnings=warnings)
+
+
+def manifest_of(
+    files: Sequence[Written], *, fingerprint: str = "", warnings: Sequence[Problem] = ()
+) -> RenderedFile:
+    """:func:`manifest_file` from what :class:`OutputWriter` recorded of each file written."""
     entries = {
-        f.path: {"sha256": hashlib.sha256(f.content).hexdigest(), "inputs": sorted(set(f.inputs))}
+        f.path: {"sha256": f.sha256, "inputs": sorted(set(f.inputs))}
         for f in sorted(files, key=lambda f: f.path)
     }
     data: dict[str, object] = {"generator": "wfgen", "format": MANIFEST_FORMAT}

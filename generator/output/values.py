@@ -7,7 +7,14 @@ from pathlib import Path
 
 from ..errors import Problem
 
-__all__ = ["BUNDLED_TEMPLATES", "MANIFEST", "MANIFEST_FORMAT", "RenderedFile", "WriteResult"]
+__all__ = [
+    "BUNDLED_TEMPLATES",
+    "MANIFEST",
+    "MANIFEST_FORMAT",
+    "RenderedFile",
+    "WriteResult",
+    "Written",
+]
 
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,3 +51,12 @@ class WriteResult:
     def differs(self) -> bool:
         """True when out/ does not match what would be generated."""
         return bool(self.diff)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the manifest records of a file once its bytes are on disk."""
+
+    path: str
+    sha256: str
+    inputs: tuple[str, ...]

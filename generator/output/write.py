@@ -1,6 +1,6 @@
-"""The only writer: rendered files -> out/, atomically, with a manifest; or a diff for --check.
+"""out/ written: rendered files -> a new folder beside out/, swapped in whole.
 
-A build renders everything into a temporary folder beside out/ and then swaps it into place,
+A build writes each file into a temporary folder beside out/ and then swaps it into place,
 so a failed build leaves the previous out/ as it was. A file that is no longer generated is
 removed only when the previous manifest says wfgen wrote it; any other file is kept and
 reported, because it is someone's work.
@@ -8,19 +8,21 @@ reported, because it is someone's work.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, Location, Problem, Severity, UsageError
-from .check import plan_files
-from .folder import read_or_none, walk
+from .folder import existing_files, read_or_none, safe_path, walk
+from .manifest import read_manifest
 from .swap import swap_in
-from .values import RenderedFile, WriteResult
+from .values import RenderedFile, WriteResult, Written
 
-__all__ = ["write_output"]
+__all__ = ["OutputWriter", "write_output"]
 
 
 def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult:
@@ -37,72 +39,147 @@ def write_output(files: Sequence[RenderedFile], *, out_dir: Path) -> WriteResult
         UsageError: when a generated file would overwrite a file wfgen did not write.
         InputError: on I/O errors; out/ is then left as it was.
     """
-    wanted, existing, owned = plan_files(files, out_dir)
-    folders = {str(PurePosixPath(key).parent) for key in wanted}
-    folders |= {str(p) for key in folders for p in PurePosixPath(key).parents}
-    clashes = sorted(
-        key
-        for key in existing
-        if (
-            key in wanted
-            and key not in owned
-            and read_or_none(existing[key]) != wanted[key].content
+    with OutputWriter(out_dir) as writer:
+        for file in files:
+            writer.add(file)
+        return writer.commit()
+
+
+class OutputWriter:
+    """out/ written as the build renders: each file goes into a temporary folder beside out/
+    as it comes, hashed on the way, and is not kept in memory; :meth:`commit` swaps the
+    folder into place. Leaving the ``with`` block without a commit (an error, a finding
+    that fails the build) removes the temporary folder: out/ is then as it was.
+
+    The checks :func:`write_output` makes are the same: a path given twice, a file wfgen did
+    not write that would be overwritten (all such files are named, at commit, before the swap).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.entries: list[Written] = []
+        self._existing = existing_files(out_dir)
+        self._owned = read_manifest(out_dir)
+        self._keys: set[str] = set()
+        self._made: set[Path] = set()
+        self._written: list[str] = []
+        self._unchanged: list[str] = []
+        self._clashes: list[str] = []
+        self._temp: Path | None = None
+
+    def __enter__(self) -> OutputWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._temp is not None:  # not committed
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None
+
+    def _folder(self) -> Path:
+        if self._temp is None:
+            parent = self.out_dir.resolve().parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+                self._temp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=parent))
+            except OSError as err:
+                raise InputError(
+                    f"{parent}: cannot create a temporary folder: {err.strerror or err}"
+                ) from err
+        return self._temp
+
+    def add(self, file: RenderedFile) -> None:
+        """Write one file into the temporary folder (or keep the unchanged one from out/).
+
+        Raises:
+            UsageError: when ``file.path`` leaves out/ or was given before.
+            InputError: on I/O errors.
+        """
+        key = safe_path(file.path).as_posix()
+        if key in self._keys:
+            raise UsageError(f"two outputs would be written to {key}")
+        self._keys.add(key)
+        content = file.content
+        self.entries.append(Written(key, hashlib.sha256(content).hexdigest(), file.inputs))
+        old = self._existing.get(key)
+        same = old is not None and read_or_none(old) == content
+        if old is not None and key not in self._owned and not same:
+            self._clashes.append(key)
+            return  # refused at commit, with every other such file
+        target = self._folder() / key
+        try:
+            if target.parent not in self._made:  # one mkdir per folder, not per file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent)
+            if old is not None and same:
+                # Keep the old file so its modification time survives: make and rsync stay quiet.
+                _keep(old, target)
+                self._unchanged.append(key)
+            else:
+                target.write_bytes(content)
+                self._written.append(key)
+        except OSError as err:
+            raise InputError(
+                f"{self.out_dir}: cannot write: {err.strerror or err}; out/ is unchanged"
+            ) from err
+
+    def commit(self) -> WriteResult:
+        """Keep what must stay of out/, then swap the new folder into place.
+
+        Raises:
+            UsageError: when generated files would overwrite files wfgen did not write.
+            InputError: on I/O errors; out/ is then left as it was.
+        """
+        existing, wanted = self._existing, self._keys
+        folders = {str(PurePosixPath(key).parent) for key in wanted}
+        folders |= {str(p) for key in folders for p in PurePosixPath(key).parents}
+        clashes = sorted(
+            {
+                *self._clashes,
+                # a file or a symbolic link where wfgen writes a folder (it would be moved
+                # into itself)
+                *(
+                    key
+                    for key in existing
+                    if key in folders and (key not in self._owned or existing[key].is_symlink())
+                ),
+            }
         )
-        # a file or a symbolic link where wfgen writes a folder (it would be moved into itself)
-        or (key in folders and (key not in owned or existing[key].is_symlink()))
-    )
-    if clashes:
-        raise UsageError(
-            f"{len(clashes)} file(s) in {out_dir} were not written by wfgen and would be overwritten: "
-            + ", ".join(clashes),
-            hint="move them away (or delete them) and build again",
+        if clashes:
+            raise UsageError(
+                f"{len(clashes)} file(s) in {self.out_dir} were not written by wfgen and would "
+                "be overwritten: " + ", ".join(clashes),
+                hint="move them away (or delete them) and build again",
+            )
+        temp = self._folder()
+        try:
+            result = _fill(temp, wanted, existing, self._owned, self.out_dir)
+            swap_in(
+                temp,
+                self.out_dir.resolve()
+                if self.out_dir.exists()
+                else temp.parent / self.out_dir.name,
+            )
+        except OSError as err:
+            raise InputError(
+                f"{self.out_dir}: cannot write: {err.strerror or err}; out/ is unchanged"
+            ) from err
+        self._temp = None  # swapped: out/ now, or the old out/ moved aside and removed
+        return replace(
+            result, written=tuple(sorted(self._written)), unchanged=tuple(sorted(self._unchanged))
         )
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
-    except OSError as err:
-        raise InputError(
-            f"{parent}: cannot create a temporary folder: {err.strerror or err}"
-        ) from err
-    try:
-        result = _fill(temp, wanted, existing, owned, out_dir)
-        swap_in(temp, out_dir.resolve() if out_dir.exists() else parent / out_dir.name)
-    except OSError as err:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise InputError(
-            f"{out_dir}: cannot write: {err.strerror or err}; out/ is unchanged"
-        ) from err
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    return result
 
 
 def _fill(
     temp: Path,
-    wanted: dict[str, RenderedFile],
+    wanted: set[str],
     existing: dict[str, Path],
     owned: set[str],
     out_dir: Path,
 ) -> WriteResult:
-    written, unchanged = [], []
-    made: set[Path] = set()
-    for key in sorted(wanted):
-        target = temp / key
-        if target.parent not in made:  # one mkdir per folder, not per file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        content = wanted[key].content
-        if key in existing and read_or_none(existing[key]) == content:
-            # Keep the old file so its modification time survives: make and rsync stay quiet.
-            _keep(existing[key], target)
-            unchanged.append(key)
-        else:
-            target.write_bytes(content)
-            written.append(key)
+    """What stays of out/ beside the new files: foreign files and empty folders kept,
+    files wfgen wrote before and no longer generates left out (removed)."""
     removed, foreign, problems = [], [], []
-    for key in sorted(set(existing) - set(wanted)):
+    for key in sorted(set(existing) - wanted):
         if key in owned:
             removed.append(key)
             continue
@@ -128,8 +205,6 @@ def _fill(
             shutil.copystat(out_dir / key, target, follow_symlinks=False)
     problems.extend(_keep_folders(temp, out_dir))
     return WriteResult(
-        written=tuple(written),
-        unchanged=tuple(unchanged),
         removed=tuple(removed),
         foreign=tuple(foreign),
         problems=tuple(problems),

@@ -9,7 +9,7 @@ adding a line by text from the catalogue, a locale or a profile.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ __all__ = [
     "Job",
     "RenderedFile",
     "cron_command",
+    "environment_files",
     "k8s_name",
     "make_jinja",
     "one_line",
@@ -261,7 +262,6 @@ TARGET_FILES = {
 }
 
 
-# long: one file per target of the environment, in the targets' order
 def render_environment(
     *,
     environment: Environment,
@@ -280,6 +280,21 @@ def render_environment(
     Returns:
         Files under ``<environment name>/``, sorted by path.
     """
+    files = environment_files(
+        environment=environment, jobs=jobs, jinja=jinja, profile_inputs=profile_inputs
+    )
+    return sorted(files, key=lambda f: f.path)
+
+
+def environment_files(
+    *,
+    environment: Environment,
+    jobs: Sequence[Job],
+    jinja: jinja2.Environment,
+    profile_inputs: tuple[str, ...],
+) -> Iterator[RenderedFile]:
+    """:func:`render_environment`'s files one at a time, as rendered (a build writes each
+    before the next is made: two systemd units a workflow need not all be in memory)."""
     _check_fields(environment, jobs)
     base = environment.name
     targets = set(environment.targets)
@@ -293,35 +308,27 @@ def render_environment(
         },
         "jobs": jobs,
     }
-    out: list[RenderedFile] = []
     for target, (template, path) in TARGET_FILES.items():
         if target in targets:
             text = render_template(jinja, template, context)
-            out.append(
-                RenderedFile(
-                    f"{base}/{path}",
-                    final_newline(text),
-                    (*all_inputs, template_input(jinja, template)),
-                )
+            yield RenderedFile(
+                f"{base}/{path}",
+                final_newline(text),
+                (*all_inputs, template_input(jinja, template)),
             )
     if "systemd" in targets:
         for job in jobs:
             for kind in ("service", "timer"):
                 template = f"systemd.{kind}.j2"
                 text = render_template(jinja, template, {**context, "job": job})
-                out.append(
-                    RenderedFile(
-                        f"{base}/systemd/{job.unit}.{kind}",
-                        final_newline(text),
-                        (*sorted({*profile_inputs, *job.inputs}), template_input(jinja, template)),
-                    )
+                yield RenderedFile(
+                    f"{base}/systemd/{job.unit}.{kind}",
+                    final_newline(text),
+                    (*sorted({*profile_inputs, *job.inputs}), template_input(jinja, template)),
                 )
     if "kubernetes" in targets:
-        out.append(
-            RenderedFile(
-                f"{base}/kubernetes/cronjobs.yaml",
-                kubernetes_document(environment, jobs).encode("utf-8"),
-                all_inputs,
-            )
+        yield RenderedFile(
+            f"{base}/kubernetes/cronjobs.yaml",
+            kubernetes_document(environment, jobs).encode("utf-8"),
+            all_inputs,
         )
-    return sorted(out, key=lambda f: f.path)

@@ -9,7 +9,7 @@ about: the profile override that set it, else the catalogue entry's ``schedule:`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from ..errors import Location, Problem, Severity
 from ..schedules import Schedule, to_cron_lines, wall_times, zone
 from ..schedules.cron import CronSyntaxError, parse_cron
 from .clocks import ClockChange, clock_changes
-from .dialects import dialect_problems, schedule_location, validate_dialects
+from .dialects import dialect_problems, forget_positions, schedule_location, validate_dialects
 
 if TYPE_CHECKING:
     from ..load.profiles import Environment, ScheduledWorkflow
@@ -26,6 +26,7 @@ __all__ = [
     "ClockChange",
     "clock_changes",
     "dialect_problems",
+    "forget_positions",
     "lint_environment",
     "schedule_location",
     "validate_dialects",
@@ -267,10 +268,14 @@ def lint_environment(  # noqa: PLR0912 - each lint rule over the environment's s
                 f"or override {item.id}'s schedule",
             )
             continue
-        # dialect_problems has nothing to say about other kinds than raw cron.
+        # dialect_problems has nothing to say about other kinds than raw cron; the schedule is
+        # located (its file read again for positions) only when there is a finding to place.
         dialect = (
-            dialect_problems(environment, item, where_of(item)) if schedule.kind == "cron" else []
+            dialect_problems(environment, item, Location("")) if schedule.kind == "cron" else []
         )
+        if dialect:
+            where = where_of(item)
+            dialect = [replace(p, location=where) for p in dialect]
         problems.extend(dialect)
         if any(p.severity is Severity.ERROR for p in dialect):
             continue  # a target refuses it: no fire times to lint there

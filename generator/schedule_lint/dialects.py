@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..load.document import Documents
     from ..load.profiles import Environment, ScheduledWorkflow
 
-__all__ = ["dialect_problems", "schedule_location", "validate_dialects"]
+__all__ = ["dialect_problems", "forget_positions", "schedule_location", "validate_dialects"]
 
 # --- where a schedule is written ----------------------------------------------------------
 
@@ -64,6 +64,12 @@ def _positions(path: str, stamp: tuple[int, int]) -> tuple[bool, Any, dict[str, 
         if isinstance(found, yaml.ScalarNode) and found.tag == _STR:
             index.setdefault(found.value, number)
     return _last(root, "environment") is not None, locator, index
+
+
+def forget_positions() -> None:
+    """Drop the node trees kept for locating schedules: a build that has linted its
+    catalogue renders without them (they grow with the catalogue, about 5 KB a workflow)."""
+    _positions.cache_clear()
 
 
 def _position(path: str) -> tuple[bool, Any, dict[str, int]] | None:
