@@ -32,6 +32,7 @@ __all__ = [
     "Cell",
     "DocRow",
     "ModuleTable",
+    "english_mark",
     "full_stop",
     "join_sentences",
     "locale_tables",
@@ -63,16 +64,27 @@ def marked_md(cell: Cell, untranslated: str) -> str:
 
 
 def marked_html(cell: Cell, untranslated: str) -> Markup:
-    """A cell for HTML, escaped, with `<em class="untranslated">` after English stand-ins."""
-    text = escape(cell.text)
+    """A cell for HTML with its English mark (``english_mark``); kept for templates written
+    before the bundled ones left the text to autoescape."""
+    return escape(cell.text) + english_mark(cell, untranslated)
+
+
+def english_mark(cell: Cell, untranslated: str) -> Markup:
+    """`` <em class="untranslated">(word)</em>`` after an English stand-in, else nothing; the
+    cell's own text is left to the template's autoescape."""
     if cell.untranslated and untranslated:
-        text += Markup(' <em class="untranslated">(%s)</em>') % untranslated
-    return Markup(text)
+        return Markup(' <em class="untranslated">(%s)</em>') % untranslated
+    return Markup("")
 
 
 # Filters, not macros, for the hot path: a Jinja macro call costs far more than a filter,
 # and a module page has three cells per workflow.
-FILTERS = {"md": md_cell, "marked_md": marked_md, "marked_html": marked_html}
+FILTERS = {
+    "md": md_cell,
+    "marked_md": marked_md,
+    "english_mark": english_mark,
+    "marked_html": marked_html,
+}
 
 
 @dataclass(frozen=True)
