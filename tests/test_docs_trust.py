@@ -108,17 +108,31 @@ def _damage(rng: random.Random, rows: list[Row], kind: str) -> list[Row]:
     return swapped
 
 
-def _write(rows: list[Row], path: Path) -> None:
-    head = ("---", "title: Technical workflows", "---", "", "# Technical workflows", "")
+_UNSAID = ("---", "title: Technical workflows", "---", "", "# Technical workflows", "")
+_HEADER = "| Workflow | Package | Description |"
+
+
+def _write_list(
+    path: Path,
+    rows: list[tuple[str, str, str, str]],
+    *,
+    head: tuple[str, ...] = _UNSAID,
+    header: str = _HEADER,
+) -> None:
+    """A list page: ``head``, then one ``**Label** (id) | package | text`` row per row."""
     lines = [
         *head,
-        "| Workflow | Package | Description |",
+        header,
         "|---|---|---|",
-        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text, _ in rows),
+        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _write(rows: list[Row], path: Path) -> None:
+    _write_list(path, [row[:4] for row in rows])
 
 
 def _verdicts(report: PageReport) -> list[tuple[str, str | None, bool]]:
@@ -185,15 +199,7 @@ _CLASSIC = ("---", "solution: Campaign Classic", "title: Flussi tecnici", "---",
 
 
 def _classic_page(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
-    lines = [
-        *_CLASSIC,
-        "| Flusso di lavoro | Pacchetto | Descrizione |",
-        "|---|---|---|",
-        *(f"| **{label}** ({wid}) | {package} | {text} |" for label, wid, package, text in rows),
-        "",
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    _write_list(path, rows, head=_CLASSIC, header="| Flusso di lavoro | Pacchetto | Descrizione |")
 
 
 def _classic_rows(catalog: Catalog) -> list[tuple[str, str, str, str]]:

@@ -9,7 +9,13 @@ from typing import Any
 import yaml
 
 from ..errors import Location, Problem
-from .yamlio import MAX_EXPANDED_VALUES, MAX_NESTING, expanded_size, loader_class
+from .yamlio import (
+    MAX_EXPANDED_VALUES,
+    MAX_NESTING,
+    duplicate_keys,
+    expanded_size,
+    loader_class,
+)
 
 __all__ = ["load_documents"]
 
@@ -70,15 +76,7 @@ def load_documents(
         return [], problems
     finally:
         loader.dispose()
-    for key, line, col in duplicates:
-        problems.append(
-            Problem(
-                Location.of(path, line, col),
-                f"duplicate key {key!r}",
-                code="yaml-duplicate-key",
-                hint="the later value would silently replace the earlier one; keep one",
-            )
-        )
+    problems.extend(duplicate_keys(path, duplicates))
     memo: dict[int, int] = {}
     for data, node in out:
         if expanded_size(data, memo, max_values) > max_values:

@@ -36,6 +36,7 @@ __all__ = [
     "Locator",
     "MarkLocator",
     "Positions",
+    "duplicate_keys",
     "expanded_size",
     "load_yaml",
     "loader_class",
@@ -189,7 +190,7 @@ def expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
     return total
 
 
-def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYaml:  # noqa: PLR0911, PLR0912 - one return per way a YAML file is refused (fast path, then the careful path's exact problem)
+def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYaml:  # noqa: PLR0911 - one return per way a YAML file is refused (fast path, then the careful path's exact problem)
     """Load one YAML file safely, collecting every problem instead of raising.
 
     Args:
@@ -251,15 +252,7 @@ def load_yaml(path: Path, *, max_values: int = MAX_EXPANDED_VALUES) -> LoadedYam
         return _refuse_depth(path, text, problems)
     if _too_deep(data):
         return _refuse_depth(path, text, problems)
-    for key, line, col in duplicates:
-        problems.append(
-            Problem(
-                Location.of(path, line, col),
-                f"duplicate key {key!r}",
-                code="yaml-duplicate-key",
-                hint="the later value would silently replace the earlier one; keep one",
-            )
-        )
+    problems.extend(duplicate_keys(path, duplicates))
     if _ALIAS.search(text) and expanded_size(data, {}, max_values) > max_values:
         match = _ALIAS.search(text)
         assert match is not None
@@ -299,6 +292,19 @@ def _too_deep(data: Any) -> bool:
         seen.add((id(node), depth))
         stack.extend((child, depth + 1) for child in children)
     return False
+
+
+def duplicate_keys(path: Path | str, duplicates: list[tuple[str, int, int]]) -> list[Problem]:
+    """One ``yaml-duplicate-key`` problem per (key, line, column) a loader recorded."""
+    return [
+        Problem(
+            Location.of(path, line, col),
+            f"duplicate key {key!r}",
+            code="yaml-duplicate-key",
+            hint="the later value would silently replace the earlier one; keep one",
+        )
+        for key, line, col in duplicates
+    ]
 
 
 def _refuse_depth(path: Path, text: str, problems: list[Problem]) -> LoadedYaml:
