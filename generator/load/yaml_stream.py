@@ -26,7 +26,6 @@ _PLAIN_TAGS = frozenset(
 )
 
 
-# long: one pass over the documents of a file, each refusal located where it is found
 def load_documents(
     text: str,
     *,
