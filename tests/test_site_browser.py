@@ -158,13 +158,19 @@ class Chromium:
         return [results[i] for i in range(len(items))]
 
     def close(self) -> None:
+        # Wait for the start here, not on the loop: a test that fails at once (the site's
+        # build raising) closes the browser while it is still starting, and a wait on the
+        # loop's own thread would block the start it waits for.
+        started = self.started.exception(timeout=120) is None
+
         async def stop() -> None:
             playwright, browser, _context = self.started.result()
             await browser.close()
             await playwright.stop()
 
         try:
-            asyncio.run_coroutine_threadsafe(stop(), self.loop).result()
+            if started:
+                asyncio.run_coroutine_threadsafe(stop(), self.loop).result(timeout=120)
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join()
