@@ -6,35 +6,13 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-from collections.abc import Iterator
 
-import click
 import pytest
 
-from generator.cli import cli
+from tests.cli_walk import command, commands
 
 # `wfgen completion` prints click's own completion script: there is no use case behind it.
 NO_USE_CASE = {("completion",)}
-
-
-def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    context = click.Context(group)
-    for name in group.list_commands(context):  # a lazy group loads each command here
-        command = group.get_command(context, name)
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*path, name))
-        elif command is not None:
-            yield (*path, name)
-
-
-def _command(path: tuple[str, ...]) -> click.Command:
-    command: click.Command = cli
-    for name in path:
-        assert isinstance(command, click.Group)
-        found = command.get_command(click.Context(command), name)
-        assert found is not None
-        command = found
-    return command
 
 
 def commands_called(module_name: str, function: str) -> set[str]:
@@ -68,13 +46,13 @@ def commands_called(module_name: str, function: str) -> set[str]:
     return called
 
 
-COMMANDS = [p for p in _commands(cli) if p not in NO_USE_CASE]
+COMMANDS = [p for p in commands() if p not in NO_USE_CASE]
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_each_command_calls_its_use_case_in_commands(path: tuple[str, ...]) -> None:
     """The command's function calls a function of generator.commands that exists there."""
-    callback = _command(path).callback
+    callback = command(path).callback
     assert callback is not None
     called = commands_called(callback.__module__, callback.__name__)
     assert called, f"wfgen {' '.join(path)} calls nothing in generator.commands"
@@ -86,7 +64,7 @@ def test_each_command_calls_its_use_case_in_commands(path: tuple[str, ...]) -> N
 
 def test_every_command_is_walked() -> None:
     """The walk finds every command (a new group's commands are checked too)."""
-    assert len(COMMANDS) + len(NO_USE_CASE) == len(list(_commands(cli)))
+    assert len(COMMANDS) + len(NO_USE_CASE) == len(list(commands()))
     assert ("docs", "check") in COMMANDS and ("l10n", "glossary") in COMMANDS
 
 

@@ -7,40 +7,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import InputError
+from tests.cli_walk import command, commands
 from tests.conftest import ROOT
 
-
-def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    context = click.Context(group)
-    for name in group.list_commands(context):  # a lazy group loads each command here
-        command = group.get_command(context, name)
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*path, name))
-        elif command is not None:
-            yield (*path, name)
-
-
-def _command(path: tuple[str, ...]) -> click.Command:
-    command: click.Command = cli
-    for name in path:
-        assert isinstance(command, click.Group)
-        found = command.get_command(click.Context(command), name)
-        assert found is not None
-        command = found
-    return command
-
-
-COMMANDS = list(_commands(cli))
+COMMANDS = list(commands())
 
 
 def _raising(error: BaseException) -> Any:
@@ -55,9 +33,9 @@ def test_ctrl_c_in_any_command_is_exit_130_in_one_line(
     path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever the command is doing when Ctrl-C arrives, it ends with 130 and one line."""
-    command = _command(path)
-    monkeypatch.setattr(command, "params", [])
-    monkeypatch.setattr(command, "callback", _raising(KeyboardInterrupt()))
+    found = command(path)
+    monkeypatch.setattr(found, "params", [])
+    monkeypatch.setattr(found, "callback", _raising(KeyboardInterrupt()))
     result = CliRunner().invoke(cli, list(path))
     assert result.exit_code == 130, result.output
     assert result.stderr == "wfgen: interrupted\n"
@@ -69,9 +47,9 @@ def test_a_library_error_no_command_caught_is_one_located_line(
     path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A library error reaching the group is mapped like any other: one line, its exit code."""
-    command = _command(path)
-    monkeypatch.setattr(command, "params", [])
-    monkeypatch.setattr(command, "callback", _raising(InputError("x.yaml:3:1: unreadable")))
+    found = command(path)
+    monkeypatch.setattr(found, "params", [])
+    monkeypatch.setattr(found, "callback", _raising(InputError("x.yaml:3:1: unreadable")))
     result = CliRunner().invoke(cli, list(path))
     assert result.exit_code == 2, result.output
     assert result.stderr == "wfgen: error: x.yaml:3:1: unreadable\n"
