@@ -152,15 +152,10 @@ def _with_learned(
     if not changed:
         return own
     matched = {r.canonical_id for r in rows if r.canonical_id}
-    return PageReport(
-        path=own.path,
-        locale=own.locale,
-        module=own.module,
-        product=own.product,
-        layout=own.layout,
+    return replace(
+        own,
         rows=tuple(rows),
         missing=tuple(wid for wid in own.missing if wid not in matched),
-        notes=own.notes,
     )
 
 
@@ -243,6 +238,8 @@ def _align_once(  # noqa: PLR0912 - one table's assignment: exact rows, votes, p
     pending = [r for r in page.rows if r.index not in verdicts]
     candidates = [w for w in catalog.workflows if w.id not in taken and not w.is_template]
     if pending and candidates:
+        repeated = frozenset(duplicates) | repeated_rows(page)
+        exact = {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id}
         votes, between = gap_votes(
             pending,
             rows=len(page.rows),
@@ -257,17 +254,17 @@ def _align_once(  # noqa: PLR0912 - one table's assignment: exact rows, votes, p
                 if r.package and ev.fold(r.package) in packages
             },
             package_of=lambda wid: workflow_package(catalog.get(wid), product),  # type: ignore[arg-type]
-            repeated=frozenset(duplicates) | repeated_rows(page),
+            repeated=repeated,
             unlisted=sum(1 for v in verdicts.values() if v.canonical_id not in sequence),
         )
         votes = agreed_order(
             votes,
             page,
-            {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id},
+            exact,
             module=module,
             catalog=catalog,
             others=others,
-            repeated=frozenset(duplicates) | repeated_rows(page),
+            repeated=repeated,
         )
 
         def solve(
@@ -290,20 +287,8 @@ def _align_once(  # noqa: PLR0912 - one table's assignment: exact rows, votes, p
                 product=product,
             )
 
-        exact = {i: v.canonical_id for i, v in verdicts.items() if v.canonical_id}
-        verdicts.update(
-            solve(
-                votes,
-                between,
-                row_places(
-                    page,
-                    exact,
-                    sequence=sequence,
-                    catalog=catalog,
-                    repeated=frozenset(duplicates) | repeated_rows(page),
-                ),
-            )
-        )
+        places = row_places(page, exact, sequence=sequence, catalog=catalog, repeated=repeated)
+        verdicts.update(solve(votes, between, places))
         # Rows settled by their own evidence (a label, the id's letters) anchor the order as
         # exact rows do: a row left alone between two of them is placed by the order, whatever
         # script its translated id is written in.
@@ -315,7 +300,7 @@ def _align_once(  # noqa: PLR0912 - one table's assignment: exact rows, votes, p
             catalog=catalog,
             module=module,
             solve=solve,
-            repeated=frozenset(duplicates) | repeated_rows(page),
+            repeated=repeated,
             others=others,
         ):
             verdicts.update(again)
